@@ -1,0 +1,87 @@
+// The layer rule of DESIGN.md §2: an arrow means "may import". Checked in CI by `npm run deps`.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'core-is-pure',
+      comment: 'core/ imports nothing outside core/ but its parsing libraries and pure node builtins.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: {
+        pathNot: [
+          '^src/core/',
+          'node_modules/(zod|yaml|unified|remark-parse|remark-gfm|mdast-util-[^/]+|unist-util-[^/]+|semver|@types/)',
+        ],
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'core-no-io-builtins',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { dependencyTypes: ['core'], pathNot: '^(node:)?(crypto|util)$' },
+    },
+    {
+      name: 'only-store-speaks-sql',
+      comment: 'Only store/ imports kysely or a database driver.',
+      severity: 'error',
+      from: { pathNot: '^src/store/' },
+      to: { path: 'node_modules/(kysely|pg|pg-[^/]+)/|^(node:)?sqlite$' },
+    },
+    {
+      name: 'checks-layer',
+      severity: 'error',
+      from: { path: '^src/checks/' },
+      to: { path: '^src/(store|service|server|client|cli|jobs|notify)/' },
+    },
+    {
+      name: 'store-layer',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/(checks|service|server|client|cli|jobs|notify|api)/' },
+    },
+    {
+      name: 'service-layer',
+      severity: 'error',
+      from: { path: '^src/service/' },
+      to: { path: '^src/(checks|server|client|cli)/' },
+    },
+    {
+      name: 'api-layer',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(checks|store|service|server|client|cli|jobs|notify)/' },
+    },
+    {
+      name: 'client-layer',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/(checks|store|service|server|cli|jobs|notify)/' },
+    },
+    {
+      name: 'server-layer',
+      severity: 'error',
+      from: { path: '^src/server/' },
+      to: { path: '^src/(checks|store|client|cli)/' },
+    },
+    {
+      name: 'nothing-imports-cli',
+      severity: 'error',
+      from: { pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,108 @@
+/**
+ * gonogo's error classes. Each carries a stable `code` (for `--json` output and for
+ * tests) and an optional `cause`. The CLI's one top-level handler maps them to exit codes:
+ * input and usage errors → 2, anything else → 3. A gate or check saying "no" is a result,
+ * not an error, and exits 1.
+ */
+
+/** A place in an input file, 1-based line and column. */
+export interface Place {
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+/** One problem found in an input, with where it is and how to fix it. */
+export interface Problem extends Place {
+  message: string;
+  /** What to do about it, when there is something obvious. */
+  fix?: string;
+}
+
+/** Formats a problem as `FILE:LINE:COL message (fix)`, leaving out the parts it lacks. */
+export function formatProblem(p: Problem): string {
+  const where = [p.file, p.line, p.col].filter((x) => x !== undefined && x !== '').join(':');
+  const text = p.fix ? `${p.message} (${p.fix})` : p.message;
+  return where ? `${where} ${text}` : text;
+}
+
+export type ErrorCode =
+  | 'usage'
+  | 'invalid-input'
+  | 'invalid-playbook'
+  | 'not-found'
+  | 'conflict'
+  | 'forbidden'
+  | 'invalid-transition'
+  | 'internal';
+
+export class GonogoError extends Error {
+  readonly code: ErrorCode;
+  /** Exit code for the CLI: 2 bad usage or input, 3 internal. */
+  readonly exitCode: 2 | 3;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: 2 | 3 }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = options?.exitCode ?? 2;
+  }
+}
+
+/** The command line was used wrongly (unknown flag, missing argument). */
+export class UsageError extends GonogoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('usage', message, options);
+  }
+}
+
+/** An input (file, argument value) is bad; lists every problem with its place. */
+export class InputError extends GonogoError {
+  readonly problems: Problem[];
+  constructor(problems: Problem[] | string, options?: { cause?: unknown; code?: ErrorCode }) {
+    const list = typeof problems === 'string' ? [{ message: problems }] : problems;
+    super(options?.code ?? 'invalid-input', list.map(formatProblem).join('\n'), options);
+    this.problems = list;
+  }
+}
+
+/** A playbook failed to parse or validate. */
+export class PlaybookError extends InputError {
+  constructor(problems: Problem[], options?: { cause?: unknown }) {
+    super(problems, { ...options, code: 'invalid-playbook' });
+  }
+}
+
+/** A release, item, role or environment that was named does not exist. */
+export class NotFoundError extends GonogoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('not-found', message, options);
+  }
+}
+
+/** A write lost a race (stale version) or would duplicate something unique. */
+export class ConflictError extends GonogoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('conflict', message, options);
+  }
+}
+
+/** The actor lacks the role the action needs. */
+export class ForbiddenError extends GonogoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('forbidden', message, options);
+  }
+}
+
+/** The item or release is not in a state that allows this change. */
+export class TransitionError extends GonogoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid-transition', message, options);
+  }
+}
+
+/** A bug or an environment failure: exit 3. */
+export class InternalError extends GonogoError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('internal', message, { ...options, exitCode: 3 });
+  }
+}

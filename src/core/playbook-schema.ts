@@ -1,0 +1,160 @@
+/**
+ * The zod schema of `gonogo.yaml` as a person writes it (DESIGN.md §4). Objects are strict,
+ * so an unknown key is an error with a "did you mean". `compilePlaybook` turns a parsed
+ * value into the normalised {@link Playbook} model.
+ */
+import { z } from 'zod';
+
+/** Identifiers: lower-case words joined by dashes, as `pre-release` or `qa-lead`. */
+export const idSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,63}$/,
+    'must be lower-case letters, digits, "-" or "_" (at most 64), e.g. "qa-lead"',
+  );
+
+/** Durations as `90s`, `15m`, `2h`, `1d` (or a combination such as `1h30m`). */
+export const durationSchema = z
+  .string()
+  .regex(/^(\d+[smhd])+$/, 'must be a duration such as "30s", "15m", "2h" or "1h30m"');
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+const oneOrMany = <T extends z.ZodType>(s: T) => z.union([s, z.array(s).min(1)]);
+
+/** `check: changelog` or `check: { command: "npm test" }` or `check: { http: { url: ... } }`. */
+export const checkSpecSchema = z.union([
+  z.string().min(1),
+  z
+    .record(z.string(), z.unknown())
+    .refine((o) => Object.keys(o).length === 1, 'must name exactly one check, e.g. { command: "npm test" }'),
+]);
+
+export const whenSchema = z.strictObject({
+  type: oneOrMany(z.string().min(1)).optional(),
+  environment: oneOrMany(z.string().min(1)).optional(),
+});
+
+export const watchSchema = z.strictObject({
+  for: durationSchema,
+  every: durationSchema.optional(),
+  check: checkSpecSchema.optional(),
+});
+
+export const suggestSchema = z.strictObject({
+  run: z.string().min(1).optional(),
+  check: checkSpecSchema.optional(),
+});
+
+export interface RawItem {
+  id?: string;
+  title: string;
+  details?: string | string[];
+  optional?: boolean;
+  when?: z.infer<typeof whenSchema>;
+  check?: z.infer<typeof checkSpecSchema>;
+  run?: string | string[];
+  sign?: string | string[];
+  watch?: z.infer<typeof watchSchema>;
+  suggest?: z.infer<typeof suggestSchema>;
+  timeout?: string;
+  items?: RawItem[];
+}
+
+export const itemSchema: z.ZodType<RawItem> = z.lazy(() =>
+  z.strictObject({
+    id: idSchema.optional(),
+    title: z.string().trim().min(1, 'must not be empty').max(500),
+    details: oneOrMany(z.string()).optional(),
+    optional: z.boolean().optional(),
+    when: whenSchema.optional(),
+    check: checkSpecSchema.optional(),
+    run: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    sign: oneOrMany(z.string().min(1)).optional(),
+    watch: watchSchema.optional(),
+    suggest: suggestSchema.optional(),
+    timeout: durationSchema.optional(),
+    items: z.array(itemSchema).optional(),
+  }),
+);
+
+export const sectionSchema = z.strictObject({
+  id: idSchema.optional(),
+  title: z.string().trim().min(1).max(500).optional(),
+  gate: z.array(z.string().min(1)).optional(),
+  items: z.array(itemSchema),
+});
+
+export const phaseSchema = z
+  .strictObject({
+    id: idSchema.optional(),
+    title: z.string().trim().min(1).max(500).optional(),
+    gate: z.array(z.string().min(1)).optional(),
+    when: whenSchema.optional(),
+    sections: z.array(sectionSchema).optional(),
+    items: z.array(itemSchema).optional(),
+  })
+  .refine((p) => p.id !== undefined || p.title !== undefined, 'a phase needs an id or a title');
+
+const hhmm = /^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export const windowSchema = z.strictObject({
+  timezone: z.string().min(1).default('UTC'),
+  deny: z.array(z.enum(weekdays)).optional(),
+  deny_hours: z
+    .array(z.string().regex(hhmm, 'must be a range of hours such as "18:00-08:00"'))
+    .optional(),
+  freezes: z
+    .array(
+      z.strictObject({
+        from: z.string().regex(isoDate, 'must be a date such as 2026-12-20'),
+        to: z.string().regex(isoDate, 'must be a date such as 2027-01-02'),
+        reason: z.string().min(1),
+      }),
+    )
+    .optional(),
+});
+
+export const policySchema = z.strictObject({
+  window: windowSchema.optional(),
+  rollback: z.strictObject({ when: z.array(z.string().min(1)) }).optional(),
+});
+
+export const metadataSchema = z.strictObject({
+  title: z.string().optional(),
+  about: z.string().optional(),
+  labels: z.array(z.string()).optional(),
+  assignees: z.array(z.string()).optional(),
+  source: z.string().optional(),
+});
+
+export const playbookSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().optional(),
+  metadata: metadataSchema.optional(),
+  roles: z
+    .record(
+      idSchema,
+      z.union([
+        z.string().min(1),
+        z.strictObject({ name: z.string().min(1), members: z.array(z.string().min(1)).optional() }),
+      ]),
+    )
+    .optional(),
+  environments: z.array(idSchema).optional(),
+  types: z.array(idSchema).optional(),
+  policy: policySchema.optional(),
+  phases: z.array(phaseSchema).min(1, 'a playbook needs at least one phase'),
+  rollback: z
+    .union([
+      z.array(itemSchema),
+      z.strictObject({ sections: z.array(sectionSchema).optional(), items: z.array(itemSchema).optional() }),
+    ])
+    .optional(),
+});
+
+export type RawPlaybook = z.infer<typeof playbookSchema>;
+export type RawPhase = z.infer<typeof phaseSchema>;
+export type RawSection = z.infer<typeof sectionSchema>;

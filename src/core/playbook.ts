@@ -1,0 +1,416 @@
+/**
+ * The playbook model: the normalised form every other layer works with, and
+ * `compilePlaybook`, which turns a schema-valid raw playbook into it and reports every
+ * semantic problem (unknown roles, duplicate ids, unknown checks, ...) by path.
+ */
+import { closest } from 'fastest-levenshtein';
+import type { RawItem, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
+
+export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'manual';
+
+/** A check as named in a playbook: `changelog` → `{ name: 'changelog', params: {} }`. */
+export interface CheckSpec {
+  name: string;
+  params: unknown;
+}
+
+export interface When {
+  type?: string[];
+  environment?: string[];
+}
+
+export interface PlaybookItem {
+  id: string;
+  title: string;
+  kind: ItemKind;
+  optional: boolean;
+  details?: string[];
+  when?: When;
+  check?: CheckSpec;
+  run?: string | string[];
+  /** Roles of which any one may sign this item. */
+  sign?: string[];
+  watch?: { for: string; every?: string; check?: CheckSpec };
+  /** Suggestions from the importer: shown to people, never run unasked. */
+  suggest?: { run?: string; check?: CheckSpec };
+  timeout?: string;
+  items?: PlaybookItem[];
+}
+
+export interface PlaybookSection {
+  id: string;
+  title?: string;
+  /** A go/no-go point before this section: roles that must say `go`. */
+  gate?: string[];
+  items: PlaybookItem[];
+}
+
+export interface PlaybookPhase {
+  id: string;
+  title: string;
+  /** A go/no-go point before this phase: roles that must say `go`. */
+  gate?: string[];
+  when?: When;
+  sections: PlaybookSection[];
+}
+
+export interface WindowPolicy {
+  timezone: string;
+  deny?: Weekday[];
+  deny_hours?: string[];
+  freezes?: { from: string; to: string; reason: string }[];
+}
+
+export interface Playbook {
+  name: string;
+  description?: string;
+  metadata?: { title?: string; about?: string; labels?: string[]; assignees?: string[]; source?: string };
+  /** Role id → display name. */
+  roles: Record<string, string>;
+  /**
+   * Role id → the people (e-mail or user name) who hold it. A role without members may be
+   * taken by anyone (a small team's default); one with members only by them.
+   */
+  members?: Record<string, string[]>;
+  environments: string[];
+  types: string[];
+  policy: { window?: WindowPolicy; rollback?: { when: string[] } };
+  phases: PlaybookPhase[];
+  rollback: PlaybookSection[];
+}
+
+/** The checks gonogo knows by name (the `checks/` layer implements them). */
+export const knownChecks = [
+  'command',
+  'changelog',
+  'version',
+  'git-tag',
+  'git-clean',
+  'git-up-to-date',
+  'commits',
+  'coverage',
+  'audit',
+  'secrets',
+  'env-documented',
+  'window',
+  'http',
+  'file',
+  'milestone',
+] as const;
+
+/** Environments every playbook has unless it names its own. */
+export const defaultEnvironments = ['development', 'staging', 'production'];
+/** Release types every playbook has unless it names its own. */
+export const defaultTypes = ['hotfix', 'patch', 'minor', 'major'];
+
+/** A semantic problem at a path into the raw playbook. */
+export interface PathProblem {
+  path: (string | number)[];
+  message: string;
+  fix?: string;
+  /** Point at the key itself rather than its value. */
+  atKey?: boolean;
+}
+
+/**
+ * Turns a title into an id: lower-case words joined by dashes, at most 48 characters,
+ * cut at a word boundary.
+ *
+ * @example slugify('**Version Bump** (if needed)') // 'version-bump-if-needed'
+ */
+export function slugify(text: string, fallback = 'item'): string {
+  const words = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
+  let out = '';
+  for (const w of words) {
+    const next = out ? `${out}-${w}` : w;
+    if (next.length > 48) break;
+    out = next;
+  }
+  if (!out && words[0]) out = words[0].slice(0, 48);
+  return out || fallback;
+}
+
+/** "did you mean X?" for a misspelt name, or undefined when nothing is close. */
+export function suggestName(name: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(name, candidates as string[]);
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return distance(name, best) <= limit ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  // Small local Levenshtein for the threshold; `closest` above picks the candidate.
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Normalises `check: name` / `check: { name: params }`. */
+export function normalizeCheck(spec: string | Record<string, unknown>): CheckSpec {
+  if (typeof spec === 'string') return { name: spec, params: {} };
+  const [name, params] = Object.entries(spec)[0]!;
+  return { name, params: params ?? {} };
+}
+
+const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+
+/**
+ * Compiles a schema-valid raw playbook into the model, with derived ids, kinds and defaults,
+ * and returns every semantic problem found on the way (empty when it is sound).
+ *
+ * @example
+ * const { playbook, problems } = compilePlaybook(playbookSchema.parse(yamlValue));
+ */
+export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problems: PathProblem[] } {
+  const problems: PathProblem[] = [];
+  const roles: Record<string, string> = {};
+  const members: Record<string, string[]> = {};
+  for (const [id, v] of Object.entries(raw.roles ?? {})) {
+    roles[id] = typeof v === 'string' ? v : v.name;
+    if (typeof v !== 'string' && v.members?.length) members[id] = v.members;
+  }
+  const roleIds = Object.keys(roles);
+  const environments = raw.environments ?? defaultEnvironments;
+  const types = raw.types ?? defaultTypes;
+  const usedIds = new Set<string>();
+
+  const checkRole = (role: string, path: (string | number)[]) => {
+    if (roles[role] !== undefined) return;
+    const near = suggestName(role, roleIds);
+    problems.push({
+      path,
+      message: `unknown role "${role}"`,
+      fix: near
+        ? `did you mean "${near}"?`
+        : `declare it under roles:, e.g. roles: { ${role}: ${JSON.stringify(titleCase(role))} }`,
+    });
+  };
+
+  const checkWhen = (when: RawItem['when'], path: (string | number)[]): When | undefined => {
+    if (!when) return undefined;
+    const out: When = {};
+    const t = list(when.type);
+    const e = list(when.environment);
+    t?.forEach((x, i) => {
+      if (!types.includes(x))
+        problems.push({
+          path: [...path, 'type', ...(Array.isArray(when.type) ? [i] : [])],
+          message: `unknown release type "${x}"`,
+          fix: hint(x, types, 'types'),
+        });
+    });
+    e?.forEach((x, i) => {
+      if (!environments.includes(x))
+        problems.push({
+          path: [...path, 'environment', ...(Array.isArray(when.environment) ? [i] : [])],
+          message: `unknown environment "${x}"`,
+          fix: hint(x, environments, 'environments'),
+        });
+    });
+    if (t) out.type = t;
+    if (e) out.environment = e;
+    return out;
+  };
+
+  const checkCheck = (spec: string | Record<string, unknown>, path: (string | number)[]): CheckSpec => {
+    const c = normalizeCheck(spec);
+    if (!(knownChecks as readonly string[]).includes(c.name)) {
+      const near = suggestName(c.name, knownChecks);
+      problems.push({
+        path: typeof spec === 'string' ? path : [...path, c.name],
+        atKey: typeof spec !== 'string',
+        message: `unknown check "${c.name}"`,
+        fix: near ? `did you mean "${near}"?` : `known checks: ${knownChecks.join(', ')}`,
+      });
+    }
+    return c;
+  };
+
+  const claimId = (id: string): string => {
+    let candidate = id;
+    for (let n = 2; usedIds.has(candidate); n++) candidate = `${id}-${n}`;
+    usedIds.add(candidate);
+    return candidate;
+  };
+
+  // Explicit ids first, so derived ids step around them whatever the order.
+  const collectExplicit = (items: RawItem[] | undefined) => {
+    for (const it of items ?? []) {
+      if (it.id) usedIds.add(it.id);
+      collectExplicit(it.items);
+    }
+  };
+  const rawRollback = Array.isArray(raw.rollback)
+    ? [{ items: raw.rollback } as RawSection]
+    : raw.rollback
+      ? [...(raw.rollback.sections ?? []), ...(raw.rollback.items ? [{ items: raw.rollback.items }] : [])]
+      : [];
+  for (const p of raw.phases) {
+    collectExplicit(p.items);
+    for (const s of p.sections ?? []) collectExplicit(s.items);
+  }
+  for (const s of rawRollback) collectExplicit(s.items);
+  const explicitSeen = new Set<string>();
+
+  const compileItem = (it: RawItem, path: (string | number)[]): PlaybookItem => {
+    let id: string;
+    if (it.id) {
+      if (explicitSeen.has(it.id)) {
+        problems.push({
+          path: [...path, 'id'],
+          message: `duplicate id "${it.id}"`,
+          fix: 'ids must be unique in the playbook; rename one of them',
+        });
+      }
+      explicitSeen.add(it.id);
+      id = it.id;
+    } else {
+      id = claimId(slugify(it.title));
+    }
+    const kinds = (['check', 'run', 'sign', 'watch'] as const).filter((k) => it[k] !== undefined);
+    if (kinds.length > 1) {
+      problems.push({
+        path: [...path, kinds[1]!],
+        atKey: true,
+        message: `an item has one kind, but this one has ${kinds.map((k) => `"${k}"`).join(' and ')}`,
+        fix: 'split it into one item per kind',
+      });
+    }
+    const item: PlaybookItem = { id, title: it.title.trim(), kind: kinds[0] ?? 'manual', optional: it.optional ?? false };
+    const details = list(it.details);
+    if (details?.length) item.details = details;
+    const when = checkWhen(it.when, [...path, 'when']);
+    if (when) item.when = when;
+    if (it.check !== undefined) item.check = checkCheck(it.check, [...path, 'check']);
+    if (it.run !== undefined) item.run = it.run;
+    if (it.sign !== undefined) {
+      const signers = list(it.sign)!;
+      signers.forEach((r, i) => checkRole(r, [...path, 'sign', ...(Array.isArray(it.sign) ? [i] : [])]));
+      item.sign = signers;
+    }
+    if (it.watch) {
+      item.watch = { for: it.watch.for };
+      if (it.watch.every) item.watch.every = it.watch.every;
+      if (it.watch.check) item.watch.check = checkCheck(it.watch.check, [...path, 'watch', 'check']);
+    }
+    if (it.suggest) {
+      item.suggest = {};
+      if (it.suggest.run) item.suggest.run = it.suggest.run;
+      if (it.suggest.check) item.suggest.check = normalizeCheck(it.suggest.check);
+    }
+    if (it.timeout) item.timeout = it.timeout;
+    if (it.items?.length) item.items = it.items.map((c, i) => compileItem(c, [...path, 'items', i]));
+    return item;
+  };
+
+  const sectionIds = new Set<string>();
+  const compileSection = (s: RawSection, path: (string | number)[], fallbackId: string): PlaybookSection => {
+    let id = s.id ?? (s.title ? slugify(s.title, fallbackId) : fallbackId);
+    if (s.id && sectionIds.has(s.id)) problems.push({ path: [...path, 'id'], message: `duplicate section id "${s.id}"`, fix: 'rename one of them' });
+    for (let n = 2; !s.id && sectionIds.has(id); n++) id = `${s.title ? slugify(s.title, fallbackId) : fallbackId}-${n}`;
+    sectionIds.add(id);
+    s.gate?.forEach((r, i) => checkRole(r, [...path, 'gate', i]));
+    const out: PlaybookSection = { id, items: s.items.map((it, i) => compileItem(it, [...path, 'items', i])) };
+    if (s.title) out.title = s.title;
+    if (s.gate) out.gate = s.gate;
+    return out;
+  };
+
+  const phaseIds = new Set<string>();
+  const phases: PlaybookPhase[] = raw.phases.map((p, pi) => {
+    const path = ['phases', pi];
+    let id = p.id ?? slugify(p.title ?? `phase-${pi + 1}`, `phase-${pi + 1}`);
+    if (p.id && phaseIds.has(p.id)) problems.push({ path: [...path, 'id'], message: `duplicate phase id "${p.id}"`, fix: 'rename one of them' });
+    for (let n = 2; !p.id && phaseIds.has(id); n++) id = `${slugify(p.title ?? '', `phase-${pi + 1}`)}-${n}`;
+    phaseIds.add(id);
+    sectionIds.add(id);
+    p.gate?.forEach((r, i) => checkRole(r, [...path, 'gate', i]));
+    const sections: PlaybookSection[] = [];
+    if (p.items) sections.push(compileSection({ items: p.items }, path, id));
+    (p.sections ?? []).forEach((s, si) => sections.push(compileSection(s, [...path, 'sections', si], `${id}-${si + 1}`)));
+    if (!p.gate && sections.every((s) => s.items.length === 0)) {
+      problems.push({ path, message: `phase "${id}" has no items and no gate`, fix: 'add items: or sections:, or a gate: [roles]' });
+    }
+    const phase: PlaybookPhase = { id, title: p.title ?? titleCase(id), sections };
+    if (p.gate) phase.gate = p.gate;
+    const when = checkWhen(p.when, [...path, 'when']);
+    if (when) phase.when = when;
+    return phase;
+  });
+
+  const rollbackPath = Array.isArray(raw.rollback) ? ['rollback'] : ['rollback', 'sections'];
+  const rollback = rawRollback.map((s, si) =>
+    compileSection(s, Array.isArray(raw.rollback) ? rollbackPath : [...rollbackPath, si], `rollback${si ? `-${si + 1}` : ''}`),
+  );
+
+  const playbook: Playbook = {
+    name: raw.name,
+    roles,
+    environments,
+    types,
+    policy: {},
+    phases,
+    rollback,
+  };
+  if (Object.keys(members).length) playbook.members = members;
+  if (raw.description) playbook.description = raw.description;
+  if (raw.metadata) playbook.metadata = raw.metadata;
+  if (raw.policy?.window) {
+    const w = raw.policy.window;
+    if (!isTimeZone(w.timezone)) {
+      problems.push({ path: ['policy', 'window', 'timezone'], message: `unknown time zone "${w.timezone}"`, fix: 'use an IANA name such as "Europe/Berlin" or "UTC"' });
+    }
+    w.freezes?.forEach((f, i) => {
+      if (f.from > f.to) problems.push({ path: ['policy', 'window', 'freezes', i, 'to'], message: `freeze ends (${f.to}) before it starts (${f.from})`, fix: 'swap from and to' });
+    });
+    playbook.policy.window = w as WindowPolicy;
+  }
+  if (raw.policy?.rollback) playbook.policy.rollback = raw.policy.rollback;
+  return { playbook, problems };
+}
+
+function hint(x: string, known: string[], key: string): string {
+  const near = suggestName(x, known);
+  return near ? `did you mean "${near}"?` : `declare it under ${key}: (known: ${known.join(', ')})`;
+}
+
+/** `qa-lead` → `Qa Lead`. */
+export function titleCase(id: string): string {
+  return id
+    .split(/[-_ ]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every item of a playbook section list in document order, sub-items after their parent. */
+export function* walkItems(items: PlaybookItem[]): Generator<PlaybookItem> {
+  for (const it of items) {
+    yield it;
+    if (it.items) yield* walkItems(it.items);
+  }
+}

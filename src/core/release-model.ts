@@ -1,0 +1,154 @@
+/**
+ * The release model shared by every layer: releases, their items, sign-offs, decisions,
+ * deployments, incidents and events. Types only; the rules live in `release-rules.ts`,
+ * `gate.ts`, `window.ts` and `event-chain.ts`.
+ */
+import type { ItemKind, PlaybookItem } from './playbook.ts';
+
+export type ItemState = 'pending' | 'running' | 'passed' | 'failed' | 'done' | 'na' | 'waived';
+/** States that let a gate through. */
+export const acceptedStates: readonly ItemState[] = ['passed', 'done', 'na', 'waived'];
+
+export type ReleaseState = 'active' | 'finished' | 'abandoned';
+export type Verdict = 'go' | 'no-go';
+export type DeploymentStatus = 'succeeded' | 'failed' | 'rolled-back';
+export type IncidentKind = 'rollback' | 'incident';
+export type Outcome = 'go' | 'no-go';
+
+/** What a person does to an item from the CLI (`gonogo item ACTION REF`). */
+export type ItemAction = 'done' | 'na' | 'waive' | 'fail' | 'reset';
+
+export interface Release {
+  id: string;
+  project: string;
+  version: string;
+  type?: string;
+  commit?: string;
+  /** When the commit was made (from git), for lead time. */
+  commitAt?: string;
+  playbookHash: string;
+  state: ReleaseState;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  /** Optimistic-concurrency version, +1 on each write. */
+  rowVersion: number;
+}
+
+export interface ReleaseItem {
+  releaseId: string;
+  /** Short number within the release, from 1, in document order. */
+  number: number;
+  /** The item id from the playbook, unique within the release. */
+  id: string;
+  phase: string;
+  /** Section id. */
+  section: string;
+  title: string;
+  kind: ItemKind;
+  optional: boolean;
+  /** Number of the parent item when this is a sub-item. */
+  parent?: number;
+  /** True for items added by a rollback. */
+  rollback: boolean;
+  /** The playbook item as it was snapshot (without sub-items). */
+  spec: Omit<PlaybookItem, 'items'>;
+  state: ItemState;
+  note?: string;
+  evidence?: Evidence;
+  updatedAt: string;
+  updatedBy?: string;
+  rowVersion: number;
+}
+
+/** What a result rests on: links, command output, exit codes, hashes. Free-form by kind. */
+export interface Evidence {
+  url?: string;
+  [key: string]: unknown;
+}
+
+export interface Signoff {
+  releaseId: string;
+  role: string;
+  verdict: Verdict;
+  commit?: string;
+  actor: string;
+  at: string;
+  comment?: string;
+}
+
+/** A sign-off as it counts now: `stale` when given for another commit than the release's. */
+export interface SignoffView extends Signoff {
+  stale: boolean;
+}
+
+export type BlockerKind =
+  | 'item-open'
+  | 'item-failed'
+  | 'signoff-missing'
+  | 'signoff-stale'
+  | 'signoff-no-go'
+  | 'window-day'
+  | 'window-hours'
+  | 'window-freeze';
+
+export interface Blocker {
+  kind: BlockerKind;
+  /** Human sentence: what blocks and why. */
+  message: string;
+  /** Item number, for item blockers. */
+  item?: number;
+  /** Role id, for sign-off blockers. */
+  role?: string;
+}
+
+export interface Decision {
+  releaseId: string;
+  /** Id of the phase or section whose gate was evaluated, or `release` for the whole release. */
+  gate: string;
+  outcome: Outcome;
+  blockers: Blocker[];
+  /** Everything the decision was computed from, to be able to show why later. */
+  inputs: unknown;
+  commit?: string;
+  actor: string;
+  at: string;
+  /** Set when the window policy was overridden. */
+  override?: { reason: string; by: string };
+}
+
+export interface Deployment {
+  id: string;
+  project: string;
+  releaseId: string;
+  version: string;
+  commit?: string;
+  environment: string;
+  status: DeploymentStatus;
+  startedAt: string;
+  finishedAt?: string;
+  actor: string;
+}
+
+export interface Incident {
+  id: string;
+  deploymentId: string;
+  kind: IncidentKind;
+  reason: string;
+  openedAt: string;
+  resolvedAt?: string;
+  actor: string;
+}
+
+export interface ReleaseEvent {
+  releaseId: string;
+  /** 1-based position in the release's log. */
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  payload: unknown;
+  /** Hash of the event before (64 zeros for the first). */
+  prevHash: string;
+  hash: string;
+}

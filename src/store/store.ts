@@ -1,0 +1,83 @@
+/**
+ * The store interface: the only door to the database. Two implementations share it (and one
+ * test suite): SQLite through `node:sqlite` (embedded default) and PostgreSQL through `pg`,
+ * both behind Kysely with the same queries and migrations.
+ */
+import type {
+  Decision,
+  Deployment,
+  Incident,
+  Release,
+  ReleaseEvent,
+  ReleaseItem,
+  Signoff,
+} from '../core/release-model.ts';
+import type { Playbook } from '../core/playbook.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Reads. Outside a transaction they see committed data; inside, the transaction's view. */
+export interface StoreReader {
+  getPlaybook(hash: string): Promise<Playbook | undefined>;
+  getRelease(id: string): Promise<Release | undefined>;
+  findRelease(project: string, version: string): Promise<Release | undefined>;
+  /** Newest first (by createdAt, then id). */
+  listReleases(project: string, opts?: { state?: Release['state']; limit?: number }): Promise<Release[]>;
+  /** Ordered by number. */
+  listItems(releaseId: string): Promise<ReleaseItem[]>;
+  /** Oldest first. */
+  listSignoffs(releaseId: string): Promise<Signoff[]>;
+  /** Oldest first. */
+  listDecisions(releaseId: string): Promise<Decision[]>;
+  /** Oldest first (startedAt, then id). Filters combine with AND. */
+  listDeployments(filter: { project?: string; releaseId?: string; environment?: string }): Promise<Deployment[]>;
+  /** Oldest first. */
+  listIncidents(filter: { deploymentId?: string; project?: string }): Promise<Incident[]>;
+  /** Ordered by seq. */
+  listEvents(releaseId: string): Promise<ReleaseEvent[]>;
+  lastEvent(releaseId: string): Promise<ReleaseEvent | undefined>;
+}
+
+/** Writes, only inside {@link Store.transaction}. */
+export interface StoreWriter extends StoreReader {
+  /** Idempotent: the same hash is stored once. */
+  putPlaybook(hash: string, playbook: Playbook): Promise<void>;
+  /** Throws ConflictError when (project, version) exists. */
+  insertRelease(release: Release): Promise<void>;
+  /**
+   * Writes the changed fields and bumps rowVersion. Throws ConflictError when the stored
+   * rowVersion is not `expectedVersion` (a concurrent write won).
+   */
+  updateRelease(
+    id: string,
+    patch: Partial<Pick<Release, 'commit' | 'commitAt' | 'state' | 'updatedAt'>>,
+    expectedVersion: number,
+  ): Promise<void>;
+  insertItems(items: ReleaseItem[]): Promise<void>;
+  /** Same optimistic rule as updateRelease, keyed by (releaseId, number). */
+  updateItem(
+    releaseId: string,
+    number: number,
+    patch: Partial<Pick<ReleaseItem, 'state' | 'note' | 'evidence' | 'updatedAt' | 'updatedBy'>>,
+    expectedVersion: number,
+  ): Promise<void>;
+  insertSignoff(signoff: Signoff): Promise<void>;
+  insertDecision(decision: Decision): Promise<void>;
+  insertDeployment(deployment: Deployment): Promise<void>;
+  updateDeployment(id: string, patch: Partial<Pick<Deployment, 'status' | 'finishedAt'>>): Promise<void>;
+  insertIncident(incident: Incident): Promise<void>;
+  updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void>;
+  /** Throws ConflictError when (releaseId, seq) exists. */
+  appendEvent(event: ReleaseEvent): Promise<void>;
+}
+
+export interface Store extends StoreReader {
+  readonly dialect: Dialect;
+  /**
+   * Runs `fn` in one write transaction: everything or nothing. On SQLite it takes the write
+   * lock at the start (BEGIN IMMEDIATE) and waits for a busy database, so two processes
+   * changing one release serialise instead of failing.
+   */
+  transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
