@@ -1,0 +1,369 @@
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
+import { loadPlaybook } from './playbook-yaml.ts';
+import type { ItemAction, ItemState, ReleaseItem, Signoff } from './release-model.ts';
+import {
+  expandItems,
+  expandRollbackItems,
+  holdsRole,
+  planItemAction,
+  resolveItemRef,
+  rolesOf,
+  signItemState,
+  viewSignoffs,
+} from './release-rules.ts';
+
+const yaml = `
+name: Web app release
+roles:
+  qa-lead: { name: QA Lead, members: [ann@example.com, Bob@Example.com] }
+  release-manager: { name: Release Manager, members: [rita@example.com] }
+  security: Security
+types: [hotfix, minor, major]
+phases:
+  - id: pre-release
+    sections:
+      - title: Code quality
+        items:
+          - title: All unit tests passing
+            check: { command: "npm test" }
+          - id: changelog
+            title: CHANGELOG.md updated
+            check: changelog
+          - title: Security review completed
+            sign: security
+            when: { type: major }
+            optional: true
+          - title: Docs reviewed
+            items:
+              - title: API docs
+              - title: Migration guide
+                optional: true
+                when: { type: [major] }
+      - title: Database
+        items:
+          - title: Migration tested (if applicable)
+            optional: true
+          - title: QA sign-off
+            sign: qa-lead
+  - id: major-only
+    when: { type: major }
+    items:
+      - title: Announce breaking changes
+  - id: go-no-go
+    gate: [release-manager, qa-lead]
+  - id: deploy
+    items:
+      - title: Deploy to production
+        run: ./deploy.sh deploy
+        when: { environment: production }
+      - title: Smoke test
+        watch: { for: 15m }
+rollback:
+  - title: Previous version deployed
+    run: ./deploy.sh rollback
+  - title: Tell the team
+`;
+
+const { playbook } = loadPlaybook(yaml);
+const now = '2026-05-04T09:00:00.000Z';
+
+const byTitle = (items: ReleaseItem[], title: string) => {
+  const hit = items.find((i) => i.title === title);
+  if (!hit) throw new Error(`no item ${title}`);
+  return hit;
+};
+
+describe('expandItems', () => {
+  it('keeps every item in document order when no type is given, sub-items after their parent', () => {
+    const items = expandItems(playbook, { releaseId: 'r1', now });
+    expect(items.map((i) => [i.number, i.title, i.parent])).toEqual([
+      [1, 'All unit tests passing', undefined],
+      [2, 'CHANGELOG.md updated', undefined],
+      [3, 'Security review completed', undefined],
+      [4, 'Docs reviewed', undefined],
+      [5, 'API docs', 4],
+      [6, 'Migration guide', 4],
+      [7, 'Migration tested (if applicable)', undefined],
+      [8, 'QA sign-off', undefined],
+      [9, 'Announce breaking changes', undefined],
+      [10, 'Deploy to production', undefined],
+      [11, 'Smoke test', undefined],
+    ]);
+  });
+
+  it('leaves out items and phases of other release types, and keeps environment items', () => {
+    const items = expandItems(playbook, { releaseId: 'r1', type: 'minor', now, startNumber: 5 });
+    expect(items.map((i) => i.title)).toEqual([
+      'All unit tests passing',
+      'CHANGELOG.md updated',
+      'Docs reviewed',
+      'API docs',
+      'Migration tested (if applicable)',
+      'QA sign-off',
+      'Deploy to production',
+      'Smoke test',
+    ]);
+    expect(items.map((i) => i.number)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(byTitle(items, 'API docs').parent).toBe(7);
+  });
+
+  it('builds fresh pending items with their phase, section, kind and a spec without sub-items', () => {
+    const items = expandItems(playbook, { releaseId: 'r9', type: 'major', now });
+    const docs = byTitle(items, 'Docs reviewed');
+    expect(docs).toMatchObject({
+      releaseId: 'r9',
+      phase: 'pre-release',
+      section: 'code-quality',
+      kind: 'manual',
+      optional: false,
+      rollback: false,
+      state: 'pending',
+      rowVersion: 0,
+      updatedAt: now,
+    });
+    expect(docs.spec).not.toHaveProperty('items');
+    expect(byTitle(items, 'QA sign-off')).toMatchObject({ kind: 'sign', section: 'database' });
+    expect(byTitle(items, 'Security review completed').spec.sign).toEqual(['security']);
+    expect(byTitle(items, 'Deploy to production').spec.run).toBe('./deploy.sh deploy');
+  });
+});
+
+describe('expandRollbackItems', () => {
+  it('numbers the rollback procedure after the release items', () => {
+    const items = expandRollbackItems(playbook, { releaseId: 'r1', now, startNumber: 12 });
+    expect(items.map((i) => [i.number, i.title, i.phase, i.rollback, i.kind])).toEqual([
+      [12, 'Previous version deployed', 'rollback', true, 'run'],
+      [13, 'Tell the team', 'rollback', true, 'manual'],
+    ]);
+  });
+});
+
+describe('resolveItemRef', () => {
+  const items = expandItems(playbook, { releaseId: 'r1', now });
+
+  it('finds an item by number, #number, id and phase- or section-qualified id', () => {
+    expect(resolveItemRef(items, '2').id).toBe('changelog');
+    expect(resolveItemRef(items, '#2').id).toBe('changelog');
+    expect(resolveItemRef(items, 'changelog').number).toBe(2);
+    expect(resolveItemRef(items, 'Pre-Release/changelog').number).toBe(2);
+    expect(resolveItemRef(items, 'code-quality/changelog').number).toBe(2);
+  });
+
+  it('suggests the closest id for a typo and says how to list the items', () => {
+    expect(() => resolveItemRef(items, 'chnagelog')).toThrow(NotFoundError);
+    expect(() => resolveItemRef(items, 'chnagelog')).toThrow(
+      /did you mean "changelog"\?.*gonogo status/,
+    );
+    expect(() => resolveItemRef(items, 'pre-release/chnagelog')).toThrow(
+      /did you mean "pre-release\/changelog"/,
+    );
+    expect(() => resolveItemRef(items, 'deploy/changelog')).toThrow(NotFoundError);
+  });
+
+  it('says which numbers exist for an unknown number', () => {
+    expect(() => resolveItemRef(items, '99')).toThrow(/no item #99 .*#1 to #11.*gonogo status/);
+  });
+
+  it('refuses an id that names two items and asks for the number', () => {
+    const twice = [
+      ...items,
+      ...expandRollbackItems(playbook, { releaseId: 'r1', now, startNumber: 12 }),
+      ...expandRollbackItems(playbook, { releaseId: 'r1', now, startNumber: 14 }),
+    ];
+    expect(() => resolveItemRef(twice, 'tell-the-team')).toThrow(InputError);
+    expect(() => resolveItemRef(twice, 'tell-the-team')).toThrow(/#13 .*#15/);
+    expect(resolveItemRef(twice, '15').id).toBe('tell-the-team');
+  });
+});
+
+describe('holdsRole and rolesOf', () => {
+  it('limits a role with members to them, case-insensitively, and opens one without members', () => {
+    expect(holdsRole(playbook, 'ANN@example.com', 'qa-lead')).toBe(true);
+    expect(holdsRole(playbook, 'bob@example.com', 'qa-lead')).toBe(true);
+    expect(holdsRole(playbook, 'eve@example.com', 'qa-lead')).toBe(false);
+    expect(holdsRole(playbook, 'eve@example.com', 'security')).toBe(true);
+    expect(holdsRole(playbook, 'ann@example.com', 'no-such-role')).toBe(false);
+  });
+
+  it('lists the roles an actor holds', () => {
+    expect(rolesOf(playbook, 'ann@example.com')).toEqual(['qa-lead', 'security']);
+    expect(rolesOf(playbook, 'rita@example.com')).toEqual(['release-manager', 'security']);
+    const open = loadPlaybook(
+      'name: x\nroles: { a: A, b: B }\nphases: [{ id: p, items: [{ title: t }] }]\n',
+    );
+    expect(rolesOf(open.playbook, 'anyone')).toEqual(['a', 'b']);
+  });
+});
+
+describe('planItemAction', () => {
+  const items = expandItems(playbook, { releaseId: 'r1', now });
+  const at = (title: string, state: ItemState = 'pending') => ({ ...byTitle(items, title), state });
+  const act = (item: ReleaseItem, action: ItemAction, note?: string, actor = 'ann@example.com') =>
+    planItemAction(playbook, item, action, { actor, ...(note !== undefined ? { note } : {}) });
+
+  it('ticks manual, run and watch items done', () => {
+    expect(act(at('Docs reviewed'), 'done')).toBe('done');
+    expect(act(at('Deploy to production', 'failed'), 'done')).toBe('done');
+    expect(act(at('Smoke test'), 'done')).toBe('done');
+  });
+
+  it('refuses done on a check or a sign item, naming the command to use', () => {
+    expect(() => act(at('CHANGELOG.md updated'), 'done')).toThrow(TransitionError);
+    expect(() => act(at('CHANGELOG.md updated'), 'done')).toThrow(
+      /^#2 "CHANGELOG.md updated" is a check.*gonogo check 2/,
+    );
+    expect(() => act(at('QA sign-off'), 'done')).toThrow(
+      /#8 "QA sign-off" .*gonogo sign qa-lead go/,
+    );
+  });
+
+  it('says "already" when the action would not change the state', () => {
+    expect(() => act(at('Docs reviewed', 'done'), 'done')).toThrow(
+      /#4 "Docs reviewed" is already done/,
+    );
+    expect(() => act(at('Docs reviewed', 'failed'), 'fail', 'broken')).toThrow(/already failed/);
+    expect(() => act(at('Docs reviewed'), 'reset')).toThrow(/already pending/);
+    expect(() => act(at('Migration tested (if applicable)', 'na'), 'na', 'x')).toThrow(
+      /already n\/a/,
+    );
+  });
+
+  it('allows n/a only on optional items, with a reason', () => {
+    expect(act(at('Migration tested (if applicable)'), 'na', 'no schema change')).toBe('na');
+    expect(act(at('Security review completed'), 'na', 'minor release')).toBe('na');
+    expect(() => act(at('Migration tested (if applicable)'), 'na')).toThrow(InputError);
+    expect(() => act(at('Migration tested (if applicable)'), 'na', '  ')).toThrow(
+      /#7 "Migration tested \(if applicable\)": n\/a needs a reason: --note TEXT/,
+    );
+    expect(() => act(at('Docs reviewed'), 'na', 'nope')).toThrow(TransitionError);
+    expect(() => act(at('Docs reviewed'), 'na', 'nope')).toThrow(
+      /#4 "Docs reviewed" is required.*waive/,
+    );
+  });
+
+  it('lets a role holder waive a failed, pending or running required item, with a reason', () => {
+    for (const state of ['failed', 'pending', 'running'] as const) {
+      expect(act(at('All unit tests passing', state), 'waive', 'flaky, tracked in #123')).toBe(
+        'waived',
+      );
+    }
+    expect(() => act(at('All unit tests passing', 'failed'), 'waive')).toThrow(
+      /#1 "All unit tests passing": a waiver needs a reason: --note TEXT/,
+    );
+  });
+
+  it('refuses a waiver from someone without a role, naming who may', () => {
+    // security has no members, so anyone holds it: use a playbook where every role has members.
+    const strict = loadPlaybook(
+      yaml.replace('  security: Security\n', '').replace('sign: security', 'sign: qa-lead'),
+    );
+    const item = {
+      ...byTitle(expandItems(strict.playbook, { releaseId: 'r', now }), 'Docs reviewed'),
+      state: 'failed' as const,
+    };
+    const waive = (actor: string) =>
+      planItemAction(strict.playbook, item, 'waive', { actor, note: 'ok' });
+    expect(() => waive('eve@example.com')).toThrow(ForbiddenError);
+    expect(() => waive('eve@example.com')).toThrow(
+      /eve@example.com .*cannot waive #4 "Docs reviewed".*qa-lead \(ann@example.com, Bob@Example.com\), release-manager \(rita@example.com\)/,
+    );
+    expect(waive('RITA@example.com')).toBe('waived');
+  });
+
+  it('refuses waivers that are not needed or not the right tool', () => {
+    expect(() => act(at('All unit tests passing', 'passed'), 'waive', 'x')).toThrow(
+      /already passed, so it needs no waiver/,
+    );
+    expect(() => act(at('Docs reviewed', 'done'), 'waive', 'x')).toThrow(/already done/);
+    expect(() => act(at('All unit tests passing', 'waived'), 'waive', 'x')).toThrow(
+      /already waived/,
+    );
+    expect(() => act(at('Migration tested (if applicable)'), 'waive', 'x')).toThrow(
+      /is optional.*gonogo item na 7/,
+    );
+  });
+
+  it('marks any non-sign item failed with a reason', () => {
+    expect(act(at('All unit tests passing', 'passed'), 'fail', 'tests were skipped')).toBe(
+      'failed',
+    );
+    expect(act(at('Docs reviewed', 'done'), 'fail', 'wrong docs')).toBe('failed');
+    expect(() => act(at('Docs reviewed'), 'fail')).toThrow(InputError);
+    expect(() => act(at('QA sign-off'), 'fail', 'x')).toThrow(
+      /#8 "QA sign-off" is a sign-off.*no-go/,
+    );
+  });
+
+  it('resets any state except pending', () => {
+    for (const state of ['running', 'passed', 'failed', 'done', 'na', 'waived'] as const) {
+      expect(act(at('Migration tested (if applicable)', state), 'reset')).toBe('pending');
+    }
+  });
+});
+
+describe('viewSignoffs and signItemState', () => {
+  const s = (
+    role: string,
+    verdict: 'go' | 'no-go',
+    commit: string | undefined,
+    at: string,
+  ): Signoff => ({
+    releaseId: 'r1',
+    role,
+    verdict,
+    actor: 'ann@example.com',
+    at,
+    ...(commit ? { commit } : {}),
+  });
+
+  it('keeps the latest sign-off per role and marks those for another commit stale', () => {
+    const views = viewSignoffs(
+      [
+        s('qa-lead', 'no-go', 'aaa', '2026-05-04T09:00:00.000Z'),
+        s('release-manager', 'go', 'aaa', '2026-05-04T09:30:00.000Z'),
+        s('qa-lead', 'go', 'bbb', '2026-05-04T10:00:00.000Z'),
+        s('security', 'go', undefined, '2026-05-04T08:00:00.000Z'),
+      ],
+      'bbb',
+    );
+    expect(views.map((v) => [v.role, v.verdict, v.stale])).toEqual([
+      ['qa-lead', 'go', false],
+      ['release-manager', 'go', true],
+      ['security', 'go', true],
+    ]);
+  });
+
+  it('lets the later of two equal times win', () => {
+    const at = '2026-05-04T09:00:00.000Z';
+    const views = viewSignoffs([s('qa-lead', 'go', 'a', at), s('qa-lead', 'no-go', 'a', at)], 'a');
+    expect(views).toHaveLength(1);
+    expect(views[0]!.verdict).toBe('no-go');
+  });
+
+  it('derives a sign item state from its roles current sign-offs', () => {
+    const items = expandItems(playbook, { releaseId: 'r1', now });
+    const qa = byTitle(items, 'QA sign-off');
+    const view = (list: Signoff[]) => signItemState(qa, viewSignoffs(list, 'c2'));
+    expect(view([])).toBe('pending');
+    expect(view([s('qa-lead', 'go', 'c2', now)])).toBe('passed');
+    expect(view([s('qa-lead', 'no-go', 'c2', now)])).toBe('failed');
+    expect(view([s('qa-lead', 'go', 'c1', now)])).toBe('pending');
+    expect(view([s('release-manager', 'go', 'c2', now)])).toBe('pending');
+    expect(signItemState({ ...qa, state: 'waived' }, [])).toBe('waived');
+    expect(signItemState({ ...qa, state: 'passed' }, [])).toBe('pending');
+    const docs = { ...byTitle(items, 'Docs reviewed'), state: 'done' as const };
+    expect(signItemState(docs, viewSignoffs([s('qa-lead', 'no-go', 'c2', now)], 'c2'))).toBe(
+      'done',
+    );
+  });
+
+  it('passes an item signable by several roles when any one says go', () => {
+    const multi = loadPlaybook(
+      'name: x\nroles: { a: A, b: B }\nphases: [{ id: p, items: [{ title: Approve, sign: [a, b] }] }]\n',
+    );
+    const [item] = expandItems(multi.playbook, { releaseId: 'r', now });
+    const views = viewSignoffs([s('a', 'no-go', 'c', now), s('b', 'go', 'c', now)], 'c');
+    expect(signItemState(item!, views)).toBe('passed');
+  });
+});

@@ -1,0 +1,331 @@
+/**
+ * The release rules a person meets item by item: which items a release has, how an item is
+ * found from what someone typed, who holds a role, which manual actions an item allows, and how
+ * sign-offs count. Pure: time comes in as ISO strings, nothing is read or written.
+ */
+import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
+import { suggestName } from './playbook.ts';
+import type { Playbook, PlaybookItem, PlaybookSection } from './playbook.ts';
+import type { ItemAction, ItemState, ReleaseItem, Signoff, SignoffView } from './release-model.ts';
+
+/** `#12 "Title"`: how every message names an item. */
+export function describeItem(item: Pick<ReleaseItem, 'number' | 'title'>): string {
+  return `#${item.number} ${JSON.stringify(item.title)}`;
+}
+
+const appliesToType = (when: { type?: string[] } | undefined, type: string | undefined) =>
+  type === undefined || !when?.type || when.type.includes(type);
+
+/**
+ * The release items of a playbook for a release type, numbered from `startNumber` (default 1)
+ * in document order: phase → section → item → its sub-items right after it (with `parent`
+ * set). Phases and items whose `when.type` excludes `type` are left out, with their sub-items;
+ * without a type everything is kept. `when.environment` items are kept: they apply when
+ * deploying there.
+ *
+ * @example
+ * const items = expandItems(playbook, { releaseId: 'r1', type: 'minor', now: '2026-05-04T09:00:00.000Z' });
+ * items[0]; // { number: 1, id: 'unit-tests', state: 'pending', rowVersion: 0, ... }
+ */
+export function expandItems(
+  playbook: Playbook,
+  opts: { releaseId: string; type?: string; now: string; startNumber?: number },
+): ReleaseItem[] {
+  const out: ReleaseItem[] = [];
+  let next = opts.startNumber ?? 1;
+  for (const phase of playbook.phases) {
+    if (!appliesToType(phase.when, opts.type)) continue;
+    for (const section of phase.sections) {
+      next = pushSection(out, section, phase.id, next, {
+        releaseId: opts.releaseId,
+        now: opts.now,
+        rollback: false,
+        ...(opts.type !== undefined ? { type: opts.type } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The playbook's rollback sections as release items (`rollback: true`, phase `rollback`),
+ * numbered from `startNumber` (after the release's last item).
+ *
+ * @example
+ * const extra = expandRollbackItems(playbook, { releaseId: 'r1', now, startNumber: items.length + 1 });
+ */
+export function expandRollbackItems(
+  playbook: Playbook,
+  opts: { releaseId: string; now: string; startNumber: number },
+): ReleaseItem[] {
+  const out: ReleaseItem[] = [];
+  let next = opts.startNumber;
+  for (const section of playbook.rollback) {
+    next = pushSection(out, section, 'rollback', next, {
+      releaseId: opts.releaseId,
+      now: opts.now,
+      rollback: true,
+    });
+  }
+  return out;
+}
+
+function pushSection(
+  out: ReleaseItem[],
+  section: PlaybookSection,
+  phase: string,
+  start: number,
+  ctx: { releaseId: string; now: string; rollback: boolean; type?: string },
+): number {
+  let next = start;
+  const visit = (items: PlaybookItem[], parent: number | undefined) => {
+    for (const it of items) {
+      if (!appliesToType(it.when, ctx.type)) continue;
+      const { items: children, ...spec } = it;
+      const item: ReleaseItem = {
+        releaseId: ctx.releaseId,
+        number: next++,
+        id: it.id,
+        phase,
+        section: section.id,
+        title: it.title,
+        kind: it.kind,
+        optional: it.optional,
+        rollback: ctx.rollback,
+        spec,
+        state: 'pending',
+        updatedAt: ctx.now,
+        rowVersion: 0,
+      };
+      if (parent !== undefined) item.parent = parent;
+      out.push(item);
+      if (children?.length) visit(children, item.number);
+    }
+  };
+  visit(section.items, undefined);
+  return next;
+}
+
+const statusHint = 'run `gonogo status` to see the item numbers';
+
+/**
+ * Finds an item by number (`12` or `#12`), id (`changelog`) or phase- or section-qualified id
+ * (`pre-release/changelog`). Throws {@link NotFoundError} with a did-you-mean when nothing
+ * matches, and {@link InputError} when an id is ambiguous (the same id twice, e.g. after two
+ * rollbacks).
+ *
+ * @example resolveItemRef(items, 'pre-release/changelog').number // 3
+ */
+export function resolveItemRef(items: ReleaseItem[], ref: string): ReleaseItem {
+  const text = ref.trim();
+  const numeric = /^#?(\d+)$/.exec(text);
+  if (numeric) {
+    const n = Number(numeric[1]);
+    const hit = items.find((i) => i.number === n);
+    if (hit) return hit;
+    const range = items.length
+      ? ` (it has #${Math.min(...items.map((i) => i.number))} to #${Math.max(...items.map((i) => i.number))})`
+      : ' (it has no items)';
+    throw new NotFoundError(`no item #${n} in this release${range}; ${statusHint}`);
+  }
+  const wanted = text.toLowerCase();
+  const slash = wanted.lastIndexOf('/');
+  let matches: ReleaseItem[];
+  let candidates: string[];
+  if (slash >= 0) {
+    const scope = wanted.slice(0, slash);
+    const id = wanted.slice(slash + 1);
+    matches = items.filter(
+      (i) =>
+        i.id.toLowerCase() === id &&
+        (i.phase.toLowerCase() === scope || i.section.toLowerCase() === scope),
+    );
+    candidates = items.map((i) => `${i.phase}/${i.id}`);
+  } else {
+    matches = items.filter((i) => i.id.toLowerCase() === wanted);
+    candidates = items.map((i) => i.id);
+  }
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new InputError([
+      {
+        message: `"${text}" names more than one item: ${matches.map(describeItem).join(', ')}`,
+        fix: `use the number, e.g. ${matches.at(-1)!.number}`,
+      },
+    ]);
+  }
+  const near = suggestName(wanted, [...new Set(candidates)]);
+  throw new NotFoundError(
+    `no item "${text}" in this release${near ? `; did you mean "${near}"?` : ''} (${statusHint})`,
+  );
+}
+
+const sameActor = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Whether `actor` may act as `role`: anyone when the playbook lists no members for it, else only
+ * its members (case-insensitive). A role the playbook does not declare is held by nobody.
+ *
+ * @example holdsRole(playbook, 'Ann@Example.com', 'qa-lead') // true when ann@example.com is a member
+ */
+export function holdsRole(playbook: Playbook, actor: string, role: string): boolean {
+  if (!Object.hasOwn(playbook.roles, role)) return false;
+  const members = playbook.members?.[role];
+  if (!members || members.length === 0) return true;
+  return members.some((m) => sameActor(m, actor));
+}
+
+/**
+ * The roles `actor` holds, in the playbook's order (every role when the playbook lists no
+ * members at all).
+ *
+ * @example rolesOf(playbook, 'ann@example.com') // ['qa-lead', 'security']
+ */
+export function rolesOf(playbook: Playbook, actor: string): string[] {
+  return Object.keys(playbook.roles).filter((r) => holdsRole(playbook, actor, r));
+}
+
+const stateWords: Record<ItemState, string> = {
+  pending: 'pending',
+  running: 'running',
+  passed: 'passed',
+  failed: 'failed',
+  done: 'done',
+  na: 'n/a',
+  waived: 'waived',
+};
+
+/**
+ * Validates a person's action on an item (`gonogo item ACTION REF`) and returns the item's new
+ * state. Throws {@link TransitionError} when the item's kind or state does not allow it,
+ * {@link InputError} when a required note is missing, {@link ForbiddenError} when a waiver comes
+ * from someone without a role. Every message names the item as `#12 "Title"` and says what to do.
+ *
+ * @example planItemAction(playbook, item, 'na', { actor: 'ann', note: 'no schema change' }) // 'na'
+ */
+export function planItemAction(
+  playbook: Playbook,
+  item: ReleaseItem,
+  action: ItemAction,
+  ctx: { actor: string; note?: string },
+): ItemState {
+  const name = describeItem(item);
+  const hasNote = (ctx.note ?? '').trim().length > 0;
+  const already = (state: ItemState, hint: string) => {
+    if (item.state === state) {
+      throw new TransitionError(`${name} is already ${stateWords[state]} (${hint})`);
+    }
+  };
+  const resetHint = `to start it over: gonogo item reset ${item.number}`;
+
+  switch (action) {
+    case 'done': {
+      if (item.kind === 'check') {
+        throw new TransitionError(
+          `${name} is a check, so it is not ticked by hand: run \`gonogo check ${item.number}\`, or waive it with \`gonogo item waive ${item.number} --note TEXT\``,
+        );
+      }
+      if (item.kind === 'sign') {
+        const role = item.spec.sign?.[0] ?? 'ROLE';
+        throw new TransitionError(
+          `${name} is a sign-off: the role says go with \`gonogo sign ${role} go\``,
+        );
+      }
+      already('done', resetHint);
+      if (item.state === 'passed') {
+        throw new TransitionError(`${name} already passed; there is nothing to tick`);
+      }
+      return 'done';
+    }
+    case 'na': {
+      if (!item.optional) {
+        throw new TransitionError(
+          `${name} is required, so it cannot be n/a; a role holder may waive it: gonogo item waive ${item.number} --note TEXT`,
+        );
+      }
+      already('na', resetHint);
+      if (!hasNote) throw new InputError(`${name}: n/a needs a reason: --note TEXT`);
+      return 'na';
+    }
+    case 'waive': {
+      if (item.optional) {
+        throw new TransitionError(
+          `${name} is optional, so it needs no waiver: mark it n/a with \`gonogo item na ${item.number} --note TEXT\``,
+        );
+      }
+      already('waived', resetHint);
+      if (item.state === 'passed' || item.state === 'done') {
+        throw new TransitionError(`${name} is already ${item.state}, so it needs no waiver`);
+      }
+      // A playbook without roles has nobody to restrict the waiver to (a small team's default).
+      const roles = Object.keys(playbook.roles);
+      if (roles.length > 0 && rolesOf(playbook, ctx.actor).length === 0) {
+        const who = roles.map((r) => `${r} (${playbook.members?.[r]?.join(', ') ?? 'anyone'})`);
+        throw new ForbiddenError(
+          `${ctx.actor} holds no role in this playbook, so cannot waive ${name}; roles that may: ${who.join(', ')}`,
+        );
+      }
+      if (!hasNote) throw new InputError(`${name}: a waiver needs a reason: --note TEXT`);
+      return 'waived';
+    }
+    case 'fail': {
+      if (item.kind === 'sign') {
+        const role = item.spec.sign?.[0] ?? 'ROLE';
+        throw new TransitionError(
+          `${name} is a sign-off: the role says no-go with \`gonogo sign ${role} no-go --comment TEXT\``,
+        );
+      }
+      already('failed', resetHint);
+      if (!hasNote) throw new InputError(`${name}: marking it failed needs a reason: --note TEXT`);
+      return 'failed';
+    }
+    case 'reset': {
+      already('pending', 'nothing to reset');
+      return 'pending';
+    }
+  }
+  // Unreachable for typed callers; a plain-JS caller may still pass anything.
+  throw new InputError(
+    `unknown action "${String(action)}" for ${name} (use done, na, waive, fail or reset)`,
+  );
+}
+
+const timeOf = (at: string) => {
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? 0 : t;
+};
+
+/**
+ * The latest sign-off per role (ties go to the one recorded last), marked `stale` when its
+ * commit differs from the release's, sorted by role.
+ *
+ * @example viewSignoffs(signoffs, 'def5678').find((s) => s.role === 'qa-lead')?.stale // true
+ */
+export function viewSignoffs(signoffs: Signoff[], commit: string | undefined): SignoffView[] {
+  const latest = new Map<string, Signoff>();
+  for (const s of signoffs) {
+    const seen = latest.get(s.role);
+    if (!seen || timeOf(s.at) >= timeOf(seen.at)) latest.set(s.role, s);
+  }
+  return [...latest.values()]
+    .sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0))
+    .map((s) => ({ ...s, stale: s.commit !== commit }));
+}
+
+/**
+ * The state a sign item should have given the sign-offs: `passed` when any of its roles has a
+ * current go, `failed` when one has a current no-go and none a current go, else `pending`. A
+ * sign item a person marked n/a or waived keeps that state until one of its roles signs for the
+ * current commit. Other kinds keep their state.
+ *
+ * @example signItemState(qaSignItem, viewSignoffs(signoffs, release.commit)) // 'passed'
+ */
+export function signItemState(item: ReleaseItem, views: SignoffView[]): ItemState {
+  if (item.kind !== 'sign') return item.state;
+  const roles = item.spec.sign ?? [];
+  const current = views.filter((v) => !v.stale && roles.includes(v.role));
+  if (current.some((v) => v.verdict === 'go')) return 'passed';
+  if (current.some((v) => v.verdict === 'no-go')) return 'failed';
+  if (item.state === 'na' || item.state === 'waived') return item.state;
+  return 'pending';
+}
