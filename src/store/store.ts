@@ -40,6 +40,13 @@ export interface StoreReader {
 
 /** Writes, only inside {@link Store.transaction}. */
 export interface StoreWriter extends StoreReader {
+  /**
+   * Serialises writers of one release: call it first in a transaction that reads the
+   * release's state (e.g. `lastEvent`) and then writes from it. PostgreSQL takes a row lock
+   * (`SELECT ... FOR UPDATE`) held to the end of the transaction; on SQLite it does nothing,
+   * since BEGIN IMMEDIATE already holds the whole database's write lock.
+   */
+  lockRelease(id: string): Promise<void>;
   /** Idempotent: the same hash is stored once. */
   putPlaybook(hash: string, playbook: Playbook): Promise<void>;
   /** Throws ConflictError when (project, version) exists. */

@@ -1,0 +1,724 @@
+/**
+ * The one implementation of the Store over Kysely: the same queries run on SQLite and
+ * PostgreSQL. Rows are snake_case with times as ISO text and JSON as text; the Store hands out
+ * the camelCase types of `core/release-model.ts`, with optional fields absent (not null) when
+ * empty.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ColumnType, Kysely, Selectable, Updateable } from 'kysely';
+import { ConflictError, NotFoundError } from '../core/errors.ts';
+import type { Playbook } from '../core/playbook.ts';
+import type {
+  Decision,
+  Deployment,
+  Incident,
+  Release,
+  ReleaseEvent,
+  ReleaseItem,
+  Signoff,
+} from '../core/release-model.ts';
+import type { Dialect, Store, StoreReader, StoreWriter } from './store.ts';
+
+/** Booleans read back as 0/1 from SQLite and as true/false from PostgreSQL. */
+type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
+
+export interface PlaybookRow {
+  hash: string;
+  name: string;
+  body: string;
+  created_at: string;
+}
+
+export interface ReleaseRow {
+  id: string;
+  project: string;
+  version: string;
+  type: string | null;
+  commit_sha: string | null;
+  commit_at: string | null;
+  playbook_hash: string;
+  state: Release['state'];
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  row_version: number;
+}
+
+export interface ReleaseItemRow {
+  release_id: string;
+  number: number;
+  item_id: string;
+  phase: string;
+  section: string;
+  title: string;
+  kind: ReleaseItem['kind'];
+  optional: BooleanColumn;
+  parent: number | null;
+  rollback: BooleanColumn;
+  spec: string;
+  state: ReleaseItem['state'];
+  note: string | null;
+  evidence: string | null;
+  updated_at: string;
+  updated_by: string | null;
+  row_version: number;
+}
+
+export interface SignoffRow {
+  id: string;
+  release_id: string;
+  role: string;
+  verdict: Signoff['verdict'];
+  commit_sha: string | null;
+  actor: string;
+  at: string;
+  comment: string | null;
+}
+
+export interface DecisionRow {
+  id: string;
+  release_id: string;
+  gate: string;
+  outcome: Decision['outcome'];
+  blockers: string;
+  inputs: string;
+  commit_sha: string | null;
+  actor: string;
+  at: string;
+  override: string | null;
+}
+
+export interface DeploymentRow {
+  id: string;
+  project: string;
+  release_id: string;
+  version: string;
+  commit_sha: string | null;
+  environment: string;
+  status: Deployment['status'];
+  started_at: string;
+  finished_at: string | null;
+  actor: string;
+}
+
+export interface IncidentRow {
+  id: string;
+  deployment_id: string;
+  kind: Incident['kind'];
+  reason: string;
+  opened_at: string;
+  resolved_at: string | null;
+  actor: string;
+}
+
+export interface EventRow {
+  release_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The tables as Kysely sees them. */
+export interface StoreTables {
+  playbooks: PlaybookRow;
+  releases: ReleaseRow;
+  release_items: ReleaseItemRow;
+  signoffs: SignoffRow;
+  decisions: DecisionRow;
+  deployments: DeploymentRow;
+  incidents: IncidentRow;
+  events: EventRow;
+}
+
+/** Reads, on the database or on a transaction. */
+export class KyselyStoreReader implements StoreReader {
+  readonly dialect: Dialect;
+  protected readonly db: Kysely<StoreTables>;
+
+  constructor(db: Kysely<StoreTables>, dialect: Dialect) {
+    this.db = db;
+    this.dialect = dialect;
+  }
+
+  async getPlaybook(hash: string): Promise<Playbook | undefined> {
+    const row = await this.db
+      .selectFrom('playbooks')
+      .select('body')
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    return row ? (JSON.parse(row.body) as Playbook) : undefined;
+  }
+
+  async getRelease(id: string): Promise<Release | undefined> {
+    const row = await this.db
+      .selectFrom('releases')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toRelease(row);
+  }
+
+  async findRelease(project: string, version: string): Promise<Release | undefined> {
+    const row = await this.db
+      .selectFrom('releases')
+      .selectAll()
+      .where('project', '=', project)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row && toRelease(row);
+  }
+
+  async listReleases(
+    project: string,
+    opts: { state?: Release['state']; limit?: number } = {},
+  ): Promise<Release[]> {
+    let query = this.db
+      .selectFrom('releases')
+      .selectAll()
+      .where('project', '=', project)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc');
+    if (opts.state !== undefined) query = query.where('state', '=', opts.state);
+    if (opts.limit !== undefined) query = query.limit(opts.limit);
+    return (await query.execute()).map(toRelease);
+  }
+
+  async listItems(releaseId: string): Promise<ReleaseItem[]> {
+    const rows = await this.db
+      .selectFrom('release_items')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('number')
+      .execute();
+    return rows.map(toItem);
+  }
+
+  async listSignoffs(releaseId: string): Promise<Signoff[]> {
+    const rows = await this.db
+      .selectFrom('signoffs')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSignoff);
+  }
+
+  async listDecisions(releaseId: string): Promise<Decision[]> {
+    const rows = await this.db
+      .selectFrom('decisions')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toDecision);
+  }
+
+  async listDeployments(filter: {
+    project?: string;
+    releaseId?: string;
+    environment?: string;
+  }): Promise<Deployment[]> {
+    let query = this.db.selectFrom('deployments').selectAll();
+    if (filter.project !== undefined) query = query.where('project', '=', filter.project);
+    if (filter.releaseId !== undefined) query = query.where('release_id', '=', filter.releaseId);
+    if (filter.environment !== undefined) {
+      query = query.where('environment', '=', filter.environment);
+    }
+    const rows = await query.orderBy('started_at').orderBy('id').execute();
+    return rows.map(toDeployment);
+  }
+
+  async listIncidents(filter: { deploymentId?: string; project?: string }): Promise<Incident[]> {
+    let query = this.db
+      .selectFrom('incidents')
+      .innerJoin('deployments', 'deployments.id', 'incidents.deployment_id')
+      .selectAll('incidents');
+    if (filter.deploymentId !== undefined) {
+      query = query.where('incidents.deployment_id', '=', filter.deploymentId);
+    }
+    if (filter.project !== undefined)
+      query = query.where('deployments.project', '=', filter.project);
+    const rows = await query.orderBy('incidents.opened_at').orderBy('incidents.id').execute();
+    return rows.map(toIncident);
+  }
+
+  async listEvents(releaseId: string): Promise<ReleaseEvent[]> {
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  async lastEvent(releaseId: string): Promise<ReleaseEvent | undefined> {
+    const row = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toEvent(row);
+  }
+}
+
+/**
+ * Writes, on a transaction. In patches, a key that is present with the value `undefined`
+ * clears an optional field (note, evidence, commit, ...); a key that is absent leaves it.
+ */
+export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter {
+  async lockRelease(id: string): Promise<void> {
+    // SQLite: BEGIN IMMEDIATE already holds the database's write lock for the transaction.
+    if (this.dialect === 'sqlite') return;
+    await this.db.selectFrom('releases').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
+  async putPlaybook(hash: string, playbook: Playbook): Promise<void> {
+    await this.db
+      .insertInto('playbooks')
+      .values({
+        hash,
+        name: playbook.name,
+        body: JSON.stringify(playbook),
+        created_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .execute();
+  }
+
+  async insertRelease(release: Release): Promise<void> {
+    await mapUnique(
+      () =>
+        this.db
+          .insertInto('releases')
+          .values({
+            id: release.id,
+            project: release.project,
+            version: release.version,
+            type: release.type ?? null,
+            commit_sha: release.commit ?? null,
+            commit_at: release.commitAt ?? null,
+            playbook_hash: release.playbookHash,
+            state: release.state,
+            created_at: release.createdAt,
+            created_by: release.createdBy,
+            updated_at: release.updatedAt,
+            row_version: release.rowVersion,
+          })
+          .execute(),
+      `release ${release.version} of ${release.project} already exists ` +
+        '(choose another version, or continue the existing release)',
+    );
+  }
+
+  async updateRelease(
+    id: string,
+    patch: Partial<Pick<Release, 'commit' | 'commitAt' | 'state' | 'updatedAt'>>,
+    expectedVersion: number,
+  ): Promise<void> {
+    const set: Updateable<ReleaseRow> = {};
+    if ('commit' in patch) set.commit_sha = patch.commit ?? null;
+    if ('commitAt' in patch) set.commit_at = patch.commitAt ?? null;
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    const result = await this.db
+      .updateTable('releases')
+      .set((eb) => ({ ...set, row_version: eb('row_version', '+', 1) }))
+      .where('id', '=', id)
+      .where('row_version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return;
+    const current = await this.db
+      .selectFrom('releases')
+      .select(['version', 'row_version'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) throw new NotFoundError(`release ${id} does not exist`);
+    throw staleError(`release ${current.version}`, expectedVersion, current.row_version);
+  }
+
+  async insertItems(items: ReleaseItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const rows = items.map((item) => ({
+      release_id: item.releaseId,
+      number: item.number,
+      item_id: item.id,
+      phase: item.phase,
+      section: item.section,
+      title: item.title,
+      kind: item.kind,
+      optional: item.optional,
+      parent: item.parent ?? null,
+      rollback: item.rollback,
+      spec: JSON.stringify(item.spec),
+      state: item.state,
+      note: item.note ?? null,
+      evidence: item.evidence === undefined ? null : JSON.stringify(item.evidence),
+      updated_at: item.updatedAt,
+      updated_by: item.updatedBy ?? null,
+      row_version: item.rowVersion,
+    }));
+    // Chunks keep each statement under SQLite's bound-parameter limit (32766).
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await mapUnique(
+        () => this.db.insertInto('release_items').values(chunk).execute(),
+        `an item number or id repeats in release ${items[0]?.releaseId} (item numbers and ids ` +
+          'must be unique within a release)',
+      );
+    }
+  }
+
+  async updateItem(
+    releaseId: string,
+    number: number,
+    patch: Partial<Pick<ReleaseItem, 'state' | 'note' | 'evidence' | 'updatedAt' | 'updatedBy'>>,
+    expectedVersion: number,
+  ): Promise<void> {
+    const set: Updateable<ReleaseItemRow> = {};
+    if (patch.state !== undefined) set.state = patch.state;
+    if ('note' in patch) set.note = patch.note ?? null;
+    if ('evidence' in patch) {
+      set.evidence = patch.evidence === undefined ? null : JSON.stringify(patch.evidence);
+    }
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    if ('updatedBy' in patch) set.updated_by = patch.updatedBy ?? null;
+    const result = await this.db
+      .updateTable('release_items')
+      .set((eb) => ({ ...set, row_version: eb('row_version', '+', 1) }))
+      .where('release_id', '=', releaseId)
+      .where('number', '=', number)
+      .where('row_version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return;
+    const current = await this.db
+      .selectFrom('release_items')
+      .select('row_version')
+      .where('release_id', '=', releaseId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    if (!current) throw new NotFoundError(`item ${number} does not exist in release ${releaseId}`);
+    throw staleError(`item ${number}`, expectedVersion, current.row_version);
+  }
+
+  async insertSignoff(signoff: Signoff): Promise<void> {
+    await this.db
+      .insertInto('signoffs')
+      .values({
+        id: newRowId(),
+        release_id: signoff.releaseId,
+        role: signoff.role,
+        verdict: signoff.verdict,
+        commit_sha: signoff.commit ?? null,
+        actor: signoff.actor,
+        at: signoff.at,
+        comment: signoff.comment ?? null,
+      })
+      .execute();
+  }
+
+  async insertDecision(decision: Decision): Promise<void> {
+    await this.db
+      .insertInto('decisions')
+      .values({
+        id: newRowId(),
+        release_id: decision.releaseId,
+        gate: decision.gate,
+        outcome: decision.outcome,
+        blockers: JSON.stringify(decision.blockers),
+        inputs: JSON.stringify(decision.inputs ?? null),
+        commit_sha: decision.commit ?? null,
+        actor: decision.actor,
+        at: decision.at,
+        override: decision.override === undefined ? null : JSON.stringify(decision.override),
+      })
+      .execute();
+  }
+
+  async insertDeployment(deployment: Deployment): Promise<void> {
+    await mapUnique(
+      () =>
+        this.db
+          .insertInto('deployments')
+          .values({
+            id: deployment.id,
+            project: deployment.project,
+            release_id: deployment.releaseId,
+            version: deployment.version,
+            commit_sha: deployment.commit ?? null,
+            environment: deployment.environment,
+            status: deployment.status,
+            started_at: deployment.startedAt,
+            finished_at: deployment.finishedAt ?? null,
+            actor: deployment.actor,
+          })
+          .execute(),
+      `deployment ${deployment.id} already exists (record it once)`,
+    );
+  }
+
+  async updateDeployment(
+    id: string,
+    patch: Partial<Pick<Deployment, 'status' | 'finishedAt'>>,
+  ): Promise<void> {
+    const set: Updateable<DeploymentRow> = {};
+    if (patch.status !== undefined) set.status = patch.status;
+    if ('finishedAt' in patch) set.finished_at = patch.finishedAt ?? null;
+    // An empty SET is not SQL; re-setting the id keeps the not-found check below uniform.
+    const result = await this.db
+      .updateTable('deployments')
+      .set({ ...set, id })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new NotFoundError(`deployment ${id} does not exist`);
+  }
+
+  async insertIncident(incident: Incident): Promise<void> {
+    await mapUnique(
+      () =>
+        this.db
+          .insertInto('incidents')
+          .values({
+            id: incident.id,
+            deployment_id: incident.deploymentId,
+            kind: incident.kind,
+            reason: incident.reason,
+            opened_at: incident.openedAt,
+            resolved_at: incident.resolvedAt ?? null,
+            actor: incident.actor,
+          })
+          .execute(),
+      `incident ${incident.id} already exists (record it once)`,
+    );
+  }
+
+  async updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void> {
+    const set: Updateable<IncidentRow> = {};
+    if ('resolvedAt' in patch) set.resolved_at = patch.resolvedAt ?? null;
+    const result = await this.db
+      .updateTable('incidents')
+      .set({ ...set, id })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new NotFoundError(`incident ${id} does not exist`);
+  }
+
+  async appendEvent(event: ReleaseEvent): Promise<void> {
+    await mapUnique(
+      () =>
+        this.db
+          .insertInto('events')
+          .values({
+            release_id: event.releaseId,
+            seq: event.seq,
+            at: event.at,
+            actor: event.actor,
+            type: event.type,
+            payload: JSON.stringify(event.payload ?? null),
+            prev_hash: event.prevHash,
+            hash: event.hash,
+          })
+          .execute(),
+      `event ${event.seq} of release ${event.releaseId} already exists: someone else changed ` +
+        'the release at the same time; run the command again',
+    );
+  }
+}
+
+/** The Store: reads outside transactions, writes inside {@link KyselyStore.transaction}. */
+export class KyselyStore extends KyselyStoreReader implements Store {
+  /**
+   * Runs `fn` in one transaction on this store's database.
+   *
+   * @example
+   * await store.transaction(async (tx) => tx.appendEvent(event));
+   */
+  async transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
+    // On SQLite the single connection is held for the whole transaction: reading through
+    // the outer store inside `fn` would wait forever, so read through `tx`.
+    return this.db.transaction().execute((trx) => fn(new KyselyStoreWriter(trx, this.dialect)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/**
+ * True for a unique or primary-key violation from either driver.
+ *
+ * @example
+ * isUniqueViolation({ code: '23505' }) // true
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; errcode?: unknown; message?: unknown };
+  if (e.code === '23505') return true; // PostgreSQL unique_violation
+  // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+  if (e.errcode === 2067 || e.errcode === 1555) return true;
+  return typeof e.message === 'string' && e.message.includes('UNIQUE constraint failed');
+}
+
+async function mapUnique<T>(write: () => Promise<T>, message: string): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(message, { cause: error });
+    throw error;
+  }
+}
+
+function staleError(what: string, expected: number, actual: number): ConflictError {
+  return new ConflictError(
+    `${what} was changed by someone else (version ${actual}, expected ${expected}); ` +
+      'run the command again',
+  );
+}
+
+let lastIdMs = 0;
+let idCounter = 0;
+
+/**
+ * A UUIDv7: random, but ordered by creation time (and within one millisecond by a counter),
+ * so rows with the same `at` list in the order they were written.
+ */
+function newRowId(): string {
+  let ms = Date.now();
+  if (ms > lastIdMs) {
+    idCounter = 0;
+  } else {
+    ms = lastIdMs;
+    idCounter += 1;
+    if (idCounter > 0xfff) {
+      ms += 1;
+      idCounter = 0;
+    }
+  }
+  lastIdMs = ms;
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = 0x70 | (idCounter >> 8);
+  bytes[7] = idCounter & 0xff;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function toRelease(row: ReleaseRow): Release {
+  const release: Release = {
+    id: row.id,
+    project: row.project,
+    version: row.version,
+    playbookHash: row.playbook_hash,
+    state: row.state,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    rowVersion: Number(row.row_version),
+  };
+  if (row.type !== null) release.type = row.type;
+  if (row.commit_sha !== null) release.commit = row.commit_sha;
+  if (row.commit_at !== null) release.commitAt = row.commit_at;
+  return release;
+}
+
+function toItem(row: Selectable<ReleaseItemRow>): ReleaseItem {
+  const item: ReleaseItem = {
+    releaseId: row.release_id,
+    number: Number(row.number),
+    id: row.item_id,
+    phase: row.phase,
+    section: row.section,
+    title: row.title,
+    kind: row.kind,
+    optional: Boolean(row.optional),
+    rollback: Boolean(row.rollback),
+    spec: JSON.parse(row.spec) as ReleaseItem['spec'],
+    state: row.state,
+    updatedAt: row.updated_at,
+    rowVersion: Number(row.row_version),
+  };
+  if (row.parent !== null) item.parent = Number(row.parent);
+  if (row.note !== null) item.note = row.note;
+  if (row.evidence !== null) item.evidence = JSON.parse(row.evidence) as ReleaseItem['evidence'];
+  if (row.updated_by !== null) item.updatedBy = row.updated_by;
+  return item;
+}
+
+function toSignoff(row: SignoffRow): Signoff {
+  const signoff: Signoff = {
+    releaseId: row.release_id,
+    role: row.role,
+    verdict: row.verdict,
+    actor: row.actor,
+    at: row.at,
+  };
+  if (row.commit_sha !== null) signoff.commit = row.commit_sha;
+  if (row.comment !== null) signoff.comment = row.comment;
+  return signoff;
+}
+
+function toDecision(row: DecisionRow): Decision {
+  const decision: Decision = {
+    releaseId: row.release_id,
+    gate: row.gate,
+    outcome: row.outcome,
+    blockers: JSON.parse(row.blockers) as Decision['blockers'],
+    inputs: JSON.parse(row.inputs) as unknown,
+    actor: row.actor,
+    at: row.at,
+  };
+  if (row.commit_sha !== null) decision.commit = row.commit_sha;
+  if (row.override !== null) decision.override = JSON.parse(row.override) as Decision['override'];
+  return decision;
+}
+
+function toDeployment(row: DeploymentRow): Deployment {
+  const deployment: Deployment = {
+    id: row.id,
+    project: row.project,
+    releaseId: row.release_id,
+    version: row.version,
+    environment: row.environment,
+    status: row.status,
+    startedAt: row.started_at,
+    actor: row.actor,
+  };
+  if (row.commit_sha !== null) deployment.commit = row.commit_sha;
+  if (row.finished_at !== null) deployment.finishedAt = row.finished_at;
+  return deployment;
+}
+
+function toIncident(row: IncidentRow): Incident {
+  const incident: Incident = {
+    id: row.id,
+    deploymentId: row.deployment_id,
+    kind: row.kind,
+    reason: row.reason,
+    openedAt: row.opened_at,
+    actor: row.actor,
+  };
+  if (row.resolved_at !== null) incident.resolvedAt = row.resolved_at;
+  return incident;
+}
+
+function toEvent(row: EventRow): ReleaseEvent {
+  return {
+    releaseId: row.release_id,
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    type: row.type,
+    payload: JSON.parse(row.payload) as unknown,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

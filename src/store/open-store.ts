@@ -1,0 +1,24 @@
+/**
+ * Opens the store a URL names: PostgreSQL for `postgres://` and `postgresql://` URLs, else
+ * a SQLite file.
+ */
+import { openPostgresStore } from './postgres-store.ts';
+import type { PostgresStoreOptions } from './postgres-store.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+export type OpenStoreOptions = PostgresStoreOptions;
+
+/**
+ * Opens and migrates the store at `url`: a `postgres://` or `postgresql://` URL (with an
+ * optional `?schema=NAME`), or a path to a SQLite file, whose folder is created when missing.
+ * `opts` apply to PostgreSQL only.
+ *
+ * @example
+ * const store = await openStore('.gonogo/gonogo.db');
+ * const shared = await openStore('postgres://gonogo@db.internal/gonogo?schema=gonogo');
+ */
+export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStore(url, opts);
+  return openSqliteStore(url);
+}

@@ -1,0 +1,192 @@
+/**
+ * The database schema as Kysely migrations, written with the schema builder so one source
+ * serves SQLite and PostgreSQL. Times are ISO-8601 text (portable, sortable as text), JSON is
+ * text, and primary keys are text or natural keys (no autoincrement, which differs between
+ * dialects). Never edit a migration that has shipped: add a new one.
+ */
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { InternalError } from '../core/errors.ts';
+
+export const migrationTable = 'gonogo_migration';
+export const migrationLockTable = 'gonogo_migration_lock';
+
+/** Migrations by name; names sort in the order they run. */
+export const storeMigrations: Record<string, Migration> = {
+  '0001-initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('playbooks')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('releases')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('type', 'text')
+        .addColumn('commit_sha', 'text')
+        .addColumn('commit_at', 'text')
+        .addColumn('playbook_hash', 'text', (c) => c.notNull().references('playbooks.hash'))
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('row_version', 'integer', (c) => c.notNull())
+        .addUniqueConstraint('releases_project_version_unique', ['project', 'version'])
+        .execute();
+      await db.schema
+        .createIndex('releases_project_state_created_idx')
+        .on('releases')
+        .columns(['project', 'state', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('release_items')
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('number', 'integer', (c) => c.notNull())
+        .addColumn('item_id', 'text', (c) => c.notNull())
+        .addColumn('phase', 'text', (c) => c.notNull())
+        .addColumn('section', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('optional', 'boolean', (c) => c.notNull())
+        .addColumn('parent', 'integer')
+        .addColumn('rollback', 'boolean', (c) => c.notNull())
+        .addColumn('spec', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('evidence', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('updated_by', 'text')
+        .addColumn('row_version', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('release_items_pk', ['release_id', 'number'])
+        .addUniqueConstraint('release_items_item_id_unique', ['release_id', 'item_id'])
+        .execute();
+
+      await db.schema
+        .createTable('signoffs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('commit_sha', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('comment', 'text')
+        .execute();
+      await db.schema
+        .createIndex('signoffs_release_at_idx')
+        .on('signoffs')
+        .columns(['release_id', 'at'])
+        .execute();
+
+      await db.schema
+        .createTable('decisions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('gate', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('blockers', 'text', (c) => c.notNull())
+        .addColumn('inputs', 'text', (c) => c.notNull())
+        .addColumn('commit_sha', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('override', 'text')
+        .execute();
+      await db.schema
+        .createIndex('decisions_release_at_idx')
+        .on('decisions')
+        .columns(['release_id', 'at'])
+        .execute();
+
+      await db.schema
+        .createTable('deployments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('commit_sha', 'text')
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('deployments_project_env_started_idx')
+        .on('deployments')
+        .columns(['project', 'environment', 'started_at'])
+        .execute();
+      await db.schema
+        .createIndex('deployments_release_idx')
+        .on('deployments')
+        .column('release_id')
+        .execute();
+
+      await db.schema
+        .createTable('incidents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('deployment_id', 'text', (c) => c.notNull().references('deployments.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'text', (c) => c.notNull())
+        .addColumn('resolved_at', 'text')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('incidents_deployment_idx')
+        .on('incidents')
+        .column('deployment_id')
+        .execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('events_pk', ['release_id', 'seq'])
+        .execute();
+    },
+  },
+};
+
+/**
+ * Brings the database up to the newest migration. Safe to call on every open and from two
+ * processes at once: the Migrator runs inside one transaction (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: plus an advisory lock).
+ *
+ * @example
+ * await migrateStore(db, { schema: 'gonogo_test_1' });
+ */
+export async function migrateStore(
+  db: Kysely<unknown>,
+  opts: { schema?: string } = {},
+): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => storeMigrations };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: migrationTable,
+    migrationLockTableName: migrationLockTable,
+    // The migration tables live beside the data; Kysely's introspection would otherwise find
+    // another schema's table of the same name and then miss it through search_path.
+    ...(opts.schema ? { migrationTableSchema: opts.schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const what = failed ? `database migration ${failed}` : 'database migration';
+    const why = error instanceof Error ? error.message : String(error);
+    throw new InternalError(`${what} failed: ${why}`, { cause: error });
+  }
+}
