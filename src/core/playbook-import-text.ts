@@ -1,0 +1,137 @@
+/**
+ * Text-level steps of the checklist importer, before and around the Markdown parser: the
+ * YAML front matter of an issue template, `•` bullets of plain-text checklists, and the
+ * plain text of an mdast node (markup stripped, words kept).
+ */
+import type { Nodes } from 'mdast';
+import { LineCounter, parseDocument } from 'yaml';
+import { InputError } from './errors.ts';
+
+/** A checklist split into its front matter (when it has one) and its Markdown body. */
+export interface PreparedText {
+  /** The Markdown, with the front matter lines blanked so line numbers stay true. */
+  body: string;
+  frontMatter?: Record<string, unknown>;
+}
+
+const keyLine = /^[A-Za-z_][\w-]*\s*:/;
+
+/**
+ * Splits off a `---` YAML front matter block (GitHub issue templates start with one) and
+ * turns `•` bullets into Markdown bullets. Throws an {@link InputError} with the place when
+ * front matter that looks like YAML does not parse.
+ *
+ * @example prepareChecklistText('---\nname: Release\n---\n- [ ] Tag', 'x.md').frontMatter // { name: 'Release' }
+ */
+export function prepareChecklistText(text: string, file: string): PreparedText {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  let frontMatter: Record<string, unknown> | undefined;
+  if (lines[0]?.trimEnd() === '---') {
+    const end = lines.findIndex(
+      (l, i) => i > 0 && (l.trimEnd() === '---' || l.trimEnd() === '...'),
+    );
+    const inner = end > 0 ? lines.slice(1, end) : [];
+    const first = inner.find((l) => l.trim() !== '');
+    if (end > 0 && first !== undefined && keyLine.test(first)) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(inner.join('\n'), { lineCounter, prettyErrors: false });
+      const error = doc.errors[0];
+      if (error) {
+        const pos = lineCounter.linePos(error.pos[0]);
+        throw new InputError([
+          {
+            file,
+            line: pos.line + 1,
+            col: pos.col,
+            message: `front matter is not valid YAML: ${error.message.split('\n')[0]}`,
+            fix: 'fix the YAML between the --- lines, or remove it',
+          },
+        ]);
+      }
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        frontMatter = value as Record<string, unknown>;
+        for (let i = 0; i <= end; i++) lines[i] = '';
+      }
+    }
+  }
+  return frontMatter
+    ? { body: convertBulletGlyphs(lines), frontMatter }
+    : { body: convertBulletGlyphs(lines) };
+}
+
+const glyphLine = /^([ \t]*)[•◦▪‣]\s*(.*)$/;
+const fenceLine = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Plain-text checklists (copied from a web page) use `•` bullets, indented by a few spaces:
+ * make them Markdown bullets, keeping their relative indentation for nesting.
+ */
+function convertBulletGlyphs(lines: string[]): string {
+  let minIndent = Infinity;
+  for (const l of lines) {
+    const m = glyphLine.exec(l);
+    if (m) minIndent = Math.min(minIndent, m[1]!.replace(/\t/g, '    ').length);
+  }
+  if (minIndent === Infinity) return lines.join('\n');
+  let fence: string | undefined;
+  return lines
+    .map((l) => {
+      const f = fenceLine.exec(l);
+      if (f) {
+        const mark = f[1]!;
+        if (!fence) fence = mark;
+        else if (mark[0] === fence[0] && mark.length >= fence.length) fence = undefined;
+        return l;
+      }
+      const m = fence ? null : glyphLine.exec(l);
+      if (!m) return l;
+      const indent = m[1]!.replace(/\t/g, '    ').length - minIndent;
+      return `${' '.repeat(indent)}- ${m[2]}`;
+    })
+    .join('\n');
+}
+
+/**
+ * The words of an mdast node without markup: bold, code and links become their text, images
+ * their alt text, HTML disappears; whitespace runs become one space.
+ *
+ * @example plainText(heading) // 'Pre-Release'
+ */
+export function plainText(node: Nodes): string {
+  return collapse(rawText(node));
+}
+
+/** Whitespace runs → one space, trimmed (the same whitespace the schema's trim removes). */
+export function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function rawText(node: Nodes): string {
+  switch (node.type) {
+    case 'text':
+    case 'inlineCode':
+      return node.value;
+    case 'html':
+    case 'footnoteReference':
+    case 'definition':
+    case 'footnoteDefinition':
+    case 'thematicBreak':
+    case 'code':
+    case 'yaml':
+      return '';
+    case 'break':
+      return ' ';
+    case 'image':
+    case 'imageReference':
+      return node.alt ?? '';
+    case 'list':
+    case 'listItem':
+    case 'blockquote':
+    case 'table':
+    case 'tableRow':
+      return node.children.map((c) => rawText(c)).join(' ');
+    default:
+      return 'children' in node ? node.children.map((c) => rawText(c as Nodes)).join('') : '';
+  }
+}
