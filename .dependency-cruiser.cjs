@@ -10,7 +10,8 @@ module.exports = {
       to: {
         pathNot: [
           '^src/core/',
-          'node_modules/(zod|yaml|unified|remark-parse|remark-gfm|mdast-util-[^/]+|unist-util-[^/]+|semver|@types/)',
+          '^(node:)?(crypto|util)$',
+          'node_modules/(zod|yaml|unified|remark-parse|remark-gfm|mdast-util-[^/]+|unist-util-[^/]+|micromark[^/]*|semver|fastest-levenshtein|@types/)',
         ],
         dependencyTypesNot: ['type-only'],
       },

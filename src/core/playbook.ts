@@ -140,6 +140,12 @@ export function slugify(text: string, fallback = 'item'): string {
 /** "did you mean X?" for a misspelt name, or undefined when nothing is close. */
 export function suggestName(name: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
+  // An abbreviation ("prod" for "production") is as good a hint as a typo.
+  const lower = name.toLowerCase();
+  if (lower.length >= 3) {
+    const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower));
+    if (prefixed.length === 1) return prefixed[0];
+  }
   const best = closest(name, candidates as string[]);
   const limit = Math.max(2, Math.floor(name.length / 3));
   return distance(name, best) <= limit ? best : undefined;

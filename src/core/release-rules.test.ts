@@ -75,8 +75,15 @@ const byTitle = (items: ReleaseItem[], title: string) => {
 };
 
 describe('expandItems', () => {
-  it('keeps every item in document order when no type is given, sub-items after their parent', () => {
-    const items = expandItems(playbook, { releaseId: 'r1', now });
+  it('leaves out items limited to release types when the release has no type', () => {
+    const titles = expandItems(playbook, { releaseId: 'r1', now }).map((i) => i.title);
+    expect(titles).not.toContain('Security review completed');
+    expect(titles).not.toContain('Announce breaking changes');
+    expect(titles).toContain('All unit tests passing');
+  });
+
+  it('keeps every item of its type in document order, sub-items after their parent', () => {
+    const items = expandItems(playbook, { releaseId: 'r1', type: 'major', now });
     expect(items.map((i) => [i.number, i.title, i.parent])).toEqual([
       [1, 'All unit tests passing', undefined],
       [2, 'CHANGELOG.md updated', undefined],
@@ -140,7 +147,7 @@ describe('expandRollbackItems', () => {
 });
 
 describe('resolveItemRef', () => {
-  const items = expandItems(playbook, { releaseId: 'r1', now });
+  const items = expandItems(playbook, { releaseId: 'r1', type: 'major', now });
 
   it('finds an item by number, #number, id and phase- or section-qualified id', () => {
     expect(resolveItemRef(items, '2').id).toBe('changelog');
@@ -197,7 +204,7 @@ describe('holdsRole and rolesOf', () => {
 });
 
 describe('planItemAction', () => {
-  const items = expandItems(playbook, { releaseId: 'r1', now });
+  const items = expandItems(playbook, { releaseId: 'r1', type: 'major', now });
   const at = (title: string, state: ItemState = 'pending') => ({ ...byTitle(items, title), state });
   const act = (item: ReleaseItem, action: ItemAction, note?: string, actor = 'ann@example.com') =>
     planItemAction(playbook, item, action, { actor, ...(note !== undefined ? { note } : {}) });
@@ -259,7 +266,7 @@ describe('planItemAction', () => {
       yaml.replace('  security: Security\n', '').replace('sign: security', 'sign: qa-lead'),
     );
     const item = {
-      ...byTitle(expandItems(strict.playbook, { releaseId: 'r', now }), 'Docs reviewed'),
+      ...byTitle(expandItems(strict.playbook, { releaseId: 'r', type: 'major', now }), 'Docs reviewed'),
       state: 'failed' as const,
     };
     const waive = (actor: string) =>
@@ -342,7 +349,7 @@ describe('viewSignoffs and signItemState', () => {
   });
 
   it('derives a sign item state from its roles current sign-offs', () => {
-    const items = expandItems(playbook, { releaseId: 'r1', now });
+    const items = expandItems(playbook, { releaseId: 'r1', type: 'major', now });
     const qa = byTitle(items, 'QA sign-off');
     const view = (list: Signoff[]) => signItemState(qa, viewSignoffs(list, 'c2'));
     expect(view([])).toBe('pending');
@@ -362,7 +369,7 @@ describe('viewSignoffs and signItemState', () => {
     const multi = loadPlaybook(
       'name: x\nroles: { a: A, b: B }\nphases: [{ id: p, items: [{ title: Approve, sign: [a, b] }] }]\n',
     );
-    const [item] = expandItems(multi.playbook, { releaseId: 'r', now });
+    const [item] = expandItems(multi.playbook, { releaseId: 'r', type: 'major', now });
     const views = viewSignoffs([s('a', 'no-go', 'c', now), s('b', 'go', 'c', now)], 'c');
     expect(signItemState(item!, views)).toBe('passed');
   });

@@ -13,14 +13,16 @@ export function describeItem(item: Pick<ReleaseItem, 'number' | 'title'>): strin
   return `#${item.number} ${JSON.stringify(item.title)}`;
 }
 
+// An item limited to some release types applies only to releases of those types: a release
+// started without a type gets the items that hold for every release.
 const appliesToType = (when: { type?: string[] } | undefined, type: string | undefined) =>
-  type === undefined || !when?.type || when.type.includes(type);
+  !when?.type || (type !== undefined && when.type.includes(type));
 
 /**
  * The release items of a playbook for a release type, numbered from `startNumber` (default 1)
  * in document order: phase → section → item → its sub-items right after it (with `parent`
  * set). Phases and items whose `when.type` excludes `type` are left out, with their sub-items;
- * without a type everything is kept. `when.environment` items are kept: they apply when
+ * without a type, items limited to types are left out. `when.environment` items are kept: they apply when
  * deploying there.
  *
  * @example

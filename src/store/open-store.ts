@@ -2,9 +2,7 @@
  * Opens the store a URL names: PostgreSQL for `postgres://` and `postgresql://` URLs, else
  * a SQLite file.
  */
-import { openPostgresStore } from './postgres-store.ts';
 import type { PostgresStoreOptions } from './postgres-store.ts';
-import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export type OpenStoreOptions = PostgresStoreOptions;
@@ -19,6 +17,11 @@ export type OpenStoreOptions = PostgresStoreOptions;
  * const shared = await openStore('postgres://gonogo@db.internal/gonogo?schema=gonogo');
  */
 export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresStore(url, opts);
+  // Each driver is loaded only when used: the CLI on SQLite never pays for pg.
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const { openPostgresStore } = await import('./postgres-store.ts');
+    return openPostgresStore(url, opts);
+  }
+  const { openSqliteStore } = await import('./sqlite-store.ts');
   return openSqliteStore(url);
 }
