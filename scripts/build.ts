@@ -1,0 +1,32 @@
+/**
+ * Bundles the CLI into dist/ with esbuild: one small entry file plus a chunk per command, so
+ * `gonogo --version` loads almost nothing and each command loads only what it needs. Node
+ * could run the TypeScript directly, but stripping types and resolving hundreds of modules on
+ * every start costs more than bare Node itself (measured in bench/RESULTS.md).
+ */
+import { build } from 'esbuild';
+import { chmodSync, rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { gonogo: 'src/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  chunkNames: 'chunks/[name]-[hash]',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  sourcemap: false,
+  // pg loads its optional native binding lazily; we never use it.
+  external: ['pg-native'],
+  banner: {
+    // Some bundled CommonJS (pg) calls require(); give ESM chunks one.
+    js: "import { createRequire as __gonogoRequire } from 'node:module'; const require = __gonogoRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+chmodSync('dist/gonogo.js', 0o755);

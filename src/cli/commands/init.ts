@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, UsageError } from '../../core/errors.ts';
+import { loadPlaybook } from '../../core/playbook-yaml.ts';
+import { countPlaybookItems } from '../../core/release-export.ts';
+import { defineCommand } from '../cli-command.ts';
+import { defaultPlaybookFile } from '../cli-playbook.ts';
+
+export default defineCommand({
+  usage: 'gonogo init [--template NAME | --from FILE] [-o FILE] [--force]',
+  summary: 'Writes gonogo.yaml from a built-in template (default: "default") or an imported Markdown checklist.',
+  options: {
+    template: { type: 'string', short: 't' },
+    from: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    force: { type: 'boolean' },
+  },
+  async run(ctx, v) {
+    if (v.template && v.from) throw new UsageError('give --template or --from, not both');
+    const out = v.output ?? defaultPlaybookFile;
+    if (existsSync(resolve(ctx.cwd, out)) && !v.force) {
+      throw new InputError([{ file: out, message: 'already exists', fix: 'use --force to overwrite it, or -o FILE' }]);
+    }
+    let yaml: string;
+    if (v.from) {
+      const { importChecklist } = await import('../../core/playbook-import.ts');
+      yaml = importChecklist(ctx.readText(v.from), v.from).yaml;
+    } else {
+      const { findTemplate } = await import('../../core/templates.ts');
+      yaml = findTemplate(v.template ?? 'default').yaml;
+    }
+    const { playbook } = loadPlaybook(yaml, out);
+    ctx.writeText(out, yaml);
+    if (ctx.json) ctx.output.out(JSON.stringify({ file: out, name: playbook.name, phases: playbook.phases.length, items: countPlaybookItems(playbook) }));
+    else ctx.output.out(`wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items\nnext: gonogo release start 1.0.0`);
+    return 0;
+  },
+});

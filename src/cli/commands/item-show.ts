@@ -1,0 +1,40 @@
+import { resolveItemRef } from '../../core/release-rules.ts';
+import { defineCommand } from '../cli-command.ts';
+import { paint } from '../cli-output.ts';
+
+export default defineCommand({
+  usage: 'gonogo item show REF',
+  summary: 'Shows an item: its spec, state, note, evidence and history.',
+  options: {},
+  positionals: [1, 1],
+  async run(ctx, _v, [ref]) {
+    const svc = await ctx.service({ mustExist: true });
+    const view = await svc.getRelease(ctx.release ? { version: ctx.release } : {});
+    const item = resolveItemRef(view.items, ref!);
+    const events = (await svc.listEvents({ version: view.release.version })).filter(
+      (e) => e.type === 'item.state' && (e.payload as { item?: number }).item === item.number,
+    );
+    if (ctx.json) {
+      ctx.output.out(JSON.stringify({ item, history: events }));
+      return 0;
+    }
+    const o = ctx.output;
+    o.out(`${paint(o, 'bold', `#${item.number} ${item.title}`)}`);
+    o.out(`  id ${item.phase}/${item.id} · ${item.kind}${item.optional ? ' · optional' : ''} · ${item.state}`);
+    for (const d of item.spec.details ?? []) o.out(`  · ${d}`);
+    if (item.spec.sign) o.out(`  signed by: ${item.spec.sign.join(' or ')}`);
+    if (item.spec.check) o.out(`  check: ${item.spec.check.name} ${JSON.stringify(item.spec.check.params)}`);
+    if (item.spec.run) o.out(`  run: ${[item.spec.run].flat().join(' ')}`);
+    if (item.spec.suggest?.run) o.out(`  suggested (never run unasked):\n${item.spec.suggest.run.replace(/^/gm, '    ')}`);
+    if (item.note) o.out(`  note: ${item.note}`);
+    if (item.evidence) o.out(`  evidence: ${JSON.stringify(item.evidence)}`);
+    if (events.length) {
+      o.out('  history:');
+      for (const e of events) {
+        const p = e.payload as { from: string; to: string; note?: string };
+        o.out(`    ${e.at.slice(0, 19).replace('T', ' ')} ${p.from} → ${p.to} by ${e.actor}${p.note ? ` — ${p.note}` : ''}`);
+      }
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,28 @@
+import { loadPlaybook } from '../../core/playbook-yaml.ts';
+import { importChecklist } from '../../core/playbook-import.ts';
+import { defineCommand } from '../cli-command.ts';
+
+export default defineCommand({
+  usage: 'gonogo playbook import FILE [-o OUT]',
+  summary: 'Turns a Markdown or text checklist into a gonogo.yaml playbook (to stdout, or to OUT).',
+  options: { output: { type: 'string', short: 'o' } },
+  positionals: [1, 1],
+  async run(ctx, v, [file]) {
+    const result = importChecklist(ctx.readText(file!), file!);
+    // Never write what would not load: the import's own lint is the last step before writing.
+    loadPlaybook(result.yaml, v.output ?? file!);
+    const s = result.stats;
+    const summary = `${file}: ${s.phases} phases, ${s.sections} sections, ${s.items} items (${s.sign} sign-offs, ${s.optional} optional, ${s.suggestedRuns} suggested commands)`;
+    if (v.output) {
+      ctx.writeText(v.output, result.yaml);
+      if (ctx.json) ctx.output.out(JSON.stringify({ file, output: v.output, stats: s }));
+      else ctx.output.out(`${summary}\nwrote ${v.output}`);
+    } else if (ctx.json) {
+      ctx.output.out(JSON.stringify({ file, stats: s, yaml: result.yaml }));
+    } else {
+      process.stdout.write(result.yaml);
+      ctx.output.err(summary);
+    }
+    return 0;
+  },
+});

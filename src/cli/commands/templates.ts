@@ -1,0 +1,20 @@
+import { loadPlaybook } from '../../core/playbook-yaml.ts';
+import { countPlaybookItems } from '../../core/release-export.ts';
+import { defineCommand } from '../cli-command.ts';
+import { table } from '../cli-output.ts';
+
+export default defineCommand({
+  usage: 'gonogo templates',
+  summary: 'Lists the built-in playbook templates (use one with `gonogo init --template NAME`).',
+  options: {},
+  async run(ctx) {
+    const { templates } = await import('../../core/templates.ts');
+    const rows = templates.map((t) => {
+      const { playbook } = loadPlaybook(t.yaml, `template:${t.name}`);
+      return { name: t.name, summary: t.summary, fits: t.fits, phases: playbook.phases.length, items: countPlaybookItems(playbook) };
+    });
+    if (ctx.json) ctx.output.out(JSON.stringify(rows));
+    else for (const line of table(rows.map((r) => [r.name, `${r.items} items`, r.summary]))) ctx.output.out(line);
+    return 0;
+  },
+});
