@@ -112,6 +112,11 @@ async function report(error: unknown, argv: string[]): Promise<number> {
   return 3;
 }
 
+// A reader that stops early (`gonogo export | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => {

@@ -44,7 +44,7 @@ function stateNote(item: ReleaseItem): string | undefined {
 export function exportMarkdown(input: ExportInput): string {
   const { release, playbook, items } = input;
   const out: string[] = [];
-  out.push(`# ${escapeMd(playbook.name)} ${escapeMd(release.version)}`, '');
+  out.push(`# ${escapeMd(playbook.name)} ${release.version}`, '');
   const meta = [
     `Release ${release.version}`,
     release.type ? `type ${release.type}` : undefined,
