@@ -4,7 +4,8 @@ module.exports = {
   forbidden: [
     {
       name: 'core-is-pure',
-      comment: 'core/ imports nothing outside core/ but its parsing libraries and pure node builtins.',
+      comment:
+        'core/ imports nothing outside core/ but its parsing libraries and pure node builtins.',
       severity: 'error',
       from: { path: '^src/core/' },
       to: {
@@ -83,6 +84,9 @@ module.exports = {
     exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -34,7 +34,12 @@ export function defineCommand<O extends Options>(def: {
     summary: def.summary,
     async execute(argv) {
       const { values, positionals } = parseCommandArgs(argv, def.options, def.usage);
-      const v = values as Values<O> & { json?: boolean; db?: string; release?: string; help?: boolean };
+      const v = values as Values<O> & {
+        json?: boolean;
+        db?: string;
+        release?: string;
+        help?: boolean;
+      };
       if (v.help) {
         process.stdout.write(`usage: ${def.usage}\n\n${def.summary}\n`);
         return { code: 0 };

@@ -48,7 +48,12 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   usage: string,
 ) {
   try {
-    return parseArgs({ args: argv, options: { ...globalOptions, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...globalOptions, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]}\nusage: ${usage}`, { cause: e });
   }
@@ -74,7 +79,9 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
       const isUrl = /^postgres(ql)?:\/\//.test(url);
       if (!isUrl) {
         if (opts.mustExist && !existsSync(url)) {
-          throw new NotFoundError(`no gonogo database at ${url}: start a release with \`gonogo release start VERSION\``);
+          throw new NotFoundError(
+            `no gonogo database at ${url}: start a release with \`gonogo release start VERSION\``,
+          );
         }
         prepareDbDir(url);
       }
@@ -84,7 +91,8 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
       ]);
       const store = await openStore(url);
       closer = () => store.close();
-      service = createReleaseService({ store, actor: ctx.actor() });
+      const now = clockFromEnv();
+      service = createReleaseService({ store, actor: ctx.actor(), ...(now ? { now } : {}) });
       return service;
     },
     readText(path) {
@@ -92,15 +100,22 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
       let size: number;
       try {
         const st = statSync(full);
-        if (st.isDirectory()) throw new InputError([{ file: path, message: 'is a directory', fix: 'name a file' }]);
+        if (st.isDirectory())
+          throw new InputError([{ file: path, message: 'is a directory', fix: 'name a file' }]);
         size = st.size;
       } catch (e) {
         if (e instanceof InputError) throw e;
-        throw new InputError([{ file: path, message: 'file not found', fix: 'check the path' }], { cause: e });
+        throw new InputError([{ file: path, message: 'file not found', fix: 'check the path' }], {
+          cause: e,
+        });
       }
       if (size > 2 * 1024 * 1024) {
         throw new InputError([
-          { file: path, message: `file is too large (${Math.round(size / 1024 / 1024)} MiB; the limit is 2 MiB)`, fix: 'a checklist or playbook is a text file of a few pages; check the file name' },
+          {
+            file: path,
+            message: `file is too large (${Math.round(size / 1024 / 1024)} MiB; the limit is 2 MiB)`,
+            fix: 'a checklist or playbook is a text file of a few pages; check the file name',
+          },
         ]);
       }
       return readFileSync(full, 'utf8');
@@ -125,4 +140,22 @@ function prepareDbDir(dbFile: string) {
     // The database is local state, not source: keep it out of git by default.
     if (dir.endsWith('.gonogo')) writeFileSync(join(dir, '.gitignore'), '*\n');
   }
+}
+
+/**
+ * The clock, fixed by `GONOGO_NOW` (an ISO time) for tests and demos that must not depend on
+ * the day they run (release windows); the real clock otherwise.
+ *
+ * @example GONOGO_NOW=2026-11-18T10:00:00Z gonogo decide
+ */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): (() => Date) | undefined {
+  const text = env.GONOGO_NOW?.trim();
+  if (!text) return undefined;
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at.getTime())) {
+    throw new InputError([
+      { message: `invalid GONOGO_NOW "${text}"`, fix: 'give an ISO time such as 2026-11-18T10:00:00Z, or unset it' },
+    ]);
+  }
+  return () => new Date(at);
 }

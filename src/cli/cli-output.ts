@@ -12,7 +12,11 @@ export interface Output {
 
 /** Creates the output for this process's streams. */
 export function createOutput(opts: { json: boolean }): Output {
-  const color = !opts.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const color =
+    !opts.json &&
+    Boolean(process.stdout.isTTY) &&
+    !process.env.NO_COLOR &&
+    process.env.TERM !== 'dumb';
   return {
     color,
     out: (...lines) => void process.stdout.write(`${(lines.length ? lines : ['']).join('\n')}\n`),
@@ -20,7 +24,17 @@ export function createOutput(opts: { json: boolean }): Output {
   };
 }
 
-const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, dim: 2 } as const;
+const codes = {
+  red: 31,
+  green: 32,
+  yellow: 33,
+  blue: 34,
+  magenta: 35,
+  cyan: 36,
+  gray: 90,
+  bold: 1,
+  dim: 2,
+} as const;
 export type Style = keyof typeof codes;
 
 /** Wraps text in an ANSI style when colour is on. */
@@ -52,8 +66,14 @@ export function fit(text: string, width: number): string {
 /** Pads a table's columns to their widest cell. */
 export function table(rows: string[][]): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - visible(c).length))).join('  ').trimEnd());
+  for (const r of rows)
+    r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(c).length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - visible(c).length)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function visible(s: string): string {

@@ -10,7 +10,11 @@ import { fit, paint, stateMark } from './cli-output.ts';
 /** One line per item: number, mark, title, kind and note. */
 export function renderItem(o: Output, item: ReleaseItem, width = 80): string {
   const num = String(item.number).padStart(3);
-  const tags = [item.kind !== 'manual' ? item.kind : '', item.optional ? 'opt' : '', item.spec.sign ? item.spec.sign.join('|') : '']
+  const tags = [
+    item.kind !== 'manual' ? item.kind : '',
+    item.optional ? 'opt' : '',
+    item.spec.sign ? item.spec.sign.join('|') : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const indent = item.parent !== undefined ? '  ' : '';
@@ -20,7 +24,11 @@ export function renderItem(o: Output, item: ReleaseItem, width = 80): string {
 }
 
 /** Phase titles and their items, grouped, in order. */
-export function renderItems(o: Output, view: ReleaseView, opts: { onlyOpen?: boolean } = {}): string[] {
+export function renderItems(
+  o: Output,
+  view: ReleaseView,
+  opts: { onlyOpen?: boolean } = {},
+): string[] {
   const lines: string[] = [];
   let phase = '';
   let section = '';
@@ -29,12 +37,18 @@ export function renderItems(o: Output, view: ReleaseView, opts: { onlyOpen?: boo
     if (item.phase !== phase) {
       phase = item.phase;
       section = '';
-      const title = item.phase === 'rollback' ? 'Rollback procedure' : (view.playbook.phases.find((p) => p.id === phase)?.title ?? phase);
+      const title =
+        item.phase === 'rollback'
+          ? 'Rollback procedure'
+          : (view.playbook.phases.find((p) => p.id === phase)?.title ?? phase);
       lines.push('', paint(o, 'bold', title));
     }
     if (item.section !== section) {
       section = item.section;
-      const sections = phase === 'rollback' ? view.playbook.rollback : view.playbook.phases.find((p) => p.id === phase)?.sections;
+      const sections =
+        phase === 'rollback'
+          ? view.playbook.rollback
+          : view.playbook.phases.find((p) => p.id === phase)?.sections;
       const title = sections?.find((s) => s.id === section)?.title;
       if (title) lines.push(paint(o, 'cyan', `  ${fit(title, 76)}`));
     }
@@ -49,22 +63,33 @@ export function renderProgress(o: Output, view: ReleaseView): string[] {
   for (const i of view.items) phases.set(i.phase, [...(phases.get(i.phase) ?? []), i]);
   const lines: string[] = [];
   for (const [id, items] of phases) {
-    const title = id === 'rollback' ? 'Rollback procedure' : (view.playbook.phases.find((p) => p.id === id)?.title ?? id);
+    const title =
+      id === 'rollback'
+        ? 'Rollback procedure'
+        : (view.playbook.phases.find((p) => p.id === id)?.title ?? id);
     const done = items.filter((i) => acceptedStates.includes(i.state)).length;
     const failed = items.filter((i) => i.state === 'failed').length;
     const width = 20;
     const filled = Math.round((done / items.length) * width);
-    const bar = paint(o, 'green', '█'.repeat(filled)) + paint(o, 'gray', '░'.repeat(width - filled));
+    const bar =
+      paint(o, 'green', '█'.repeat(filled)) + paint(o, 'gray', '░'.repeat(width - filled));
     const fail = failed ? paint(o, 'red', ` ${failed} failed`) : '';
-    lines.push(`  ${fit(title, 36).padEnd(36)} ${bar} ${String(done).padStart(3)}/${items.length}${fail}`);
+    lines.push(
+      `  ${fit(title, 36).padEnd(36)} ${bar} ${String(done).padStart(3)}/${items.length}${fail}`,
+    );
   }
   return lines;
 }
 
 /** Blockers, one per line, with a symbol for their kind. */
 export function renderBlockers(o: Output, blockers: Blocker[], max = Infinity): string[] {
-  const lines = blockers.slice(0, max).map((b) => `  ${paint(o, 'red', '✗')} ${fit(b.message, 75)}`);
-  if (blockers.length > max) lines.push(paint(o, 'gray', `  … and ${blockers.length - max} more (gonogo decide --json shows all)`));
+  const lines = blockers
+    .slice(0, max)
+    .map((b) => `  ${paint(o, 'red', '✗')} ${fit(b.message, 75)}`);
+  if (blockers.length > max)
+    lines.push(
+      paint(o, 'gray', `  … and ${blockers.length - max} more (gonogo decide --json shows all)`),
+    );
   return lines;
 }
 
@@ -73,15 +98,20 @@ export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): st
   const out: string[] = [];
   for (const b of blockers) {
     if (out.length >= max) break;
-    if (b.role && (b.kind === 'signoff-missing' || b.kind === 'signoff-stale')) out.push(`gonogo sign ${b.role} go`);
+    if (b.role && (b.kind === 'signoff-missing' || b.kind === 'signoff-stale'))
+      out.push(`gonogo sign ${b.role} go`);
     else if (b.item !== undefined) {
       const item = view.items.find((i) => i.number === b.item);
       if (!item) continue;
-      if (item.kind === 'sign' && item.spec.sign) out.push(`gonogo sign ${item.spec.sign[0]} go   # ${fit(item.title, 40)}`);
-      else if (item.kind === 'check') out.push(`gonogo item waive ${item.number} --note TEXT   # ${fit(item.title, 30)}`);
-      else if (item.state === 'failed') out.push(`gonogo item waive ${item.number} --note TEXT   # or fix and reset`);
+      if (item.kind === 'sign' && item.spec.sign)
+        out.push(`gonogo sign ${item.spec.sign[0]} go   # ${fit(item.title, 40)}`);
+      else if (item.kind === 'check')
+        out.push(`gonogo item waive ${item.number} --note TEXT   # ${fit(item.title, 30)}`);
+      else if (item.state === 'failed')
+        out.push(`gonogo item waive ${item.number} --note TEXT   # or fix and reset`);
       else out.push(`gonogo item done ${item.number}   # ${fit(item.title, 50)}`);
-    } else if (b.kind.startsWith('window')) out.push('gonogo decide --override-window --reason TEXT   # release manager');
+    } else if (b.kind.startsWith('window'))
+      out.push('gonogo decide --override-window --reason TEXT   # release manager');
   }
   return [...new Set(out)];
 }

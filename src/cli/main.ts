@@ -67,7 +67,8 @@ global options
   -h, --help      help for a command
 
 exit codes: 0 ok, 1 a gate or check said no, 2 bad usage or input, 3 internal error
-identity: GONOGO_USER, else git config user.email`;
+identity: GONOGO_USER, else git config user.email
+testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day)`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -84,7 +85,11 @@ async function main(argv: string[]): Promise<number> {
   if (!load) {
     const { UsageError } = await import('../core/errors.ts');
     const { suggestName } = await import('../core/playbook.ts');
-    const words = [...new Set(Object.keys(commands).map((k) => (k.startsWith(argv[0]! + ' ') ? k : k.split(' ')[0]!)))];
+    const words = [
+      ...new Set(
+        Object.keys(commands).map((k) => (k.startsWith(argv[0]! + ' ') ? k : k.split(' ')[0]!)),
+      ),
+    ];
     const near = suggestName(argv[0]!, words) ?? suggestName(two, Object.keys(commands));
     throw new UsageError(
       `unknown command "${argv.slice(0, 2).join(' ')}"${near ? `; did you mean "${near}"?` : ''} (run \`gonogo --help\`)`,
@@ -93,7 +98,8 @@ async function main(argv: string[]): Promise<number> {
   const rest = argv.slice(key.split(' ').length);
   const command = (await load()).default;
   // item actions share one module: it needs to know which action was asked for.
-  const args = key.startsWith('item ') && key !== 'item show' ? [key.split(' ')[1]!, ...rest] : rest;
+  const args =
+    key.startsWith('item ') && key !== 'item show' ? [key.split(' ')[1]!, ...rest] : rest;
   return (await command.execute(args)).code;
 }
 
@@ -103,11 +109,17 @@ async function report(error: unknown, argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   if (error instanceof GonogoError) {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, problems } })}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, problems } })}\n`,
+      );
     process.stderr.write(`gonogo: ${error.message}\n`);
     return error.exitCode;
   }
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`);
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`,
+    );
   process.stderr.write(`gonogo: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
   return 3;
 }

@@ -28,7 +28,10 @@ export const checkSpecSchema = z.union([
   z.string().min(1),
   z
     .record(z.string(), z.unknown())
-    .refine((o) => Object.keys(o).length === 1, 'must name exactly one check, e.g. { command: "npm test" }'),
+    .refine(
+      (o) => Object.keys(o).length === 1,
+      'must name exactly one check, e.g. { command: "npm test" }',
+    ),
 ]);
 
 export const whenSchema = z.strictObject({
@@ -150,7 +153,10 @@ export const playbookSchema = z.strictObject({
   rollback: z
     .union([
       z.array(itemSchema),
-      z.strictObject({ sections: z.array(sectionSchema).optional(), items: z.array(itemSchema).optional() }),
+      z.strictObject({
+        sections: z.array(sectionSchema).optional(),
+        items: z.array(itemSchema).optional(),
+      }),
     ])
     .optional(),
 });

@@ -31,7 +31,20 @@ export interface LoadedPlaybook {
   hash: string;
 }
 
-const itemKeys = ['id', 'title', 'details', 'optional', 'when', 'check', 'run', 'sign', 'watch', 'suggest', 'timeout', 'items'];
+const itemKeys = [
+  'id',
+  'title',
+  'details',
+  'optional',
+  'when',
+  'check',
+  'run',
+  'sign',
+  'watch',
+  'suggest',
+  'timeout',
+  'items',
+];
 
 /** The keys allowed at a path, for "did you mean" on unknown keys. */
 function allowedKeys(path: PropertyKey[]): string[] {
@@ -64,13 +77,19 @@ function allowedKeys(path: PropertyKey[]): string[] {
 }
 
 /** Finds the node (or the key of the pair) at a path in a YAML document. */
-function locate(root: Node | null | undefined, path: PropertyKey[], atKey: boolean): Node | undefined {
+function locate(
+  root: Node | null | undefined,
+  path: PropertyKey[],
+  atKey: boolean,
+): Node | undefined {
   let node: Node | null | undefined = root;
   let keyNode: Node | undefined;
   for (const seg of path) {
     keyNode = undefined;
     if (isMap(node)) {
-      const pair = node.items.find((it) => isScalar(it.key) && String(it.key.value) === String(seg)) as Pair<Node, Node> | undefined;
+      const pair = node.items.find(
+        (it) => isScalar(it.key) && String(it.key.value) === String(seg),
+      ) as Pair<Node, Node> | undefined;
       if (!pair) return keyNode ?? node ?? undefined;
       keyNode = pair.key ?? undefined;
       node = pair.value ?? keyNode;
@@ -98,7 +117,10 @@ export function loadPlaybook(text: string, file = 'gonogo.yaml'): LoadedPlaybook
 }
 
 /** Like {@link loadPlaybook} but returns the problems instead of throwing. */
-export function lintPlaybook(text: string, file = 'gonogo.yaml'): { problems: Problem[]; loaded?: LoadedPlaybook } {
+export function lintPlaybook(
+  text: string,
+  file = 'gonogo.yaml',
+): { problems: Problem[]; loaded?: LoadedPlaybook } {
   const inputProblem = checkInputText(text, file);
   if (inputProblem) return { problems: [inputProblem] };
   const lineCounter = new LineCounter();
@@ -110,11 +132,16 @@ export function lintPlaybook(text: string, file = 'gonogo.yaml'): { problems: Pr
     return { file, line: pos.line, col: pos.col };
   };
   for (const e of doc.errors) {
-    problems.push({ ...at(e.pos[0]), message: e.message.split('\n')[0]!, fix: 'fix the YAML syntax' });
+    problems.push({
+      ...at(e.pos[0]),
+      message: e.message.split('\n')[0]!,
+      fix: 'fix the YAML syntax',
+    });
   }
   if (problems.length) return { problems };
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  const placeOf = (path: PropertyKey[], atKey = false) => at(locate(doc.contents, path, atKey)?.range?.[0]);
+  const placeOf = (path: PropertyKey[], atKey = false) =>
+    at(locate(doc.contents, path, atKey)?.range?.[0]);
 
   const parsed = playbookSchema.safeParse(value ?? {});
   if (!parsed.success) {
@@ -158,18 +185,31 @@ export function stringifyPlaybook(playbook: unknown): string {
  */
 export function checkInputText(text: string, file: string): Problem | undefined {
   if (text.length > maxInputBytes) {
-    return { file, message: `file is too large (${Math.round(text.length / 1024)} KiB; the limit is ${maxInputBytes / 1024} KiB)`, fix: 'a checklist or playbook is a text file of a few pages; check the file name' };
+    return {
+      file,
+      message: `file is too large (${Math.round(text.length / 1024)} KiB; the limit is ${maxInputBytes / 1024} KiB)`,
+      fix: 'a checklist or playbook is a text file of a few pages; check the file name',
+    };
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
     const before = text.slice(0, nul);
     const line = before.split('\n').length;
-    return { file, line, col: nul - before.lastIndexOf('\n'), message: 'file is binary (it contains a NUL byte)', fix: 'give a Markdown, text or YAML file' };
+    return {
+      file,
+      line,
+      col: nul - before.lastIndexOf('\n'),
+      message: 'file is binary (it contains a NUL byte)',
+      fix: 'give a Markdown, text or YAML file',
+    };
   }
   return undefined;
 }
 
-function toProblem(p: PathProblem, placeOf: (path: PropertyKey[], atKey?: boolean) => Place): Problem {
+function toProblem(
+  p: PathProblem,
+  placeOf: (path: PropertyKey[], atKey?: boolean) => Place,
+): Problem {
   const out: Problem = { ...placeOf(p.path, p.atKey), message: p.message };
   if (p.fix) out.fix = p.fix;
   return out;
@@ -182,7 +222,9 @@ function flattenIssues(issues: readonly Issue[]): Issue[] {
   for (const issue of issues) {
     if (issue.code === 'invalid_union' && issue.errors.length) {
       const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a));
-      const inner = flattenIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue));
+      const inner = flattenIssues(
+        best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue),
+      );
       out.push(...(depth(best) > 0 ? inner : [issue]));
     } else out.push(issue);
   }

@@ -64,7 +64,13 @@ export interface WindowPolicy {
 export interface Playbook {
   name: string;
   description?: string;
-  metadata?: { title?: string; about?: string; labels?: string[]; assignees?: string[]; source?: string };
+  metadata?: {
+    title?: string;
+    about?: string;
+    labels?: string[];
+    assignees?: string[];
+    source?: string;
+  };
   /** Role id → display name. */
   roles: Record<string, string>;
   /**
@@ -173,7 +179,8 @@ export function normalizeCheck(spec: string | Record<string, unknown>): CheckSpe
   return { name, params: params ?? {} };
 }
 
-const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+const list = (v: string | string[] | undefined) =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
 /**
  * Compiles a schema-valid raw playbook into the model, with derived ids, kinds and defaults,
@@ -233,7 +240,10 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     return out;
   };
 
-  const checkCheck = (spec: string | Record<string, unknown>, path: (string | number)[]): CheckSpec => {
+  const checkCheck = (
+    spec: string | Record<string, unknown>,
+    path: (string | number)[],
+  ): CheckSpec => {
     const c = normalizeCheck(spec);
     if (!(knownChecks as readonly string[]).includes(c.name)) {
       const near = suggestName(c.name, knownChecks);
@@ -264,7 +274,10 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   const rawRollback = Array.isArray(raw.rollback)
     ? [{ items: raw.rollback } as RawSection]
     : raw.rollback
-      ? [...(raw.rollback.sections ?? []), ...(raw.rollback.items ? [{ items: raw.rollback.items }] : [])]
+      ? [
+          ...(raw.rollback.sections ?? []),
+          ...(raw.rollback.items ? [{ items: raw.rollback.items }] : []),
+        ]
       : [];
   for (const p of raw.phases) {
     collectExplicit(p.items);
@@ -297,7 +310,12 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
         fix: 'split it into one item per kind',
       });
     }
-    const item: PlaybookItem = { id, title: it.title.trim(), kind: kinds[0] ?? 'manual', optional: it.optional ?? false };
+    const item: PlaybookItem = {
+      id,
+      title: it.title.trim(),
+      kind: kinds[0] ?? 'manual',
+      optional: it.optional ?? false,
+    };
     const details = list(it.details);
     if (details?.length) item.details = details;
     const when = checkWhen(it.when, [...path, 'when']);
@@ -306,13 +324,16 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     if (it.run !== undefined) item.run = it.run;
     if (it.sign !== undefined) {
       const signers = list(it.sign)!;
-      signers.forEach((r, i) => checkRole(r, [...path, 'sign', ...(Array.isArray(it.sign) ? [i] : [])]));
+      signers.forEach((r, i) =>
+        checkRole(r, [...path, 'sign', ...(Array.isArray(it.sign) ? [i] : [])]),
+      );
       item.sign = signers;
     }
     if (it.watch) {
       item.watch = { for: it.watch.for };
       if (it.watch.every) item.watch.every = it.watch.every;
-      if (it.watch.check) item.watch.check = checkCheck(it.watch.check, [...path, 'watch', 'check']);
+      if (it.watch.check)
+        item.watch.check = checkCheck(it.watch.check, [...path, 'watch', 'check']);
     }
     if (it.suggest) {
       item.suggest = {};
@@ -320,18 +341,32 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
       if (it.suggest.check) item.suggest.check = normalizeCheck(it.suggest.check);
     }
     if (it.timeout) item.timeout = it.timeout;
-    if (it.items?.length) item.items = it.items.map((c, i) => compileItem(c, [...path, 'items', i]));
+    if (it.items?.length)
+      item.items = it.items.map((c, i) => compileItem(c, [...path, 'items', i]));
     return item;
   };
 
   const sectionIds = new Set<string>();
-  const compileSection = (s: RawSection, path: (string | number)[], fallbackId: string): PlaybookSection => {
+  const compileSection = (
+    s: RawSection,
+    path: (string | number)[],
+    fallbackId: string,
+  ): PlaybookSection => {
     let id = s.id ?? (s.title ? slugify(s.title, fallbackId) : fallbackId);
-    if (s.id && sectionIds.has(s.id)) problems.push({ path: [...path, 'id'], message: `duplicate section id "${s.id}"`, fix: 'rename one of them' });
-    for (let n = 2; !s.id && sectionIds.has(id); n++) id = `${s.title ? slugify(s.title, fallbackId) : fallbackId}-${n}`;
+    if (s.id && sectionIds.has(s.id))
+      problems.push({
+        path: [...path, 'id'],
+        message: `duplicate section id "${s.id}"`,
+        fix: 'rename one of them',
+      });
+    for (let n = 2; !s.id && sectionIds.has(id); n++)
+      id = `${s.title ? slugify(s.title, fallbackId) : fallbackId}-${n}`;
     sectionIds.add(id);
     s.gate?.forEach((r, i) => checkRole(r, [...path, 'gate', i]));
-    const out: PlaybookSection = { id, items: s.items.map((it, i) => compileItem(it, [...path, 'items', i])) };
+    const out: PlaybookSection = {
+      id,
+      items: s.items.map((it, i) => compileItem(it, [...path, 'items', i])),
+    };
     if (s.title) out.title = s.title;
     if (s.gate) out.gate = s.gate;
     return out;
@@ -341,16 +376,28 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   const phases: PlaybookPhase[] = raw.phases.map((p, pi) => {
     const path = ['phases', pi];
     let id = p.id ?? slugify(p.title ?? `phase-${pi + 1}`, `phase-${pi + 1}`);
-    if (p.id && phaseIds.has(p.id)) problems.push({ path: [...path, 'id'], message: `duplicate phase id "${p.id}"`, fix: 'rename one of them' });
-    for (let n = 2; !p.id && phaseIds.has(id); n++) id = `${slugify(p.title ?? '', `phase-${pi + 1}`)}-${n}`;
+    if (p.id && phaseIds.has(p.id))
+      problems.push({
+        path: [...path, 'id'],
+        message: `duplicate phase id "${p.id}"`,
+        fix: 'rename one of them',
+      });
+    for (let n = 2; !p.id && phaseIds.has(id); n++)
+      id = `${slugify(p.title ?? '', `phase-${pi + 1}`)}-${n}`;
     phaseIds.add(id);
     sectionIds.add(id);
     p.gate?.forEach((r, i) => checkRole(r, [...path, 'gate', i]));
     const sections: PlaybookSection[] = [];
     if (p.items) sections.push(compileSection({ items: p.items }, path, id));
-    (p.sections ?? []).forEach((s, si) => sections.push(compileSection(s, [...path, 'sections', si], `${id}-${si + 1}`)));
+    (p.sections ?? []).forEach((s, si) =>
+      sections.push(compileSection(s, [...path, 'sections', si], `${id}-${si + 1}`)),
+    );
     if (!p.gate && sections.every((s) => s.items.length === 0)) {
-      problems.push({ path, message: `phase "${id}" has no items and no gate`, fix: 'add items: or sections:, or a gate: [roles]' });
+      problems.push({
+        path,
+        message: `phase "${id}" has no items and no gate`,
+        fix: 'add items: or sections:, or a gate: [roles]',
+      });
     }
     const phase: PlaybookPhase = { id, title: p.title ?? titleCase(id), sections };
     if (p.gate) phase.gate = p.gate;
@@ -361,7 +408,11 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
 
   const rollbackPath = Array.isArray(raw.rollback) ? ['rollback'] : ['rollback', 'sections'];
   const rollback = rawRollback.map((s, si) =>
-    compileSection(s, Array.isArray(raw.rollback) ? rollbackPath : [...rollbackPath, si], `rollback${si ? `-${si + 1}` : ''}`),
+    compileSection(
+      s,
+      Array.isArray(raw.rollback) ? rollbackPath : [...rollbackPath, si],
+      `rollback${si ? `-${si + 1}` : ''}`,
+    ),
   );
 
   const playbook: Playbook = {
@@ -379,10 +430,19 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   if (raw.policy?.window) {
     const w = raw.policy.window;
     if (!isTimeZone(w.timezone)) {
-      problems.push({ path: ['policy', 'window', 'timezone'], message: `unknown time zone "${w.timezone}"`, fix: 'use an IANA name such as "Europe/Berlin" or "UTC"' });
+      problems.push({
+        path: ['policy', 'window', 'timezone'],
+        message: `unknown time zone "${w.timezone}"`,
+        fix: 'use an IANA name such as "Europe/Berlin" or "UTC"',
+      });
     }
     w.freezes?.forEach((f, i) => {
-      if (f.from > f.to) problems.push({ path: ['policy', 'window', 'freezes', i, 'to'], message: `freeze ends (${f.to}) before it starts (${f.from})`, fix: 'swap from and to' });
+      if (f.from > f.to)
+        problems.push({
+          path: ['policy', 'window', 'freezes', i, 'to'],
+          message: `freeze ends (${f.to}) before it starts (${f.from})`,
+          fix: 'swap from and to',
+        });
     });
     playbook.policy.window = w as WindowPolicy;
   }

@@ -54,7 +54,8 @@ export function exportMarkdown(input: ExportInput): string {
   out.push(`${meta.join(', ')}. Exported by gonogo.`, '');
   const byNumber = new Map(items.map((i) => [i.number, i]));
   const children = new Map<number, ReleaseItem[]>();
-  for (const i of items) if (i.parent !== undefined) children.set(i.parent, [...(children.get(i.parent) ?? []), i]);
+  for (const i of items)
+    if (i.parent !== undefined) children.set(i.parent, [...(children.get(i.parent) ?? []), i]);
 
   const renderItem = (item: ReleaseItem, depth: number) => {
     const pad = '  '.repeat(depth);
@@ -66,9 +67,14 @@ export function exportMarkdown(input: ExportInput): string {
 
   const groups = groupItems(items.filter((i) => i.parent === undefined || !byNumber.has(i.parent)));
   const phaseTitle = (id: string) =>
-    id === 'rollback' ? 'Rollback procedure' : (playbook.phases.find((p) => p.id === id)?.title ?? id);
+    id === 'rollback'
+      ? 'Rollback procedure'
+      : (playbook.phases.find((p) => p.id === id)?.title ?? id);
   const sectionTitle = (phase: string, id: string) => {
-    const sections = phase === 'rollback' ? playbook.rollback : playbook.phases.find((p) => p.id === phase)?.sections;
+    const sections =
+      phase === 'rollback'
+        ? playbook.rollback
+        : playbook.phases.find((p) => p.id === phase)?.sections;
     return sections?.find((s) => s.id === id)?.title;
   };
   for (const [phase, sections] of groups) {
@@ -138,6 +144,7 @@ function groupItems(items: ReleaseItem[]): Map<string, Map<string, ReleaseItem[]
 /** Number of items a playbook would give a release of no particular type. */
 export function countPlaybookItems(playbook: Playbook): number {
   let n = 0;
-  for (const p of playbook.phases) for (const s of p.sections) for (const _ of walkItems(s.items)) n++;
+  for (const p of playbook.phases)
+    for (const s of p.sections) for (const _ of walkItems(s.items)) n++;
   return n;
 }

@@ -266,7 +266,10 @@ describe('planItemAction', () => {
       yaml.replace('  security: Security\n', '').replace('sign: security', 'sign: qa-lead'),
     );
     const item = {
-      ...byTitle(expandItems(strict.playbook, { releaseId: 'r', type: 'major', now }), 'Docs reviewed'),
+      ...byTitle(
+        expandItems(strict.playbook, { releaseId: 'r', type: 'major', now }),
+        'Docs reviewed',
+      ),
       state: 'failed' as const,
     };
     const waive = (actor: string) =>

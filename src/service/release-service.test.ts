@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, TransitionError } from '../core/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  TransitionError,
+} from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
@@ -49,7 +55,8 @@ describe('release service on SQLite', () => {
   let store: Store;
   let clock: Date;
   const loaded = loadPlaybook(yaml, 'test.yaml');
-  const svc = (actor = 'ana@example.com') => createReleaseService({ store, actor, now: () => clock });
+  const svc = (actor = 'ana@example.com') =>
+    createReleaseService({ store, actor, now: () => clock });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gonogo-svc-'));
@@ -62,7 +69,12 @@ describe('release service on SQLite', () => {
   });
 
   it('starts a release, expands items by type, and refuses a duplicate or a bad version', async () => {
-    const view = await svc().startRelease({ loaded, version: '1.2.0', type: 'minor', commit: 'a'.repeat(40) });
+    const view = await svc().startRelease({
+      loaded,
+      version: '1.2.0',
+      type: 'minor',
+      commit: 'a'.repeat(40),
+    });
     expect(view.items.map((i) => i.title)).toEqual([
       'Tests pass',
       'CHANGELOG updated',
@@ -71,9 +83,15 @@ describe('release service on SQLite', () => {
       'Deploy to production',
     ]);
     expect(view.items.map((i) => i.number)).toEqual([1, 2, 3, 4, 5]);
-    await expect(svc().startRelease({ loaded, version: '1.2.0', commit: 'b'.repeat(40) })).rejects.toBeInstanceOf(ConflictError);
-    await expect(svc().startRelease({ loaded, version: 'bad..version' })).rejects.toBeInstanceOf(InputError);
-    await expect(svc().startRelease({ loaded, version: '1.3.0', type: 'majr' })).rejects.toThrow(/did you mean "major"/);
+    await expect(
+      svc().startRelease({ loaded, version: '1.2.0', commit: 'b'.repeat(40) }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(svc().startRelease({ loaded, version: 'bad..version' })).rejects.toBeInstanceOf(
+      InputError,
+    );
+    await expect(svc().startRelease({ loaded, version: '1.3.0', type: 'majr' })).rejects.toThrow(
+      /did you mean "major"/,
+    );
     expect((await store.listReleases('default')).map((r) => r.version)).toEqual(['1.2.0']);
     const major = await svc().startRelease({ loaded, version: '2.0.0', type: 'major' });
     expect(major.items.some((i) => i.title === 'Load test')).toBe(true);
@@ -81,14 +99,30 @@ describe('release service on SQLite', () => {
 
   it('enforces item rules: done is not for checks, n/a needs a reason, waive needs a role holder', async () => {
     await svc().startRelease({ loaded, version: '1.0.0', commit: 'a'.repeat(40) });
-    await expect(svc().actOnItem({ ref: '1', action: 'done' })).rejects.toBeInstanceOf(TransitionError);
-    await expect(svc().actOnItem({ ref: 'docs-updated-if-applicable', action: 'na' })).rejects.toBeInstanceOf(InputError);
-    const na = await svc().actOnItem({ ref: 'pre-release/docs-updated-if-applicable', action: 'na', note: 'no user-facing change' });
+    await expect(svc().actOnItem({ ref: '1', action: 'done' })).rejects.toBeInstanceOf(
+      TransitionError,
+    );
+    await expect(
+      svc().actOnItem({ ref: 'docs-updated-if-applicable', action: 'na' }),
+    ).rejects.toBeInstanceOf(InputError);
+    const na = await svc().actOnItem({
+      ref: 'pre-release/docs-updated-if-applicable',
+      action: 'na',
+      note: 'no user-facing change',
+    });
     expect(na.state).toBe('na');
-    await expect(svc('mallory@example.com').actOnItem({ ref: '1', action: 'waive', note: 'trust me' })).rejects.toBeInstanceOf(ForbiddenError);
-    const waived = await svc('rm@example.com').actOnItem({ ref: '1', action: 'waive', note: 'flaky CI, run locally' });
+    await expect(
+      svc('mallory@example.com').actOnItem({ ref: '1', action: 'waive', note: 'trust me' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const waived = await svc('rm@example.com').actOnItem({
+      ref: '1',
+      action: 'waive',
+      note: 'flaky CI, run locally',
+    });
     expect(waived.state).toBe('waived');
-    await expect(svc().actOnItem({ ref: 'chnagelog-updated', action: 'done' })).rejects.toThrow(/did you mean/);
+    await expect(svc().actOnItem({ ref: 'chnagelog-updated', action: 'done' })).rejects.toThrow(
+      /did you mean/,
+    );
     const events = await svc().listEvents();
     expect(events.map((e) => e.type)).toEqual(['release.started', 'item.state', 'item.state']);
   });
@@ -106,8 +140,12 @@ describe('release service on SQLite', () => {
     await svc().actOnItem({ ref: '2', action: 'done' });
     await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
     expect((await svc().getRelease()).items.find((i) => i.kind === 'sign')?.state).toBe('passed');
-    await expect(svc('ana@example.com').sign({ role: 'release-manager', verdict: 'go' })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(svc('qa@example.com').sign({ role: 'qa-led', verdict: 'go' })).rejects.toThrow(/did you mean "qa-lead"/);
+    await expect(
+      svc('ana@example.com').sign({ role: 'release-manager', verdict: 'go' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(svc('qa@example.com').sign({ role: 'qa-led', verdict: 'go' })).rejects.toThrow(
+      /did you mean "qa-lead"/,
+    );
     await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
     d = (await svc().decide({})).decision;
     expect(d.blockers).toEqual([]);
@@ -131,8 +169,11 @@ describe('release service on SQLite', () => {
     const d = (await svc().decide({})).decision;
     expect(d.outcome).toBe('no-go');
     expect(d.blockers.map((b) => b.kind)).toEqual(['window-day']);
-    await expect(svc().decide({ overrideWindow: { reason: 'security fix' } })).rejects.toBeInstanceOf(ForbiddenError);
-    const o = (await svc('rm@example.com').decide({ overrideWindow: { reason: 'security fix' } })).decision;
+    await expect(
+      svc().decide({ overrideWindow: { reason: 'security fix' } }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const o = (await svc('rm@example.com').decide({ overrideWindow: { reason: 'security fix' } }))
+      .decision;
     expect(o.outcome).toBe('go');
     expect(o.override).toEqual({ reason: 'security fix', by: 'rm@example.com' });
     expect((await svc().listEvents()).map((e) => e.type)).toContain('window.overridden');
@@ -140,8 +181,12 @@ describe('release service on SQLite', () => {
 
   it('records deployments, knows what runs where, and rolls back with the procedure', async () => {
     await svc().startRelease({ loaded, version: '1.0.0', commit: 'f'.repeat(40) });
-    await expect(svc().deploy({ environment: 'production' })).rejects.toBeInstanceOf(TransitionError);
-    await expect(svc().deploy({ environment: 'prod' })).rejects.toThrow(/did you mean "production"/);
+    await expect(svc().deploy({ environment: 'production' })).rejects.toBeInstanceOf(
+      TransitionError,
+    );
+    await expect(svc().deploy({ environment: 'prod' })).rejects.toThrow(
+      /did you mean "production"/,
+    );
     await svc().deploy({ environment: 'staging' });
     await svc('rm@example.com').actOnItem({ ref: '1', action: 'waive', note: 'x' });
     await svc().actOnItem({ ref: '2', action: 'done' });
@@ -163,7 +208,9 @@ describe('release service on SQLite', () => {
     envs = await svc().environments({ playbook: loaded.playbook });
     expect(envs.find((e) => e.environment === 'production')?.current).toBeUndefined();
     expect(envs.find((e) => e.environment === 'production')?.last?.status).toBe('rolled-back');
-    await expect(svc().rollback({ environment: 'production', reason: 'again' })).rejects.toBeInstanceOf(TransitionError);
+    await expect(
+      svc().rollback({ environment: 'production', reason: 'again' }),
+    ).rejects.toBeInstanceOf(TransitionError);
 
     // Finishing the procedure and the remaining items finishes the release and restores.
     await svc().actOnItem({ ref: '5', action: 'done' });

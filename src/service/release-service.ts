@@ -88,7 +88,13 @@ export function createReleaseService(deps: ServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const iso = () => now().toISOString();
 
-  async function record(tx: StoreWriter, releaseId: string, type: string, payload: unknown, at: string) {
+  async function record(
+    tx: StoreWriter,
+    releaseId: string,
+    type: string,
+    payload: unknown,
+    at: string,
+  ) {
     const prev = await tx.lastEvent(releaseId);
     const event = chainEvent(prev, { releaseId, at, actor, type, payload });
     await tx.appendEvent(event);
@@ -100,14 +106,19 @@ export function createReleaseService(deps: ServiceDeps) {
       const found = await r.findRelease(project, ref.version);
       if (found) return found;
       const all = await r.listReleases(project, { limit: 200 });
-      const near = suggestName(ref.version, all.map((x) => x.version));
+      const near = suggestName(
+        ref.version,
+        all.map((x) => x.version),
+      );
       throw new NotFoundError(
         `no release "${ref.version}"${near ? `; did you mean "${near}"?` : ''} (run \`gonogo release list\`)`,
       );
     }
     const [current] = await r.listReleases(project, { state: 'active', limit: 1 });
     if (!current) {
-      throw new NotFoundError('no release in progress: start one with `gonogo release start VERSION`');
+      throw new NotFoundError(
+        'no release in progress: start one with `gonogo release start VERSION`',
+      );
     }
     return current;
   }
@@ -122,7 +133,10 @@ export function createReleaseService(deps: ServiceDeps) {
 
   async function loadPlaybookOf(r: StoreReader, release: Release): Promise<Playbook> {
     const pb = await r.getPlaybook(release.playbookHash);
-    if (!pb) throw new NotFoundError(`playbook ${release.playbookHash.slice(0, 12)} of release ${release.version} is missing from the store`);
+    if (!pb)
+      throw new NotFoundError(
+        `playbook ${release.playbookHash.slice(0, 12)} of release ${release.version} is missing from the store`,
+      );
     return pb;
   }
 
@@ -134,7 +148,14 @@ export function createReleaseService(deps: ServiceDeps) {
       r.listDecisions(release.id),
       r.listDeployments({ releaseId: release.id }),
     ]);
-    return { release, playbook, items, signoffs: viewSignoffs(signoffs, release.commit), decisions, deployments };
+    return {
+      release,
+      playbook,
+      items,
+      signoffs: viewSignoffs(signoffs, release.commit),
+      decisions,
+      deployments,
+    };
   }
 
   /** Writes an item's new state and its event, guarded by the item's row version. */
@@ -146,19 +167,29 @@ export function createReleaseService(deps: ServiceDeps) {
     at: string,
     extra: { note?: string; evidence?: Evidence; action?: string } = {},
   ) {
-    const patch: Parameters<StoreWriter['updateItem']>[2] = { state, updatedAt: at, updatedBy: actor };
+    const patch: Parameters<StoreWriter['updateItem']>[2] = {
+      state,
+      updatedAt: at,
+      updatedBy: actor,
+    };
     if (extra.note !== undefined) patch.note = extra.note;
     if (extra.evidence !== undefined) patch.evidence = extra.evidence;
     await tx.updateItem(release.id, item.number, patch, item.rowVersion);
-    await record(tx, release.id, 'item.state', {
-      item: item.number,
-      id: item.id,
-      from: item.state,
-      to: state,
-      ...(extra.action ? { action: extra.action } : {}),
-      ...(extra.note !== undefined ? { note: extra.note } : {}),
-      ...(extra.evidence !== undefined ? { evidence: extra.evidence } : {}),
-    }, at);
+    await record(
+      tx,
+      release.id,
+      'item.state',
+      {
+        item: item.number,
+        id: item.id,
+        from: item.state,
+        to: state,
+        ...(extra.action ? { action: extra.action } : {}),
+        ...(extra.note !== undefined ? { note: extra.note } : {}),
+        ...(extra.evidence !== undefined ? { evidence: extra.evidence } : {}),
+      },
+      at,
+    );
   }
 
   /** Brings sign items in line with the current sign-offs. */
@@ -212,7 +243,9 @@ export function createReleaseService(deps: ServiceDeps) {
         throw new InputError([
           {
             message: `unknown release type "${input.type}"`,
-            fix: near ? `did you mean "${near}"?` : `the playbook's types are: ${playbook.types.join(', ')}`,
+            fix: near
+              ? `did you mean "${near}"?`
+              : `the playbook's types are: ${playbook.types.join(', ')}`,
           },
         ]);
       }
@@ -231,22 +264,35 @@ export function createReleaseService(deps: ServiceDeps) {
       if (input.type) release.type = input.type;
       if (input.commit) release.commit = input.commit;
       if (input.commitAt) release.commitAt = input.commitAt;
-      const items = expandItems(playbook, { releaseId: release.id, now: at, ...(input.type ? { type: input.type } : {}) });
-      if (items.length === 0) throw new InputError(`the playbook has no items for release type "${input.type}"`);
+      const items = expandItems(playbook, {
+        releaseId: release.id,
+        now: at,
+        ...(input.type ? { type: input.type } : {}),
+      });
+      if (items.length === 0)
+        throw new InputError(`the playbook has no items for release type "${input.type}"`);
       await store.transaction(async (tx) => {
         if (await tx.findRelease(project, version)) {
-          throw new ConflictError(`release ${version} already exists (see \`gonogo release show ${version}\`)`);
+          throw new ConflictError(
+            `release ${version} already exists (see \`gonogo release show ${version}\`)`,
+          );
         }
         await tx.putPlaybook(hash, playbook);
         await tx.insertRelease(release);
         await tx.insertItems(items);
-        await record(tx, release.id, 'release.started', {
-          version,
-          type: input.type ?? null,
-          commit: input.commit ?? null,
-          playbook: { name: playbook.name, hash },
-          items: items.length,
-        }, at);
+        await record(
+          tx,
+          release.id,
+          'release.started',
+          {
+            version,
+            type: input.type ?? null,
+            commit: input.commit ?? null,
+            playbook: { name: playbook.name, hash },
+            items: items.length,
+          },
+          at,
+        );
       });
       return view(store, release);
     },
@@ -264,15 +310,22 @@ export function createReleaseService(deps: ServiceDeps) {
     },
 
     /** A person's action on an item: done, n/a, waive, fail, reset. */
-    async actOnItem(input: ReleaseRef & { ref: string; action: ItemAction; note?: string; evidence?: string }): Promise<ReleaseItem> {
+    async actOnItem(
+      input: ReleaseRef & { ref: string; action: ItemAction; note?: string; evidence?: string },
+    ): Promise<ReleaseItem> {
       return store.transaction(async (tx) => {
         const release = await lockRelease(tx, input);
         assertActive(release);
         const playbook = await loadPlaybookOf(tx, release);
         const item = resolveItemRef(await tx.listItems(release.id), input.ref);
-        const next = planItemAction(playbook, item, input.action, { actor, ...(input.note !== undefined ? { note: input.note } : {}) });
+        const next = planItemAction(playbook, item, input.action, {
+          actor,
+          ...(input.note !== undefined ? { note: input.note } : {}),
+        });
         const at = iso();
-        const extra: { note?: string; evidence?: Evidence; action: string } = { action: input.action };
+        const extra: { note?: string; evidence?: Evidence; action: string } = {
+          action: input.action,
+        };
         if (input.note !== undefined) extra.note = input.note;
         if (input.evidence !== undefined) extra.evidence = { url: input.evidence };
         await setItemState(tx, release, item, next, at, extra);
@@ -282,7 +335,9 @@ export function createReleaseService(deps: ServiceDeps) {
     },
 
     /** A role holder's go or no-go, pinned to the release's commit. */
-    async sign(input: ReleaseRef & { role: string; verdict: Verdict; comment?: string }): Promise<SignoffView> {
+    async sign(
+      input: ReleaseRef & { role: string; verdict: Verdict; comment?: string },
+    ): Promise<SignoffView> {
       return store.transaction(async (tx) => {
         const release = await lockRelease(tx, input);
         assertActive(release);
@@ -293,7 +348,11 @@ export function createReleaseService(deps: ServiceDeps) {
           throw new InputError([
             {
               message: `the playbook has no role "${input.role}"`,
-              fix: near ? `did you mean "${near}"?` : roles.length ? `its roles are: ${roles.join(', ')}` : 'declare roles under roles: in the playbook',
+              fix: near
+                ? `did you mean "${near}"?`
+                : roles.length
+                  ? `its roles are: ${roles.join(', ')}`
+                  : 'declare roles under roles: in the playbook',
             },
           ]);
         }
@@ -303,16 +362,28 @@ export function createReleaseService(deps: ServiceDeps) {
           );
         }
         const at = iso();
-        const signoff = { releaseId: release.id, role: input.role, verdict: input.verdict, actor, at } as SignoffView;
+        const signoff = {
+          releaseId: release.id,
+          role: input.role,
+          verdict: input.verdict,
+          actor,
+          at,
+        } as SignoffView;
         if (release.commit) signoff.commit = release.commit;
         if (input.comment) signoff.comment = input.comment;
         await tx.insertSignoff(signoff);
-        await record(tx, release.id, 'signoff.recorded', {
-          role: input.role,
-          verdict: input.verdict,
-          commit: release.commit ?? null,
-          comment: input.comment ?? null,
-        }, at);
+        await record(
+          tx,
+          release.id,
+          'signoff.recorded',
+          {
+            role: input.role,
+            verdict: input.verdict,
+            commit: release.commit ?? null,
+            comment: input.comment ?? null,
+          },
+          at,
+        );
         await syncSignItems(tx, release, at);
         await maybeFinish(tx, release, playbook, at);
         return { ...signoff, stale: false };
@@ -324,13 +395,27 @@ export function createReleaseService(deps: ServiceDeps) {
       return store.transaction(async (tx) => {
         const release = await lockRelease(tx, input);
         assertActive(release);
-        if (release.commit === input.commit) throw new TransitionError(`release ${release.version} is already at commit ${input.commit}`);
+        if (release.commit === input.commit)
+          throw new TransitionError(
+            `release ${release.version} is already at commit ${input.commit}`,
+          );
         const at = iso();
-        const patch: Parameters<StoreWriter['updateRelease']>[1] = { commit: input.commit, updatedAt: at };
+        const patch: Parameters<StoreWriter['updateRelease']>[1] = {
+          commit: input.commit,
+          updatedAt: at,
+        };
         if (input.commitAt) patch.commitAt = input.commitAt;
         await tx.updateRelease(release.id, patch, release.rowVersion);
-        const stale = viewSignoffs(await tx.listSignoffs(release.id), input.commit).filter((s) => s.stale).map((s) => s.role);
-        await record(tx, release.id, 'release.retargeted', { from: release.commit ?? null, to: input.commit, staleSignoffs: stale }, at);
+        const stale = viewSignoffs(await tx.listSignoffs(release.id), input.commit)
+          .filter((s) => s.stale)
+          .map((s) => s.role);
+        await record(
+          tx,
+          release.id,
+          'release.retargeted',
+          { from: release.commit ?? null, to: input.commit, staleSignoffs: stale },
+          at,
+        );
         const updated = (await tx.getRelease(release.id))!;
         await syncSignItems(tx, updated, at);
         return updated;
@@ -340,13 +425,29 @@ export function createReleaseService(deps: ServiceDeps) {
     /** Evaluates a gate without recording anything (for `status`). */
     async previewGate(ref: ReleaseRef & { gate?: string } = {}) {
       const v = await view(store, await findRelease(store, ref));
-      const gate = selectGate(v.playbook, v.items, v.decisions, v.release.commit, ref.gate, v.release.type);
-      const result = evaluateGate({ playbook: v.playbook, items: v.items, signoffs: v.signoffs, gate, now: now(), ...(v.release.commit ? { commit: v.release.commit } : {}) });
+      const gate = selectGate(
+        v.playbook,
+        v.items,
+        v.decisions,
+        v.release.commit,
+        ref.gate,
+        v.release.type,
+      );
+      const result = evaluateGate({
+        playbook: v.playbook,
+        items: v.items,
+        signoffs: v.signoffs,
+        gate,
+        now: now(),
+        ...(v.release.commit ? { commit: v.release.commit } : {}),
+      });
       return { view: v, gate, ...result };
     },
 
     /** GO or NO-GO for a gate, recorded with its inputs. */
-    async decide(input: ReleaseRef & { gate?: string; overrideWindow?: { reason: string } }): Promise<DecideResult> {
+    async decide(
+      input: ReleaseRef & { gate?: string; overrideWindow?: { reason: string } },
+    ): Promise<DecideResult> {
       return store.transaction(async (tx) => {
         const release = await lockRelease(tx, input);
         assertActive(release);
@@ -360,11 +461,21 @@ export function createReleaseService(deps: ServiceDeps) {
                 : `only a release manager may override the release window; ${actor} is not one`,
             );
           }
-          if (!input.overrideWindow.reason.trim()) throw new InputError('--override-window needs --reason TEXT');
+          if (!input.overrideWindow.reason.trim())
+            throw new InputError('--override-window needs --reason TEXT');
         }
-        const gate = selectGate(v.playbook, v.items, v.decisions, release.commit, input.gate, release.type);
+        const gate = selectGate(
+          v.playbook,
+          v.items,
+          v.decisions,
+          release.commit,
+          input.gate,
+          release.type,
+        );
         const at = iso();
-        const override = input.overrideWindow ? { reason: input.overrideWindow.reason, by: actor } : undefined;
+        const override = input.overrideWindow
+          ? { reason: input.overrideWindow.reason, by: actor }
+          : undefined;
         const result = evaluateGate({
           playbook: v.playbook,
           items: v.items,
@@ -385,20 +496,39 @@ export function createReleaseService(deps: ServiceDeps) {
         };
         if (release.commit) decision.commit = release.commit;
         if (override) decision.override = override;
-        if (override) await record(tx, release.id, 'window.overridden', { gate: gate.id, reason: override.reason }, at);
+        if (override)
+          await record(
+            tx,
+            release.id,
+            'window.overridden',
+            { gate: gate.id, reason: override.reason },
+            at,
+          );
         await tx.insertDecision(decision);
-        await record(tx, release.id, 'decision.recorded', {
-          gate: gate.id,
-          outcome: decision.outcome,
-          blockers: decision.blockers,
-          commit: release.commit ?? null,
-        }, at);
+        await record(
+          tx,
+          release.id,
+          'decision.recorded',
+          {
+            gate: gate.id,
+            outcome: decision.outcome,
+            blockers: decision.blockers,
+            commit: release.commit ?? null,
+          },
+          at,
+        );
         return { decision, gateTitle: gate.title };
       });
     },
 
     /** Records a deployment of the release to an environment. */
-    async deploy(input: ReleaseRef & { environment: string; status?: 'succeeded' | 'failed'; force?: { reason: string } }): Promise<Deployment> {
+    async deploy(
+      input: ReleaseRef & {
+        environment: string;
+        status?: 'succeeded' | 'failed';
+        force?: { reason: string };
+      },
+    ): Promise<Deployment> {
       return store.transaction(async (tx) => {
         const release = await lockRelease(tx, input);
         assertActive(release);
@@ -426,51 +556,88 @@ export function createReleaseService(deps: ServiceDeps) {
         };
         if (release.commit) deployment.commit = release.commit;
         await tx.insertDeployment(deployment);
-        await record(tx, release.id, 'deployment.recorded', {
-          id: deployment.id,
-          environment: deployment.environment,
-          status: deployment.status,
-          commit: release.commit ?? null,
-          ...(input.force ? { forced: input.force.reason } : {}),
-        }, at);
+        await record(
+          tx,
+          release.id,
+          'deployment.recorded',
+          {
+            id: deployment.id,
+            environment: deployment.environment,
+            status: deployment.status,
+            commit: release.commit ?? null,
+            ...(input.force ? { forced: input.force.reason } : {}),
+          },
+          at,
+        );
         await maybeFinish(tx, release, playbook, at);
         return deployment;
       });
     },
 
     /** Records a rollback: the deployment is rolled back, an incident opens, rollback items join the release. */
-    async rollback(input: ReleaseRef & { environment: string; reason: string }): Promise<{ deployment: Deployment; incident: Incident; items: ReleaseItem[] }> {
+    async rollback(
+      input: ReleaseRef & { environment: string; reason: string },
+    ): Promise<{ deployment: Deployment; incident: Incident; items: ReleaseItem[] }> {
       if (!input.reason.trim()) throw new InputError('a rollback needs a reason: --reason TEXT');
       return store.transaction(async (tx) => {
         const release = await lockRelease(tx, input);
         const playbook = await loadPlaybookOf(tx, release);
         assertEnvironment(playbook, input.environment);
-        const deployment = (await tx.listDeployments({ releaseId: release.id, environment: input.environment }))
+        const deployment = (
+          await tx.listDeployments({ releaseId: release.id, environment: input.environment })
+        )
           .filter((d) => d.status === 'succeeded')
           .at(-1);
         if (!deployment) {
-          throw new TransitionError(`release ${release.version} has no succeeded deployment in ${input.environment} to roll back`);
+          throw new TransitionError(
+            `release ${release.version} has no succeeded deployment in ${input.environment} to roll back`,
+          );
         }
         const at = iso();
         await tx.updateDeployment(deployment.id, { status: 'rolled-back' });
-        const incident: Incident = { id: crypto.randomUUID(), deploymentId: deployment.id, kind: 'rollback', reason: input.reason, openedAt: at, actor };
+        const incident: Incident = {
+          id: crypto.randomUUID(),
+          deploymentId: deployment.id,
+          kind: 'rollback',
+          reason: input.reason,
+          openedAt: at,
+          actor,
+        };
         await tx.insertIncident(incident);
         const existing = await tx.listItems(release.id);
         const items = existing.some((i) => i.rollback)
           ? []
-          : expandRollbackItems(playbook, { releaseId: release.id, now: at, startNumber: (existing.at(-1)?.number ?? 0) + 1 });
+          : expandRollbackItems(playbook, {
+              releaseId: release.id,
+              now: at,
+              startNumber: (existing.at(-1)?.number ?? 0) + 1,
+            });
         if (items.length) await tx.insertItems(items);
         if (release.state !== 'active') {
-          await tx.updateRelease(release.id, { state: 'active', updatedAt: at }, release.rowVersion);
+          await tx.updateRelease(
+            release.id,
+            { state: 'active', updatedAt: at },
+            release.rowVersion,
+          );
         }
-        await record(tx, release.id, 'rollback.recorded', {
-          deployment: deployment.id,
-          environment: input.environment,
-          reason: input.reason,
-          incident: incident.id,
-          items: items.map((i) => i.number),
-        }, at);
-        return { deployment: { ...deployment, status: 'rolled-back' as DeploymentStatus }, incident, items };
+        await record(
+          tx,
+          release.id,
+          'rollback.recorded',
+          {
+            deployment: deployment.id,
+            environment: input.environment,
+            reason: input.reason,
+            incident: incident.id,
+            items: items.map((i) => i.number),
+          },
+          at,
+        );
+        return {
+          deployment: { ...deployment, status: 'rolled-back' as DeploymentStatus },
+          incident,
+          items,
+        };
       });
     },
 
@@ -492,9 +659,12 @@ export function createReleaseService(deps: ServiceDeps) {
 
     /** Recomputes the release's event hash chain. */
     async verifyAudit(ref: ReleaseRef = {}) {
-      const releases = ref.version ? [await findRelease(store, ref)] : await store.listReleases(project, { limit: 100000 });
+      const releases = ref.version
+        ? [await findRelease(store, ref)]
+        : await store.listReleases(project, { limit: 100000 });
       const results = [];
-      for (const r of releases) results.push({ version: r.version, ...verifyChain(await store.listEvents(r.id)) });
+      for (const r of releases)
+        results.push({ version: r.version, ...verifyChain(await store.listEvents(r.id)) });
       return results;
     },
   };
@@ -504,7 +674,9 @@ export type ReleaseService = ReturnType<typeof createReleaseService>;
 
 function assertActive(release: Release) {
   if (release.state !== 'active') {
-    throw new TransitionError(`release ${release.version} is ${release.state}; start a new release with \`gonogo release start VERSION\``);
+    throw new TransitionError(
+      `release ${release.version} is ${release.state}; start a new release with \`gonogo release start VERSION\``,
+    );
   }
 }
 
@@ -514,7 +686,9 @@ function assertEnvironment(playbook: Playbook, env: string) {
   throw new InputError([
     {
       message: `unknown environment "${env}"`,
-      fix: near ? `did you mean "${near}"?` : `the playbook's environments are: ${playbook.environments.join(', ')}`,
+      fix: near
+        ? `did you mean "${near}"?`
+        : `the playbook's environments are: ${playbook.environments.join(', ')}`,
     },
   ]);
 }

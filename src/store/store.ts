@@ -22,7 +22,10 @@ export interface StoreReader {
   getRelease(id: string): Promise<Release | undefined>;
   findRelease(project: string, version: string): Promise<Release | undefined>;
   /** Newest first (by createdAt, then id). */
-  listReleases(project: string, opts?: { state?: Release['state']; limit?: number }): Promise<Release[]>;
+  listReleases(
+    project: string,
+    opts?: { state?: Release['state']; limit?: number },
+  ): Promise<Release[]>;
   /** Ordered by number. */
   listItems(releaseId: string): Promise<ReleaseItem[]>;
   /** Oldest first. */
@@ -30,7 +33,11 @@ export interface StoreReader {
   /** Oldest first. */
   listDecisions(releaseId: string): Promise<Decision[]>;
   /** Oldest first (startedAt, then id). Filters combine with AND. */
-  listDeployments(filter: { project?: string; releaseId?: string; environment?: string }): Promise<Deployment[]>;
+  listDeployments(filter: {
+    project?: string;
+    releaseId?: string;
+    environment?: string;
+  }): Promise<Deployment[]>;
   /** Oldest first. */
   listIncidents(filter: { deploymentId?: string; project?: string }): Promise<Incident[]>;
   /** Ordered by seq. */
@@ -71,7 +78,10 @@ export interface StoreWriter extends StoreReader {
   insertSignoff(signoff: Signoff): Promise<void>;
   insertDecision(decision: Decision): Promise<void>;
   insertDeployment(deployment: Deployment): Promise<void>;
-  updateDeployment(id: string, patch: Partial<Pick<Deployment, 'status' | 'finishedAt'>>): Promise<void>;
+  updateDeployment(
+    id: string,
+    patch: Partial<Pick<Deployment, 'status' | 'finishedAt'>>,
+  ): Promise<void>;
   insertIncident(incident: Incident): Promise<void>;
   updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void>;
   /** Throws ConflictError when (releaseId, seq) exists. */

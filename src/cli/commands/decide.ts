@@ -5,11 +5,18 @@ import { renderBlockers } from '../cli-render.ts';
 
 export default defineCommand({
   usage: 'gonogo decide [--phase P] [--override-window --reason TEXT]',
-  summary: 'Evaluates the next gate (or phase P): GO exits 0, NO-GO lists every blocker and exits 1. The decision is recorded with its inputs.',
-  options: { phase: { type: 'string' }, 'override-window': { type: 'boolean' }, reason: { type: 'string' } },
+  summary:
+    'Evaluates the next gate (or phase P): GO exits 0, NO-GO lists every blocker and exits 1. The decision is recorded with its inputs.',
+  options: {
+    phase: { type: 'string' },
+    'override-window': { type: 'boolean' },
+    reason: { type: 'string' },
+  },
   async run(ctx, v) {
-    if (v['override-window'] && !v.reason?.trim()) throw new UsageError('--override-window needs --reason TEXT');
-    if (v.reason && !v['override-window']) throw new UsageError('--reason goes with --override-window');
+    if (v['override-window'] && !v.reason?.trim())
+      throw new UsageError('--override-window needs --reason TEXT');
+    if (v.reason && !v['override-window'])
+      throw new UsageError('--reason goes with --override-window');
     const svc = await ctx.service({ mustExist: true });
     const { decision, gateTitle } = await svc.decide({
       ...(v.phase ? { gate: v.phase } : {}),
@@ -21,9 +28,14 @@ export default defineCommand({
     } else {
       const o = ctx.output;
       const what = decision.gate === 'release' ? 'release' : `gate "${gateTitle}"`;
-      if (decision.outcome === 'go') o.out(`${paint(o, 'green', 'GO')} for ${what} at commit ${decision.commit?.slice(0, 12) ?? '(none)'}${decision.override ? ` (window overridden: ${decision.override.reason})` : ''}`);
+      if (decision.outcome === 'go')
+        o.out(
+          `${paint(o, 'green', 'GO')} for ${what} at commit ${decision.commit?.slice(0, 12) ?? '(none)'}${decision.override ? ` (window overridden: ${decision.override.reason})` : ''}`,
+        );
       else {
-        o.out(`${paint(o, 'red', 'NO-GO')} for ${what}: ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'}`);
+        o.out(
+          `${paint(o, 'red', 'NO-GO')} for ${what}: ${decision.blockers.length} blocker${decision.blockers.length === 1 ? '' : 's'}`,
+        );
         for (const line of renderBlockers(o, decision.blockers)) o.out(line);
       }
     }

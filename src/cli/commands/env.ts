@@ -20,9 +20,18 @@ export default defineCommand({
     const o = ctx.output;
     const rows = envs.map((e) => {
       const c = e.current;
-      const failedLast = e.last && e.last !== c && e.last.status !== 'succeeded' ? paint(o, 'yellow', ` (last: ${e.last.version} ${e.last.status})`) : '';
+      const failedLast =
+        e.last && e.last !== c && e.last.status !== 'succeeded'
+          ? paint(o, 'yellow', ` (last: ${e.last.version} ${e.last.status})`)
+          : '';
       return c
-        ? [e.environment, c.version, c.commit?.slice(0, 10) ?? '', `since ${c.startedAt.slice(0, 16).replace('T', ' ')}`, `by ${c.actor}${failedLast}`]
+        ? [
+            e.environment,
+            c.version,
+            c.commit?.slice(0, 10) ?? '',
+            `since ${c.startedAt.slice(0, 16).replace('T', ' ')}`,
+            `by ${c.actor}${failedLast}`,
+          ]
         : [e.environment, paint(o, 'gray', '(nothing deployed)'), '', '', failedLast];
     });
     for (const line of table(rows)) o.out(line);

@@ -9,7 +9,8 @@ export default defineCommand({
   positionals: [0, 1],
   async run(ctx, v, [version]) {
     const format = v.format ?? (ctx.json ? 'json' : 'md');
-    if (!['md', 'json', 'github'].includes(format)) throw new UsageError(`--format is md, json or github, not "${format}"`);
+    if (!['md', 'json', 'github'].includes(format))
+      throw new UsageError(`--format is md, json or github, not "${format}"`);
     const svc = await ctx.service({ mustExist: true });
     const ver = version ?? ctx.release;
     const view = await svc.getRelease(ver ? { version: ver } : {});

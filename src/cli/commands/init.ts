@@ -8,7 +8,8 @@ import { defaultPlaybookFile } from '../cli-playbook.ts';
 
 export default defineCommand({
   usage: 'gonogo init [--template NAME | --from FILE] [-o FILE] [--force]',
-  summary: 'Writes gonogo.yaml from a built-in template (default: "default") or an imported Markdown checklist.',
+  summary:
+    'Writes gonogo.yaml from a built-in template (default: "default") or an imported Markdown checklist.',
   options: {
     template: { type: 'string', short: 't' },
     from: { type: 'string' },
@@ -19,7 +20,9 @@ export default defineCommand({
     if (v.template && v.from) throw new UsageError('give --template or --from, not both');
     const out = v.output ?? defaultPlaybookFile;
     if (existsSync(resolve(ctx.cwd, out)) && !v.force) {
-      throw new InputError([{ file: out, message: 'already exists', fix: 'use --force to overwrite it, or -o FILE' }]);
+      throw new InputError([
+        { file: out, message: 'already exists', fix: 'use --force to overwrite it, or -o FILE' },
+      ]);
     }
     let yaml: string;
     if (v.from) {
@@ -31,8 +34,19 @@ export default defineCommand({
     }
     const { playbook } = loadPlaybook(yaml, out);
     ctx.writeText(out, yaml);
-    if (ctx.json) ctx.output.out(JSON.stringify({ file: out, name: playbook.name, phases: playbook.phases.length, items: countPlaybookItems(playbook) }));
-    else ctx.output.out(`wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items\nnext: gonogo release start 1.0.0`);
+    if (ctx.json)
+      ctx.output.out(
+        JSON.stringify({
+          file: out,
+          name: playbook.name,
+          phases: playbook.phases.length,
+          items: countPlaybookItems(playbook),
+        }),
+      );
+    else
+      ctx.output.out(
+        `wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items\nnext: gonogo release start 1.0.0`,
+      );
     return 0;
   },
 });

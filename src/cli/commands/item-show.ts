@@ -20,19 +20,25 @@ export default defineCommand({
     }
     const o = ctx.output;
     o.out(`${paint(o, 'bold', `#${item.number} ${item.title}`)}`);
-    o.out(`  id ${item.phase}/${item.id} · ${item.kind}${item.optional ? ' · optional' : ''} · ${item.state}`);
+    o.out(
+      `  id ${item.phase}/${item.id} · ${item.kind}${item.optional ? ' · optional' : ''} · ${item.state}`,
+    );
     for (const d of item.spec.details ?? []) o.out(`  · ${d}`);
     if (item.spec.sign) o.out(`  signed by: ${item.spec.sign.join(' or ')}`);
-    if (item.spec.check) o.out(`  check: ${item.spec.check.name} ${JSON.stringify(item.spec.check.params)}`);
+    if (item.spec.check)
+      o.out(`  check: ${item.spec.check.name} ${JSON.stringify(item.spec.check.params)}`);
     if (item.spec.run) o.out(`  run: ${[item.spec.run].flat().join(' ')}`);
-    if (item.spec.suggest?.run) o.out(`  suggested (never run unasked):\n${item.spec.suggest.run.replace(/^/gm, '    ')}`);
+    if (item.spec.suggest?.run)
+      o.out(`  suggested (never run unasked):\n${item.spec.suggest.run.replace(/^/gm, '    ')}`);
     if (item.note) o.out(`  note: ${item.note}`);
     if (item.evidence) o.out(`  evidence: ${JSON.stringify(item.evidence)}`);
     if (events.length) {
       o.out('  history:');
       for (const e of events) {
         const p = e.payload as { from: string; to: string; note?: string };
-        o.out(`    ${e.at.slice(0, 19).replace('T', ' ')} ${p.from} → ${p.to} by ${e.actor}${p.note ? ` — ${p.note}` : ''}`);
+        o.out(
+          `    ${e.at.slice(0, 19).replace('T', ' ')} ${p.from} → ${p.to} by ${e.actor}${p.note ? ` — ${p.note}` : ''}`,
+        );
       }
     }
     return 0;

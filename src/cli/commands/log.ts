@@ -3,7 +3,7 @@ import { paint } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo log [VERSION]',
-  summary: 'The release\'s event log: who changed what, when.',
+  summary: "The release's event log: who changed what, when.",
   options: {},
   positionals: [0, 1],
   async run(ctx, _v, [version]) {
@@ -16,7 +16,9 @@ export default defineCommand({
     }
     const o = ctx.output;
     for (const e of events) {
-      o.out(`${paint(o, 'gray', String(e.seq).padStart(4))} ${e.at.slice(0, 19).replace('T', ' ')} ${paint(o, 'cyan', e.type.padEnd(19))} ${e.actor}  ${paint(o, 'gray', summarize(e.payload))}`);
+      o.out(
+        `${paint(o, 'gray', String(e.seq).padStart(4))} ${e.at.slice(0, 19).replace('T', ' ')} ${paint(o, 'cyan', e.type.padEnd(19))} ${e.actor}  ${paint(o, 'gray', summarize(e.payload))}`,
+      );
     }
     return 0;
   },

@@ -16,22 +16,47 @@ export default defineCommand({
     }
     const o = ctx.output;
     o.out(`${paint(o, 'bold', playbook.name)}  ${paint(o, 'gray', hash.slice(0, 12))}`);
-    if (Object.keys(playbook.roles).length) o.out(`roles: ${Object.entries(playbook.roles).map(([id, n]) => `${id} (${n})`).join(', ')}`);
-    o.out(`environments: ${playbook.environments.join(' → ')}   types: ${playbook.types.join(', ')}`);
+    if (Object.keys(playbook.roles).length)
+      o.out(
+        `roles: ${Object.entries(playbook.roles)
+          .map(([id, n]) => `${id} (${n})`)
+          .join(', ')}`,
+      );
+    o.out(
+      `environments: ${playbook.environments.join(' → ')}   types: ${playbook.types.join(', ')}`,
+    );
     const w = playbook.policy.window;
-    if (w) o.out(`window: ${w.timezone}${w.deny?.length ? `, no ${w.deny.join('/')}` : ''}${w.deny_hours?.length ? `, not ${w.deny_hours.join(', ')}` : ''}${w.freezes?.length ? `, ${w.freezes.length} freeze(s)` : ''}`);
-    if (playbook.policy.rollback) o.out(`roll back when: ${playbook.policy.rollback.when.join('; ')}`);
+    if (w)
+      o.out(
+        `window: ${w.timezone}${w.deny?.length ? `, no ${w.deny.join('/')}` : ''}${w.deny_hours?.length ? `, not ${w.deny_hours.join(', ')}` : ''}${w.freezes?.length ? `, ${w.freezes.length} freeze(s)` : ''}`,
+      );
+    if (playbook.policy.rollback)
+      o.out(`roll back when: ${playbook.policy.rollback.when.join('; ')}`);
     const item = (it: PlaybookItem, depth: number) => {
-      const tags = [it.kind !== 'manual' ? it.kind : '', it.optional ? 'optional' : '', it.sign ? `by ${it.sign.join('|')}` : '', it.when?.type ? `type ${it.when.type.join('|')}` : '', it.when?.environment ? `env ${it.when.environment.join('|')}` : '', it.suggest?.run ? 'suggested run' : '']
+      const tags = [
+        it.kind !== 'manual' ? it.kind : '',
+        it.optional ? 'optional' : '',
+        it.sign ? `by ${it.sign.join('|')}` : '',
+        it.when?.type ? `type ${it.when.type.join('|')}` : '',
+        it.when?.environment ? `env ${it.when.environment.join('|')}` : '',
+        it.suggest?.run ? 'suggested run' : '',
+      ]
         .filter(Boolean)
         .join(', ');
-      o.out(`${'  '.repeat(depth + 2)}- ${it.title}  ${paint(o, 'gray', `${it.id}${tags ? ` [${tags}]` : ''}`)}`);
+      o.out(
+        `${'  '.repeat(depth + 2)}- ${it.title}  ${paint(o, 'gray', `${it.id}${tags ? ` [${tags}]` : ''}`)}`,
+      );
       for (const c of it.items ?? []) item(c, depth + 1);
     };
     for (const p of playbook.phases) {
-      o.out(`\n${paint(o, 'bold', p.title)}  ${paint(o, 'gray', p.id)}${p.gate ? paint(o, 'magenta', `  gate: ${p.gate.join(', ') || '(sign-offs above)'}`) : ''}`);
+      o.out(
+        `\n${paint(o, 'bold', p.title)}  ${paint(o, 'gray', p.id)}${p.gate ? paint(o, 'magenta', `  gate: ${p.gate.join(', ') || '(sign-offs above)'}`) : ''}`,
+      );
       for (const s of p.sections) {
-        if (s.title) o.out(`  ${s.title}${s.gate ? paint(o, 'magenta', `  gate: ${s.gate.join(', ') || '(sign-offs above)'}`) : ''}`);
+        if (s.title)
+          o.out(
+            `  ${s.title}${s.gate ? paint(o, 'magenta', `  gate: ${s.gate.join(', ') || '(sign-offs above)'}`) : ''}`,
+          );
         for (const it of s.items) item(it, 0);
       }
     }

@@ -14,7 +14,17 @@ export default defineCommand({
     }
     if (!releases.length) ctx.output.out('no releases yet: gonogo release start VERSION');
     const o = ctx.output;
-    for (const line of table(releases.map((r) => [r.version, r.state === 'active' ? paint(o, 'yellow', r.state) : r.state, r.type ?? '', r.commit?.slice(0, 10) ?? '', r.createdAt.slice(0, 16).replace('T', ' '), r.createdBy]))) o.out(line);
+    for (const line of table(
+      releases.map((r) => [
+        r.version,
+        r.state === 'active' ? paint(o, 'yellow', r.state) : r.state,
+        r.type ?? '',
+        r.commit?.slice(0, 10) ?? '',
+        r.createdAt.slice(0, 16).replace('T', ' '),
+        r.createdBy,
+      ]),
+    ))
+      o.out(line);
     return 0;
   },
 });

@@ -9,26 +9,39 @@ export default defineCommand({
   positionals: [0, 1],
   async run(ctx, _v, [version]) {
     const svc = await ctx.service({ mustExist: true });
-    const view = await svc.getRelease({ ...((version ?? ctx.release) ? { version: version ?? ctx.release } : {}) });
+    const view = await svc.getRelease({
+      ...((version ?? ctx.release) ? { version: version ?? ctx.release } : {}),
+    });
     if (ctx.json) {
       ctx.output.out(JSON.stringify(view));
       return 0;
     }
     const o = ctx.output;
     const r = view.release;
-    o.out(`${paint(o, 'bold', `${view.playbook.name} ${r.version}`)}  ${r.state}${r.type ? `, ${r.type}` : ''}, commit ${r.commit?.slice(0, 12) ?? '(none)'}, started ${r.createdAt.slice(0, 16).replace('T', ' ')} by ${r.createdBy}`);
+    o.out(
+      `${paint(o, 'bold', `${view.playbook.name} ${r.version}`)}  ${r.state}${r.type ? `, ${r.type}` : ''}, commit ${r.commit?.slice(0, 12) ?? '(none)'}, started ${r.createdAt.slice(0, 16).replace('T', ' ')} by ${r.createdBy}`,
+    );
     for (const line of renderItems(o, view)) o.out(line);
     if (view.signoffs.length) {
       o.out('', paint(o, 'bold', 'Sign-offs'));
-      for (const s of view.signoffs) o.out(`  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')} by ${s.actor}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${s.comment}` : ''}`);
+      for (const s of view.signoffs)
+        o.out(
+          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')} by ${s.actor}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${s.comment}` : ''}`,
+        );
     }
     if (view.decisions.length) {
       o.out('', paint(o, 'bold', 'Decisions'));
-      for (const d of view.decisions) o.out(`  ${d.at.slice(0, 16).replace('T', ' ')} ${d.gate}: ${d.outcome === 'go' ? paint(o, 'green', 'GO') : paint(o, 'red', 'NO-GO')} (${d.blockers.length} blockers) by ${d.actor}`);
+      for (const d of view.decisions)
+        o.out(
+          `  ${d.at.slice(0, 16).replace('T', ' ')} ${d.gate}: ${d.outcome === 'go' ? paint(o, 'green', 'GO') : paint(o, 'red', 'NO-GO')} (${d.blockers.length} blockers) by ${d.actor}`,
+        );
     }
     if (view.deployments.length) {
       o.out('', paint(o, 'bold', 'Deployments'));
-      for (const d of view.deployments) o.out(`  ${d.startedAt.slice(0, 16).replace('T', ' ')} ${d.environment}: ${d.status} by ${d.actor}`);
+      for (const d of view.deployments)
+        o.out(
+          `  ${d.startedAt.slice(0, 16).replace('T', ' ')} ${d.environment}: ${d.status} by ${d.actor}`,
+        );
     }
     return 0;
   },

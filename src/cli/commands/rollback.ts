@@ -4,18 +4,25 @@ import { renderItem } from '../cli-render.ts';
 
 export default defineCommand({
   usage: 'gonogo rollback ENV --reason TEXT',
-  summary: 'Records a rollback of the release in ENV, opens an incident, and adds the playbook\'s rollback procedure to the release.',
+  summary:
+    "Records a rollback of the release in ENV, opens an incident, and adds the playbook's rollback procedure to the release.",
   options: { reason: { type: 'string' } },
   positionals: [1, 1],
   async run(ctx, v, [env]) {
     if (!v.reason?.trim()) throw new UsageError('a rollback needs a reason: --reason TEXT');
     const svc = await ctx.service({ mustExist: true });
-    const r = await svc.rollback({ environment: env!, reason: v.reason, ...(ctx.release ? { version: ctx.release } : {}) });
+    const r = await svc.rollback({
+      environment: env!,
+      reason: v.reason,
+      ...(ctx.release ? { version: ctx.release } : {}),
+    });
     if (ctx.json) {
       ctx.output.out(JSON.stringify(r));
       return 0;
     }
-    ctx.output.out(`rolled back ${r.deployment.version} in ${r.deployment.environment}: ${v.reason}`);
+    ctx.output.out(
+      `rolled back ${r.deployment.version} in ${r.deployment.environment}: ${v.reason}`,
+    );
     if (r.items.length) {
       ctx.output.out('rollback procedure:');
       for (const i of r.items) ctx.output.out(renderItem(ctx.output, i));

@@ -5,16 +5,28 @@ import { paint } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo sign ROLE go|no-go [--comment TEXT]',
-  summary: 'Records a role holder\'s go or no-go, pinned to the release\'s commit.',
+  summary: "Records a role holder's go or no-go, pinned to the release's commit.",
   options: { comment: { type: 'string', short: 'm' } },
   positionals: [2, 2],
   async run(ctx, v, [role, verdict]) {
-    if (verdict !== 'go' && verdict !== 'no-go') throw new UsageError(`the verdict is "go" or "no-go", not "${verdict}"\nusage: gonogo sign ROLE go|no-go`);
-    if (v.comment !== undefined && v.comment.length > 4000) throw new UsageError('--comment is limited to 4000 characters');
+    if (verdict !== 'go' && verdict !== 'no-go')
+      throw new UsageError(
+        `the verdict is "go" or "no-go", not "${verdict}"\nusage: gonogo sign ROLE go|no-go`,
+      );
+    if (v.comment !== undefined && v.comment.length > 4000)
+      throw new UsageError('--comment is limited to 4000 characters');
     const svc = await ctx.service({ mustExist: true });
-    const s = await svc.sign({ role: role!, verdict: verdict as Verdict, ...(v.comment ? { comment: v.comment } : {}), ...(ctx.release ? { version: ctx.release } : {}) });
+    const s = await svc.sign({
+      role: role!,
+      verdict: verdict as Verdict,
+      ...(v.comment ? { comment: v.comment } : {}),
+      ...(ctx.release ? { version: ctx.release } : {}),
+    });
     if (ctx.json) ctx.output.out(JSON.stringify(s));
-    else ctx.output.out(`${s.role}: ${s.verdict === 'go' ? paint(ctx.output, 'green', 'go') : paint(ctx.output, 'red', 'no-go')} by ${s.actor} for commit ${s.commit?.slice(0, 12) ?? '(none)'}`);
+    else
+      ctx.output.out(
+        `${s.role}: ${s.verdict === 'go' ? paint(ctx.output, 'green', 'go') : paint(ctx.output, 'red', 'no-go')} by ${s.actor} for commit ${s.commit?.slice(0, 12) ?? '(none)'}`,
+      );
     return 0;
   },
 });

@@ -15,16 +15,34 @@ export default defineCommand({
     if (ctx.json) {
       const phases = [...new Set(view.items.map((i) => i.phase))].map((p) => {
         const items = view.items.filter((i) => i.phase === p);
-        return { phase: p, total: items.length, accepted: items.filter((i) => ['passed', 'done', 'na', 'waived'].includes(i.state)).length, failed: items.filter((i) => i.state === 'failed').length };
+        return {
+          phase: p,
+          total: items.length,
+          accepted: items.filter((i) => ['passed', 'done', 'na', 'waived'].includes(i.state))
+            .length,
+          failed: items.filter((i) => i.state === 'failed').length,
+        };
       });
-      ctx.output.out(JSON.stringify({ release: view.release, phases, gate: { id: gate.id, title: gate.title, outcome, blockers }, next: actions }));
+      ctx.output.out(
+        JSON.stringify({
+          release: view.release,
+          phases,
+          gate: { id: gate.id, title: gate.title, outcome, blockers },
+          next: actions,
+        }),
+      );
       return 0;
     }
     const o = ctx.output;
     const r = view.release;
-    o.out(`${paint(o, 'bold', `${view.playbook.name} ${r.version}`)}  ${r.state}${r.type ? ` · ${r.type}` : ''} · commit ${r.commit?.slice(0, 10) ?? '(none)'}`);
+    o.out(
+      `${paint(o, 'bold', `${view.playbook.name} ${r.version}`)}  ${r.state}${r.type ? ` · ${r.type}` : ''} · commit ${r.commit?.slice(0, 10) ?? '(none)'}`,
+    );
     for (const line of renderProgress(o, view)) o.out(line);
-    const verdict = outcome === 'go' ? paint(o, 'green', 'GO') : paint(o, 'red', `NO-GO, ${blockers.length} blocker${blockers.length === 1 ? '' : 's'}`);
+    const verdict =
+      outcome === 'go'
+        ? paint(o, 'green', 'GO')
+        : paint(o, 'red', `NO-GO, ${blockers.length} blocker${blockers.length === 1 ? '' : 's'}`);
     o.out('', `${gate.kind === 'release' ? 'Release' : `Gate "${gate.title}"`}: ${verdict}`);
     for (const line of renderBlockers(o, blockers, 8)) o.out(line);
     if (actions.length) {

@@ -11,10 +11,18 @@ export default defineCommand({
     const { templates } = await import('../../core/templates.ts');
     const rows = templates.map((t) => {
       const { playbook } = loadPlaybook(t.yaml, `template:${t.name}`);
-      return { name: t.name, summary: t.summary, fits: t.fits, phases: playbook.phases.length, items: countPlaybookItems(playbook) };
+      return {
+        name: t.name,
+        summary: t.summary,
+        fits: t.fits,
+        phases: playbook.phases.length,
+        items: countPlaybookItems(playbook),
+      };
     });
     if (ctx.json) ctx.output.out(JSON.stringify(rows));
-    else for (const line of table(rows.map((r) => [r.name, `${r.items} items`, r.summary]))) ctx.output.out(line);
+    else
+      for (const line of table(rows.map((r) => [r.name, `${r.items} items`, r.summary])))
+        ctx.output.out(line);
     return 0;
   },
 });
