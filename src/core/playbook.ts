@@ -5,6 +5,8 @@
  */
 import { closest } from 'fastest-levenshtein';
 import type { RawItem, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
+import { checkParams, isCheckName } from './check-params.ts';
+import type { CheckName } from './check-params.ts';
 
 export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'manual';
 
@@ -86,23 +88,7 @@ export interface Playbook {
 }
 
 /** The checks gonogo knows by name (the `checks/` layer implements them). */
-export const knownChecks = [
-  'command',
-  'changelog',
-  'version',
-  'git-tag',
-  'git-clean',
-  'git-up-to-date',
-  'commits',
-  'coverage',
-  'audit',
-  'secrets',
-  'env-documented',
-  'window',
-  'http',
-  'file',
-  'milestone',
-] as const;
+export const knownChecks = Object.keys(checkParams) as readonly CheckName[];
 
 /** Environments every playbook has unless it names its own. */
 export const defaultEnvironments = ['development', 'staging', 'production'];
@@ -245,7 +231,42 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     path: (string | number)[],
   ): CheckSpec => {
     const c = normalizeCheck(spec);
-    if (!(knownChecks as readonly string[]).includes(c.name)) {
+    if (isCheckName(c.name)) {
+      const parsed = checkParams[c.name].safeParse(c.params);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const at =
+            typeof spec === 'string'
+              ? path
+              : [
+                  ...path,
+                  c.name,
+                  ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k)),
+                ];
+          if (issue.code === 'unrecognized_keys') {
+            const allowed = allowedParams(c.name);
+            for (const key of issue.keys) {
+              const near = suggestName(key, allowed);
+              problems.push({
+                path: [...at, key],
+                atKey: true,
+                message: `unknown parameter "${key}" of check "${c.name}"`,
+                fix: near
+                  ? `did you mean "${near}"?`
+                  : `its parameters: ${allowed.join(', ') || '(none)'}`,
+              });
+            }
+          } else {
+            problems.push({
+              path: at,
+              message: `check "${c.name}": ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
+              fix: `its parameters: ${allowedParams(c.name).join(', ') || '(none)'}`,
+            });
+          }
+        }
+      }
+    }
+    if (!isCheckName(c.name)) {
       const near = suggestName(c.name, knownChecks);
       problems.push({
         path: typeof spec === 'string' ? path : [...path, c.name],
@@ -448,6 +469,18 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   }
   if (raw.policy?.rollback) playbook.policy.rollback = raw.policy.rollback;
   return { playbook, problems };
+}
+
+/** The parameter names a check accepts, for "did you mean" and error messages. */
+function allowedParams(name: CheckName): string[] {
+  const schema = checkParams[name] as unknown as {
+    def?: { out?: { shape?: object } };
+    _zod?: { def?: { out?: { shape?: object }; in?: { shape?: object } } };
+  };
+  const def = schema._zod?.def;
+  const shape =
+    def?.out?.shape ?? (def as { schema?: { shape?: object } } | undefined)?.schema?.shape ?? {};
+  return Object.keys(shape);
 }
 
 function hint(x: string, known: string[], key: string): string {
