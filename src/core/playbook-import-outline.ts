@@ -211,9 +211,24 @@ export function outlineChecklist(root: Root): Outline {
   return outline;
 }
 
-/** Blockquotes are read as their content; everything else stays as it is. */
+/**
+ * Blockquotes are read as their content; `<details>` blocks (extra context folded away) are
+ * left out with everything inside them.
+ */
 function flatten(nodes: RootContent[]): RootContent[] {
-  return nodes.flatMap((n) => (n.type === 'blockquote' ? flatten(n.children) : [n]));
+  const out: RootContent[] = [];
+  let hidden = 0;
+  for (const n of nodes) {
+    if (n.type === 'html') {
+      const opens = n.value.match(/<details\b/gi)?.length ?? 0;
+      const closes = n.value.match(/<\/details\s*>/gi)?.length ?? 0;
+      hidden = Math.max(0, hidden + opens - closes);
+      continue;
+    }
+    if (hidden > 0) continue;
+    out.push(...(n.type === 'blockquote' ? flatten(n.children) : [n]));
+  }
+  return out;
 }
 
 function containsTask(node: Nodes): boolean {
@@ -233,17 +248,19 @@ function tocKey(text: string): string {
     .trim();
 }
 
-/** A list whose every entry is a heading of the document is its table of contents. */
+/** A list whose every entry (nested ones too) is a heading of the document is its table of contents. */
 function isToc(list: List, ctx: Context): boolean {
-  if (list.children.length < 2 || list.children.some(isTask)) return false;
-  return list.children.every((e) => {
-    const first = e.children[0];
-    return (
-      e.children.length === 1 &&
-      first?.type === 'paragraph' &&
-      ctx.headingKeys.has(tocKey(plainText(first)))
-    );
-  });
+  if (list.children.length < 2 || containsTask(list)) return false;
+  const matches = (l: List): boolean =>
+    l.children.every((e) => {
+      const [first, ...rest] = e.children;
+      return (
+        first?.type === 'paragraph' &&
+        ctx.headingKeys.has(tocKey(plainText(first))) &&
+        rest.every((c) => c.type === 'list' && matches(c))
+      );
+    });
+  return matches(list);
 }
 
 function rawLines(p: Paragraph): string[] {

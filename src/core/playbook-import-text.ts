@@ -55,9 +55,29 @@ export function prepareChecklistText(text: string, file: string): PreparedText {
       }
     }
   }
-  return frontMatter
-    ? { body: convertBulletGlyphs(lines), frontMatter }
-    : { body: convertBulletGlyphs(lines) };
+  const body = convertBulletGlyphs(dedent(lines));
+  return frontMatter ? { body, frontMatter } : { body };
+}
+
+/**
+ * A checklist pasted with every line indented (by a tab, say) is still a checklist, not one
+ * big code block: remove the indentation all its lines share.
+ */
+function dedent(lines: string[]): string[] {
+  let common: string | undefined;
+  for (const l of lines) {
+    if (!l.trim()) continue;
+    const indent = /^[ \t]*/.exec(l)![0];
+    if (common === undefined) common = indent;
+    else {
+      let n = 0;
+      while (n < common.length && n < indent.length && common[n] === indent[n]) n++;
+      common = common.slice(0, n);
+    }
+    if (!common) return lines;
+  }
+  const cut = common?.length ?? 0;
+  return cut ? lines.map((l) => (l.trim() ? l.slice(cut) : '')) : lines;
 }
 
 const glyphLine = /^([ \t]*)[•◦▪‣]\s*(.*)$/;
