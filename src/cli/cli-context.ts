@@ -154,7 +154,10 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): (() => Date)
   const at = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at.getTime())) {
     throw new InputError([
-      { message: `invalid GONOGO_NOW "${text}"`, fix: 'give an ISO time such as 2026-11-18T10:00:00Z, or unset it' },
+      {
+        message: `invalid GONOGO_NOW "${text}"`,
+        fix: 'give an ISO time such as 2026-11-18T10:00:00Z, or unset it',
+      },
     ]);
   }
   return () => new Date(at);

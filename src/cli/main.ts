@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'release show': () => import('./commands/release-show.ts'),
   'release retarget': () => import('./commands/release-retarget.ts'),
   status: () => import('./commands/status.ts'),
+  check: () => import('./commands/check.ts'),
   'item done': () => import('./commands/item-action.ts'),
   'item na': () => import('./commands/item-action.ts'),
   'item waive': () => import('./commands/item-action.ts'),
@@ -49,6 +50,7 @@ releases
   release start VERSION [--type T] [--commit SHA] [--playbook FILE]
   release list | show [VERSION] | retarget SHA
   status [VERSION]                       progress per phase, blockers, next actions
+  check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF [--note TEXT] [--evidence URL]
   item show REF                          an item with its history and evidence
   sign ROLE go|no-go [--comment TEXT]    a role's sign-off, pinned to the release commit

@@ -180,6 +180,10 @@ export function selectGate(
 const shortCommit = (c: string) => (/^[0-9a-f]{8,}$/i.test(c) ? c.slice(0, 7) : c);
 
 function failedWording(item: ReleaseItem): string {
+  // A check that could not run is not the same news as one that found a problem.
+  const evidence = item.evidence as { result?: string; summary?: string } | undefined;
+  if (evidence?.result === 'error') return `check could not run: ${evidence.summary ?? 'error'}`;
+  if (evidence?.result === 'failed' && evidence.summary) return `check failed: ${evidence.summary}`;
   switch (item.kind) {
     case 'check':
     case 'watch':

@@ -152,3 +152,14 @@ export interface ReleaseEvent {
   prevHash: string;
   hash: string;
 }
+
+/** The outcome of one automated check, as the service records it on the item. */
+export interface CheckOutcome {
+  /** Item number. */
+  item: number;
+  result: 'passed' | 'failed' | 'error';
+  summary: string;
+  fix?: string;
+  evidence: Evidence;
+  durationMs: number;
+}

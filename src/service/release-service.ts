@@ -12,6 +12,7 @@ import type { Playbook } from '../core/playbook.ts';
 import { suggestName } from '../core/playbook.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type {
+  CheckOutcome,
   Decision,
   Deployment,
   DeploymentStatus,
@@ -331,6 +332,73 @@ export function createReleaseService(deps: ServiceDeps) {
         await setItemState(tx, release, item, next, at, extra);
         await maybeFinish(tx, release, playbook, at);
         return (await tx.listItems(release.id)).find((i) => i.number === item.number)!;
+      });
+    },
+
+    /**
+     * The check items to run: those named (numbers or ids), or those of one phase, or all;
+     * items marked n/a or waived are run only when named.
+     */
+    async planChecks(
+      input: ReleaseRef & { refs?: string[]; phase?: string },
+    ): Promise<{ view: ReleaseView; items: ReleaseItem[] }> {
+      const v = await view(store, await findRelease(store, input));
+      assertActive(v.release);
+      const checks = v.items.filter((i) => i.kind === 'check' && i.spec.check);
+      if (input.refs?.length) {
+        const named = input.refs.map((r) => resolveItemRef(v.items, r));
+        const notCheck = named.find((i) => i.kind !== 'check');
+        if (notCheck) {
+          throw new InputError(
+            `#${notCheck.number} "${notCheck.title}" is a ${notCheck.kind} item, not a check: there is nothing to run`,
+          );
+        }
+        return { view: v, items: [...new Map(named.map((i) => [i.number, i])).values()] };
+      }
+      let pool = checks;
+      if (input.phase) {
+        const phases = [...new Set(v.items.map((i) => i.phase))];
+        if (!phases.includes(input.phase)) {
+          const near = suggestName(input.phase, phases);
+          throw new InputError(
+            `no phase "${input.phase}" in release ${v.release.version}${near ? `; did you mean "${near}"?` : `; its phases: ${phases.join(', ')}`}`,
+          );
+        }
+        pool = checks.filter((i) => i.phase === input.phase);
+      }
+      return { view: v, items: pool.filter((i) => i.state !== 'na' && i.state !== 'waived') };
+    },
+
+    /** Records the results of automated checks on their items, in one transaction. */
+    async recordCheckResults(
+      input: ReleaseRef & { results: CheckOutcome[] },
+    ): Promise<ReleaseItem[]> {
+      return store.transaction(async (tx) => {
+        const release = await lockRelease(tx, input);
+        assertActive(release);
+        const playbook = await loadPlaybookOf(tx, release);
+        const at = iso();
+        const items = new Map((await tx.listItems(release.id)).map((i) => [i.number, i]));
+        for (const r of input.results) {
+          const item = items.get(r.item);
+          if (!item) throw new NotFoundError(`no item #${r.item} in release ${release.version}`);
+          const evidence: Evidence = {
+            ...r.evidence,
+            result: r.result,
+            summary: r.summary,
+            ...(r.fix ? { fix: r.fix } : {}),
+            durationMs: Math.round(r.durationMs),
+            checkedAt: at,
+            ...(release.commit ? { releaseCommit: release.commit } : {}),
+          };
+          await setItemState(tx, release, item, r.result === 'passed' ? 'passed' : 'failed', at, {
+            evidence,
+            action: 'check',
+          });
+        }
+        await maybeFinish(tx, release, playbook, at);
+        const after = await tx.listItems(release.id);
+        return after.filter((i) => input.results.some((r) => r.item === i.number));
       });
     },
 

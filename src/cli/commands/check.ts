@@ -1,0 +1,188 @@
+import { relative } from 'node:path';
+import type { CheckResult } from '../../checks/check-types.ts';
+import { UsageError } from '../../core/errors.ts';
+import { formatDuration, parseDuration } from '../../core/duration.ts';
+import type { CheckOutcome, ReleaseItem } from '../../core/release-model.ts';
+import { defineCommand } from '../cli-command.ts';
+import { paint } from '../cli-output.ts';
+import type { Output } from '../cli-output.ts';
+import { createProgress } from '../cli-progress.ts';
+
+export default defineCommand({
+  usage: 'gonogo check [REF...] [--phase P] [--concurrency N] [--junit FILE] [--json]',
+  summary:
+    "Runs the release's automated checks (all, the items named, or one phase) in parallel, records each result with its evidence, and exits 1 when a required check failed or could not run.",
+  options: {
+    phase: { type: 'string' },
+    concurrency: { type: 'string' },
+    junit: { type: 'string' },
+  },
+  positionals: [0, 200],
+  async run(ctx, v, refs) {
+    const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
+    if (
+      concurrency !== undefined &&
+      (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    ) {
+      throw new UsageError('--concurrency is a whole number from 1 to 64');
+    }
+    const svc = await ctx.service({ mustExist: true });
+    const { view, items } = await svc.planChecks({
+      ...(refs.length ? { refs } : {}),
+      ...(v.phase ? { phase: v.phase } : {}),
+      ...(ctx.release ? { version: ctx.release } : {}),
+    });
+    const o = ctx.output;
+    if (items.length === 0) {
+      if (ctx.json) o.out(JSON.stringify({ release: view.release.version, results: [] }));
+      else
+        o.out(
+          `no checks to run in release ${view.release.version}${v.phase ? ` phase ${v.phase}` : ''}`,
+        );
+      return 0;
+    }
+    const [{ runChecks }, { renderJunit }] = await Promise.all([
+      import('../../checks/check-runner.ts'),
+      import('../../checks/check-junit.ts'),
+    ]);
+
+    // Ctrl-C stops every check; what was cancelled is recorded as such, nothing half-written.
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const live = !ctx.json && Boolean(process.stdout.isTTY) && !process.env.CI;
+    const progress = ctx.json
+      ? undefined
+      : createProgress(
+          o,
+          items.map((i) => ({ key: i.number, label: `#${i.number} ${i.title}` })),
+          { live },
+        );
+    if (!ctx.json && !live)
+      o.out(
+        `running ${items.length} check${items.length === 1 ? '' : 's'} of release ${view.release.version}`,
+      );
+    const started = performance.now();
+    let results: Map<string | number, CheckResult>;
+    try {
+      results = await runChecks(
+        items.map((i) => ({
+          key: i.number,
+          name: i.spec.check!.name,
+          params: i.spec.check!.params,
+          ...timeoutOf(i),
+        })),
+        {
+          root: ctx.root,
+          version: view.release.version,
+          ...(view.release.commit ? { commit: view.release.commit } : {}),
+          policy: view.playbook.policy,
+          env: process.env,
+          now: () => new Date(),
+        },
+        {
+          ...(concurrency ? { concurrency } : {}),
+          signal: controller.signal,
+          onEvent: (e) => {
+            if (e.type === 'start') progress?.start(e.job.key as number);
+            else if (e.result) progress?.finish(e.job.key as number, e.result);
+          },
+        },
+      );
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      progress?.stop();
+    }
+    const wall = performance.now() - started;
+    const outcomes: CheckOutcome[] = items.map((i) => {
+      const r = results.get(i.number) ?? {
+        status: 'error',
+        summary: 'not run',
+        evidence: {},
+        durationMs: 0,
+      };
+      return {
+        item: i.number,
+        result: r.status,
+        summary: r.summary,
+        ...(r.fix ? { fix: r.fix } : {}),
+        evidence: r.evidence,
+        durationMs: r.durationMs,
+      };
+    });
+    await svc.recordCheckResults({ results: outcomes, version: view.release.version });
+
+    if (v.junit) {
+      ctx.writeText(
+        v.junit,
+        renderJunit(
+          `gonogo ${view.release.version}`,
+          items.map((i) => ({
+            name: `#${i.number} ${i.title}`,
+            classname: `${i.phase}.${i.id}`,
+            result: results.get(i.number)!,
+          })),
+        ),
+      );
+    }
+    const bad = outcomes.filter((r) => r.result !== 'passed');
+    const blocking = bad.filter((r) => !items.find((i) => i.number === r.item)!.optional);
+    if (ctx.json) {
+      o.out(
+        JSON.stringify({
+          release: view.release.version,
+          wallMs: Math.round(wall),
+          results: outcomes,
+        }),
+      );
+      return blocking.length ? 1 : 0;
+    }
+    summarize(
+      o,
+      items,
+      outcomes,
+      wall,
+      v.junit ? relative(ctx.cwd, v.junit) || v.junit : undefined,
+    );
+    return blocking.length ? 1 : 0;
+  },
+});
+
+function timeoutOf(item: ReleaseItem): { timeoutMs?: number } {
+  const fromItem = item.spec.timeout ? parseDuration(item.spec.timeout) : undefined;
+  const params = item.spec.check?.params as { timeout?: unknown } | undefined;
+  const fromParams =
+    typeof params?.timeout === 'string' ? parseDuration(params.timeout) : undefined;
+  const ms = fromItem ?? fromParams;
+  return ms ? { timeoutMs: ms } : {};
+}
+
+function summarize(
+  o: Output,
+  items: ReleaseItem[],
+  outcomes: CheckOutcome[],
+  wallMs: number,
+  junit: string | undefined,
+) {
+  const by = (s: CheckOutcome['result']) => outcomes.filter((r) => r.result === s);
+  const [passed, failed, errored] = [by('passed'), by('failed'), by('error')];
+  const title = (n: number) => items.find((i) => i.number === n)!;
+  if (failed.length || errored.length) o.out('');
+  for (const r of [...failed, ...errored]) {
+    const item = title(r.item);
+    const tag = r.result === 'failed' ? paint(o, 'red', 'FAILED') : paint(o, 'yellow', 'ERROR ');
+    o.out(`${tag} #${item.number} ${item.title}${item.optional ? ' (optional)' : ''}`);
+    o.out(`       ${r.summary}`);
+    const findings =
+      (r.evidence as { findings?: { where: string; message: string }[] }).findings ?? [];
+    for (const f of findings.slice(0, 5)) o.out(`       - ${f.where}: ${f.message}`);
+    if (findings.length > 5)
+      o.out(`       … ${findings.length - 5} more (gonogo item show ${item.number})`);
+    if (r.fix) o.out(`       fix: ${r.fix}`);
+  }
+  const slowest = [...outcomes].sort((a, b) => b.durationMs - a.durationMs)[0];
+  o.out(
+    '',
+    `${paint(o, 'green', `${passed.length} passed`)}, ${failed.length ? paint(o, 'red', `${failed.length} failed`) : '0 failed'}, ${errored.length ? paint(o, 'yellow', `${errored.length} could not run`) : '0 could not run'} in ${formatDuration(wallMs)}${slowest ? ` (slowest: #${slowest.item} ${formatDuration(slowest.durationMs)})` : ''}${junit ? `; JUnit report: ${junit}` : ''}`,
+  );
+}
