@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CheckParams } from '../core/check-params.ts';
-import { durationToMs } from '../core/check-params-project.ts';
+import { parseDuration } from '../core/duration.ts';
 import type { CheckDefinition, CheckEvidence } from './check-types.ts';
 
 /** Files above this size are not hashed or searched, so a multi-gigabyte backup stays cheap. */
@@ -128,7 +128,7 @@ const fileCheck: CheckDefinition<CheckParams<'file'>> = {
     }
 
     if (params.max_age !== undefined) {
-      const limit = durationToMs(params.max_age)!;
+      const limit = parseDuration(params.max_age)!;
       const age = Math.max(0, ctx.now().getTime() - info.mtime.getTime());
       evidence.ageMs = age;
       if (age > limit) {

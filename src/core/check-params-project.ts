@@ -73,20 +73,3 @@ export const httpParams = z.preprocess(
     headers: z.record(z.string(), z.string()).optional(),
   }),
 );
-
-const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * Milliseconds of a duration (`"90s"`, `"1h30m"`, `"300ms"`) or of a number of milliseconds;
- * undefined when the text is not a duration.
- *
- * @example durationToMs('1h30m') // 5_400_000
- * @example durationToMs(250) // 250
- */
-export function durationToMs(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (!/^(\d+(ms|s|m|h|d))+$/.test(value)) return undefined;
-  let total = 0;
-  for (const m of value.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(m[1]) * unitMs[m[2]!]!;
-  return total;
-}
