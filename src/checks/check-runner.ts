@@ -203,7 +203,8 @@ export async function runChecks(
           evidence: {},
         };
       }
-      const result: CheckResult = { ...outcome, durationMs: performance.now() - started };
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const result: CheckResult = { ...outcome, durationMs };
       results[index] = result;
       emit({ type: 'finish', job, result });
     }

@@ -143,6 +143,13 @@ describe('http check', () => {
     );
   });
 
+  it('is an error naming a port that fetch refuses', async () => {
+    const r = await check('http://127.0.0.1:9/health');
+    expect(r.status).toBe('error');
+    expect(r.summary).toContain('fetch refuses this port');
+    expect(r.evidence.error).toMatchObject({ code: 'BAD_PORT', message: 'bad port' });
+  });
+
   it('is an error for a host that does not resolve', async () => {
     const r = await check('http://gonogo-test.invalid/');
     expect(r.status).toBe('error');

@@ -56,15 +56,15 @@ function redactUrl(url: string): string {
 /** The system error code behind a failed fetch (ECONNREFUSED, ECONNRESET, ENOTFOUND ...). */
 function causeCode(err: unknown): { code: string; message: string } {
   let at: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
   for (let depth = 0; depth < 5 && at; depth++) {
     const e = at as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown[] };
-    if (typeof e.code === 'string' && e.code) {
-      return { code: e.code, message: typeof e.message === 'string' ? e.message : String(at) };
-    }
+    if (typeof e.message === 'string' && e.message) message = e.message;
+    if (typeof e.code === 'string' && e.code) return { code: e.code, message };
     at = e.cause ?? e.errors?.[0];
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'UNKNOWN', message };
+  // undici names no code for a port the Fetch standard blocks (1, 9, 25, 6000 ...).
+  return { code: message === 'bad port' ? 'BAD_PORT' : 'UNKNOWN', message };
 }
 
 const causeText: Record<string, string> = {
@@ -82,6 +82,7 @@ const causeText: Record<string, string> = {
   CERT_HAS_EXPIRED: 'the TLS certificate has expired',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'the TLS certificate is self-signed',
   ERR_TLS_CERT_ALTNAME_INVALID: 'the TLS certificate is for another host',
+  BAD_PORT: 'fetch refuses this port (a "bad port" of the Fetch standard, such as 1, 9 or 25)',
 };
 
 /** Replaces `${NAME}` in a header value from the environment, so tokens stay out of the playbook. */
