@@ -1,0 +1,90 @@
+/**
+ * What the benchmarks run against: the seed checklists (read in place, never copied into the
+ * repository) and a throw-away git repository with a release in progress, so `status` has a
+ * real database and a real playbook to show.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface Seed {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+/**
+ * The seed checklists in `../shared/seeds/` beside the repository, in name order; undefined
+ * when that folder is absent.
+ *
+ * @example
+ * const seeds = findSeeds('/work/main'); // [{ name: '000_….txt', path: '…', bytes: 4476 }, …]
+ */
+export function findSeeds(repoRoot: string): Seed[] | undefined {
+  const dir = resolve(repoRoot, '../shared/seeds');
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir)
+    .filter((name) => /\.(txt|md)$/.test(name))
+    .sort()
+    .map((name) => ({ name, path: join(dir, name), bytes: statSync(join(dir, name)).size }));
+}
+
+/**
+ * The largest seed by size (the one `status` is measured on).
+ *
+ * @example
+ * pickLargestSeed(seeds).name; // '002_….txt'
+ */
+export function pickLargestSeed(seeds: Seed[]): Seed {
+  return seeds.reduce((big, s) => (s.bytes > big.bytes ? s : big));
+}
+
+/**
+ * A temp git repository (identity in its git config, as a user's would be) with the seed
+ * imported as gonogo.yaml, release 1.0.0 started and `ticks` items done.
+ *
+ * @example
+ * const repo = prepareReleaseRepo('dist/gonogo.js', seed, 6); // '/tmp/gonogo-bench-repo-…'
+ */
+export function prepareReleaseRepo(cli: string, seed: Seed, ticks: number): string {
+  const repo = mkdtempSync(join(tmpdir(), 'gonogo-bench-repo-'));
+  const env = createBenchEnv();
+  runOrThrow('git', ['init', '-q'], repo, env);
+  runOrThrow('git', ['config', 'user.email', 'bench@example.com'], repo, env);
+  runOrThrow('git', ['config', 'user.name', 'Bench'], repo, env);
+  runOrThrow('git', ['commit', '-q', '--allow-empty', '-m', 'release candidate'], repo, env);
+  const gonogo = (...args: string[]) => runOrThrow(process.execPath, [cli, ...args], repo, env);
+  gonogo('playbook', 'import', seed.path, '-o', 'gonogo.yaml');
+  gonogo('release', 'start', '1.0.0');
+  for (let n = 1; n <= ticks; n++) gonogo('item', 'done', String(n), '--note', 'bench');
+  return repo;
+}
+
+/**
+ * The environment every measured command gets: no colour, no inherited gonogo settings, so
+ * the identity and database come from the repository as they would for a user.
+ *
+ * @example
+ * spawnSync('node', ['dist/gonogo.js', 'status'], { env: createBenchEnv() });
+ */
+export function createBenchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
+  for (const key of [
+    'GONOGO_USER',
+    'GONOGO_DB',
+    'GONOGO_SERVER',
+    'NODE_OPTIONS',
+    'NODE_COMPILE_CACHE',
+  ]) {
+    if (!(key in extra)) delete env[key];
+  }
+  return env;
+}
+
+function runOrThrow(program: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
+  const r = spawnSync(program, args, { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`${program} ${args.join(' ')} exited ${r.status}:\n${r.stderr}${r.stdout}`);
+  }
+}

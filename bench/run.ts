@@ -1,0 +1,169 @@
+/**
+ * `npm run bench`: start-up and import benchmarks of the built CLI (dist/gonogo.js), each
+ * compared with bare `node -e 0` measured in the same run. Writes bench/RESULTS.md and prints
+ * a summary. Needs a fresh build (the npm script builds first) and, for the seed parts, the
+ * seed checklists in ../shared/seeds.
+ *
+ * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
+ */
+import { rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measureImportThroughput } from './bench-import.ts';
+import type { CommandSpec, MeasureOptions, Timing } from './bench-measure.ts';
+import { detectRunner, measureCommands, readHyperfineVersion } from './bench-measure.ts';
+import { profileCommand } from './bench-profile.ts';
+import type { Aim, BenchResults } from './bench-report.ts';
+import { renderSummary, writeResults } from './bench-report.ts';
+import type { Seed } from './bench-setup.ts';
+import { createBenchEnv, findSeeds, pickLargestSeed, prepareReleaseRepo } from './bench-setup.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const cli = join(repoRoot, 'dist', 'gonogo.js');
+const node = process.execPath;
+const ticks = 6;
+const startupRuns = 30;
+const importRuns = 20;
+const inProcessIterations = 200;
+const aims: Aim[] = [
+  { label: 'gonogo --version', maxRatio: 1.5 },
+  { label: 'gonogo status', maxRatio: 2.5 },
+];
+
+const floorSpec: CommandSpec = { label: 'node -e 0', argv: [node, '-e', '0'] };
+
+/** `gonogo ARGS` as a command to time, labelled the way a user would type it. */
+function specifyGonogo(...args: string[]): CommandSpec {
+  return { label: ['gonogo', ...args].join(' '), argv: [node, cli, ...args] };
+}
+
+function specifyNodeEval(label: string, code: string): CommandSpec {
+  return { label, argv: [node, '-e', code] };
+}
+
+function logStep(text: string): void {
+  console.log(`· ${text}`);
+}
+
+/**
+ * Start-up commands and the ingredients of `status`, timed together (taking turns) so the
+ * floor and every ratio share the same machine load. The `status` variants skip the identity
+ * lookup (`git config user.email`) via GONOGO_USER, or reuse V8's compiled code across runs
+ * via NODE_COMPILE_CACHE; `env` adds about a millisecond.
+ */
+function measureStartup(
+  opts: MeasureOptions,
+  hasRelease: boolean,
+): { startup: Timing[]; breakdown: Timing[] } {
+  const startup = [floorSpec, specifyGonogo('--version')];
+  if (hasRelease) startup.push(specifyGonogo('playbook', 'lint'), specifyGonogo('status'));
+  const breakdown: CommandSpec[] = !hasRelease
+    ? []
+    : [
+        {
+          label: 'gonogo status, GONOGO_USER set (no `git config` call)',
+          argv: ['env', 'GONOGO_USER=bench@example.com', node, cli, 'status'],
+        },
+        {
+          // The repository is deleted afterwards, cache and all; the warm-up runs fill it.
+          label: 'gonogo status, NODE_COMPILE_CACHE warm',
+          argv: ['env', 'NODE_COMPILE_CACHE=.bench-compile-cache', node, cli, 'status'],
+        },
+        specifyNodeEval(
+          'node + one `git rev-parse` subprocess',
+          "require('node:child_process').execFileSync('git', ['rev-parse', '--show-toplevel'])",
+        ),
+        specifyNodeEval(
+          'node + node:sqlite open + one query',
+          "new (require('node:sqlite').DatabaseSync)('.gonogo/gonogo.db').prepare('select count(*) from sqlite_master').get()",
+        ),
+      ];
+  const count = startup.length + breakdown.length;
+  logStep(
+    `start-up: ${count} commands × ${opts.runs} runs (${opts.runner === 'hyperfine' ? `hyperfine, ${opts.rounds} rounds` : 'spawnSync loop'})`,
+  );
+  const timings = measureCommands([...startup, ...breakdown], opts);
+  return { startup: timings.slice(0, startup.length), breakdown: timings.slice(startup.length) };
+}
+
+function measureImportCli(
+  opts: MeasureOptions,
+  seeds: Seed[],
+): { floor: Timing; perSeed: { seed: Seed; timing: Timing }[] } {
+  const specs = seeds.map((s) => ({
+    ...specifyGonogo('playbook', 'import', s.path, '-o', 'imported.yaml'),
+    label: s.name,
+  }));
+  logStep(`import via the CLI: ${seeds.length} seeds × ${opts.runs} runs`);
+  const [floor, ...timings] = measureCommands([floorSpec, ...specs], opts);
+  return { floor: floor!, perSeed: seeds.map((seed, i) => ({ seed, timing: timings[i]! })) };
+}
+
+/** 1-minute load average: on a shared machine it says how much to trust the spread. */
+function readLoad(): string {
+  return loadavg()[0]!.toFixed(2);
+}
+
+function describeCpu(): string {
+  const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return model.replace(/\s+/g, ' ');
+}
+
+function runBench(): BenchResults {
+  const started = performance.now();
+  const runner = detectRunner();
+  const seeds = findSeeds(repoRoot);
+  const seedsMissing = seeds?.length
+    ? undefined
+    : `no seed checklists in ${resolve(repoRoot, '../shared/seeds')}: import and status parts skipped`;
+  if (seedsMissing) console.warn(`\n!!! ${seedsMissing}\n`);
+  const statusSeed = seeds?.length ? pickLargestSeed(seeds) : undefined;
+  if (statusSeed)
+    logStep(
+      `preparing a release of ${statusSeed.name} (${statusSeed.bytes} bytes) in a temp git repository`,
+    );
+  const repo = statusSeed ? prepareReleaseRepo(cli, statusSeed, ticks) : undefined;
+  try {
+    const base = { runner, cwd: repo ?? repoRoot, env: createBenchEnv(), warmup: 3, rounds: 3 };
+    const loadBefore = readLoad();
+    const { startup, breakdown } = measureStartup({ ...base, runs: startupRuns }, Boolean(repo));
+    const imports = seeds?.length
+      ? measureImportCli({ ...base, runs: importRuns }, seeds)
+      : undefined;
+    if (seeds?.length)
+      logStep(`import in-process: ${seeds.length} seeds × ${inProcessIterations} imports`);
+    const importInProcess = (seeds ?? []).map((s) =>
+      measureImportThroughput(s, inProcessIterations, 20),
+    );
+    if (repo) logStep('profiling gonogo status (5 runs under --cpu-prof)');
+    const profile = repo ? profileCommand([cli, 'status'], repo, base.env, 5) : undefined;
+    return {
+      date: new Date().toISOString(),
+      nodeVersion: process.version,
+      cores: availableParallelism(),
+      cpu: describeCpu(),
+      os: `${platform()} ${release()}`,
+      runner,
+      ...(runner === 'hyperfine' ? { hyperfine: readHyperfineVersion() ?? 'hyperfine' } : {}),
+      load: `${loadBefore} before, ${readLoad()} after`,
+      elapsedSeconds: (performance.now() - started) / 1000,
+      ...(seedsMissing ? { seedsMissing } : {}),
+      ...(statusSeed ? { statusSeed } : {}),
+      ticks,
+      floor: startup[0]!,
+      startup,
+      aims,
+      breakdown,
+      ...(imports ? { importFloor: imports.floor } : {}),
+      importCli: imports?.perSeed ?? [],
+      importInProcess,
+      ...(profile ? { profile } : {}),
+    };
+  } finally {
+    if (repo) rmSync(repo, { recursive: true, force: true });
+  }
+}
+
+const results = runBench();
+writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
+console.log(`\n${renderSummary(results)}`);
