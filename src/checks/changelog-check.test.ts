@@ -102,7 +102,15 @@ describe('changelog check', () => {
     const r = await check('1.3.0');
     expect(r.status).toBe('failed');
     expect(r.summary).toBe('CHANGELOG.md has no section for 1.3.0 (latest is 1.2.0)');
-    expect(r.fix).toContain('## [1.3.0]');
+    expect(r.fix).toContain('add a section "## [1.3.0]');
+    writeFileSync(
+      join(root, 'CHANGELOG.md'),
+      keepAChangelog.replace('## [Unreleased]\n', '## [Unreleased]\n- next\n'),
+    );
+    const pending = await check('1.3.0');
+    expect(pending.fix).toContain(
+      'rename the Unreleased section (line 6) to "## [1.3.0] - 2026-03-02"',
+    );
   });
 
   it('does not take 1.2.0 for 1.2.0-rc.1 or 1.2.01', async () => {

@@ -247,7 +247,10 @@ const changelogCheck: CheckDefinition<CheckParams<'changelog'>> = {
       return {
         status: 'failed',
         summary: `${file} has no section for ${version}${latest ? ` (latest is ${latest})` : ''}`,
-        fix: `add a section "## [${version}] - YYYY-MM-DD" listing the changes${fixes.length ? `; ${fixes.join('; ')}` : ''}`,
+        fix:
+          unreleased && unreleased.items + unreleased.textLines > 0
+            ? `rename the Unreleased section (line ${unreleased.line}) to "## [${version}] - ${ctx.now().toISOString().slice(0, 10)}" and start a new empty Unreleased above it`
+            : `add a section "## [${version}] - YYYY-MM-DD" listing the changes`,
         evidence: { ...evidence, findings },
       };
     }
