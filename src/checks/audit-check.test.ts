@@ -537,7 +537,13 @@ describe('audit reading reports from files', () => {
     expect(wrongTool.summary).toBe(
       'pip-audit gave no report: no "dependencies" list: not a pip-audit JSON report',
     );
-    const noFile = await run(root, { tool: 'pip-audit' });
+    // playbook lint rejects it; a caller that skipped validation still gets an error result.
+    expect(checkParams.audit.safeParse({ tool: 'pip-audit' }).success).toBe(false);
+    const noFile = await auditCheck.run(
+      testContext(root, '1.0.0'),
+      { severity: 'high', tool: 'pip-audit' },
+      new AbortController().signal,
+    );
     expect(noFile.status).toBe('error');
     expect(noFile.fix).toContain('pip-audit -f json');
   });

@@ -123,7 +123,13 @@ describe('commits', () => {
     const result = await run(r.root, '1.0.0', { convention: 'any', forbid: ['DO NOT MERGE'] });
     expect(result.status).toBe('failed');
     expect(result.evidence['offenders']).toBe(1);
-    const invalid = await run(r.root, '1.0.0', { forbid: ['(unclosed'] });
+    // playbook lint rejects it; a caller that skipped validation still gets an error result.
+    expect(checkParams.commits.safeParse({ forbid: ['(unclosed'] }).success).toBe(false);
+    const invalid = await commitsCheck.run(
+      testContext(r.root, '1.0.0'),
+      { ...checkParams.commits.parse({}), forbid: ['(unclosed'] },
+      new AbortController().signal,
+    );
     expect(invalid.status).toBe('error');
     expect(invalid.summary).toContain('"(unclosed" is not a valid regular expression');
   });

@@ -6,6 +6,15 @@ import { z } from 'zod';
 
 const empty = (v: unknown) => (v === null || v === undefined ? {} : v);
 
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const gitTagParams = z.preprocess(
   empty,
   z.strictObject({
@@ -34,7 +43,9 @@ export const commitsParams = z.preprocess(
     /** "conventional" (default) requires Conventional Commits subjects; "any" only applies `forbid`. */
     convention: z.enum(['conventional', 'any']).default('conventional'),
     /** Regexes a subject must not match (default: fixup!, squash!, WIP). */
-    forbid: z.array(z.string().min(1)).default(['^fixup!', '^squash!', '\\bWIP\\b']),
+    forbid: z
+      .array(z.string().min(1).refine(isRegExp, 'must be a valid regular expression'))
+      .default(['^fixup!', '^squash!', '\\bWIP\\b']),
     tag_prefix: z.string().default('v'),
   }),
 );
@@ -44,7 +55,7 @@ export const coverageParams = z.preprocess(
   z.strictObject({
     /** Minimum percentage. */
     min: z.number().min(0).max(100),
-    /** Report file; found automatically (coverage/lcov.info, coverage/coverage-summary.json, coverage.xml, coverage.json). */
+    /** Report file; found automatically (coverage/lcov.info, lcov.info, coverage/coverage-summary.json, coverage/cobertura-coverage.xml, coverage.xml, coverage.json). */
     file: z.string().min(1).optional(),
     format: z.enum(['lcov', 'cobertura', 'istanbul', 'coveragepy']).optional(),
     metric: z.enum(['lines', 'branches', 'functions', 'statements']).default('lines'),
@@ -53,13 +64,19 @@ export const coverageParams = z.preprocess(
 
 export const auditParams = z.preprocess(
   (v) => (typeof v === 'string' ? { severity: v } : empty(v)),
-  z.strictObject({
-    /** Fail at or above this severity (default high). */
-    severity: z.enum(['low', 'moderate', 'high', 'critical']).default('high'),
-    /** Which report: npm (runs `npm audit --json` unless `file`), pip-audit or osv (read from `file`). */
-    tool: z.enum(['npm', 'pip-audit', 'osv']).default('npm'),
-    file: z.string().min(1).optional(),
-  }),
+  z
+    .strictObject({
+      /** Fail at or above this severity (default high). */
+      severity: z.enum(['low', 'moderate', 'high', 'critical']).default('high'),
+      /** Which report: npm (runs `npm audit --json` unless `file`), pip-audit or osv (read from `file`). */
+      tool: z.enum(['npm', 'pip-audit', 'osv']).default('npm'),
+      file: z.string().min(1).optional(),
+    })
+    // pip-audit and OSV-Scanner reports are read, never run: they need a file.
+    .refine((p) => p.tool === 'npm' || p.file !== undefined, {
+      message: 'pip-audit and osv reports are read from a file: set file',
+      path: ['file'],
+    }),
 );
 
 export const milestoneParams = z.preprocess(
