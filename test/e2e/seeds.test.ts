@@ -1,0 +1,235 @@
+/**
+ * Each of the five real seed checklists, through the CLI alone: import, lint, start a release,
+ * tick and sign what the gate needs, decide GO, deploy to production and see it there; and the
+ * Markdown export of a fresh release imports back to the same items in the same order.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repo } from './cli-helper.ts';
+import {
+  hasSeeds,
+  makeRepo,
+  mapLimit,
+  removeRepos,
+  saturdayNow,
+  seedsDir,
+  mondayNow,
+} from './cli-helper.ts';
+
+if (!hasSeeds) console.warn(`seeds.test.ts: skipped, no seed checklists at ${seedsDir}`);
+const seeds = hasSeeds
+  ? readdirSync(seedsDir)
+      .filter((f) => !f.startsWith('.'))
+      .sort()
+  : [];
+
+interface Item {
+  number: number;
+  title: string;
+  kind: 'manual' | 'check' | 'run' | 'sign' | 'watch';
+  optional: boolean;
+  parent?: number;
+  phase: string;
+  rollback: boolean;
+  state: string;
+  spec: { sign?: string[] };
+}
+interface Blocker {
+  kind: string;
+  item?: number;
+  role?: string;
+  message: string;
+}
+interface PlaybookItemView {
+  title: string;
+  items?: PlaybookItemView[];
+}
+interface PlaybookView {
+  name: string;
+  roles: Record<string, string>;
+  types: string[];
+  environments: string[];
+  policy: { window?: { deny?: string[] } };
+  metadata?: { title?: string };
+  phases: { id: string; gate?: string[]; sections: { items: PlaybookItemView[] }[] }[];
+  rollback: { items: PlaybookItemView[] }[];
+}
+
+/** Every item title of a playbook in document order: phases → sections → items → sub-items, then rollback. */
+function playbookTitles(pb: PlaybookView): string[] {
+  const out: string[] = [];
+  const walk = (items: PlaybookItemView[]) => {
+    for (const it of items) {
+      out.push(it.title);
+      walk(it.items ?? []);
+    }
+  };
+  for (const p of pb.phases) for (const s of p.sections) walk(s.items);
+  for (const s of pb.rollback) walk(s.items);
+  return out;
+}
+
+/**
+ * Moves the release towards GO the way a team would with the CLI: read the blockers from
+ * `gonogo status --json`, tick the open manual/run/watch items, say go for every role a sign
+ * item or the gate waits for, until nothing but the release window blocks. Returns the roles
+ * that signed.
+ */
+async function clearBlockers(repo: Repo): Promise<string[]> {
+  const signed: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    const status = await repo.json<{ gate: { outcome: string; blockers: Blocker[] } }>(['status']);
+    // The release window is the calendar's business, not the team's: leave it to the caller.
+    if (status.gate.blockers.every((b) => b.kind.startsWith('window'))) return signed;
+    const { items } = await repo.json<{ items: Item[] }>(['release', 'show']);
+    const byNumber = new Map(items.map((i) => [i.number, i]));
+    const roles = new Set<string>();
+    const ticks: number[] = [];
+    for (const b of status.gate.blockers) {
+      const item = b.item !== undefined ? byNumber.get(b.item) : undefined;
+      if (b.kind.startsWith('window')) continue;
+      if (b.role) roles.add(b.role);
+      else if (item?.kind === 'sign') roles.add(item.spec.sign![0]!);
+      else if (item && ['manual', 'run', 'watch'].includes(item.kind)) ticks.push(item.number);
+      else throw new Error(`cannot clear blocker ${JSON.stringify(b)}`);
+    }
+    // A few at a time, as a team would: the store serialises the writes.
+    await mapLimit(ticks, 3, (n) => repo.ok(['item', 'done', String(n)]));
+    for (const role of roles) {
+      await repo.ok(['sign', role, 'go', '--comment', 'e2e']);
+      signed.push(role);
+    }
+  }
+  throw new Error('items or sign-offs still block the gate after four rounds');
+}
+
+afterAll(removeRepos);
+
+describe.skipIf(!hasSeeds)('the seed checklists through the CLI', () => {
+  describe.concurrent.each(seeds)('%s', (seed) => {
+    const seedPath = path.join(seedsDir, seed);
+    // The clock is set, so a playbook's release window does not depend on the day the tests
+    // run: the team works on a Saturday and decides on the Monday after.
+    const env = { GONOGO_NOW: saturdayNow };
+    const monday = { env: { GONOGO_NOW: mondayNow } };
+    let repo: Repo;
+    let original: PlaybookView;
+
+    beforeAll(async () => {
+      repo = await makeRepo({ env });
+      await repo.ok(['playbook', 'import', seedPath, '-o', 'gonogo.yaml']);
+      original = (await repo.json<{ playbook: PlaybookView }>(['playbook', 'show'])).playbook;
+    });
+
+    it('imports, lints, runs a release to GO and records the production deployment', async () => {
+      const lint = await repo.ok(['playbook', 'lint']);
+      expect(lint.stdout).toMatch(/gonogo\.yaml: ok/);
+      const typed =
+        original.types.length > 0
+          ? ['--type', original.types.includes('minor') ? 'minor' : original.types[0]!]
+          : [];
+      await repo.ok(['release', 'start', '1.0.0', ...typed]);
+
+      const before = await repo.json<{ gate: { outcome: string; blockers: Blocker[] } }>([
+        'status',
+      ]);
+      expect(before.gate.outcome).toBe('no-go');
+      expect(before.gate.blockers.length).toBeGreaterThan(0);
+      // Deploying to production before GO is refused.
+      const early = await repo.run(['deploy', 'production']);
+      expect(early.code).toBe(2);
+      expect(early.stderr).toMatch(/no GO decision/);
+
+      const signed = await clearBlockers(repo);
+      // Every role the gate names was asked for and said go.
+      for (const role of original.phases.flatMap((p) => p.gate ?? []))
+        expect(signed).toContain(role);
+
+      if (original.policy.window?.deny?.includes('sat')) {
+        // On the Saturday: NO-GO, and the window is the only reason.
+        const saturday = await repo.run(['decide', '--json']);
+        expect(saturday.code).toBe(1);
+        const d = JSON.parse(saturday.stdout) as { outcome: string; blockers: Blocker[] };
+        expect(d.outcome).toBe('no-go');
+        expect(d.blockers.map((b) => b.kind)).toEqual([expect.stringMatching(/^window/)]);
+        expect(d.blockers[0]!.message).toMatch(/Saturday|sat/i);
+      }
+
+      const decide = await repo.ok(['decide'], monday);
+      expect(decide.stdout).toMatch(/^GO for /);
+      await repo.ok(['deploy', 'production'], monday);
+      const envs = await repo.json<{ environment: string; current?: { version: string } }[]>([
+        'env',
+      ]);
+      expect(envs.find((e) => e.environment === 'production')?.current?.version).toBe('1.0.0');
+      const audit = await repo.ok(['audit', 'verify']);
+      expect(audit.stdout).toMatch(/chain intact/);
+    });
+
+    it('exports a fresh release as Markdown that imports back to the same items in the same order', async () => {
+      // A database of its own, so this release is fresh whatever the other test did.
+      const own = { env: { GONOGO_DB: path.join(repo.dir, 'roundtrip.db') } };
+      // Without a type every item that holds for all releases is in; the seeds limit none to a type.
+      await repo.ok(['release', 'start', '1.0.0'], own);
+      await repo.ok(['export', '--format', 'md', '-o', 'exported.md'], own);
+      await repo.ok(['playbook', 'import', 'exported.md', '-o', 'roundtrip.yaml']);
+      const { playbook: back } = await repo.json<{ playbook: PlaybookView }>([
+        'playbook',
+        'show',
+        'roundtrip.yaml',
+      ]);
+      const { items } = await repo.json<{ items: Item[] }>(['release', 'show'], own);
+
+      expect(playbookTitles(back)).toEqual(playbookTitles(original));
+      // The release has exactly the playbook's items (the rollback procedure joins only on rollback).
+      expect(items.map((i) => i.title)).toEqual(playbookTitles({ ...original, rollback: [] }));
+      // And a release of the re-imported playbook has the same items, sub-items under the same parents.
+      await repo.ok(['release', 'start', '1.0.1', '--playbook', 'roundtrip.yaml'], own);
+      const { items: again } = await repo.json<{ items: Item[] }>(
+        ['release', 'show', '1.0.1'],
+        own,
+      );
+      const shape = (list: Item[]) => list.map((i) => [i.number, i.title, i.parent ?? null]);
+      expect(shape(again)).toEqual(shape(items));
+    });
+  });
+
+  const seedNamed = (prefix: string) => {
+    const seed = seeds.find((s) => s.startsWith(prefix));
+    if (!seed) throw new Error(`no seed ${prefix}_* in ${seedsDir}`);
+    return path.join(seedsDir, seed);
+  };
+
+  it('fills the issue template title of seed 000 with the version in the GitHub export', async () => {
+    const repo = await makeRepo();
+    await repo.ok(['playbook', 'import', seedNamed('000'), '-o', 'gonogo.yaml']);
+    const { playbook } = await repo.json<{ playbook: PlaybookView }>(['playbook', 'show']);
+    expect(playbook.metadata?.title).toMatch(/<[^>]+>/);
+    await repo.ok(['release', 'start', '1.0.0', '--type', 'minor']);
+    const { stdout } = await repo.ok(['export', '--format', 'github']);
+    const front = /^---\n([\s\S]*?)\n---\n/.exec(stdout);
+    expect(front, stdout.slice(0, 200)).not.toBeNull();
+    const title = /^title:\s*(.*)$/m.exec(front![1]!)?.[1];
+    const unquoted = title?.replace(/^(['"])(.*)\1$/, '$2');
+    expect(unquoted).toBe(playbook.metadata!.title!.replace(/<[^>]*>/, '1.0.0'));
+    expect(unquoted).toBe('[Release] - 1.0.0');
+    expect(stdout.slice(front![0].length)).toMatch(/^- \[ \] /m);
+  });
+
+  // Product bug: the importer turns "do not release on Friday or weekend" into a window policy
+  // but declares no release-manager role, and only a release manager may override the window:
+  // a team on a Saturday cannot get GO without editing the playbook. Passes once that is fixed.
+  it.fails('lets a release manager override the window of seed 004 on a Saturday', async () => {
+    const repo = await makeRepo({ env: { GONOGO_NOW: saturdayNow } });
+    await repo.ok(['playbook', 'import', seedNamed('004'), '-o', 'gonogo.yaml']);
+    await repo.ok(['release', 'start', '1.0.0']);
+    // Items are still open, so the answer is NO-GO (exit 1), but for them, not for the window.
+    const r = await repo.run(['decide', '--override-window', '--reason', 'e2e', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const d = JSON.parse(r.stdout) as { override?: unknown; blockers: Blocker[] };
+    expect(d.override).toBeDefined();
+    expect(d.blockers.some((b) => b.kind.startsWith('window'))).toBe(false);
+  });
+});
