@@ -648,7 +648,14 @@ export function createReleaseService(deps: ServiceDeps) {
     ): Promise<{ deployment: Deployment; incident: Incident; items: ReleaseItem[] }> {
       if (!input.reason.trim()) throw new InputError('a rollback needs a reason: --reason TEXT');
       return store.transaction(async (tx) => {
-        const release = await lockRelease(tx, input);
+        // Without a version, roll back what runs in the environment, even if its release has
+        // finished since (the usual case: it shipped, then went wrong).
+        const running = input.version
+          ? undefined
+          : (await tx.listDeployments({ project, environment: input.environment }))
+              .filter((d) => d.status === 'succeeded')
+              .at(-1);
+        const release = await lockRelease(tx, running ? { version: running.version } : input);
         const playbook = await loadPlaybookOf(tx, release);
         assertEnvironment(playbook, input.environment);
         const deployment = (
