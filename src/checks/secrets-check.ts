@@ -1,0 +1,675 @@
+/**
+ * `secrets`: no secret in the working tree, nor in any blob added to history since the previous
+ * release tag (or in the whole history). Findings name the file, commit, line and kind with a
+ * masked excerpt and a fingerprint (the first 16 hex of the value's SHA-256), so a finding can be
+ * allowed in `.gonogo-secrets-allow` without writing the secret down. The secret itself never
+ * reaches the summary or the evidence.
+ *
+ * History is read once per blob: `git rev-list --objects` names the blobs of the range (with a
+ * size filter), `git cat-file --batch` streams them, and `git log --raw` maps each blob to the
+ * commit that introduced it. Blobs identical to a working-tree file are not scanned twice.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, matchesGlob, relative, resolve, sep } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
+import type { CheckParams } from '../core/check-params.ts';
+import {
+  guardCancel,
+  isGitRepo,
+  maxFindings,
+  previousTag,
+  resolveRevision,
+  runGit,
+  sha256Hex,
+  type CheckOutcome,
+} from './check-git.ts';
+import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
+import { maskSecret } from './redact.ts';
+import { findSecrets, isBinaryContent, type SecretMatch } from './secret-patterns.ts';
+
+type Params = CheckParams<'secrets'>;
+
+/** One secret found, as it may be shown: never the value, only a mask and a fingerprint. */
+export interface SecretFinding {
+  path: string;
+  line: number;
+  column: number;
+  patternId: string;
+  patternName: string;
+  /** First 16 hex of the SHA-256 of the secret value: what an allowlist entry names. */
+  fingerprint: string;
+  /** The line around the secret with every secret on it masked. */
+  excerpt: string;
+  /** Short SHA of the commit that added it, when it was found in (or is also in) history. */
+  commit?: string;
+  /** False when the secret is only in history (deleted or changed since). */
+  inWorkingTree: boolean;
+}
+
+export interface ScanOptions {
+  history: 'since-tag' | 'all' | 'none';
+  /** Path globs or prefixes to skip. */
+  exclude?: string[];
+  tagPrefix?: string;
+  /** The release version: `since-tag` starts at the highest tag below it. */
+  version?: string;
+  /** The commit whose history is scanned; HEAD when absent. */
+  commit?: string;
+  /** Files and blobs larger than this are skipped (default 5 MB). */
+  maxFileBytes?: number;
+}
+
+export interface ScanReport {
+  /** False when `root` is not a git repository (the directory was walked, no history). */
+  git: boolean;
+  findings: SecretFinding[];
+  files: number;
+  blobs: number;
+  bytes: number;
+  skipped: { binary: number; large: number; excluded: number };
+  /** What history was scanned: `v1.2.0..HEAD`, `all history`, or undefined for none. */
+  range?: string;
+}
+
+const defaultMaxBytes = 5 * 1024 * 1024;
+const skippedDirs = new Set(['node_modules', '.git']);
+
+/**
+ * The first 16 hex of the SHA-256 of a secret value.
+ *
+ * @example fingerprintSecret('hunter2') // 'f52fbd32b2b3b86f'
+ */
+export function fingerprintSecret(value: string): string {
+  return createHash('sha256').update(value, 'latin1').digest('hex').slice(0, 16);
+}
+
+/**
+ * True when `path` (relative, `/`-separated) is matched by an exclude/allow pattern: a glob
+ * (`test/fixtures/**`, `*.pem`: a glob without `/` also matches the base name) or a plain prefix
+ * (`vendor/` or `vendor` skips everything under it).
+ *
+ * @example matchesPathPattern('test/fixtures/keys.txt', 'test/fixtures') // true
+ * @example matchesPathPattern('a/b/server.pem', '*.pem') // true
+ */
+export function matchesPathPattern(path: string, pattern: string): boolean {
+  const clean = pattern.replace(/^\.\//, '');
+  if (/[*?[\]{}]/.test(clean)) {
+    if (matchesGlob(path, clean) || matchesGlob(path, `${clean.replace(/\/$/, '')}/**`)) {
+      return true;
+    }
+    return !clean.includes('/') && matchesGlob(path.slice(path.lastIndexOf('/') + 1), clean);
+  }
+  const prefix = clean.replace(/\/+$/, '');
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * The secrets in one text, as findings (masked, fingerprinted). `path` is only recorded.
+ *
+ * @example
+ * scanText('aws_key = "' + 'AKIA' + 'Z7XQ2KLM4NP3RST6' + '"', 'config.py')[0]
+ * // { path: 'config.py', line: 1, patternId: 'aws-access-key-id', excerpt: 'aws_key = "AKIA…[REDACTED:aws-access-key-id]"', … }
+ */
+export function scanText(text: string, path: string): SecretFinding[] {
+  return toFindings(text, path, findSecrets(text), (s) => s);
+}
+
+/**
+ * Scans the bytes of one file or blob: undefined when they are binary. Decoding as latin1 keeps
+ * one byte per character (fast scanning, byte offsets); excerpts are decoded back as UTF-8.
+ */
+function scanBytes(bytes: Buffer, path: string): SecretFinding[] | undefined {
+  if (isBinaryContent(bytes)) return undefined;
+  const text = bytes.toString('latin1');
+  const matches = findSecrets(text);
+  if (matches.length === 0) return [];
+  return toFindings(text, path, matches, (s) => Buffer.from(s, 'latin1').toString('utf8'));
+}
+
+function toFindings(
+  text: string,
+  path: string,
+  matches: SecretMatch[],
+  decode: (s: string) => string,
+): SecretFinding[] {
+  return matches.map((m) => ({
+    path,
+    line: m.line,
+    column: m.column,
+    patternId: m.id,
+    patternName: m.name,
+    fingerprint: fingerprintSecret(m.secret),
+    excerpt: buildExcerpt(text, m, matches, decode),
+    inWorkingTree: true,
+  }));
+}
+
+const excerptContext = 40;
+
+/** The finding's line with every secret on it masked, cut to some context around this one. */
+function buildExcerpt(
+  text: string,
+  target: SecretMatch,
+  all: SecretMatch[],
+  decode: (s: string) => string,
+): string {
+  const lineStart = target.start - (target.column - 1);
+  let lineEnd = text.indexOf('\n', lineStart);
+  if (lineEnd === -1) lineEnd = text.length;
+  let masked = '';
+  let at = lineStart;
+  let targetAt = 0;
+  let targetEnd = 0;
+  for (const m of all) {
+    if (m.end <= lineStart || m.start >= lineEnd) continue;
+    const from = Math.max(m.start, lineStart);
+    masked += decode(text.slice(at, from));
+    if (m === target) targetAt = masked.length;
+    masked += maskSecret(m.secret, m.id);
+    if (m === target) targetEnd = masked.length;
+    at = Math.min(m.end, lineEnd);
+  }
+  masked += decode(text.slice(at, lineEnd));
+  const from = Math.max(0, targetAt - excerptContext);
+  const to = Math.min(masked.length, targetEnd + excerptContext);
+  const cut = masked.slice(from, to).replace(/\r$/, '').trim();
+  return `${from > 0 ? '…' : ''}${cut}${to < masked.length ? '…' : ''}`;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+}
+
+/**
+ * Scans a repository: the working tree (tracked and untracked files that are not ignored; the
+ * whole directory minus node_modules and .git outside git) and, per `options.history`, every
+ * blob added since the previous release tag or in all history.
+ *
+ * @example
+ * const report = await scanRepository('/src/app', { history: 'all' }, AbortSignal.timeout(60_000));
+ * report.findings.length; // 0 when clean
+ */
+export async function scanRepository(
+  root: string,
+  options: ScanOptions,
+  signal?: AbortSignal,
+): Promise<ScanReport> {
+  const exclude = options.exclude ?? [];
+  const maxBytes = options.maxFileBytes ?? defaultMaxBytes;
+  const git = await isGitRepo(root, signal);
+  const report: ScanReport = {
+    git,
+    findings: [],
+    files: 0,
+    blobs: 0,
+    bytes: 0,
+    skipped: { binary: 0, large: 0, excluded: 0 },
+  };
+  const paths = git ? await listGitFiles(root, signal) : await walkFiles(root, signal);
+  const worktreeBlobs = new Map<string, string>();
+  const wantBlobIds = git && options.history !== 'none';
+  // Small files are read synchronously (far cheaper than a thread-pool round trip each), and
+  // the event loop gets a turn every few milliseconds so checks running beside this one go on.
+  let sliceStart = performance.now();
+  for (const path of paths) {
+    if (performance.now() - sliceStart > 10) {
+      await setImmediatePromise();
+      throwIfAborted(signal);
+      sliceStart = performance.now();
+    }
+    if (exclude.some((p) => matchesPathPattern(path, p))) {
+      report.skipped.excluded++;
+      continue;
+    }
+    const bytes = readRegularFile(join(root, path), maxBytes, report);
+    if (!bytes) continue;
+    report.files++;
+    report.bytes += bytes.length;
+    if (wantBlobIds) worktreeBlobs.set(gitBlobId(bytes), path);
+    const found = scanBytes(bytes, path);
+    if (found === undefined) report.skipped.binary++;
+    else report.findings.push(...found);
+  }
+  if (wantBlobIds) await scanHistory(root, options, maxBytes, worktreeBlobs, report, signal);
+  return report;
+}
+
+function readRegularFile(path: string, maxBytes: number, report: ScanReport): Buffer | undefined {
+  try {
+    const info = lstatSync(path);
+    // Symlinks could point outside the repository; submodules show up as directories.
+    if (!info.isFile()) return undefined;
+    if (info.size > maxBytes) {
+      report.skipped.large++;
+      return undefined;
+    }
+    return readFileSync(path);
+  } catch {
+    // Listed by git but deleted in the working tree, or unreadable: nothing to scan.
+    return undefined;
+  }
+}
+
+async function listGitFiles(root: string, signal?: AbortSignal): Promise<string[]> {
+  const run = await runGit(['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, signal });
+  if (run.code !== 0) return [];
+  return [...new Set(run.stdout.split('\0').filter(Boolean))];
+}
+
+async function walkFiles(root: string, signal?: AbortSignal): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    throwIfAborted(signal);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedDirs.has(entry.name)) await visit(full);
+      } else if (entry.isFile()) {
+        out.push(relative(root, full).split(sep).join('/'));
+      }
+    }
+  };
+  await visit(root);
+  return out.sort();
+}
+
+function gitBlobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/**
+ * Runs git and hands each output line to `onLine`; resolves with the exit code. The child is
+ * killed when `signal` aborts.
+ */
+function streamGitLines(
+  root: string,
+  args: string[],
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', args, {
+      cwd: root,
+      signal,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    lines.on('line', onLine);
+    // spawn fails only when git is missing (or aborted): report it like a failed git run.
+    child.on('error', () => (signal?.aborted ? reject(signal.reason) : resolvePromise(127)));
+    child.on('close', (code) => {
+      if (signal?.aborted) reject(signal.reason ?? new Error('aborted'));
+      else resolvePromise(code ?? 1);
+    });
+  });
+}
+
+async function scanHistory(
+  root: string,
+  options: ScanOptions,
+  maxBytes: number,
+  worktreeBlobs: Map<string, string>,
+  report: ScanReport,
+  signal?: AbortSignal,
+): Promise<void> {
+  const target = await resolveRevision(root, options.commit ?? 'HEAD', signal);
+  if (!target) return; // no commits yet: no history to scan
+  let revs: string[];
+  if (options.history === 'all') {
+    revs = ['--all', target];
+    report.range = 'all history';
+  } else {
+    const tag = await previousTag(root, options.tagPrefix ?? 'v', options.version ?? '', signal);
+    revs = tag ? [target, `^refs/tags/${tag}`] : [target];
+    report.range = tag
+      ? `${tag}..${target.slice(0, 7)}`
+      : `all history (no ${options.tagPrefix ?? 'v'}X.Y.Z tag yet)`;
+  }
+  const exclude = options.exclude ?? [];
+
+  // Which blobs the range adds (with a path each), and which commit added each one first.
+  const blobPaths = new Map<string, string>();
+  const firstCommit = new Map<string, string>();
+  const commitOrder = new Map<string, number>();
+  let commit = '';
+  await Promise.all([
+    streamGitLines(
+      root,
+      [
+        'rev-list',
+        '--objects',
+        `--filter=combine:object:type=blob+blob:limit=${maxBytes + 1}`,
+        '--end-of-options',
+        ...revs,
+      ],
+      (line) => {
+        const space = line.indexOf(' ');
+        if (space !== 40 && space !== 64) return; // a commit line has no path
+        const id = line.slice(0, space);
+        const path = line.slice(space + 1);
+        if (exclude.some((p) => matchesPathPattern(path, p))) return;
+        blobPaths.set(id, path);
+      },
+      signal,
+    ),
+    streamGitLines(
+      root,
+      [
+        'log',
+        '--raw',
+        '--no-abbrev',
+        '--no-renames',
+        '--reverse',
+        '--format=%x01%H',
+        '--end-of-options',
+        ...revs,
+      ],
+      (line) => {
+        if (line.startsWith('\x01')) {
+          commit = line.slice(1);
+          commitOrder.set(commit, commitOrder.size);
+        } else if (line.startsWith(':')) {
+          const id = line.split(' ', 4)[3];
+          if (id && !firstCommit.has(id)) firstCommit.set(id, commit);
+        }
+      },
+      signal,
+    ),
+  ]);
+
+  const byPathAndPrint = new Map<string, SecretFinding>();
+  for (const f of report.findings) byPathAndPrint.set(`${f.path}\0${f.fingerprint}`, f);
+
+  const wanted = [...blobPaths.keys()].filter((id) => !worktreeBlobs.has(id));
+  const historyFindings: { finding: SecretFinding; order: number }[] = [];
+  await readBlobs(
+    root,
+    wanted,
+    (id, bytes) => {
+      report.blobs++;
+      report.bytes += bytes.length;
+      const path = blobPaths.get(id) ?? id;
+      const found = scanBytes(bytes, path);
+      if (found === undefined) {
+        report.skipped.binary++;
+        return;
+      }
+      const sha = firstCommit.get(id);
+      const order = sha === undefined ? Infinity : (commitOrder.get(sha) ?? Infinity);
+      for (const f of found) {
+        f.inWorkingTree = false;
+        if (sha) f.commit = sha.slice(0, 7);
+        historyFindings.push({ finding: f, order });
+      }
+    },
+    signal,
+  );
+
+  // A secret that stays in a file across edits is in every later blob: report it once, at the
+  // commit that added it, and fold it into the working-tree finding when it is still there.
+  historyFindings.sort((a, b) => a.order - b.order);
+  for (const { finding } of historyFindings) {
+    const key = `${finding.path}\0${finding.fingerprint}`;
+    const seen = byPathAndPrint.get(key);
+    if (seen) {
+      if (!seen.commit && finding.commit) seen.commit = finding.commit;
+      continue;
+    }
+    byPathAndPrint.set(key, finding);
+    report.findings.push(finding);
+  }
+  // A working-tree file identical to a blob of the range was not scanned again: its secrets
+  // were committed by the commit that added that blob (unless an earlier blob had them already).
+  for (const [id, path] of worktreeBlobs) {
+    const sha = firstCommit.get(id);
+    if (!sha || !blobPaths.has(id)) continue;
+    for (const f of report.findings) if (f.path === path && !f.commit) f.commit = sha.slice(0, 7);
+  }
+}
+
+/**
+ * Streams blobs through one `git cat-file --batch`, calling `onBlob` for each in order. Memory
+ * holds one blob at a time (they are at most `maxBytes`, filtered by rev-list).
+ */
+function readBlobs(
+  root: string,
+  ids: string[],
+  onBlob: (id: string, bytes: Buffer) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (ids.length === 0) return Promise.resolve();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: root,
+      signal,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let header: { id: string; size: number } | undefined;
+    let failed: unknown;
+    const take = (n: number): Buffer => {
+      const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      const head = all.subarray(0, n);
+      const rest = all.subarray(n);
+      pending = rest.length > 0 ? [rest] : [];
+      pendingBytes = rest.length;
+      return head;
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      try {
+        for (;;) {
+          if (!header) {
+            const first = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+            pending = [first];
+            const nl = first.indexOf(10);
+            if (nl === -1) return;
+            const line = take(nl + 1)
+              .toString('latin1')
+              .trimEnd();
+            const [id = '', type, size] = line.split(' ');
+            // "<id> missing" and non-blobs carry no content to scan.
+            if (type === undefined || size === undefined) continue;
+            header = { id, size: Number(size) };
+          }
+          if (pendingBytes < header.size + 1) return;
+          const content = take(header.size + 1).subarray(0, header.size);
+          const { id } = header;
+          header = undefined;
+          onBlob(id, content);
+        }
+      } catch (error) {
+        failed = error;
+        child.kill();
+      }
+    });
+    child.stdin.on('error', () => undefined); // closed early when aborted
+    child.on('error', (error) => reject(signal?.aborted ? signal.reason : error));
+    child.on('close', () => {
+      if (signal?.aborted) reject(signal.reason ?? new Error('aborted'));
+      else if (failed) reject(failed);
+      else resolvePromise();
+    });
+    child.stdin.end(`${ids.join('\n')}\n`);
+  });
+}
+
+/** One allowlist line: a fingerprint or a path glob, and why it is allowed. */
+export interface AllowEntry {
+  fingerprint?: string;
+  path?: string;
+  reason: string;
+  line: number;
+}
+
+/**
+ * Parses an allowlist: `<fingerprint or path glob>  # reason` per line, `#` comments and blank
+ * lines ignored. An entry without a reason is a problem and does not count.
+ *
+ * @example
+ * parseAllowlist('3f9a1c0b7d2e4f56  # rotated 2026-01\ntest/fixtures/**\n', '.gonogo-secrets-allow')
+ * // { entries: [{ fingerprint: '3f9a1c0b7d2e4f56', reason: 'rotated 2026-01', line: 1 }],
+ * //   problems: ['.gonogo-secrets-allow:2: "test/fixtures/**" has no reason; …'] }
+ */
+export function parseAllowlist(
+  text: string,
+  file: string,
+): { entries: AllowEntry[]; problems: string[] } {
+  const entries: AllowEntry[] = [];
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const hash = line.indexOf('#');
+    const target = (hash === -1 ? line : line.slice(0, hash)).trim();
+    const reason = hash === -1 ? '' : line.slice(hash + 1).trim();
+    if (reason === '') {
+      problems.push(
+        `${file}:${index + 1}: "${target}" has no reason and is ignored; write it as "${target}  # why it is not a secret"`,
+      );
+      return;
+    }
+    const entry: AllowEntry = { reason, line: index + 1 };
+    if (/^[0-9a-f]{16,64}$/i.test(target)) entry.fingerprint = target.toLowerCase().slice(0, 16);
+    else entry.path = target;
+    entries.push(entry);
+  });
+  return { entries, problems };
+}
+
+/**
+ * Splits findings into those an allowlist entry covers and the rest.
+ *
+ * @example
+ * applyAllowlist(findings, [{ path: 'test/fixtures/**', reason: 'fake keys', line: 1 }])
+ */
+export function applyAllowlist(
+  findings: SecretFinding[],
+  entries: AllowEntry[],
+): { kept: SecretFinding[]; allowed: SecretFinding[] } {
+  const kept: SecretFinding[] = [];
+  const allowed: SecretFinding[] = [];
+  for (const f of findings) {
+    const covered = entries.some((e) =>
+      e.fingerprint ? e.fingerprint === f.fingerprint : matchesPathPattern(f.path, e.path ?? ''),
+    );
+    (covered ? allowed : kept).push(f);
+  }
+  return { kept, allowed };
+}
+
+function describeWhere(f: SecretFinding): string {
+  const where = `${f.path}:${f.line}`;
+  if (!f.commit) return where;
+  return f.inWorkingTree
+    ? `${where} (committed in ${f.commit})`
+    : `${where} @${f.commit} (history)`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function checkSecrets(
+  ctx: CheckContext,
+  params: Params,
+  signal: AbortSignal,
+): Promise<CheckOutcome> {
+  const allowFile = params.allowlist ?? '.gonogo-secrets-allow';
+  const allowPath = isAbsolute(allowFile) ? allowFile : resolve(ctx.root, allowFile);
+  const evidence: CheckEvidence = {};
+  let allow: { entries: AllowEntry[]; problems: string[] } = { entries: [], problems: [] };
+  try {
+    const bytes = await readFile(allowPath);
+    allow = parseAllowlist(bytes.toString('utf8'), allowFile);
+    evidence.files = [{ path: allowFile, sha256: sha256Hex(bytes) }];
+  } catch (error) {
+    if (params.allowlist !== undefined) {
+      return {
+        status: 'error',
+        summary: `allowlist ${allowFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        fix: `Create ${allowFile} (lines "<fingerprint or path glob>  # reason"), or remove the allowlist parameter.`,
+        evidence,
+      };
+    }
+  }
+
+  const report = await scanRepository(
+    ctx.root,
+    {
+      history: params.history,
+      exclude: [...params.exclude, allowFile],
+      tagPrefix: params.tag_prefix,
+      version: ctx.version,
+      ...(ctx.commit ? { commit: ctx.commit } : {}),
+    },
+    signal,
+  );
+  const { kept, allowed } = applyAllowlist(report.findings, allow.entries);
+  const scope = [
+    `${report.files} files`,
+    ...(report.range ? [`${report.blobs} blobs of ${report.range}`] : []),
+  ].join(' and ');
+  evidence.scanned = {
+    files: report.files,
+    blobs: report.blobs,
+    bytes: report.bytes,
+    history: report.range ?? (report.git ? 'none' : 'not a git repository'),
+    skipped: report.skipped,
+  };
+  if (allowed.length > 0) evidence.allowed = allowed.length;
+  if (allow.problems.length > 0) evidence.allowlistProblems = allow.problems;
+  const notGit = report.git ? '' : ' (not a git repository: working directory only, no history)';
+
+  if (kept.length === 0) {
+    return {
+      status: 'passed',
+      summary: `no secrets in ${scope} (${formatBytes(report.bytes)})${allowed.length ? `, ${allowed.length} allowed` : ''}${notGit}`,
+      ...(allow.problems.length
+        ? { fix: `Give every allowlist entry a reason: ${allow.problems[0]}` }
+        : {}),
+      evidence,
+    };
+  }
+  evidence.findings = kept.slice(0, maxFindings).map((f) => ({
+    where: describeWhere(f),
+    message: `${f.patternName}: ${f.excerpt} (fingerprint ${f.fingerprint})`,
+  }));
+  const inHistoryOnly = kept.filter((f) => !f.inWorkingTree).length;
+  const first = kept
+    .slice(0, 3)
+    .map((f) => `${f.patternName} in ${describeWhere(f)}`)
+    .join(', ');
+  return {
+    status: 'failed',
+    summary: `${kept.length} secret${kept.length === 1 ? '' : 's'} found in ${scope}: ${first}${kept.length > 3 ? ', …' : ''}${notGit}`,
+    fix:
+      `Remove each secret and rotate it${inHistoryOnly ? ' (one in git history counts as leaked even when deleted since)' : ''}; ` +
+      `if it is not a secret, add "<fingerprint>  # reason" (or a path glob) to ${allowFile}.`,
+    evidence,
+  };
+}
+
+const secretsCheck: CheckDefinition<Params> = {
+  name: 'secrets',
+  timeoutMs: 120_000,
+  run: (ctx, params, signal) => guardCancel(signal, () => checkSecrets(ctx, params, signal)),
+};
+
+export default secretsCheck;
