@@ -130,6 +130,13 @@ function startRegistry(): Promise<Server> {
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/mirror/')) {
+        // A read-only mirror: packuments yes, audits no (as some proxies answer).
+        res.statusCode = 405;
+        res.setHeader('allow', 'GET,HEAD');
+        res.end();
+        return;
+      }
       if (req.url?.includes('/-/npm/v1/security/advisories/bulk')) {
         const asked = JSON.parse(body.toString()) as Record<string, string[]>;
         res.end(
@@ -286,6 +293,19 @@ describe.skipIf(!npmAvailable)('audit running the real npm audit --json', () => 
     expect(result.status).toBe('error');
     expect(result.summary).toMatch(/^npm audit could not reach the registry \(.*ECONNREFUSED/);
     expect(result.fix).toContain('file:');
+  });
+
+  it('is an error when the registry does not serve audits (HTTP 405 from a mirror)', async () => {
+    const root = tempDir({ 'package.json': shopPackage, 'package-lock.json': shopLock });
+    const result = await run(
+      root,
+      {},
+      { ...env, npm_config_registry: `${env['npm_config_registry']}mirror/` },
+    );
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(
+      /^npm audit: the registry refused the audit request \(405 Method Not Allowed/,
+    );
   });
 
   it('is an error with the fix when the project has no lockfile', async () => {

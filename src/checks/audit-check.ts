@@ -387,6 +387,16 @@ async function checkAudit(
         evidence,
       };
     }
+    const refused = /^(\d{3}) /.exec(packages);
+    if (params.tool === 'npm' && refused) {
+      // Some mirrors and proxies do not serve the audit endpoint.
+      return {
+        status: 'error',
+        summary: `npm audit: the registry refused the audit request (${packages})`,
+        fix: 'Audit against a registry that serves advisories (registry.npmjs.org), or save npm audit --json from one and set file:.',
+        evidence,
+      };
+    }
     const lockless = /ENOLOCK/.test(packages);
     return {
       status: 'error',

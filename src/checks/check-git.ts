@@ -92,6 +92,23 @@ export async function resolveRevision(
 }
 
 /**
+ * True in a shallow clone (CI checkouts often are), where history and tags may be missing.
+ *
+ * @example
+ * if (await isShallowRepo(root, signal)) note = 'shallow clone: fetch with fetch-depth: 0';
+ */
+export async function isShallowRepo(root: string, signal?: AbortSignal): Promise<boolean> {
+  const { stdout, code } = await runGit(['rev-parse', '--is-shallow-repository'], {
+    cwd: root,
+    signal,
+  });
+  return code === 0 && stdout.trim() === 'true';
+}
+
+/** Said when a shallow clone may explain a result. */
+export const shallowNote = 'shallow clone: history may be missing (fetch with fetch-depth: 0)';
+
+/**
  * The highest tag `prefix + X.Y.Z` whose version is lower than `version` (semver order), or
  * undefined when there is none. Tags that are not semver after the prefix are ignored.
  *

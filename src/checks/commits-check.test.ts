@@ -116,6 +116,24 @@ describe('commits', () => {
     expect(result.summary).toContain('no earlier vX.Y.Z tag: all history');
   });
 
+  it('says when a shallow clone may hide the history it should judge', async () => {
+    const origin = repo();
+    origin.commit('feat: one');
+    origin.git('tag', 'v1.0.0');
+    origin.commit('feat: two');
+    origin.commit('fix: three');
+    const clone = repo({ init: false });
+    clone.git('clone', '-q', '--depth', '1', `file://${origin.root}`, '.');
+    const result = await run(clone.root, '1.1.0');
+    expect(result.status).toBe('passed');
+    expect(result.summary).toContain('1 commit up to HEAD');
+    expect(result.summary).toContain(
+      'shallow clone: history may be missing (fetch with fetch-depth: 0)',
+    );
+    const full = await run(origin.root, '1.1.0');
+    expect(full.summary).toBe('2 commits since v1.0.0 follow the rule');
+  });
+
   it('applies custom forbid patterns with convention any, and rejects an invalid regex', async () => {
     const r = repo();
     r.commit('Add things');

@@ -6,11 +6,13 @@ import type { CheckParams } from '../core/check-params.ts';
 import {
   guardCancel,
   isGitRepo,
+  isShallowRepo,
   maxFindings,
   notGitRepoResult,
   previousTag,
   resolveReleaseCommit,
   runGit,
+  shallowNote,
   type CheckOutcome,
 } from './check-git.ts';
 import type { CheckContext, CheckDefinition } from './check-types.ts';
@@ -100,15 +102,17 @@ async function checkCommits(
       const count = parents.split(' ').filter(Boolean).length;
       return { sha, subject, problems: judgeSubject(subject, count, params.convention, forbid) };
     });
+  // Without a previous tag every reachable commit is judged; in a shallow clone that is a few.
+  const shallow = !since && (await isShallowRepo(ctx.root, signal));
   const scope = since
     ? `since ${since}`
-    : `up to ${target.label} (no earlier ${params.tag_prefix}X.Y.Z tag: all history)`;
+    : `up to ${target.label} (no earlier ${params.tag_prefix}X.Y.Z tag: all history${shallow ? `; ${shallowNote}` : ''})`;
   const offenders = verdicts.filter((verdict) => verdict.problems.length > 0);
   const counted = `${verdicts.length} commit${verdicts.length === 1 ? '' : 's'} ${scope}`;
   if (offenders.length === 0) {
     return {
       status: 'passed',
-      summary: `${counted} follow the rule`,
+      summary: `${counted} follow${verdicts.length === 1 ? 's' : ''} the rule`,
       evidence: { ...evidence, commits: verdicts.length },
     };
   }

@@ -7,11 +7,13 @@ import type { CheckParams } from '../core/check-params.ts';
 import {
   guardCancel,
   isGitRepo,
+  isShallowRepo,
   maxFindings,
   notGitRepoResult,
   resolveReleaseCommit,
   resolveRevision,
   runGit,
+  shallowNote,
   type CheckOutcome,
 } from './check-git.ts';
 import type { CheckContext, CheckDefinition } from './check-types.ts';
