@@ -87,6 +87,35 @@ describe('git-up-to-date', () => {
     expect(fetched.summary).toContain('1 commit behind origin/main');
   });
 
+  it('says when a shallow clone may be why it looks behind', async () => {
+    const origin = repo();
+    origin.commit('feat: one');
+    origin.git('switch', '-q', '-c', 'release');
+    origin.commit('fix: release');
+    origin.git('switch', '-q', 'main');
+    origin.commit('feat: two');
+    origin.git('switch', '-q', 'release');
+    origin.git('merge', '-q', '--no-edit', 'main'); // the release does contain main
+    expect((await run(origin.root)).status).toBe('passed');
+    const clone = repo({ init: false });
+    clone.git(
+      'clone',
+      '-q',
+      '--depth',
+      '1',
+      '--no-single-branch',
+      '--branch',
+      'release',
+      `file://${origin.root}`,
+      '.',
+    );
+    const shallow = await run(clone.root);
+    expect(shallow.status).toBe('failed');
+    expect(shallow.summary).toContain(
+      '(shallow clone: history may be missing (fetch with fetch-depth: 0))',
+    );
+  });
+
   it('is an error naming a branch that does not exist, and outside a repository', async () => {
     const r = repo();
     r.commit('feat: one');

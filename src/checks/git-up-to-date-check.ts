@@ -91,9 +91,11 @@ async function checkUpToDate(
   const howMany = Number.isFinite(behind)
     ? `${behind} commit${behind === 1 ? '' : 's'}`
     : 'commits';
+  // A shallow clone lacks the history that would show the tip is contained.
+  const shallow = (await isShallowRepo(ctx.root, signal)) ? ` (${shallowNote})` : '';
   return {
     status: 'failed',
-    summary: `${target.label} is ${howMany} behind ${name} (${tip.slice(0, 7)})`,
+    summary: `${target.label} is ${howMany} behind ${name} (${tip.slice(0, 7)})${shallow}`,
     fix: `Merge or rebase onto ${name} (git fetch first) and release the new commit.`,
     evidence: { ...evidence, behind, findings },
   };
