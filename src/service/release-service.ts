@@ -36,6 +36,7 @@ import {
 } from '../core/release-rules.ts';
 import { validateVersion } from '../core/version.ts';
 import { ForbiddenError } from '../core/errors.ts';
+import { newRowId } from '../store/row-id.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 
 export interface ServiceDeps {
@@ -252,7 +253,7 @@ export function createReleaseService(deps: ServiceDeps) {
       }
       const at = iso();
       const release: Release = {
-        id: crypto.randomUUID(),
+        id: newRowId(),
         project,
         version,
         playbookHash: hash,
@@ -612,7 +613,7 @@ export function createReleaseService(deps: ServiceDeps) {
         }
         const at = iso();
         const deployment: Deployment = {
-          id: crypto.randomUUID(),
+          id: newRowId(),
           project,
           releaseId: release.id,
           version: release.version,
@@ -671,7 +672,7 @@ export function createReleaseService(deps: ServiceDeps) {
         const at = iso();
         await tx.updateDeployment(deployment.id, { status: 'rolled-back' });
         const incident: Incident = {
-          id: crypto.randomUUID(),
+          id: newRowId(),
           deploymentId: deployment.id,
           kind: 'rollback',
           reason: input.reason,

@@ -4,7 +4,7 @@
  * the camelCase types of `core/release-model.ts`, with optional fields absent (not null) when
  * empty.
  */
-import { randomBytes } from 'node:crypto';
+import { newRowId } from './row-id.ts';
 import type { ColumnType, Kysely, Selectable, Updateable } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import type { Playbook } from '../core/playbook.ts';
@@ -581,35 +581,6 @@ function staleError(what: string, expected: number, actual: number): ConflictErr
     `${what} was changed by someone else (version ${actual}, expected ${expected}); ` +
       'run the command again',
   );
-}
-
-let lastIdMs = 0;
-let idCounter = 0;
-
-/**
- * A UUIDv7: random, but ordered by creation time (and within one millisecond by a counter),
- * so rows with the same `at` list in the order they were written.
- */
-function newRowId(): string {
-  let ms = Date.now();
-  if (ms > lastIdMs) {
-    idCounter = 0;
-  } else {
-    ms = lastIdMs;
-    idCounter += 1;
-    if (idCounter > 0xfff) {
-      ms += 1;
-      idCounter = 0;
-    }
-  }
-  lastIdMs = ms;
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(ms, 0, 6);
-  bytes[6] = 0x70 | (idCounter >> 8);
-  bytes[7] = idCounter & 0xff;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function toRelease(row: ReleaseRow): Release {
