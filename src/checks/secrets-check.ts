@@ -73,6 +73,8 @@ export interface ScanReport {
   skipped: { binary: number; large: number; excluded: number };
   /** What history was scanned: `v1.2.0..HEAD`, `all history`, or undefined for none. */
   range?: string;
+  /** Why the history could not be read (git failed); the working tree was still scanned. */
+  historyError?: string;
 }
 
 const defaultMaxBytes = 5 * 1024 * 1024;
@@ -296,21 +298,30 @@ function streamGitLines(
   args: string[],
   onLine: (line: string) => void,
   signal?: AbortSignal,
-): Promise<number> {
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('git', args, {
       cwd: root,
       signal,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (stderr.length < 2000) stderr += chunk;
     });
     const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
     lines.on('line', onLine);
     // spawn fails only when git is missing (or aborted): report it like a failed git run.
-    child.on('error', () => (signal?.aborted ? reject(signal.reason) : resolvePromise(127)));
+    child.on('error', (error) =>
+      signal?.aborted
+        ? reject(signal.reason)
+        : resolvePromise({ code: 127, stderr: error.message }),
+    );
     child.on('close', (code) => {
       if (signal?.aborted) reject(signal.reason ?? new Error('aborted'));
-      else resolvePromise(code ?? 1);
+      else resolvePromise({ code: code ?? 1, stderr: stderr.trim() });
     });
   });
 }
@@ -325,9 +336,12 @@ async function scanHistory(
 ): Promise<void> {
   const target = await resolveRevision(root, options.commit ?? 'HEAD', signal);
   if (!target) return; // no commits yet: no history to scan
+  // Options first: after --end-of-options, `--all` would be taken for a revision name.
+  let revOptions: string[] = [];
   let revs: string[];
   if (options.history === 'all') {
-    revs = ['--all', target];
+    revOptions = ['--all'];
+    revs = [target];
     report.range = 'all history';
   } else {
     const tag = await previousTag(root, options.tagPrefix ?? 'v', options.version ?? '', signal);
@@ -343,13 +357,14 @@ async function scanHistory(
   const firstCommit = new Map<string, string>();
   const commitOrder = new Map<string, number>();
   let commit = '';
-  await Promise.all([
+  const runs = await Promise.all([
     streamGitLines(
       root,
       [
         'rev-list',
         '--objects',
         `--filter=combine:object:type=blob+blob:limit=${maxBytes + 1}`,
+        ...revOptions,
         '--end-of-options',
         ...revs,
       ],
@@ -372,6 +387,7 @@ async function scanHistory(
         '--no-renames',
         '--reverse',
         '--format=%x01%H',
+        ...revOptions,
         '--end-of-options',
         ...revs,
       ],
@@ -388,6 +404,11 @@ async function scanHistory(
     ),
   ]);
 
+  const failed = runs.find((r) => r.code !== 0);
+  if (failed) {
+    report.historyError = `git could not list the history of ${report.range}: ${failed.stderr || `exit code ${failed.code}`}`;
+    return;
+  }
   const byPathAndPrint = new Map<string, SecretFinding>();
   for (const f of report.findings) byPathAndPrint.set(`${f.path}\0${f.fingerprint}`, f);
 
@@ -621,6 +642,14 @@ async function checkSecrets(
     },
     signal,
   );
+  if (report.historyError) {
+    return {
+      status: 'error',
+      summary: report.historyError,
+      fix: 'Check that the repository is intact (git fsck) and not a shallow clone missing the range; or set history: none.',
+      evidence: { ...evidence, scanned: { files: report.files, history: report.range } },
+    };
+  }
   const { kept, allowed } = applyAllowlist(report.findings, allow.entries);
   const scope = [
     `${report.files} files`,

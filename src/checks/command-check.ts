@@ -1,0 +1,294 @@
+/**
+ * `command`: runs a program in the repository and passes on exit code 0. A string is split into
+ * words and run directly (no shell); only when the playbook names a shell is the string given
+ * to that shell. Output is kept bounded (the first and last 20 lines and a count) and has its
+ * secrets masked before it becomes evidence. On abort the whole process group is killed, so a
+ * test runner's children do not outlive the check.
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { CheckParams } from '../core/check-params.ts';
+import type { CheckOutcome } from './check-git.ts';
+import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
+import { redactSecrets } from './redact.ts';
+
+type Params = CheckParams<'command'>;
+
+const headLines = 20;
+const tailLines = 20;
+// Long lines are kept whole up to this many characters so a secret on them is masked before
+// the line is cut down for display.
+const maxRawLine = 4096;
+const maxShownLine = 400;
+const killGraceMs = 2000;
+const pipeGraceMs = 1000;
+
+/**
+ * Splits a command line into words the way a POSIX shell would for plain words and quotes, with
+ * no expansion of anything: `'single'` is literal, `"double"` honours `\"` and `\\`. Returns
+ * undefined for an unterminated quote.
+ *
+ * @example splitCommand(`npm run "unit tests" -- --reporter=dot`) // ['npm', 'run', 'unit tests', '--', '--reporter=dot']
+ */
+export function splitCommand(line: string): string[] | undefined {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end === -1) return undefined;
+      word += line.slice(i + 1, end);
+      inWord = true;
+      i = end;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === '\\' && (line[j + 1] === '"' || line[j + 1] === '\\')) j++;
+        word += line[j];
+      }
+      if (j >= line.length) return undefined;
+      inWord = true;
+      i = j;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/**
+ * Keeps the first and last lines of a stream of output chunks and counts them, in bounded
+ * memory whatever the output size. Each source (stdout, stderr) has its own partial line.
+ */
+export class OutputCapture {
+  readonly head: string[] = [];
+  readonly tail: string[] = [];
+  lines = 0;
+  private readonly partial = new Map<string, string>();
+
+  /** Adds a chunk of text from `source`. */
+  push(source: string, chunk: string): void {
+    let text = (this.partial.get(source) ?? '') + chunk;
+    let nl = text.indexOf('\n');
+    while (nl !== -1) {
+      this.addLine(text.slice(0, nl));
+      text = text.slice(nl + 1);
+      nl = text.indexOf('\n');
+    }
+    // A line that never ends is kept only up to the cap; the rest is counted with it.
+    this.partial.set(source, text.length > maxRawLine ? text.slice(0, maxRawLine) : text);
+  }
+
+  /** Flushes unterminated last lines. */
+  end(): void {
+    for (const [source, text] of this.partial) if (text !== '') this.addLine(text);
+    this.partial.clear();
+  }
+
+  private addLine(raw: string): void {
+    const line = (raw.length > maxRawLine ? raw.slice(0, maxRawLine) : raw).replace(/\r$/, '');
+    this.lines++;
+    if (this.head.length < headLines) {
+      this.head.push(line);
+      return;
+    }
+    this.tail.push(line);
+    if (this.tail.length > tailLines) this.tail.shift();
+  }
+
+  /** The evidence form: secrets masked (across lines, for key blocks), long lines shortened. */
+  summary(): NonNullable<CheckEvidence['output']> {
+    const clean = (lines: string[]) =>
+      lines.length === 0
+        ? []
+        : redactSecrets(lines.join('\n'))
+            .split('\n')
+            .map((l) => (l.length > maxShownLine ? `${l.slice(0, maxShownLine)}…` : l));
+    return { head: clean(this.head), tail: clean(this.tail), lines: this.lines };
+  }
+}
+
+interface Invocation {
+  argv: string[];
+  cwd: string;
+  display: string;
+}
+
+function planInvocation(ctx: CheckContext, params: Params): Invocation | CheckOutcome {
+  let argv: string[];
+  if (Array.isArray(params.run)) argv = params.run;
+  else if (params.shell) argv = [params.shell, '-c', params.run];
+  else {
+    const words = splitCommand(params.run);
+    if (!words || words.length === 0) {
+      return {
+        status: 'error',
+        summary: `cannot split "${redactSecrets(params.run)}" into words (unterminated quote?)`,
+        fix: 'Close the quote, or give the command as a list: [npm, test].',
+        evidence: {},
+      };
+    }
+    argv = words;
+  }
+  const cwd = resolve(ctx.root, params.cwd ?? '.');
+  const inside = relative(resolve(ctx.root), cwd);
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    return {
+      status: 'error',
+      summary: `cwd "${params.cwd}" is outside the repository`,
+      fix: 'Give cwd relative to the repository root, without leading "..".',
+      evidence: {},
+    };
+  }
+  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    return {
+      status: 'error',
+      summary: `cwd "${params.cwd ?? '.'}" is not a directory in the repository`,
+      fix: 'Create it, or correct cwd in the playbook.',
+      evidence: {},
+    };
+  }
+  const display = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+  return { argv, cwd, display: redactSecrets(display) };
+}
+
+function buildEnv(ctx: CheckContext, params: Params): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  return { ...env, ...params.env };
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+type RunOutcome =
+  | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'spawn-error'; error: NodeJS.ErrnoException }
+  | { kind: 'cancelled' };
+
+async function runCommand(
+  ctx: CheckContext,
+  params: Params,
+  signal: AbortSignal,
+): Promise<CheckOutcome> {
+  const plan = planInvocation(ctx, params);
+  if ('status' in plan) return plan;
+  const { argv, cwd, display } = plan;
+  const capture = new OutputCapture();
+  const evidence = (exitCode?: number | null): CheckEvidence => ({
+    command: argv.map((a) => redactSecrets(a)),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(params.cwd ? { cwd: params.cwd } : {}),
+    output: capture.summary(),
+  });
+  if (signal.aborted) return { status: 'error', summary: 'cancelled', evidence: evidence() };
+
+  const [program, ...args] = argv as [string, ...string[]];
+  const outcome = await new Promise<RunOutcome>((done) => {
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const child = spawn(program, args, {
+      cwd,
+      env: buildEnv(ctx, params),
+      // Its own process group, so an abort can stop the program and everything it started.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const onAbort = () => {
+      killGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), killGraceMs);
+      killTimer.unref();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => capture.push('stdout', chunk));
+    child.stderr.on('data', (chunk: string) => capture.push('stderr', chunk));
+    const finish = (result: RunOutcome) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer && result.kind !== 'cancelled') clearTimeout(killTimer);
+      capture.end();
+      done(result);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'spawn-error', error }));
+    const ended = (code: number | null, sig: NodeJS.Signals | null) =>
+      finish(signal.aborted ? { kind: 'cancelled' } : { kind: 'exit', code, signal: sig });
+    child.on('close', ended);
+    // A background process it started may hold the output pipes open for ever: once the
+    // program itself has exited, wait a moment for the rest of its output, then stop reading.
+    child.on('exit', (code, sig) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        ended(code, sig);
+      }, pipeGraceMs).unref();
+    });
+  });
+
+  if (outcome.kind === 'cancelled') {
+    return { status: 'error', summary: 'cancelled', evidence: evidence(null) };
+  }
+  if (outcome.kind === 'spawn-error') {
+    const code = outcome.error.code;
+    if (code === 'ENOENT') {
+      return {
+        status: 'error',
+        summary: `${program}: command not found; install it or fix the command`,
+        fix: `Install ${program} (or put it on the PATH), or correct the command in the playbook.`,
+        evidence: evidence(),
+      };
+    }
+    return {
+      status: 'error',
+      summary: `${program} could not be started (${code ?? outcome.error.message})`,
+      fix: code === 'EACCES' ? `Make ${program} executable (chmod +x).` : 'Check the command.',
+      evidence: evidence(),
+    };
+  }
+  const { code, signal: killedBy } = outcome;
+  if (code === 0) {
+    return {
+      status: 'passed',
+      summary: `${display} exited 0 (${capture.lines} lines of output)`,
+      evidence: evidence(0),
+    };
+  }
+  const output = capture.summary();
+  const lastLine = [...output.head, ...output.tail].reverse().find((l) => l.trim() !== '');
+  return {
+    status: 'failed',
+    summary: killedBy
+      ? `${display} was killed by ${killedBy}`
+      : `${display} failed with exit code ${code}${lastLine ? `: ${lastLine.trim().slice(0, 160)}` : ''}`,
+    fix: 'Read the output in the evidence (gonogo item show REF), fix the cause and run gonogo check again.',
+    evidence: evidence(code),
+  };
+}
+
+const commandCheck: CheckDefinition<Params> = {
+  name: 'command',
+  timeoutMs: 600_000,
+  run: (ctx, params, signal) => runCommand(ctx, params, signal),
+};
+
+export default commandCheck;
