@@ -93,7 +93,7 @@ export class OutputCapture {
 
   /** Flushes unterminated last lines. */
   end(): void {
-    for (const [source, text] of this.partial) if (text !== '') this.addLine(text);
+    for (const text of this.partial.values()) if (text !== '') this.addLine(text);
     this.partial.clear();
   }
 

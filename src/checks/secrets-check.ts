@@ -350,6 +350,8 @@ async function scanHistory(
       ? `${tag}..${target.slice(0, 7)}`
       : `all history (no ${options.tagPrefix ?? 'v'}X.Y.Z tag yet)`;
   }
+  const shallow = await runGit(['rev-parse', '--is-shallow-repository'], { cwd: root, signal });
+  if (shallow.stdout.trim() === 'true') report.range += ' (shallow clone: fetched commits only)';
   const exclude = options.exclude ?? [];
 
   // Which blobs the range adds (with a path each), and which commit added each one first.
