@@ -56,7 +56,43 @@ export function prepareChecklistText(text: string, file: string): PreparedText {
     }
   }
   const body = convertBulletGlyphs(dedent(lines));
+  checkNesting(body, file);
   return frontMatter ? { body, frontMatter } : { body };
+}
+
+/** Deeper than any real checklist; the Markdown parser slows down and overflows far beyond. */
+const maxNesting = 64;
+
+/**
+ * Rejects lists and quotes nested deeper than {@link maxNesting}: each `>` or list marker at
+ * the start of a line is a level, and so are each two spaces of indentation before the first.
+ */
+function checkNesting(body: string, file: string): void {
+  let fence: string | undefined;
+  for (const [i, line] of body.split('\n').entries()) {
+    const f = fenceLine.exec(line);
+    if (f) {
+      if (!fence) fence = f[1];
+      else if (f[1]![0] === fence[0] && f[1]!.length >= fence.length) fence = undefined;
+      continue;
+    }
+    if (fence) continue;
+    const prefix = /^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))+/.exec(line)?.[0];
+    if (!prefix) continue;
+    const markers = prefix.match(/>|[-*+]|\d{1,9}[.)]/g)!.length;
+    const spaces = /^[ \t]*/.exec(prefix)![0].replace(/\t/g, '    ').length;
+    if (markers + Math.floor(spaces / 2) > maxNesting) {
+      throw new InputError([
+        {
+          file,
+          line: i + 1,
+          col: 1,
+          message: `lists or quotes are nested more than ${maxNesting} levels deep`,
+          fix: 'a checklist nests a few levels at most; flatten this part',
+        },
+      ]);
+    }
+  }
 }
 
 /**

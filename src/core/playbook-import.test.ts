@@ -91,6 +91,37 @@ function headings(text: string, level: number): string[] {
   return [...text.matchAll(re)].map((m) => stripMarkup(m[1]!));
 }
 
+/**
+ * Section titles as the importer should build them: for each heading below the phase level,
+ * the path of headings under the phase joined with " / ", kept when its body holds items.
+ */
+function expectedSections(
+  text: string,
+  phaseLevel: number,
+  holdsItems: (body: string) => boolean,
+): string[] {
+  const out: string[] = [];
+  const stack: { level: number; text: string }[] = [];
+  const lines = text.split('\n');
+  let fence = false;
+  for (const [i, l] of lines.entries()) {
+    if (l.startsWith('```')) fence = !fence;
+    const m = fence ? null : /^(#{1,6}) (.*)$/.exec(l);
+    if (!m || m[1]!.length <= phaseLevel) {
+      if (m) stack.length = 0;
+      continue;
+    }
+    const level = m[1]!.length;
+    while (stack.length && stack.at(-1)!.level >= level) stack.pop();
+    stack.push({ level, text: stripMarkup(m[2]!) });
+    let end = lines.findIndex((x, j) => j > i && /^#{1,6} /.test(x));
+    if (end < 0) end = lines.length;
+    if (holdsItems(lines.slice(i + 1, end).join('\n')))
+      out.push(stack.map((s) => s.text).join(' / '));
+  }
+  return out;
+}
+
 describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
   it('000 (GitHub issue template): front matter, details, optional, any-of sign-off, gate', () => {
     const { text, file } = seed('000_');
@@ -176,6 +207,7 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
       'post-release-activities',
     ]);
     expect(sectionTitles(playbook)).toEqual(headings(main, 3));
+    expect(sectionTitles(playbook)).toEqual(expectedSections(main, 2, (b) => /- \[ \]/.test(b)));
     expect(titles(phaseItems(playbook))).toEqual(taskLines(main));
     expect(titles(rollbackItems(playbook))).toEqual(taskLines(rollback));
     expect(taskLines(rollback).length).toBe(7);
@@ -477,6 +509,8 @@ describe('importChecklist rules', () => {
       ['# Title\n\nOnly prose here.\n', /no checklist items found/],
       ['- [ ] a\u0000b\n', /binary/],
       ['x'.repeat(3 * 1024 * 1024), /too large/],
+      ['>'.repeat(5000) + ' - [ ] a', /nested more than/],
+      ['# T\n\n' + '- '.repeat(200) + '[ ] a', /nested more than/],
     ] as const) {
       const err = catchError(() => importChecklist(text, 'in.md'));
       expect(err).toBeInstanceOf(InputError);

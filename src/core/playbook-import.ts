@@ -72,7 +72,25 @@ export function importChecklist(text: string, file: string): ImportResult {
   const bad = checkInputText(text, file);
   if (bad) throw new InputError([{ line: 1, col: 1, ...bad }]);
   const { body, frontMatter } = prepareChecklistText(text, file);
-  const outline = outlineChecklist(unified().use(remarkParse).use(remarkGfm).parse(body));
+  let outline;
+  try {
+    outline = outlineChecklist(unified().use(remarkParse).use(remarkGfm).parse(body));
+  } catch (e) {
+    // Nesting the depth check lets through can still exhaust the stack: still bad input.
+    if (!(e instanceof RangeError)) throw e;
+    throw new InputError(
+      [
+        {
+          file,
+          line: 1,
+          col: 1,
+          message: 'the document is nested too deeply to read',
+          fix: 'flatten its lists and quotes',
+        },
+      ],
+      { cause: e },
+    );
+  }
 
   const roles = new Map<string, string>();
   const denied = new Set<Weekday>();
