@@ -93,12 +93,24 @@ function runHyperfineRound(specs: CommandSpec[], opts: MeasureOptions, runs: num
     const args = ['-N', '--style', 'none', '--warmup', String(opts.warmup), '--runs', String(runs)];
     args.push('--export-json', jsonPath, ...specs.map((s) => formatCommand(s.argv)));
     const r = spawnSync('hyperfine', args, { cwd: opts.cwd, env: opts.env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`hyperfine failed (exit ${r.status}):\n${r.stderr}`);
+    if (r.status !== 0)
+      throw new Error(`hyperfine failed: ${explainFailure(specs, opts) ?? r.stderr}`);
     const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as { results: { times: number[] }[] };
     return report.results.map((result) => result.times.map((seconds) => seconds * 1000));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Which command fails, with its output: hyperfine only says that one did. */
+function explainFailure(specs: CommandSpec[], opts: MeasureOptions): string | undefined {
+  for (const s of specs) {
+    const [program, ...args] = s.argv;
+    const r = spawnSync(program!, args, { cwd: opts.cwd, env: opts.env, encoding: 'utf8' });
+    if (r.status !== 0)
+      return `${formatCommand(s.argv)} exited ${r.status}:\n${r.stderr}${r.stdout}`;
+  }
+  return undefined;
 }
 
 function timeWithLoop(specs: CommandSpec[], opts: MeasureOptions): number[][] {

@@ -4,7 +4,7 @@
  * real database and a real playbook to show.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -38,6 +38,24 @@ export function findSeeds(repoRoot: string): Seed[] | undefined {
  */
 export function pickLargestSeed(seeds: Seed[]): Seed {
   return seeds.reduce((big, s) => (s.bytes > big.bytes ? s : big));
+}
+
+/**
+ * Copies the built CLI (dist/) to a temp folder and returns the copy's entry file. The bundle
+ * is self-contained, and in a shared checkout another `npm test` may rebuild (delete) dist/
+ * in the middle of a run; the copy keeps the measured build fixed.
+ *
+ * @example
+ * const cli = copyBuiltCli('/work/main'); // '/tmp/gonogo-bench-dist-…/dist/gonogo.js'
+ */
+export function copyBuiltCli(repoRoot: string): string {
+  const source = join(repoRoot, 'dist');
+  if (!existsSync(join(source, 'gonogo.js'))) {
+    throw new Error(`no build at ${source}/gonogo.js: run \`npm run bench\` (it builds first)`);
+  }
+  const target = join(mkdtempSync(join(tmpdir(), 'gonogo-bench-dist-')), 'dist');
+  cpSync(source, target, { recursive: true });
+  return join(target, 'gonogo.js');
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { measureImportThroughput } from './bench-import.ts';
 import type { CommandSpec, MeasureOptions, Timing } from './bench-measure.ts';
 import { detectRunner, measureCommands, readHyperfineVersion } from './bench-measure.ts';
@@ -16,10 +16,16 @@ import { profileCommand } from './bench-profile.ts';
 import type { Aim, BenchResults } from './bench-report.ts';
 import { renderSummary, writeResults } from './bench-report.ts';
 import type { Seed } from './bench-setup.ts';
-import { createBenchEnv, findSeeds, pickLargestSeed, prepareReleaseRepo } from './bench-setup.ts';
+import {
+  copyBuiltCli,
+  createBenchEnv,
+  findSeeds,
+  pickLargestSeed,
+  prepareReleaseRepo,
+} from './bench-setup.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
-const cli = join(repoRoot, 'dist', 'gonogo.js');
+const cli = copyBuiltCli(repoRoot);
 const node = process.execPath;
 const ticks = 6;
 const startupRuns = 30;
@@ -161,6 +167,7 @@ function runBench(): BenchResults {
     };
   } finally {
     if (repo) rmSync(repo, { recursive: true, force: true });
+    rmSync(dirname(dirname(cli)), { recursive: true, force: true });
   }
 }
 
