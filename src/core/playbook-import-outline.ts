@@ -393,6 +393,12 @@ function firstParagraphText(e: ListItem): string {
   return first?.type === 'paragraph' ? plainText(first) : '';
 }
 
+/**
+ * Inline code written in an item's own line ("All tests passing (`pytest -m unit`)"): the
+ * titles lose the backticks, and the check suggestions need the commands back.
+ */
+export const inlineCodeOf = new WeakMap<RawItem, string[]>();
+
 /** One list entry → one item (or, for an entry without text of its own, its nested entries). */
 function convertEntry(e: ListItem, ctx: Context): RawItem[] {
   const first = e.children[0];
@@ -409,6 +415,11 @@ function convertEntry(e: ListItem, ctx: Context): RawItem[] {
   const runs: string[] = [];
   collectBody(rest, ctx, details, items, runs);
   const item: RawItem = { title };
+  const codes =
+    first?.type === 'paragraph'
+      ? first.children.flatMap((c) => (c.type === 'inlineCode' ? [c.value] : []))
+      : [];
+  if (codes.length) inlineCodeOf.set(item, codes);
   if (title.length > maxTitle) {
     item.title = `${title.slice(0, maxTitle - 1).replace(/\s+\S*$/, '')}…`;
     details.unshift(title);

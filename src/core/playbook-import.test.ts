@@ -8,6 +8,7 @@ import type { Playbook, PlaybookItem } from './playbook.ts';
 import { lintPlaybook, loadPlaybook } from './playbook-yaml.ts';
 import { importChecklist } from './playbook-import.ts';
 import type { ImportResult } from './playbook-import.ts';
+import type { RawItem } from './playbook-schema.ts';
 import {
   findDeniedDays,
   findRoles,
@@ -189,6 +190,7 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
       sign: 1,
       optional: 1,
       suggestedRuns: 0,
+      automated: 3,
     });
   });
 
@@ -377,6 +379,94 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
     expect(titles(allItems(playbook)).some((t) => t.includes('\\('))).toBe(false);
     expect(playbook.phases[0]!.gate).toBeUndefined();
     expect(result.stats).toMatchObject({ phases: 1, sections: 10, items: 33, sign: 0 });
+  });
+});
+
+describe.skipIf(!haveSeeds)('check suggestions on the seed checklists', () => {
+  /** Every item with a suggested check, as "title → check", in document order. */
+  const suggestions = (prefix: string, testCommand?: string) => {
+    const { text, file } = seed(prefix);
+    const { raw, stats } = importChecklist(text, file, testCommand ? { testCommand } : {});
+    const out: string[] = [];
+    const walk = (items: RawItem[] | undefined) => {
+      for (const it of items ?? []) {
+        if (it.check !== undefined) out.push(`${it.title} → ${JSON.stringify(it.check)}`);
+        walk(it.items);
+      }
+    };
+    for (const p of raw.phases) {
+      walk(p.items);
+      for (const sec of p.sections ?? []) walk(sec.items);
+    }
+    const rb = raw.rollback;
+    if (rb && !Array.isArray(rb)) {
+      walk(rb.items);
+      for (const sec of rb.sections ?? []) walk(sec.items);
+    }
+    return { out, stats };
+  };
+
+  it("000: the heading-like items read their first detail; tests use the project's command", () => {
+    const { out, stats } = suggestions('000_', 'npm test');
+    expect(out).toEqual([
+      'Version Bump → "version"',
+      'Changelog → "changelog"',
+      'Tests → {"command":"npm test"}',
+      'Tag & Release → "git-tag"',
+    ]);
+    expect(stats.automated).toBe(4);
+    // Without a detected test command the tests item stays with a person.
+    expect(suggestions('000_').stats.automated).toBe(3);
+  });
+
+  it('001: a process checklist: only the internal changelog is for a machine', () => {
+    expect(suggestions('001_', 'npm test').out).toEqual([
+      'Internal changelog updated → "changelog"',
+    ]);
+  });
+
+  it('002: commands written in the items, coverage, repository checks and the health URL', () => {
+    const { out, stats } = suggestions('002_', 'npm test');
+    expect(out).toEqual([
+      'All unit tests passing (pytest --cov=app --cov-fail-under=80) → {"command":"pytest --cov=app --cov-fail-under=80"}',
+      'All integration tests passing (pytest -m integration) → {"command":"pytest -m integration"}',
+      'End-to-end tests passing (pytest -m e2e) → {"command":"pytest -m e2e"}',
+      'Code coverage >= 80% → {"coverage":80}',
+      'No critical security vulnerabilities (safety check, bandit -r app/) → {"command":{"run":"safety check && bandit -r app/","shell":"sh"}}',
+      'Branch is up to date with main → {"git-up-to-date":"main"}',
+      'CHANGELOG.md updated with new features/fixes → "changelog"',
+      'No secrets committed to git → "secrets"',
+      'All environment variables documented in .env.example → "env-documented"',
+      'Run full test suite one final time → {"command":"npm test"}',
+      'Create git tag for release (e.g., v1.2.0) → "git-tag"',
+      'Health checks passing → {"http":{"url":"https://api.example.com/health"}}',
+      'Health checks passing → {"http":{"url":"https://api.example.com/health"}}',
+      'Health checks passing → {"http":{"url":"https://api.example.com/health"}}',
+    ]);
+    expect(stats.automated).toBe(14);
+  });
+
+  it("003: a guide of people's steps: nothing for a machine", () => {
+    expect(suggestions('003_', 'npm test').stats.automated).toBe(0);
+  });
+
+  it('004: the window, the milestone, commits, version, tests, changelog, audit and secrets', () => {
+    const { out } = suggestions('004_', 'npm test');
+    expect(out.map((l) => l.split(' → ')[1])).toEqual([
+      '"window"',
+      '"milestone"',
+      '{"commits":{"convention":"any"}}',
+      '"version"',
+      '{"command":"npm test"}',
+      '"changelog"',
+      '{"audit":"high"}',
+      '"secrets"',
+    ]);
+    // The window needs someone who may override it on a denied day.
+    const { text, file } = seed('004_');
+    expect(importChecklist(text, file).raw.roles).toMatchObject({
+      'release-manager': 'Release Manager',
+    });
   });
 });
 

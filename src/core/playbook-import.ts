@@ -15,7 +15,9 @@ import { slugify } from './playbook.ts';
 import { idSchema } from './playbook-schema.ts';
 import type { RawItem, RawPhase, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
 import { checkInputText } from './playbook-yaml.ts';
-import { outlineChecklist } from './playbook-import-outline.ts';
+import { inlineCodeOf, outlineChecklist } from './playbook-import-outline.ts';
+import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
+import type { CheckHints } from './playbook-import-checks.ts';
 import type { OutlineSection } from './playbook-import-outline.ts';
 import {
   findDeniedDays,
@@ -44,6 +46,8 @@ export interface ImportResult {
     sign: number;
     optional: number;
     suggestedRuns: number;
+    /** Items that got a suggested `check:` and so run by themselves. */
+    automated: number;
   };
 }
 
@@ -68,7 +72,11 @@ const weekdayOrder: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'
  * const { yaml, stats } = importChecklist(readFileSync('RELEASE.md', 'utf8'), 'RELEASE.md');
  * writeFileSync('gonogo.yaml', yaml);
  */
-export function importChecklist(text: string, file: string): ImportResult {
+export function importChecklist(
+  text: string,
+  file: string,
+  options: { testCommand?: string } = {},
+): ImportResult {
   const bad = checkInputText(text, file);
   if (bad) throw new InputError([{ line: 1, col: 1, ...bad }]);
   const { body, frontMatter } = prepareChecklistText(text, file);
@@ -99,6 +107,10 @@ export function importChecklist(text: string, file: string): ImportResult {
   const phases: Group[] = [];
   let rollback: Group | undefined;
 
+  const hints: CheckHints = {
+    healthUrls: findHealthUrls(body),
+    ...(options.testCommand ? { testCommand: options.testCommand } : {}),
+  };
   const decorate = (items: RawItem[], optional: boolean) => {
     for (const it of items) {
       if (optional || isOptionalText(it.title)) it.optional = true;
@@ -107,6 +119,13 @@ export function importChecklist(text: string, file: string): ImportResult {
         for (const r of signers) if (!roles.has(r.id)) roles.set(r.id, r.name);
         const ids = signers.map((r) => r.id);
         it.sign = ids.length === 1 ? ids[0]! : ids;
+      } else {
+        // A heading-like title ("Changelog", "Tests") says what to do in its first detail.
+        const short = it.title.split(/\s+/).length <= 3;
+        const firstDetail = short ? toList(it.details)[0] : undefined;
+        const text = firstDetail ? `${it.title}: ${firstDetail}` : it.title;
+        const check = suggestCheck(text, inlineCodeOf.get(it) ?? [], hints);
+        if (check !== undefined) it.check = check;
       }
       for (const d of findDeniedDays(it.title)) denied.add(d);
       if (it.items) decorate(it.items, optional);
@@ -171,6 +190,8 @@ export function importChecklist(text: string, file: string): ImportResult {
   }
 
   placeGate(phases, roles);
+  // A window policy needs someone who may override it: the release manager.
+  if (denied.size && !roles.has('release-manager')) roles.set('release-manager', 'Release Manager');
 
   const raw = {} as RawPlaybook;
   const fmName = typeof frontMatter?.['name'] === 'string' ? collapse(frontMatter['name']) : '';
@@ -213,6 +234,7 @@ function orderItem(it: RawItem): RawItem {
   const out: RawItem = { title: it.title };
   if (it.optional) out.optional = true;
   if (it.sign !== undefined) out.sign = it.sign;
+  if (it.check !== undefined) out.check = it.check;
   if (it.details !== undefined) out.details = it.details;
   if (it.suggest !== undefined) out.suggest = it.suggest;
   if (it.items?.length) out.items = it.items.map(orderItem);
@@ -308,13 +330,14 @@ function metadataOf(
 }
 
 function countItems(items: RawItem[] | undefined) {
-  const c = { items: 0, sign: 0, optional: 0, suggestedRuns: 0 };
+  const c = { items: 0, sign: 0, optional: 0, suggestedRuns: 0, automated: 0 };
   const walk = (list: RawItem[] | undefined) => {
     for (const it of list ?? []) {
       c.items++;
       if (it.sign !== undefined) c.sign++;
       if (it.optional) c.optional++;
       if (it.suggest?.run) c.suggestedRuns++;
+      if (it.check !== undefined) c.automated++;
       walk(it.items);
     }
   };
@@ -330,6 +353,7 @@ function countAll(phases: Group[], rollback?: Group): ImportResult['stats'] {
     sign: 0,
     optional: 0,
     suggestedRuns: 0,
+    automated: 0,
   };
   const add = (items: RawItem[]) => {
     const c = countItems(items);
@@ -337,6 +361,7 @@ function countAll(phases: Group[], rollback?: Group): ImportResult['stats'] {
     total.sign += c.sign;
     total.optional += c.optional;
     total.suggestedRuns += c.suggestedRuns;
+    total.automated += c.automated;
   };
   for (const g of rollback ? [...phases, rollback] : phases) {
     add(g.items);

@@ -27,7 +27,9 @@ export default defineCommand({
     let yaml: string;
     if (v.from) {
       const { importChecklist } = await import('../../core/playbook-import.ts');
-      yaml = importChecklist(ctx.readText(v.from), v.from).yaml;
+      const { detectTestCommand } = await import('../cli-project.ts');
+      const testCommand = detectTestCommand(ctx.root);
+      yaml = importChecklist(ctx.readText(v.from), v.from, testCommand ? { testCommand } : {}).yaml;
     } else {
       const { findTemplate } = await import('../../core/templates.ts');
       yaml = findTemplate(v.template ?? 'default').yaml;

@@ -1,6 +1,7 @@
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import { importChecklist } from '../../core/playbook-import.ts';
 import { defineCommand } from '../cli-command.ts';
+import { detectTestCommand } from '../cli-project.ts';
 
 export default defineCommand({
   usage: 'gonogo playbook import FILE [-o OUT]',
@@ -8,11 +9,12 @@ export default defineCommand({
   options: { output: { type: 'string', short: 'o' } },
   positionals: [1, 1],
   async run(ctx, v, [file]) {
-    const result = importChecklist(ctx.readText(file!), file!);
+    const testCommand = detectTestCommand(ctx.root);
+    const result = importChecklist(ctx.readText(file!), file!, testCommand ? { testCommand } : {});
     // Never write what would not load: the import's own lint is the last step before writing.
     loadPlaybook(result.yaml, v.output ?? file!);
     const s = result.stats;
-    const summary = `${file}: ${s.phases} phases, ${s.sections} sections, ${s.items} items (${s.sign} sign-offs, ${s.optional} optional, ${s.suggestedRuns} suggested commands)`;
+    const summary = `${file}: ${s.phases} phases, ${s.sections} sections, ${s.items} items (${s.automated} automated by a check, ${s.sign} sign-offs, ${s.optional} optional, ${s.suggestedRuns} suggested commands)`;
     if (v.output) {
       ctx.writeText(v.output, result.yaml);
       if (ctx.json) ctx.output.out(JSON.stringify({ file, output: v.output, stats: s }));

@@ -1,0 +1,162 @@
+/**
+ * Which imported checklist items a machine can verify, and with which check: "All unit tests
+ * passing" → `command` (the command the item names, else the project's test command),
+ * "CHANGELOG.md updated" → `changelog`, "No secrets committed to git" → `secrets`, and so on.
+ * The importer writes the suggestion as the item's `check:`, so the item becomes automated.
+ * Pure: the project's test command is passed in by the caller that can look at the project.
+ */
+import type { RawItem } from './playbook-schema.ts';
+
+export interface CheckHints {
+  /** The project's test command (`npm test`, `pytest`, ...), when the caller detected one. */
+  testCommand?: string;
+  /** Health-check URLs found anywhere in the checklist (code fences included). */
+  healthUrls: string[];
+}
+
+type CheckValue = RawItem['check'];
+
+function looksLikeCommand(text: string): boolean {
+  // A command starts with a program name; file names such as `.env.example` are not commands.
+  return (
+    /^[a-z][\w.-]*(\s|$)/i.test(text) &&
+    !/^[\w-]+\.(md|txt|json|ya?ml|toml|cfg|py|example)$/i.test(text)
+  );
+}
+
+function commandCheck(commands: string[]): CheckValue {
+  const run = commands.join(' && ');
+  const needsShell = commands.length > 1 || /[|&;<>()$`\\*?{}[\]!#~]/.test(run);
+  return { command: needsShell ? { run, shell: 'sh' } : run };
+}
+
+const rules: {
+  test: RegExp;
+  unless?: RegExp;
+  suggest: (item: Matched, hints: CheckHints) => CheckValue | undefined;
+}[] = [
+  {
+    // "All unit tests passing", "Run full test suite one final time", "All the test cases passed"
+    test: /\b(tests?|test suite|test cases)\b.*\b(pass|passes|passing|passed|green|one final time)\b|\brun (the )?full test suite\b/i,
+    unless:
+      /\b(manual(ly)?|staging|production|load|smoke|end-to-end test suite|in development|devices|networks?)\b/i,
+    suggest: (m, h) =>
+      m.commands.length
+        ? commandCheck(m.commands)
+        : h.testCommand
+          ? { command: h.testCommand }
+          : undefined,
+  },
+  {
+    // "Code coverage >= 80%", "coverage at least 75%"
+    test: /\bcoverage\b.*?(>=|≥|at least|above|minimum of|of)\s*(\d{1,3})\s*%/i,
+    suggest: (m) => {
+      const pct = Number(/(\d{1,3})\s*%/.exec(m.title)![1]);
+      return pct <= 100 ? { coverage: pct } : undefined;
+    },
+  },
+  {
+    // "CHANGELOG.md updated", "Changelog was included in the new build", "Update CHANGELOG"
+    test: /\bchange ?log\b.*\b(updated?|included|written|has|contains)\b|\bupdated?\b.*\bchange ?log\b/i,
+    unless: /\b(release notes from|generate)\b/i,
+    suggest: () => 'changelog',
+  },
+  {
+    // "Version bump", "New version was bumped", "Confirm/update project version"
+    test: /\bversion\b.*\b(bump|bumped)\b|\bbump(ed)?\b.*\bversion\b|^version bump$/i,
+    suggest: () => 'version',
+  },
+  {
+    // "Create git tag for release", "New version was ... pushed using git tag"
+    test: /\bgit tag\b|\b(create|created|push|pushed)\b.*\btag\b/i,
+    suggest: () => 'git-tag',
+  },
+  {
+    // "No secrets committed to git", "No secrets are stored in version control"
+    test: /\bno secrets?\b|\bsecrets?\b.*\b(not )?(committed|stored in version control|in git)\b/i,
+    unless: /\b(rotated|manager|configured|encrypted)\b/i,
+    suggest: () => 'secrets',
+  },
+  {
+    // "All environment variables documented in `.env.example`"
+    test: /\benvironment variables?\b.*\bdocumented\b|\.env\.example/i,
+    suggest: () => 'env-documented',
+  },
+  {
+    // "Do NOT release on Friday or weekend"
+    test: /\b(do not|don't|never|no)\b.*\b(release|deploy)\w*\b.*\b(friday|saturday|sunday|weekend|monday|tuesday|wednesday|thursday)s?\b/i,
+    suggest: () => 'window',
+  },
+  {
+    // "Branch is up to date with main"
+    test: /\bup[- ]to[- ]date with (main|master|develop|trunk)\b/i,
+    suggest: (m) => ({
+      'git-up-to-date': /\b(master|develop|trunk)\b/i.exec(m.title)?.[1]?.toLowerCase() ?? 'main',
+    }),
+  },
+  {
+    // "Git commits message was squashed up", "Commits follow Conventional Commits"
+    test: /\bcommits?\b.*\b(squashed|conventional commits?)\b/i,
+    suggest: (m) =>
+      /conventional/i.test(m.title) ? 'commits' : { commits: { convention: 'any' } },
+  },
+  {
+    // "No critical security vulnerabilities (`safety check`, `bandit -r app/`)", "Any packages need to update? (ie. security issue?)"
+    test: /\bvulnerab\w*\b|\bpackages? need to update\b.*\bsecurity\b/i,
+    unless: /\bintroduced\b|\bowasp\b/i,
+    suggest: (m) =>
+      m.commands.length
+        ? commandCheck(m.commands)
+        : { audit: /\bcritical\b/i.test(m.title) ? 'critical' : 'high' },
+  },
+  {
+    // "The milestone was fully implemented"
+    test: /\bmilestone\b.*\b(fully implemented|complete|completed|closed|done)\b/i,
+    suggest: () => 'milestone',
+  },
+  {
+    // "Health checks passing", "Health check endpoints responding correctly"
+    test: /\bhealth ?checks?\b.*\b(pass|passing|responding|green|ok)\b/i,
+    unless: /\b(aws|logs?)\b/i,
+    suggest: (_m, h) => (h.healthUrls[0] ? { http: { url: h.healthUrls[0] } } : undefined),
+  },
+  {
+    // "Lint checks pass (`npm run lint`)": only with a command named.
+    test: /\blint\w*\b/i,
+    suggest: (m) => (m.commands.length ? commandCheck(m.commands) : undefined),
+  },
+];
+
+interface Matched {
+  title: string;
+  commands: string[];
+}
+
+/**
+ * The check a machine could run for an imported item, or undefined.
+ *
+ * @example suggestCheck('CHANGELOG.md updated with new features/fixes', [], { healthUrls: [] }) // 'changelog'
+ */
+export function suggestCheck(
+  title: string,
+  inlineCode: string[],
+  hints: CheckHints,
+): CheckValue | undefined {
+  // Inline code in the item's line that reads as a command: "All tests passing (`pytest`)".
+  const matched: Matched = {
+    title,
+    commands: inlineCode.map((c) => c.trim()).filter(looksLikeCommand),
+  };
+  for (const rule of rules) {
+    if (!rule.test.test(title) || rule.unless?.test(title)) continue;
+    const check = rule.suggest(matched, hints);
+    if (check !== undefined) return check;
+  }
+  return undefined;
+}
+
+/** Health-check URLs written anywhere in a checklist, most specific first. */
+export function findHealthUrls(text: string): string[] {
+  const urls = [...text.matchAll(/https?:\/\/[^\s'"`)<>]+\/health[\w/.-]*/g)].map((m) => m[0]);
+  return [...new Set(urls)];
+}
