@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// CI asks for a JSON report too (GONOGO_TEST_REPORT=path) so .ci/run can print one closing line.
+// CI asks for a JSON report too (GONOGO_TEST_REPORT=path) so .ci/run can print one closing line,
+// and for coverage (GONOGO_COVERAGE=1), which gonogo's own `coverage` check then reads.
 const report = process.env.GONOGO_TEST_REPORT;
+const coverage = Boolean(process.env.GONOGO_COVERAGE);
 
 export default defineConfig({
   test: {
@@ -11,5 +13,13 @@ export default defineConfig({
     pool: 'forks',
     reporters: report ? ['default', 'json'] : ['default'],
     ...(report ? { outputFile: { json: report } } : {}),
+    coverage: {
+      enabled: coverage,
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.fixture.ts'],
+      reporter: ['json-summary', 'text-summary'],
+      reportOnFailure: true,
+    },
   },
 });

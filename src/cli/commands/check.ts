@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { CheckResult } from '../../checks/check-types.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
@@ -147,6 +147,11 @@ export default defineCommand({
     return blocking.length ? 1 : 0;
   },
 });
+
+function shortPath(cwd: string, path: string): string {
+  const rel = relative(cwd, resolve(cwd, path));
+  return rel && !rel.startsWith('..') ? rel : resolve(cwd, path);
+}
 
 function timeoutOf(item: ReleaseItem): { timeoutMs?: number } {
   const fromItem = item.spec.timeout ? parseDuration(item.spec.timeout) : undefined;

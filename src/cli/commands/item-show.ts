@@ -1,3 +1,4 @@
+import type { CheckEvidence } from '../../checks/check-types.ts';
 import { resolveItemRef } from '../../core/release-rules.ts';
 import { defineCommand } from '../cli-command.ts';
 import { paint } from '../cli-output.ts';
@@ -31,7 +32,23 @@ export default defineCommand({
     if (item.spec.suggest?.run)
       o.out(`  suggested (never run unasked):\n${item.spec.suggest.run.replace(/^/gm, '    ')}`);
     if (item.note) o.out(`  note: ${item.note}`);
-    if (item.evidence) o.out(`  evidence: ${JSON.stringify(item.evidence)}`);
+    if (item.evidence) {
+      const e = item.evidence as CheckEvidence & {
+        result?: string;
+        summary?: string;
+        fix?: string;
+        checkedAt?: string;
+        url?: string;
+      };
+      if (e.result)
+        o.out(
+          `  result: ${e.result}${e.summary ? ` — ${e.summary}` : ''}${e.checkedAt ? ` (checked ${e.checkedAt.slice(0, 19).replace('T', ' ')})` : ''}`,
+        );
+      if (e.fix) o.out(`  fix: ${e.fix}`);
+      if (e.url) o.out(`  evidence: ${e.url}`);
+      const { summarizeEvidence } = await import('../../checks/check-junit.ts');
+      for (const line of summarizeEvidence(e)) o.out(`  ${line}`);
+    }
     if (events.length) {
       o.out('  history:');
       for (const e of events) {
