@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ImportThroughput } from './bench-import.ts';
 import type { Runner, Timing } from './bench-measure.ts';
-import type { ProfileSummary } from './bench-profile.ts';
+import type { ProfileShare, ProfileSummary } from './bench-profile.ts';
 import type { Seed } from './bench-setup.ts';
 
 export const analysisMarker =
@@ -125,7 +125,7 @@ function renderMachine(r: BenchResults): string[] {
     `- Node.js: ${r.nodeVersion}`,
     `- cores: ${r.cores} (${r.cpu})`,
     `- OS: ${r.os}`,
-    `- runner: ${r.runner === 'hyperfine' ? `${r.hyperfine} (\`-N\`, no shell)` : 'spawnSync loop (hyperfine not installed)'}`,
+    `- runner: ${r.runner === 'hyperfine' ? `${r.hyperfine} (\`-N\`, no shell)` : 'spawnSync loop (hyperfine absent, or GONOGO_BENCH_RUNNER=loop)'}`,
     `- load average (1 min): ${r.load}`,
     `- whole bench: ${r.elapsedSeconds.toFixed(0)} s`,
     ...(r.seedsMissing ? [`- **seeds: ${r.seedsMissing}**`] : []),
@@ -218,7 +218,9 @@ function renderProfile(r: BenchResults): string[] {
     '',
     '| bucket | ms / run | share |',
     '|---|---:|---:|',
-    ...p.buckets.map((b) => `| ${b.name} | ${b.ms.toFixed(1)} | ${formatShare(b.share)} |`),
+    ...foldSmallShares(p.buckets).map(
+      (b) => `| ${b.name} | ${b.ms.toFixed(1)} | ${formatShare(b.share)} |`,
+    ),
     '',
     'Top functions by self time:',
     '',
@@ -227,6 +229,15 @@ function renderProfile(r: BenchResults): string[] {
     ...p.functions.map((f) => `| ${f.name} | ${f.ms.toFixed(1)} | ${formatShare(f.share)} |`),
     '',
   ];
+}
+
+/** Buckets under 1 % become one "other" row, so the table shows what is worth acting on. */
+function foldSmallShares(shares: ProfileShare[]): ProfileShare[] {
+  const big = shares.filter((s) => s.share >= 0.01);
+  const small = shares.filter((s) => s.share < 0.01);
+  if (!small.length) return big;
+  const sum = (key: 'ms' | 'share') => small.reduce((total, s) => total + s[key], 0);
+  return [...big, { name: `other (${small.length} buckets)`, ms: sum('ms'), share: sum('share') }];
 }
 
 function renderTimingTable(timings: Timing[], floor: Timing, aims: Aim[]): string[] {

@@ -4,7 +4,7 @@
  * real database and a real playbook to show.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -60,7 +60,7 @@ export function copyBuiltCli(repoRoot: string): string {
 
 /**
  * A temp git repository (identity in its git config, as a user's would be) with the seed
- * imported as gonogo.yaml, release 1.0.0 started and `ticks` items done.
+ * imported as gonogo.yaml, release 1.0.0 started and the first `ticks` manual items done.
  *
  * @example
  * const repo = prepareReleaseRepo('dist/gonogo.js', seed, 6); // '/tmp/gonogo-bench-repo-…'
@@ -68,15 +68,25 @@ export function copyBuiltCli(repoRoot: string): string {
 export function prepareReleaseRepo(cli: string, seed: Seed, ticks: number): string {
   const repo = mkdtempSync(join(tmpdir(), 'gonogo-bench-repo-'));
   const env = createBenchEnv();
-  runOrThrow('git', ['init', '-q'], repo, env);
-  runOrThrow('git', ['config', 'user.email', 'bench@example.com'], repo, env);
-  runOrThrow('git', ['config', 'user.name', 'Bench'], repo, env);
-  runOrThrow('git', ['commit', '-q', '--allow-empty', '-m', 'release candidate'], repo, env);
   const gonogo = (...args: string[]) => runOrThrow(process.execPath, [cli, ...args], repo, env);
-  gonogo('playbook', 'import', seed.path, '-o', 'gonogo.yaml');
-  gonogo('release', 'start', '1.0.0');
-  for (let n = 1; n <= ticks; n++) gonogo('item', 'done', String(n), '--note', 'bench');
-  return repo;
+  try {
+    runOrThrow('git', ['init', '-q'], repo, env);
+    runOrThrow('git', ['config', 'user.email', 'bench@example.com'], repo, env);
+    runOrThrow('git', ['config', 'user.name', 'Bench'], repo, env);
+    runOrThrow('git', ['commit', '-q', '--allow-empty', '-m', 'release candidate'], repo, env);
+    gonogo('playbook', 'import', seed.path, '-o', 'gonogo.yaml');
+    gonogo('release', 'start', '1.0.0');
+    // Items with a check are run by `gonogo check`, not ticked; tick people's items only.
+    const view = JSON.parse(gonogo('release', 'show', '--json')) as {
+      items: { number: number; kind: string }[];
+    };
+    const manual = view.items.filter((i) => i.kind === 'manual').slice(0, ticks);
+    for (const i of manual) gonogo('item', 'done', String(i.number), '--note', 'bench');
+    return repo;
+  } catch (e) {
+    rmSync(repo, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /**
@@ -100,9 +110,10 @@ export function createBenchEnv(extra: Record<string, string> = {}): NodeJS.Proce
   return env;
 }
 
-function runOrThrow(program: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): void {
+function runOrThrow(program: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
   const r = spawnSync(program, args, { cwd, env, encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`${program} ${args.join(' ')} exited ${r.status}:\n${r.stderr}${r.stdout}`);
   }
+  return r.stdout;
 }

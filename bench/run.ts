@@ -167,10 +167,13 @@ function runBench(): BenchResults {
     };
   } finally {
     if (repo) rmSync(repo, { recursive: true, force: true });
-    rmSync(dirname(dirname(cli)), { recursive: true, force: true });
   }
 }
 
-const results = runBench();
-writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
-console.log(`\n${renderSummary(results)}`);
+try {
+  const results = runBench();
+  writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
+  console.log(`\n${renderSummary(results)}`);
+} finally {
+  rmSync(dirname(dirname(cli)), { recursive: true, force: true });
+}
