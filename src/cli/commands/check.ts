@@ -4,6 +4,7 @@ import { UsageError } from '../../core/errors.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
 import type { CheckOutcome, ReleaseItem } from '../../core/release-model.ts';
 import { defineCommand } from '../cli-command.ts';
+import { clockFromEnv } from '../cli-context.ts';
 import { paint } from '../cli-output.ts';
 import type { Output } from '../cli-output.ts';
 import { createProgress } from '../cli-progress.ts';
@@ -78,7 +79,8 @@ export default defineCommand({
           ...(view.release.commit ? { commit: view.release.commit } : {}),
           policy: view.playbook.policy,
           env: process.env,
-          now: () => new Date(),
+          // GONOGO_NOW fixes the clock for the window check as it does for decide.
+          now: clockFromEnv() ?? (() => new Date()),
         },
         {
           ...(concurrency ? { concurrency } : {}),
