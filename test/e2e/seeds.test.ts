@@ -70,11 +70,45 @@ function playbookTitles(pb: PlaybookView): string[] {
   return out;
 }
 
+interface CheckRun {
+  results: { item: number; result: string; summary: string }[];
+}
+
+/**
+ * Runs the check items that block the gate with `gonogo check`, as a team would first: in a
+ * throw-away repository most fail or cannot run (no manifest, no changelog, no tag, no network),
+ * so the command says no, yet every one of them gets a recorded result. Those not passed are
+ * then waived with a reason (`item done` is refused on a check).
+ */
+async function runAndWaiveChecks(repo: Repo, checks: number[]): Promise<void> {
+  const r = await repo.run(['check', ...checks.map(String), '--json']);
+  const run = JSON.parse(r.stdout) as CheckRun;
+  expect(run.results.map((x) => x.item).sort((a, b) => a - b)).toEqual(
+    [...checks].sort((a, b) => a - b),
+  );
+  for (const x of run.results) {
+    expect(['passed', 'failed', 'error'], JSON.stringify(x)).toContain(x.result);
+    expect(x.summary.trim(), JSON.stringify(x)).not.toBe('');
+  }
+  const notPassed = run.results.filter((x) => x.result !== 'passed');
+  // Every check run here is required (it blocked the gate): one not passed means exit 1.
+  expect(r.code, r.stderr).toBe(notPassed.length ? 1 : 0);
+  await mapLimit(notPassed, 3, (x) =>
+    repo.ok(['item', 'waive', String(x.item), '--note', `e2e: ${x.result} in a temp repo`]),
+  );
+  const { items } = await repo.json<{ items: Item[] }>(['release', 'show']);
+  for (const x of run.results) {
+    expect(items.find((i) => i.number === x.item)?.state).toBe(
+      x.result === 'passed' ? 'passed' : 'waived',
+    );
+  }
+}
+
 /**
  * Moves the release towards GO the way a team would with the CLI: read the blockers from
- * `gonogo status --json`, tick the open manual/run/watch items, say go for every role a sign
- * item or the gate waits for, until nothing but the release window blocks. Returns the roles
- * that signed.
+ * `gonogo status --json`, run the checks (waiving those that cannot pass here), tick the open
+ * manual/run/watch items, say go for every role a sign item or the gate waits for, until
+ * nothing but the release window blocks. Returns the roles that signed.
  */
 async function clearBlockers(repo: Repo): Promise<string[]> {
   const signed: string[] = [];
@@ -86,14 +120,17 @@ async function clearBlockers(repo: Repo): Promise<string[]> {
     const byNumber = new Map(items.map((i) => [i.number, i]));
     const roles = new Set<string>();
     const ticks: number[] = [];
+    const checks: number[] = [];
     for (const b of status.gate.blockers) {
       const item = b.item !== undefined ? byNumber.get(b.item) : undefined;
       if (b.kind.startsWith('window')) continue;
       if (b.role) roles.add(b.role);
       else if (item?.kind === 'sign') roles.add(item.spec.sign![0]!);
+      else if (item?.kind === 'check') checks.push(item.number);
       else if (item && ['manual', 'run', 'watch'].includes(item.kind)) ticks.push(item.number);
       else throw new Error(`cannot clear blocker ${JSON.stringify(b)}`);
     }
+    if (checks.length) await runAndWaiveChecks(repo, checks);
     // A few at a time, as a team would: the store serialises the writes.
     await mapLimit(ticks, 3, (n) => repo.ok(['item', 'done', String(n)]));
     for (const role of roles) {
@@ -217,19 +254,49 @@ describe.skipIf(!hasSeeds)('the seed checklists through the CLI', () => {
     expect(stdout.slice(front![0].length)).toMatch(/^- \[ \] /m);
   });
 
-  // Product bug: the importer turns "do not release on Friday or weekend" into a window policy
-  // but declares no release-manager role, and only a release manager may override the window:
-  // a team on a Saturday cannot get GO without editing the playbook. Passes once that is fixed.
-  it.fails('lets a release manager override the window of seed 004 on a Saturday', async () => {
+  it('lets a release manager override the window of seed 004 on a Saturday', async () => {
     const repo = await makeRepo({ env: { GONOGO_NOW: saturdayNow } });
     await repo.ok(['playbook', 'import', seedNamed('004'), '-o', 'gonogo.yaml']);
+    const { playbook } = await repo.json<{ playbook: PlaybookView }>(['playbook', 'show']);
+    // The importer declares the role that may override the window it writes.
+    expect(playbook.policy.window?.deny).toContain('sat');
+    expect(Object.keys(playbook.roles)).toContain('release-manager');
     await repo.ok(['release', 'start', '1.0.0']);
-    // Items are still open, so the answer is NO-GO (exit 1), but for them, not for the window.
-    const r = await repo.run(['decide', '--override-window', '--reason', 'e2e', '--json']);
+    await clearBlockers(repo);
+
+    // On the Saturday: NO-GO, and the window is the only reason.
+    const saturday = await repo.run(['decide', '--json']);
+    expect(saturday.code, saturday.stderr).toBe(1);
+    const no = JSON.parse(saturday.stdout) as { outcome: string; blockers: Blocker[] };
+    expect(no.outcome).toBe('no-go');
+    expect(no.blockers.map((b) => b.kind)).toEqual([expect.stringMatching(/^window/)]);
+
+    const reason = 'customer outage fix, on call all weekend';
+    const r = await repo.run(['decide', '--override-window', '--reason', reason, '--json']);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(1);
-    const d = JSON.parse(r.stdout) as { override?: unknown; blockers: Blocker[] };
-    expect(d.override).toBeDefined();
-    expect(d.blockers.some((b) => b.kind.startsWith('window'))).toBe(false);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout) as {
+      outcome: string;
+      override?: { reason: string; by: string };
+      blockers: Blocker[];
+    };
+    expect(d.outcome).toBe('go');
+    expect(d.blockers).toEqual([]);
+    expect(d.override).toEqual({ reason, by: 'e2e@example.com' });
+    // The recorded decision keeps the override and the window blocker it let through.
+    const { decisions } = await repo.json<{
+      decisions: {
+        outcome: string;
+        override?: { reason: string };
+        inputs: { window: { overridden: Blocker[] } };
+      }[];
+    }>(['release', 'show']);
+    const go = decisions.find((x) => x.outcome === 'go');
+    expect(go?.override?.reason).toBe(reason);
+    expect(go?.inputs.window.overridden.map((b) => b.kind)).toEqual([
+      expect.stringMatching(/^window/),
+    ]);
+    // The overridden GO is enough to deploy on the Saturday.
+    await repo.ok(['deploy', 'production']);
   });
 });
