@@ -17,10 +17,11 @@ await build({
   platform: 'node',
   target: 'node24',
   chunkNames: 'chunks/[name]-[hash]',
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Fewer bytes to parse on every start; the linked source map keeps stack traces readable
+  // with `node --enable-source-maps`.
+  minify: true,
   legalComments: 'none',
-  sourcemap: false,
+  sourcemap: 'linked',
   // pg loads its optional native binding lazily; we never use it.
   external: ['pg-native'],
   banner: {

@@ -2,6 +2,8 @@
  * The few git facts the CLI needs, read with execFile (never a shell, never user strings in one).
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 function git(args: string[], cwd: string): string | undefined {
   try {
@@ -15,9 +17,16 @@ function git(args: string[], cwd: string): string | undefined {
   }
 }
 
-/** The repository root, or undefined outside a git work tree. */
+/**
+ * The repository root (the nearest folder up from `cwd` with a `.git` entry, a directory or a
+ * worktree's file), or undefined outside a git work tree. Looked up on the file system: every
+ * command needs it, and a git subprocess would cost more than the rest of `status`.
+ */
 export function findRepoRoot(cwd: string): string | undefined {
-  return git(['rev-parse', '--show-toplevel'], cwd) || undefined;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** The full SHA and commit time of a revision (HEAD by default). */

@@ -4,7 +4,7 @@
  * the release window. Pure: the instant to judge is passed in.
  */
 import { NotFoundError } from './errors.ts';
-import { suggestName } from './playbook.ts';
+import { suggestName } from './names.ts';
 import type { Playbook, PlaybookPhase } from './playbook.ts';
 import { acceptedStates } from './release-model.ts';
 import type { Blocker, Decision, Outcome, ReleaseItem, Signoff } from './release-model.ts';

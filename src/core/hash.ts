@@ -2,7 +2,10 @@
  * Content hashing: canonical JSON (sorted keys, no whitespace) and SHA-256, used for the
  * playbook version hash and the event hash chain. Pure: no I/O.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+
+// Loaded on first use: commands that only read (status) never pay for node:crypto.
+let crypto: typeof Crypto | undefined;
 
 /**
  * JSON with object keys sorted at every depth, so equal values hash equally.
@@ -22,5 +25,6 @@ export function canonicalJson(value: unknown): string {
 
 /** Hex SHA-256 of a string. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  crypto ??= process.getBuiltinModule('node:crypto');
+  return crypto.createHash('sha256').update(text).digest('hex');
 }

@@ -11,7 +11,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { InputError } from './errors.ts';
-import { slugify } from './playbook.ts';
+import { slugify } from './names.ts';
 import { idSchema } from './playbook-schema.ts';
 import type { RawItem, RawPhase, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
 import { checkInputText } from './playbook-yaml.ts';

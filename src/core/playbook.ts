@@ -3,8 +3,11 @@
  * `compilePlaybook`, which turns a schema-valid raw playbook into it and reports every
  * semantic problem (unknown roles, duplicate ids, unknown checks, ...) by path.
  */
-import { closest } from 'fastest-levenshtein';
 import type { RawItem, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
+import { slugify, suggestName, titleCase } from './names.ts';
+
+// Re-exported: these helpers live in names.ts so light callers do not load the schemas.
+export { slugify, suggestName, titleCase, walkItems } from './names.ts';
 import { checkParams, isCheckName } from './check-params.ts';
 import type { CheckName } from './check-params.ts';
 
@@ -102,60 +105,6 @@ export interface PathProblem {
   fix?: string;
   /** Point at the key itself rather than its value. */
   atKey?: boolean;
-}
-
-/**
- * Turns a title into an id: lower-case words joined by dashes, at most 48 characters,
- * cut at a word boundary.
- *
- * @example slugify('**Version Bump** (if needed)') // 'version-bump-if-needed'
- */
-export function slugify(text: string, fallback = 'item'): string {
-  const words = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .filter(Boolean);
-  let out = '';
-  for (const w of words) {
-    const next = out ? `${out}-${w}` : w;
-    if (next.length > 48) break;
-    out = next;
-  }
-  if (!out && words[0]) out = words[0].slice(0, 48);
-  return out || fallback;
-}
-
-/** "did you mean X?" for a misspelt name, or undefined when nothing is close. */
-export function suggestName(name: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  // An abbreviation ("prod" for "production") is as good a hint as a typo.
-  const lower = name.toLowerCase();
-  if (lower.length >= 3) {
-    const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower));
-    if (prefixed.length === 1) return prefixed[0];
-  }
-  const best = closest(name, candidates as string[]);
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return distance(name, best) <= limit ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  // Small local Levenshtein for the threshold; `closest` above picks the candidate.
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** Normalises `check: name` / `check: { name: params }`. */
@@ -488,28 +437,11 @@ function hint(x: string, known: string[], key: string): string {
   return near ? `did you mean "${near}"?` : `declare it under ${key}: (known: ${known.join(', ')})`;
 }
 
-/** `qa-lead` → `Qa Lead`. */
-export function titleCase(id: string): string {
-  return id
-    .split(/[-_ ]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join(' ');
-}
-
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Every item of a playbook section list in document order, sub-items after their parent. */
-export function* walkItems(items: PlaybookItem[]): Generator<PlaybookItem> {
-  for (const it of items) {
-    yield it;
-    if (it.items) yield* walkItems(it.items);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { Playbook, PlaybookItem } from './playbook.ts';
-import { walkItems } from './playbook.ts';
+import { walkItems } from './names.ts';
 import { acceptedStates } from './release-model.ts';
 import type { Release, ReleaseItem, SignoffView } from './release-model.ts';
 

@@ -4,7 +4,7 @@
  * sign-offs count. Pure: time comes in as ISO strings, nothing is read or written.
  */
 import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
-import { suggestName } from './playbook.ts';
+import { suggestName } from './names.ts';
 import type { Playbook, PlaybookItem, PlaybookSection } from './playbook.ts';
 import type { ItemAction, ItemState, ReleaseItem, Signoff, SignoffView } from './release-model.ts';
 

@@ -5,7 +5,7 @@
  * does not apply and commit it; the tests keep every one of them lint-clean.
  */
 import { NotFoundError } from './errors.ts';
-import { suggestName } from './playbook.ts';
+import { suggestName } from './names.ts';
 
 export interface Template {
   name: string;

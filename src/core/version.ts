@@ -1,7 +1,8 @@
 /**
  * Release version strings: semver, or any string that is safe as a git tag.
  */
-import semver from 'semver';
+// Only the validator: the whole of semver costs start-up time for every command.
+import valid from 'semver/functions/valid.js';
 import { InputError } from './errors.ts';
 
 const tagSafe = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
@@ -15,7 +16,7 @@ const tagSafe = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
  */
 export function validateVersion(version: string): string {
   const v = version.trim();
-  if (semver.valid(v)) return v;
+  if (valid(v)) return v;
   if (tagSafe.test(v) && !v.includes('..') && !v.endsWith('.lock') && !v.endsWith('.')) return v;
   throw new InputError([
     {

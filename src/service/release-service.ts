@@ -9,7 +9,7 @@ import { chainEvent, verifyChain } from '../core/event-chain.ts';
 import { evaluateGate, selectGate } from '../core/gate.ts';
 import type { LoadedPlaybook } from '../core/playbook-yaml.ts';
 import type { Playbook } from '../core/playbook.ts';
-import { suggestName } from '../core/playbook.ts';
+import { suggestName } from '../core/names.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type {
   CheckOutcome,

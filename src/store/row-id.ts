@@ -2,7 +2,10 @@
  * Row ids: UUIDv7, random but ordered by creation time (and within one millisecond by a
  * counter), so rows with the same timestamp list in the order they were written.
  */
-import { randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+
+// Loaded on first use, so opening the store for a read does not load node:crypto.
+let crypto: typeof Crypto | undefined;
 
 let lastIdMs = 0;
 let idCounter = 0;
@@ -25,7 +28,8 @@ export function newRowId(): string {
     }
   }
   lastIdMs = ms;
-  const bytes = randomBytes(16);
+  crypto ??= process.getBuiltinModule('node:crypto');
+  const bytes = crypto.randomBytes(16);
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (idCounter >> 8);
   bytes[7] = idCounter & 0xff;

@@ -4,7 +4,7 @@
  * text, and primary keys are text or natural keys (no autoincrement, which differs between
  * dialects). Never edit a migration that has shipped: add a new one.
  */
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { InternalError } from '../core/errors.ts';
 
@@ -172,6 +172,7 @@ export async function migrateStore(
   db: Kysely<unknown>,
   opts: { schema?: string } = {},
 ): Promise<void> {
+  if (await isUpToDate(db, opts.schema)) return;
   const provider: MigrationProvider = { getMigrations: async () => storeMigrations };
   const migrator = new Migrator({
     db,
@@ -188,5 +189,21 @@ export async function migrateStore(
     const what = failed ? `database migration ${failed}` : 'database migration';
     const why = error instanceof Error ? error.message : String(error);
     throw new InternalError(`${what} failed: ${why}`, { cause: error });
+  }
+}
+
+/**
+ * Whether every migration is already applied: one cheap read, so opening an existing database
+ * (every CLI command) does not pay for the migrator's lock table and transaction.
+ */
+async function isUpToDate(db: Kysely<unknown>, schema?: string): Promise<boolean> {
+  try {
+    const table = schema ? sql.id(schema, migrationTable) : sql.id(migrationTable);
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return Object.keys(storeMigrations).every((name) => applied.has(name));
+  } catch {
+    // No migration table yet: a new database.
+    return false;
   }
 }
