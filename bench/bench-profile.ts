@@ -1,10 +1,14 @@
 /**
  * Where a command's start-up goes: runs it under `node --cpu-prof` a few times and sums the
  * sampled self time per bucket (compiling our bundle, Node's own modules, the git subprocess,
- * each bundled package, GC). The profiler slows the process down, so shares matter, not ms.
+ * each bundled package or gonogo layer, GC). The profiler slows the process down, so shares
+ * matter, not ms. A bundled function is traced to its source file through the chunk's source
+ * map when the build writes one, else its chunk is named by text markers.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import type { SourceMapPayload } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -25,7 +29,9 @@ export interface ProfileSummary {
 interface CallFrame {
   functionName: string;
   url: string;
+  /** 0-based, like SourceMap.findEntry's arguments. */
   lineNumber: number;
+  columnNumber: number;
 }
 
 interface CpuProfile {
@@ -34,15 +40,21 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Text markers that name the package bundled into an esbuild chunk (first match wins). */
+/**
+ * Text markers that name the package bundled into a chunk when there is no source map (first
+ * match wins). String literals, because a minified build renames classes and functions.
+ */
 const packageMarkers: [string, RegExp][] = [
-  ['kysely (query builder)', /\bKysely\b/],
-  ['zod (schema)', /\bZodError\b/],
-  ['yaml', /\bYAMLParseError\b/],
-  ['remark / micromark', /\bmicromark\b/],
-  ['semver', /\bSemVer\b/],
-  ['pg', /\bpg-pool\b|\bPGPASSWORD\b/],
+  ['kysely', /kysely_migration|KyselyPlugin/],
+  ['zod', /\$ZodType|ZodError/],
+  ['yaml', /YAMLParseError|YAMLSemanticError/],
+  ['micromark / mdast', /micromark/],
+  ['semver', /SemVer|Invalid comparator/],
+  ['pg', /PGPASSWORD|pg-pool/],
 ];
+
+/** Per chunk URL: its source map, or null when it has none (cached either way). */
+type MapCache = Map<string, SourceMap | null>;
 
 /**
  * Profiles `node ARGS` `runs` times in `cwd` and returns the summed self time per bucket and
@@ -50,7 +62,7 @@ const packageMarkers: [string, RegExp][] = [
  *
  * @example
  * const p = profileCommand(['dist/gonogo.js', 'status'], repo, process.env, 5);
- * p.buckets[0]; // { name: 'compile ESM source (V8)', ms: 120, share: 0.3 }
+ * p.buckets[0]; // { name: 'Node internals (built-ins, module loader)', ms: 30, share: 0.3 }
  */
 export function profileCommand(
   args: string[],
@@ -80,12 +92,13 @@ function summarizeProfiles(profiles: CpuProfile[]): ProfileSummary {
   const buckets = new Map<string, number>();
   const functions = new Map<string, number>();
   const chunkLabels = new Map<string, string>();
+  const maps: MapCache = new Map();
   let totalUs = 0;
   for (const profile of profiles) {
     for (const [frame, us] of sumSelfTime(profile)) {
       if (frame.functionName === '(idle)') continue;
       totalUs += us;
-      const bucket = nameBucket(frame, chunkLabels);
+      const bucket = nameBucket(frame, chunkLabels, maps);
       addTo(buckets, bucket, us);
       addTo(functions, `${frame.functionName || '(anonymous)'} · ${bucket}`, us);
     }
@@ -114,7 +127,7 @@ function addTo<K>(map: Map<K, number>, key: K, value: number): void {
 }
 
 /** The bucket a sampled frame belongs to: what a reader can act on, not V8's internals. */
-function nameBucket(frame: CallFrame, chunkLabels: Map<string, string>): string {
+function nameBucket(frame: CallFrame, chunkLabels: Map<string, string>, maps: MapCache): string {
   const { functionName: fn, url } = frame;
   if (fn === '(garbage collector)') return 'garbage collection';
   if (fn === '(program)') return 'V8 / native (program)';
@@ -123,9 +136,38 @@ function nameBucket(frame: CallFrame, chunkLabels: Map<string, string>): string 
   if (url.startsWith('node:') || fn === 'compileForInternalLoader' || url === '') {
     return 'Node internals (built-ins, module loader)';
   }
-  if (/\/dist\/chunks\//.test(url)) return labelChunk(url, chunkLabels);
-  if (/\/dist\/gonogo\.js$/.test(url)) return 'gonogo entry (dist/gonogo.js)';
+  if (/\/dist\/(chunks\/|gonogo\.js$)/.test(url)) {
+    return traceToSource(frame, maps) ?? labelChunk(url, chunkLabels);
+  }
   return basename(url);
+}
+
+/** The npm package or gonogo layer the bundled function came from, by the chunk's source map. */
+function traceToSource(frame: CallFrame, maps: MapCache): string | undefined {
+  const map = loadSourceMap(frame.url, maps);
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+  const source = entry && 'originalSource' in entry ? entry.originalSource : undefined;
+  if (!source) return undefined;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+  if (pkg) return pkg[1]!;
+  const layer = /\bsrc\/([^/]+)\//.exec(source);
+  return layer ? `gonogo src/${layer[1]}/` : basename(source);
+}
+
+function loadSourceMap(url: string, maps: MapCache): SourceMap | null {
+  if (!maps.has(url)) {
+    let map: SourceMap | null = null;
+    try {
+      const path = `${new URL(url).pathname}.map`;
+      if (existsSync(path)) {
+        map = new SourceMap(JSON.parse(readFileSync(path, 'utf8')) as SourceMapPayload);
+      }
+    } catch {
+      // No usable map: the chunk is named by its markers instead.
+    }
+    maps.set(url, map);
+  }
+  return maps.get(url) ?? null;
 }
 
 function labelChunk(url: string, cache: Map<string, string>): string {
@@ -133,13 +175,14 @@ function labelChunk(url: string, cache: Map<string, string>): string {
   if (cached) return cached;
   const file = basename(url);
   // Entry chunks (`status-HASH.js`) are our modules; shared `chunk-HASH.js` may be a package.
+  if (file === 'gonogo.js') return 'gonogo entry (dist/gonogo.js)';
   let label = file.startsWith('chunk-')
     ? `gonogo shared code (${file})`
     : `gonogo ${file.replace(/-[A-Z0-9]+\.js$/, '')}`;
   if (file.startsWith('chunk-')) {
     try {
       const text = readFileSync(new URL(url), 'utf8');
-      const found = packageMarkers.find(([, marker]) => countMatches(text, marker) >= 3);
+      const found = packageMarkers.find(([, marker]) => marker.test(text));
       if (found) label = `${found[0]} (${file})`;
     } catch {
       // A parallel rebuild may have replaced the chunk; the file name still says enough.
@@ -147,8 +190,4 @@ function labelChunk(url: string, cache: Map<string, string>): string {
   }
   cache.set(url, label);
   return label;
-}
-
-function countMatches(text: string, marker: RegExp): number {
-  return text.match(new RegExp(marker.source, 'g'))?.length ?? 0;
 }

@@ -164,6 +164,8 @@ function renderBreakdown(r: BenchResults): string[] {
     '- `status` with GONOGO_USER set skips the identity lookup (`git config user.email`).',
     "- `status` with NODE_COMPILE_CACHE reuses V8's compiled code (the warm-up runs fill the",
     '  cache): what `module.enableCompileCache()` at the top of the entry would give.',
+    '- `status` from the TypeScript source runs src/cli/main.ts unbundled (Node strips types',
+    '  and loads every module file): the reason scripts/build.ts bundles the CLI.',
     '- The node rows are single ingredients on bare node: one git subprocess (every command',
     '  runs `git rev-parse` to find the repository root) and node:sqlite opening the database.',
     '',

@@ -75,6 +75,11 @@ function measureStartup(
           label: 'gonogo status, NODE_COMPILE_CACHE warm',
           argv: ['env', 'NODE_COMPILE_CACHE=.bench-compile-cache', node, cli, 'status'],
         },
+        {
+          // scripts/build.ts bundles because of this row: Node strips and resolves every file.
+          label: 'status from the TypeScript source (node src/cli/main.ts)',
+          argv: [node, join(repoRoot, 'src', 'cli', 'main.ts'), 'status'],
+        },
         specifyNodeEval(
           'node + one `git rev-parse` subprocess',
           "require('node:child_process').execFileSync('git', ['rev-parse', '--show-toplevel'])",
