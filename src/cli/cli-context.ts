@@ -92,7 +92,7 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
       const store = await openStore(url);
       closer = () => store.close();
       const now = clockFromEnv();
-      service = createReleaseService({ store, actor: ctx.actor(), ...(now ? { now } : {}) });
+      service = createReleaseService({ store, actor: () => ctx.actor(), ...(now ? { now } : {}) });
       return service;
     },
     readText(path) {

@@ -4,7 +4,6 @@
  * zod.
  */
 import { closest } from 'fastest-levenshtein';
-import type { PlaybookItem } from './playbook.ts';
 
 /**
  * Turns a title into an id: lower-case words joined by dashes, at most 48 characters,
@@ -70,7 +69,7 @@ export function titleCase(id: string): string {
 }
 
 /** Every item of a playbook section list in document order, sub-items after their parent. */
-export function* walkItems(items: PlaybookItem[]): Generator<PlaybookItem> {
+export function* walkItems<T extends { items?: T[] }>(items: T[]): Generator<T> {
   for (const it of items) {
     yield it;
     if (it.items) yield* walkItems(it.items);

@@ -41,8 +41,11 @@ import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 
 export interface ServiceDeps {
   store: Store;
-  /** Who acts: an e-mail or user name. */
-  actor: string;
+  /**
+   * Who acts: an e-mail or user name, or a function that finds out, called on the first
+   * write (a read-only command then never pays for the lookup).
+   */
+  actor: string | (() => string);
   /** The project releases belong to (one per repository in local mode). */
   project?: string;
   /** The clock, injectable for tests. */
@@ -85,7 +88,9 @@ export interface ReleaseRef {
  * await svc.startRelease({ loaded, version: '1.4.0', commit: 'abc123' });
  */
 export function createReleaseService(deps: ServiceDeps) {
-  const { store, actor } = deps;
+  const { store } = deps;
+  let knownActor: string | undefined;
+  const actor = () => (knownActor ??= typeof deps.actor === 'function' ? deps.actor() : deps.actor);
   const project = deps.project ?? 'default';
   const now = deps.now ?? (() => new Date());
   const iso = () => now().toISOString();
@@ -98,7 +103,7 @@ export function createReleaseService(deps: ServiceDeps) {
     at: string,
   ) {
     const prev = await tx.lastEvent(releaseId);
-    const event = chainEvent(prev, { releaseId, at, actor, type, payload });
+    const event = chainEvent(prev, { releaseId, at, actor: actor(), type, payload });
     await tx.appendEvent(event);
     return event;
   }
@@ -172,7 +177,7 @@ export function createReleaseService(deps: ServiceDeps) {
     const patch: Parameters<StoreWriter['updateItem']>[2] = {
       state,
       updatedAt: at,
-      updatedBy: actor,
+      updatedBy: actor(),
     };
     if (extra.note !== undefined) patch.note = extra.note;
     if (extra.evidence !== undefined) patch.evidence = extra.evidence;
@@ -228,7 +233,9 @@ export function createReleaseService(deps: ServiceDeps) {
 
   return {
     project,
-    actor,
+    get actor() {
+      return actor();
+    },
 
     /** Starts a release: snapshots the playbook and expands its items for the release type. */
     async startRelease(input: {
@@ -259,7 +266,7 @@ export function createReleaseService(deps: ServiceDeps) {
         playbookHash: hash,
         state: 'active',
         createdAt: at,
-        createdBy: actor,
+        createdBy: actor(),
         updatedAt: at,
         rowVersion: 0,
       };
@@ -321,7 +328,7 @@ export function createReleaseService(deps: ServiceDeps) {
         const playbook = await loadPlaybookOf(tx, release);
         const item = resolveItemRef(await tx.listItems(release.id), input.ref);
         const next = planItemAction(playbook, item, input.action, {
-          actor,
+          actor: actor(),
           ...(input.note !== undefined ? { note: input.note } : {}),
         });
         const at = iso();
@@ -425,9 +432,9 @@ export function createReleaseService(deps: ServiceDeps) {
             },
           ]);
         }
-        if (!holdsRole(playbook, actor, input.role)) {
+        if (!holdsRole(playbook, actor(), input.role)) {
           throw new ForbiddenError(
-            `${actor} does not hold the role "${input.role}" (its members: ${(playbook.members?.[input.role] ?? []).join(', ')})`,
+            `${actor()} does not hold the role "${input.role}" (its members: ${(playbook.members?.[input.role] ?? []).join(', ')})`,
           );
         }
         const at = iso();
@@ -435,7 +442,7 @@ export function createReleaseService(deps: ServiceDeps) {
           releaseId: release.id,
           role: input.role,
           verdict: input.verdict,
-          actor,
+          actor: actor(),
           at,
         } as SignoffView;
         if (release.commit) signoff.commit = release.commit;
@@ -523,11 +530,11 @@ export function createReleaseService(deps: ServiceDeps) {
         const v = await view(tx, release);
         if (input.overrideWindow) {
           const managers = ['release-manager'].filter((r) => r in v.playbook.roles);
-          if (managers.length === 0 || !managers.some((r) => holdsRole(v.playbook, actor, r))) {
+          if (managers.length === 0 || !managers.some((r) => holdsRole(v.playbook, actor(), r))) {
             throw new ForbiddenError(
               managers.length === 0
                 ? 'overriding the release window needs a release manager, and the playbook declares no "release-manager" role'
-                : `only a release manager may override the release window; ${actor} is not one`,
+                : `only a release manager may override the release window; ${actor()} is not one`,
             );
           }
           if (!input.overrideWindow.reason.trim())
@@ -543,7 +550,7 @@ export function createReleaseService(deps: ServiceDeps) {
         );
         const at = iso();
         const override = input.overrideWindow
-          ? { reason: input.overrideWindow.reason, by: actor }
+          ? { reason: input.overrideWindow.reason, by: actor() }
           : undefined;
         const result = evaluateGate({
           playbook: v.playbook,
@@ -560,7 +567,7 @@ export function createReleaseService(deps: ServiceDeps) {
           outcome: result.outcome,
           blockers: result.blockers,
           inputs: result.inputs,
-          actor,
+          actor: actor(),
           at,
         };
         if (release.commit) decision.commit = release.commit;
@@ -621,7 +628,7 @@ export function createReleaseService(deps: ServiceDeps) {
           status: input.status ?? 'succeeded',
           startedAt: at,
           finishedAt: at,
-          actor,
+          actor: actor(),
         };
         if (release.commit) deployment.commit = release.commit;
         await tx.insertDeployment(deployment);
@@ -677,7 +684,7 @@ export function createReleaseService(deps: ServiceDeps) {
           kind: 'rollback',
           reason: input.reason,
           openedAt: at,
-          actor,
+          actor: actor(),
         };
         await tx.insertIncident(incident);
         const existing = await tx.listItems(release.id);

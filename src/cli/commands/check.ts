@@ -139,13 +139,7 @@ export default defineCommand({
       );
       return blocking.length ? 1 : 0;
     }
-    summarize(
-      o,
-      items,
-      outcomes,
-      wall,
-      v.junit ? relative(ctx.cwd, v.junit) || v.junit : undefined,
-    );
+    summarize(o, items, outcomes, wall, v.junit ? shortPath(ctx.cwd, v.junit) : undefined);
     return blocking.length ? 1 : 0;
   },
 });
