@@ -4,6 +4,7 @@
  * environment, working directory and database file.
  */
 import { execFile, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -49,14 +50,22 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
+/** A CLI process started by {@link spawnCli}: the child, and its result once it has ended. */
+export interface Spawned {
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<RunResult>;
+}
+
 /**
- * Runs `gonogo ARGS` and resolves with its exit code and output (never rejects on a non-zero
- * exit: the code is what the tests assert).
+ * Starts `gonogo ARGS` and returns the running child (to signal it, e.g. Ctrl-C) with a promise
+ * of its exit code and output.
  *
  * @example
- * const { code, stdout } = await run(['--version'], { cwd: repo.dir });
+ * const { child, done } = spawnCli(['check', '10'], { cwd: repo.dir });
+ * child.kill('SIGINT');
+ * const { code } = await done;
  */
-export function run(args: string[], opts: RunOptions): Promise<RunResult> {
+export function spawnCli(args: string[], opts: RunOptions): Spawned {
   if (!existsSync(cliPath)) {
     throw new Error(
       `${cliPath} is missing: build first with \`node scripts/build.ts\` (npm test does)`,
@@ -67,12 +76,12 @@ export function run(args: string[], opts: RunOptions): Promise<RunResult> {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: opts.cwd,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: opts.cwd,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<RunResult>((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -85,8 +94,20 @@ export function run(args: string[], opts: RunOptions): Promise<RunResult> {
         stderr: Buffer.concat(err).toString('utf8'),
       }),
     );
-    child.stdin.end(opts.input ?? '');
   });
+  child.stdin.end(opts.input ?? '');
+  return { child, done };
+}
+
+/**
+ * Runs `gonogo ARGS` and resolves with its exit code and output (never rejects on a non-zero
+ * exit: the code is what the tests assert).
+ *
+ * @example
+ * const { code, stdout } = await run(['--version'], { cwd: repo.dir });
+ */
+export function run(args: string[], opts: RunOptions): Promise<RunResult> {
+  return spawnCli(args, opts).done;
 }
 
 /** A temporary git repository with one commit, its own database and identity. */
@@ -99,6 +120,8 @@ export interface Repo {
   run(args: string[], opts?: Partial<RunOptions>): Promise<RunResult>;
   /** Runs the CLI here with `--json`, expects exit 0 and returns the parsed stdout. */
   json<T = unknown>(args: string[], opts?: Partial<RunOptions>): Promise<T>;
+  /** Starts the CLI here and returns the running process (see {@link spawnCli}). */
+  spawn(args: string[], opts?: Partial<RunOptions>): Spawned;
   /** Runs the CLI here and throws with its output when the exit code is not `code` (0). */
   ok(args: string[], opts?: Partial<RunOptions> & { code?: number }): Promise<RunResult>;
   /** Runs git here. */
@@ -155,6 +178,12 @@ export async function makeRepo(
     env,
     run: (args, o = {}) =>
       run(args, {
+        cwd: o.cwd ?? dir,
+        env: { ...env, ...o.env },
+        ...(o.input !== undefined ? { input: o.input } : {}),
+      }),
+    spawn: (args, o = {}) =>
+      spawnCli(args, {
         cwd: o.cwd ?? dir,
         env: { ...env, ...o.env },
         ...(o.input !== undefined ? { input: o.input } : {}),
