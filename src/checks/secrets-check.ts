@@ -348,7 +348,7 @@ async function scanHistory(
     revs = tag ? [target, `^refs/tags/${tag}`] : [target];
     report.range = tag
       ? `${tag}..${target.slice(0, 7)}`
-      : `all history (no ${options.tagPrefix ?? 'v'}X.Y.Z tag yet)`;
+      : `all history (no release tag before ${options.version || 'this version'})`;
   }
   const shallow = await runGit(['rev-parse', '--is-shallow-repository'], { cwd: root, signal });
   if (shallow.stdout.trim() === 'true') report.range += ' (shallow clone: fetched commits only)';

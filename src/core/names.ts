@@ -38,6 +38,9 @@ export function suggestName(name: string, candidates: readonly string[]): string
   if (lower.length >= 3) {
     const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(lower));
     if (prefixed.length === 1) return prefixed[0];
+    // ...and so is a longer spelling of a short name ("minimum" for "min").
+    const within = candidates.filter((c) => c.length >= 3 && lower.startsWith(c.toLowerCase()));
+    if (within.length === 1) return within[0];
   }
   const best = closest(name, candidates as string[]);
   const limit = Math.max(2, Math.floor(name.length / 3));

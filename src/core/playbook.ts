@@ -183,7 +183,19 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     if (isCheckName(c.name)) {
       const parsed = checkParams[c.name].safeParse(c.params);
       if (!parsed.success) {
+        // An unknown key usually is the missing one misspelt: report it, not both.
+        const unknownAt = new Set(
+          parsed.error.issues
+            .filter((i) => i.code === 'unrecognized_keys')
+            .map((i) => i.path.join('.')),
+        );
         for (const issue of parsed.error.issues) {
+          if (
+            issue.code === 'invalid_type' &&
+            issue.input === undefined &&
+            unknownAt.has(issue.path.slice(0, -1).join('.'))
+          )
+            continue;
           const at =
             typeof spec === 'string'
               ? path
@@ -227,9 +239,13 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     return c;
   };
 
+  // Next suffix to try per base id: a checklist with many equal titles stays linear.
+  const nextSuffix = new Map<string, number>();
   const claimId = (id: string): string => {
     let candidate = id;
-    for (let n = 2; usedIds.has(candidate); n++) candidate = `${id}-${n}`;
+    let n = nextSuffix.get(id) ?? 2;
+    while (usedIds.has(candidate)) candidate = `${id}-${n++}`;
+    nextSuffix.set(id, n);
     usedIds.add(candidate);
     return candidate;
   };
