@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CheckContext } from './check-types.ts';
 
-const env = {
+/** The environment for git in tests: no global or system config, a fixed identity. */
+export const gitTestEnv = {
   ...process.env,
   GIT_CONFIG_GLOBAL: '/dev/null',
   GIT_CONFIG_NOSYSTEM: '1',
@@ -17,6 +18,13 @@ const env = {
   GIT_COMMITTER_NAME: 'T',
   GIT_COMMITTER_EMAIL: 't@example.com',
 };
+
+const env = gitTestEnv;
+
+/** Runs git in `cwd` with {@link gitTestEnv}; returns trimmed stdout. */
+export function gitIn(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+}
 
 export interface TestRepo {
   root: string;
@@ -79,5 +87,22 @@ export function testContext(
     env: {},
     now: () => new Date('2026-11-20T10:00:00Z'),
     ...extra,
+  };
+}
+
+/**
+ * A `repo()` maker for a test file that cleans up every repository after each test.
+ *
+ * @example const repo = useTestRepos(afterEach); const r = repo(); r.commit('feat: x', { a: 'a' });
+ */
+export function useTestRepos(afterEachHook: (fn: () => void) => void) {
+  const repos: TestRepo[] = [];
+  afterEachHook(() => {
+    for (const made of repos.splice(0)) made.cleanup();
+  });
+  return (options?: Parameters<typeof makeTestRepo>[0]) => {
+    const made = makeTestRepo(options);
+    repos.push(made);
+    return made;
   };
 }

@@ -8,17 +8,9 @@ import {
   runGit,
   summarizeOutput,
 } from './check-git.ts';
-import { makeTestRepo, type TestRepo } from './check-git.fixture.ts';
+import { useTestRepos } from './check-git.fixture.ts';
 
-const repos: TestRepo[] = [];
-const repo = (options?: Parameters<typeof makeTestRepo>[0]) => {
-  const made = makeTestRepo(options);
-  repos.push(made);
-  return made;
-};
-afterEach(() => {
-  for (const made of repos.splice(0)) made.cleanup();
-});
+const repo = useTestRepos(afterEach);
 
 describe('runGit', () => {
   it('returns the exit code of a failing command instead of throwing', async () => {

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
-import { makeTestRepo, testContext, type TestRepo } from './check-git.fixture.ts';
+import { useTestRepos, testContext } from './check-git.fixture.ts';
 import gitCleanCheck, { describeStatus, parsePorcelainStatus } from './git-clean-check.ts';
 
-const repos: TestRepo[] = [];
-const repo = (options?: Parameters<typeof makeTestRepo>[0]) => {
-  const made = makeTestRepo(options);
-  repos.push(made);
-  return made;
-};
-afterEach(() => {
-  for (const made of repos.splice(0)) made.cleanup();
-});
+const repo = useTestRepos(afterEach);
 
 const run = (root: string) =>
   gitCleanCheck.run(

@@ -1,25 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
+import { gitIn } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
 import { lookAlikeFiles, plantedSecrets, type PlantedSecret } from './secret-samples.fixture.ts';
 import { secretPatterns } from './secret-patterns.ts';
 import secretsCheck, { scanRepository, scanText } from './secrets-check.ts';
 
-const gitEnv = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'T',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 'T',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-};
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+const git = gitIn;
 
 function writeTree(root: string, files: Record<string, string>): void {
   for (const [path, content] of Object.entries(files)) {
