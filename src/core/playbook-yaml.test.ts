@@ -109,7 +109,7 @@ phases:
         'name: x\nphases:\n  - id: p\n    items:\n      - title: A\n        check: { coverage: { minimum: 80 } }\n',
       ),
     ).toEqual([
-      'g.yaml:6:30 unknown parameter "minimum" of check "coverage" (did you mean "min"?)',
+      'g.yaml:6:30 unknown parameter "minimum" of check "coverage" (did you mean "min"? its parameters: min, file, format, metric)',
     ]);
     const shell = lint(
       'name: x\nphases:\n  - id: p\n    items:\n      - title: A\n        check: { command: "npm test | tee log" }\n',

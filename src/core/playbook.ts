@@ -212,9 +212,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
                 path: [...at, key],
                 atKey: true,
                 message: `unknown parameter "${key}" of check "${c.name}"`,
-                fix: near
-                  ? `did you mean "${near}"?`
-                  : `its parameters: ${allowed.join(', ') || '(none)'}`,
+                fix: `${near ? `did you mean "${near}"? ` : ''}its parameters: ${allowed.join(', ') || '(none)'}`,
               });
             }
           } else {

@@ -247,16 +247,13 @@ export function createReleaseService(deps: ServiceDeps) {
     }): Promise<ReleaseView> {
       const version = validateVersion(input.version);
       const { playbook, hash } = input.loaded;
-      if (input.type !== undefined && !playbook.types.includes(input.type)) {
-        const near = suggestName(input.type, playbook.types);
-        throw new InputError([
-          {
-            message: `unknown release type "${input.type}"`,
-            fix: near
-              ? `did you mean "${near}"?`
-              : `the playbook's types are: ${playbook.types.join(', ')}`,
-          },
-        ]);
+      if (input.type !== undefined) {
+        assertKnown(
+          input.type,
+          playbook.types,
+          `unknown release type "${input.type}"`,
+          "the playbook's types",
+        );
       }
       const at = iso();
       const release: Release = {
@@ -366,12 +363,12 @@ export function createReleaseService(deps: ServiceDeps) {
       let pool = checks;
       if (input.phase) {
         const phases = [...new Set(v.items.map((i) => i.phase))];
-        if (!phases.includes(input.phase)) {
-          const near = suggestName(input.phase, phases);
-          throw new InputError(
-            `no phase "${input.phase}" in release ${v.release.version}${near ? `; did you mean "${near}"?` : `; its phases: ${phases.join(', ')}`}`,
-          );
-        }
+        assertKnown(
+          input.phase,
+          phases,
+          `no phase "${input.phase}" in release ${v.release.version}`,
+          'its phases',
+        );
         pool = checks.filter((i) => i.phase === input.phase);
       }
       return { view: v, items: pool.filter((i) => i.state !== 'na' && i.state !== 'waived') };
@@ -419,19 +416,7 @@ export function createReleaseService(deps: ServiceDeps) {
         assertActive(release);
         const playbook = await loadPlaybookOf(tx, release);
         const roles = Object.keys(playbook.roles);
-        if (!roles.includes(input.role)) {
-          const near = suggestName(input.role, roles);
-          throw new InputError([
-            {
-              message: `the playbook has no role "${input.role}"`,
-              fix: near
-                ? `did you mean "${near}"?`
-                : roles.length
-                  ? `its roles are: ${roles.join(', ')}`
-                  : 'declare roles under roles: in the playbook',
-            },
-          ]);
-        }
+        assertKnown(input.role, roles, `the playbook has no role "${input.role}"`, 'its roles');
         if (!holdsRole(playbook, actor(), input.role)) {
           throw new ForbiddenError(
             `${actor()} does not hold the role "${input.role}" (its members: ${(playbook.members?.[input.role] ?? []).join(', ')})`,
@@ -764,14 +749,26 @@ function assertActive(release: Release) {
 }
 
 function assertEnvironment(playbook: Playbook, env: string) {
-  if (playbook.environments.includes(env)) return;
-  const near = suggestName(env, playbook.environments);
+  assertKnown(
+    env,
+    playbook.environments,
+    `unknown environment "${env}"`,
+    "the playbook's environments",
+  );
+}
+
+/** Throws an InputError for a name that is not among the known ones, with a "did you mean". */
+function assertKnown(name: string, known: readonly string[], message: string, listName: string) {
+  if (known.includes(name)) return;
+  const near = suggestName(name, known);
   throw new InputError([
     {
-      message: `unknown environment "${env}"`,
+      message,
       fix: near
         ? `did you mean "${near}"?`
-        : `the playbook's environments are: ${playbook.environments.join(', ')}`,
+        : known.length
+          ? `${listName} are: ${known.join(', ')}`
+          : `${listName}: none are declared in the playbook`,
     },
   ]);
 }
