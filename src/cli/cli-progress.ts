@@ -16,16 +16,23 @@ export interface ProgressRow {
 
 const symbols = { passed: ['✓', 'green'], failed: ['✗', 'red'], error: ['!', 'yellow'] } as const;
 
-/** One row as text. */
-export function formatRow(o: Output, row: ProgressRow, now: number): string {
+/**
+ * One row as text, at most `width` columns wide: a row that wrapped would break the live
+ * redraw, which moves the cursor up one line per row.
+ */
+export function formatRow(o: Output, row: ProgressRow, now: number, width = 100): string {
+  const labelWidth = Math.max(16, Math.min(52, Math.floor(width * 0.45)));
+  const label = fit(row.label, labelWidth).padEnd(labelWidth);
   if (row.result) {
     const [sym, style] = symbols[row.result.status];
-    return `${paint(o, style, sym)} ${fit(row.label, 52).padEnd(52)} ${paint(o, 'gray', formatDuration(row.result.durationMs).padStart(6))}  ${fit(row.result.summary, 60)}`;
+    const room = width - labelWidth - 12;
+    const summary = room >= 10 ? `  ${fit(row.result.summary, room)}` : '';
+    return `${paint(o, style, sym)} ${label} ${paint(o, 'gray', formatDuration(row.result.durationMs).padStart(6))}${summary}`;
   }
   if (row.startedAt !== undefined) {
-    return `${paint(o, 'cyan', '…')} ${fit(row.label, 52).padEnd(52)} ${paint(o, 'gray', formatDuration(now - row.startedAt).padStart(6))}`;
+    return `${paint(o, 'cyan', '…')} ${label} ${paint(o, 'gray', formatDuration(now - row.startedAt).padStart(6))}`;
   }
-  return `${paint(o, 'gray', '·')} ${paint(o, 'gray', fit(row.label, 52))}`;
+  return `${paint(o, 'gray', '·')} ${paint(o, 'gray', fit(row.label, labelWidth))}`;
 }
 
 /** Creates the progress display for a list of checks. */
@@ -34,7 +41,8 @@ export function createProgress(o: Output, rows: ProgressRow[], opts: { live: boo
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     const now = performance.now();
-    const text = rows.map((r) => `\u001b[2K${formatRow(o, r, now)}`).join('\n');
+    const width = Math.max(40, (process.stdout.columns || 80) - 1);
+    const text = rows.map((r) => `\u001b[2K${formatRow(o, r, now, width)}`).join('\n');
     process.stdout.write(`${drawn ? `\u001b[${drawn}A\r` : ''}${text}\n`);
     drawn = rows.length;
   };
@@ -52,7 +60,8 @@ export function createProgress(o: Output, rows: ProgressRow[], opts: { live: boo
       const row = rows.find((r) => r.key === key);
       if (!row) return;
       row.result = result;
-      if (!opts.live) o.out(formatRow(o, row, performance.now()));
+      // Logs are not redrawn, so a CI line may carry more of the summary.
+      if (!opts.live) o.out(formatRow(o, row, performance.now(), 140));
     },
     stop() {
       if (timer) clearInterval(timer);
