@@ -96,8 +96,10 @@ export function renderBlockers(o: Output, blockers: Blocker[], max = Infinity): 
 /** The commands a person can run next to move the release on. */
 export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): string[] {
   const out: string[] = [];
+  // Items a person ticks, and checks not run yet, go in one command each.
+  const toTick: number[] = [];
+  const toCheck: number[] = [];
   for (const b of blockers) {
-    if (out.length >= max) break;
     if (b.role && (b.kind === 'signoff-missing' || b.kind === 'signoff-stale'))
       out.push(`gonogo sign ${b.role} go`);
     else if (b.item !== undefined) {
@@ -105,13 +107,24 @@ export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): st
       if (!item) continue;
       if (item.kind === 'sign' && item.spec.sign)
         out.push(`gonogo sign ${item.spec.sign[0]} go   # ${fit(item.title, 40)}`);
-      else if (item.kind === 'check')
-        out.push(`gonogo item waive ${item.number} --note TEXT   # ${fit(item.title, 30)}`);
       else if (item.state === 'failed')
-        out.push(`gonogo item waive ${item.number} --note TEXT   # or fix and reset`);
-      else out.push(`gonogo item done ${item.number}   # ${fit(item.title, 50)}`);
+        out.push(
+          `gonogo item waive ${item.number} --note TEXT   # or fix it and ${item.kind === 'check' ? `gonogo check ${item.number}` : `gonogo item reset ${item.number}`}`,
+        );
+      else if (item.kind === 'check') toCheck.push(item.number);
+      else toTick.push(item.number);
     } else if (b.kind.startsWith('window'))
       out.push('gonogo decide --override-window --reason TEXT   # release manager');
   }
-  return [...new Set(out)];
+  // At most eight numbers, so the line stays a command one can paste.
+  const list = (ns: number[]) => ns.slice(0, 8).join(' ');
+  const count = (ns: number[], noun: string) =>
+    ns.length > 8
+      ? `8 of ${ns.length} ${noun}s`
+      : `${ns.length} ${noun}${ns.length === 1 ? '' : 's'}`;
+  if (toCheck.length)
+    out.unshift(`gonogo check ${list(toCheck)}   # run ${count(toCheck, 'check')}`);
+  if (toTick.length)
+    out.push(`gonogo item done ${list(toTick)}   # when done: ${count(toTick, 'item')}`);
+  return [...new Set(out)].slice(0, max);
 }

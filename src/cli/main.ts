@@ -55,7 +55,7 @@ releases
   release list | show [VERSION] | retarget SHA
   status [VERSION]                       progress per phase, blockers, next actions
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
-  item done|na|waive|fail|reset REF [--note TEXT] [--evidence URL]
+  item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]
   item show REF                          an item with its history and evidence
   sign ROLE go|no-go [--comment TEXT]    a role's sign-off, pinned to the release commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)

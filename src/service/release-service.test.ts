@@ -231,3 +231,31 @@ describe('release service on SQLite', () => {
     expect(result).toMatchObject({ version: '1.0.0', ok: true, checked: 3 });
   });
 });
+
+describe('several items at once', () => {
+  it('acts on all of them or on none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gonogo-svc-'));
+    const store = await openStore(join(dir, 'g.db'));
+    try {
+      const svc = createReleaseService({ store, actor: 'ana@example.com', now: () => monday });
+      await svc.startRelease({ loaded: loadPlaybook(yaml, 'test.yaml'), version: '1.0.0' });
+      // Item 1 is a check: `done` is refused for it, so item 2 must stay pending too.
+      await expect(svc.actOnItems({ refs: ['2', '1'], action: 'done' })).rejects.toBeInstanceOf(
+        TransitionError,
+      );
+      expect((await svc.getRelease()).items.find((i) => i.number === 2)?.state).toBe('pending');
+      const done = await svc.actOnItems({
+        refs: ['2', 'pre-release/docs-updated-if-applicable', '2'],
+        action: 'done',
+      });
+      expect(done.map((i) => [i.number, i.state])).toEqual([
+        [2, 'done'],
+        [3, 'done'],
+      ]);
+      expect((await svc.listEvents()).filter((e) => e.type === 'item.state')).toHaveLength(2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

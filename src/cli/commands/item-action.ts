@@ -13,12 +13,12 @@ const past: Record<ItemAction, string> = {
 };
 
 export default defineCommand({
-  usage: 'gonogo item done|na|waive|fail|reset REF [--note TEXT] [--evidence URL]',
+  usage: 'gonogo item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]',
   summary:
-    "Records a person's action on an item. REF is the item number (12) or id (changelog, pre-release/changelog). n/a, waive and fail need --note.",
+    "Records a person's action on one or more items, all or none. REF is the item number (12) or id (changelog, pre-release/changelog). n/a, waive and fail need --note.",
   options: { note: { type: 'string', short: 'm' }, evidence: { type: 'string' } },
-  positionals: [2, 2],
-  async run(ctx, v, [action, ref]) {
+  positionals: [2, 200],
+  async run(ctx, v, [action, ...refs]) {
     if (!actions.includes(action as ItemAction))
       throw new UsageError(`unknown item action "${action}" (done, na, waive, fail, reset)`);
     if (v.note !== undefined && v.note.length > 4000)
@@ -26,15 +26,18 @@ export default defineCommand({
     if (v.evidence !== undefined && v.evidence.length > 2000)
       throw new UsageError('--evidence is limited to 2000 characters');
     const svc = await ctx.service({ mustExist: true });
-    const item = await svc.actOnItem({
-      ref: ref!,
+    const items = await svc.actOnItems({
+      refs,
       action: action as ItemAction,
       ...(v.note !== undefined ? { note: v.note } : {}),
       ...(v.evidence !== undefined ? { evidence: v.evidence } : {}),
       ...(ctx.release ? { version: ctx.release } : {}),
     });
-    if (ctx.json) ctx.output.out(JSON.stringify(item));
-    else ctx.output.out(`${past[action as ItemAction]}: ${renderItem(ctx.output, item).trim()}`);
+    // One item prints as an object (as it always has), several as an array.
+    if (ctx.json) ctx.output.out(JSON.stringify(items.length === 1 ? items[0] : items));
+    else
+      for (const item of items)
+        ctx.output.out(`${past[action as ItemAction]}: ${renderItem(ctx.output, item).trim()}`);
     return 0;
   },
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { Blocker, ReleaseItem } from '../core/release-model.ts';
+import type { ReleaseView } from '../service/release-service.ts';
+import { nextActions } from './cli-render.ts';
+
+const item = (
+  number: number,
+  kind: ReleaseItem['kind'],
+  state: ReleaseItem['state'] = 'pending',
+  sign?: string[],
+) =>
+  ({
+    number,
+    kind,
+    state,
+    title: `Item ${number}`,
+    spec: sign ? { sign } : {},
+  }) as unknown as ReleaseItem;
+
+describe('nextActions', () => {
+  it('gathers checks to run and items to tick into one command each, then sign-offs', () => {
+    const items = [
+      item(1, 'check'),
+      item(2, 'check'),
+      item(3, 'manual'),
+      item(4, 'run'),
+      item(5, 'sign', 'pending', ['qa-lead']),
+      item(6, 'check', 'failed'),
+    ];
+    const view = { items } as ReleaseView;
+    const blockers: Blocker[] = [
+      ...items.map((i) => ({ kind: 'item-open' as const, item: i.number, message: '' })),
+      { kind: 'signoff-missing', role: 'release-manager', message: '' },
+    ];
+    expect(nextActions(view, blockers, 10)).toEqual([
+      'gonogo check 1 2   # run 2 checks',
+      'gonogo sign qa-lead go   # Item 5',
+      'gonogo item waive 6 --note TEXT   # or fix it and gonogo check 6',
+      'gonogo sign release-manager go',
+      'gonogo item done 3 4   # when done: 2 items',
+    ]);
+  });
+
+  it('keeps a long list pasteable: eight numbers, and says how many there are', () => {
+    const items = Array.from({ length: 12 }, (_, i) => item(i + 1, 'manual'));
+    const blockers = items.map((i) => ({
+      kind: 'item-open' as const,
+      item: i.number,
+      message: '',
+    }));
+    expect(nextActions({ items } as ReleaseView, blockers)).toEqual([
+      'gonogo item done 1 2 3 4 5 6 7 8   # when done: 8 of 12 items',
+    ]);
+  });
+});
