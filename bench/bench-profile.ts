@@ -132,6 +132,9 @@ function nameBucket(frame: CallFrame, chunkLabels: Map<string, string>, maps: Ma
   if (fn === '(garbage collector)') return 'garbage collection';
   if (fn === '(program)') return 'V8 / native (program)';
   if (fn === 'compileSourceTextModule') return 'compile ESM source (V8)';
+  // Regex execution has no URL; left alone it would count as Node internals.
+  if (fn.startsWith('RegExp: ')) return 'regular expressions (V8 irregexp)';
+  if (url.startsWith('wasm://')) return "WebAssembly (Node's TypeScript type stripping)";
   if (/child_process/.test(url) || fn === 'spawnSync') return 'child process (git)';
   if (url.startsWith('node:') || fn === 'compileForInternalLoader' || url === '') {
     return 'Node internals (built-ins, module loader)';

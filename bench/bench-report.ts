@@ -3,9 +3,12 @@
  * analysis marker in an existing RESULTS.md is written by hand and kept across runs.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { DogfoodResults } from './bench-dogfood.ts';
 import type { ImportThroughput } from './bench-import.ts';
 import type { Runner, Timing } from './bench-measure.ts';
 import type { ProfileShare, ProfileSummary } from './bench-profile.ts';
+import type { ScanTiming, SecretsBenchResults } from './bench-secrets.ts';
+import { formatMb } from './bench-secrets.ts';
 import type { Seed } from './bench-setup.ts';
 
 export const analysisMarker =
@@ -40,6 +43,12 @@ export interface BenchResults {
   importCli: { seed: Seed; timing: Timing }[];
   importInProcess: ImportThroughput[];
   profile?: ProfileSummary;
+  /** Secret-scanning throughput; `secretsError` says why it is missing. */
+  secrets?: SecretsBenchResults;
+  secretsError?: string;
+  /** The pre-release `gonogo check` of gonogo's own repository. */
+  dogfood?: DogfoodResults;
+  dogfoodError?: string;
 }
 
 /** The product owner's numbers on this machine, quoted for scale (not measured by us). */
@@ -59,7 +68,9 @@ const peerContext = [
  */
 export function writeResults(path: string, r: BenchResults): void {
   const kept = readKeptAnalysis(path);
-  const text = [...renderTables(r), '', analysisMarker, kept ?? '\n## Analysis\n\n(none yet)\n'];
+  // Trimmed so the blank line after the marker does not grow by one on every run.
+  const analysis = kept?.trimStart() ?? '## Analysis\n\n(none yet)\n';
+  const text = [...renderTables(r), '', analysisMarker, '', analysis];
   writeFileSync(path, `${text.join('\n').trimEnd()}\n`);
 }
 
@@ -98,6 +109,7 @@ export function renderSummary(r: BenchResults): string {
       lines.push(`  ${seed.name.padEnd(28)} ${formatMs(timing.medianMs).padStart(9)}   ${proc}`);
     }
   }
+  lines.push(...summarizeSecrets(r), ...summarizeDogfood(r));
   lines.push('', `${r.elapsedSeconds.toFixed(0)} s in all; tables in bench/RESULTS.md`);
   return lines.join('\n');
 }
@@ -114,6 +126,8 @@ function renderTables(r: BenchResults): string[] {
     ...renderBreakdown(r),
     ...renderImport(r),
     ...renderProfile(r),
+    ...renderSecrets(r),
+    ...renderDogfood(r),
   ];
 }
 
@@ -275,4 +289,239 @@ function formatKb(bytes: number): string {
 
 function formatShare(share: number): string {
   return `${(share * 100).toFixed(0)} %`;
+}
+
+/** The issue's aims for secret scanning: ≥ 1/3 of `rg -j1`, > 100× secretlint. */
+const rgAim = 1 / 3;
+const secretlintAim = 100;
+
+/** The product owner's numbers on 67 MB of expressjs/express history blobs (not measured here). */
+const secretsContext = [
+  ['secretlint, recommended preset (version not recorded)', '303 s', '0.22 MB/s'],
+  ['`rg -j1`, seven common secret patterns', '0.49 s', '137 MB/s'],
+];
+
+function summarizeSecrets(r: BenchResults): string[] {
+  const s = r.secrets;
+  if (!s) return r.secretsError ? ['', `secrets: skipped (${r.secretsError})`] : [];
+  const g = s.gonogo.mbPerSecond;
+  const lines = [
+    '',
+    `secret scanning over ${formatMb(s.corpus.bytes)} of history blobs (MB/s, × gonogo)`,
+    `  ${s.gonogo.label.padEnd(58)} ${s.gonogo.mbPerSecond.toFixed(1).padStart(8)}`,
+  ];
+  for (const t of listComparisons(s)) {
+    lines.push(
+      `  ${t.label.padEnd(58)} ${t.mbPerSecond.toFixed(t.mbPerSecond < 1 ? 2 : 1).padStart(8)}  gonogo ${formatTimes(g / t.mbPerSecond)}${t.extrapolated ? ' (estimated)' : ''}`,
+    );
+  }
+  const rg = s.rg?.same;
+  if (rg) lines.push(`  aim ≥ 1/3 of rg -j1: ${isRgAimMet(s) ? 'met' : 'MISSED'}`);
+  if (s.secretlint)
+    lines.push(
+      `  aim > 100× secretlint ${s.secretlint.version}: ${isSecretlintAimMet(s) ? 'met' : 'MISSED'}`,
+    );
+  return lines;
+}
+
+function listComparisons(s: SecretsBenchResults): ScanTiming[] {
+  return [
+    ...(s.rg ? [s.rg.same, s.rg.sameThreads, s.rg.tokens] : []),
+    ...(s.secretlint ? [s.secretlint.timing] : []),
+    ...(s.secretlintBeforeFix ? [s.secretlintBeforeFix.timing] : []),
+  ];
+}
+
+function isRgAimMet(s: SecretsBenchResults): boolean {
+  return s.rg !== undefined && s.gonogo.mbPerSecond >= rgAim * s.rg.same.mbPerSecond;
+}
+
+function isSecretlintAimMet(s: SecretsBenchResults): boolean {
+  return (
+    s.secretlint !== undefined &&
+    s.gonogo.mbPerSecond > secretlintAim * s.secretlint.timing.mbPerSecond
+  );
+}
+
+function formatTimes(ratio: number): string {
+  return ratio >= 10 ? `${ratio.toFixed(0)}×` : `${ratio.toFixed(2)}×`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+function renderSecrets(r: BenchResults): string[] {
+  const s = r.secrets;
+  if (!s) {
+    return r.secretsError
+      ? ['## Secret scanning throughput', '', `**Skipped: ${r.secretsError}**`, '']
+      : [];
+  }
+  const c = s.corpus;
+  const g = s.gonogo;
+  const run = s.gonogoRun;
+  const row = (t: ScanTiming, note: string) =>
+    `| ${t.label} | ${t.runs} | ${formatSeconds(t.medianMs)}${t.extrapolated ? ' (est.)' : ''} | ${t.mbPerSecond.toFixed(t.mbPerSecond < 1 ? 2 : 1)} | ${t === g ? '1×' : formatTimes(g.mbPerSecond / t.mbPerSecond)} | ${t.findings} | ${note} |`;
+  const notes = new Map<ScanTiming, string>();
+  if (s.rg) {
+    notes.set(s.rg.same, `${s.rg.version}; the aim's reference`);
+    notes.set(s.rg.sameThreads, `${r.cores} cores`);
+    notes.set(s.rg.tokens, 'less work than gonogo does (no keyword or URL patterns)');
+  }
+  if (s.secretlint) notes.set(s.secretlint.timing, s.secretlint.method);
+  if (s.secretlintBeforeFix) notes.set(s.secretlintBeforeFix.timing, s.secretlintBeforeFix.method);
+  const rgRatio = s.rg ? g.mbPerSecond / s.rg.same.mbPerSecond : undefined;
+  const slRatio = s.secretlint ? g.mbPerSecond / s.secretlint.timing.mbPerSecond : undefined;
+  const oldRatio = s.secretlintBeforeFix
+    ? g.mbPerSecond / s.secretlintBeforeFix.timing.mbPerSecond
+    : undefined;
+  return [
+    '## Secret scanning throughput',
+    '',
+    `The repository: a temp git repository whose ${c.commits} commits vendor the text files (.js .mjs .cjs .ts .mts .cts .json .md, each ≤ 5 MB, gonogo's size limit) of ${c.packages.length} packages from node_modules (${c.packages.join(', ')}) step by step; the last commit deletes prettier and @babel, so ${c.historyOnlyBlobs} blobs (${formatMb(c.historyOnlyBytes)}) are in history only. Packed with \`git gc\`. **${c.blobs} blobs, ${formatMb(c.bytes)}** (\`git cat-file --batch-all-objects --batch-check\`); built in ${formatSeconds(c.buildMs)}, every blob exported to its own file (\`<id>.<ext>\`) in ${formatSeconds(c.exportMs)}.`,
+    '',
+    `- gonogo: \`scanRepository(repo, { history: 'all' })\` from src/checks/secrets-check.ts (the TypeScript source) in a fresh Node process per run, timed around the call. It reads ${formatMb(run.bytes)}: the working tree (${run.files} files; identical files at several paths are read at each) and the ${run.blobs} history blobs that are in no working-tree file, through one \`git cat-file --batch\`. Node's CPU time during a scan: ${formatSeconds(run.cpuMs)} (git's processes not counted).`,
+    '- rg and secretlint: over the exported blobs (the same bytes, one file per blob). rg: one warm-up run, then the timed runs; it exits 1 when nothing matches, which is fine here.',
+    "- MB/s is over the repository's blob bytes for every row (MB = 2^20 bytes); `× gonogo` is how many times gonogo's throughput that row's is below (over 1×: gonogo is faster).",
+    '',
+    '| tool | runs | time (median) | MB/s | gonogo is | findings | note |',
+    '|---|---:|---:|---:|---:|---|---|',
+    row(g, `${g.runs} runs, min ${formatSeconds(g.minMs)}`),
+    ...listComparisons(s).map((t) => row(t, notes.get(t) ?? '')),
+    '',
+    ...(s.rgMissing ? [`**${s.rgMissing}**`, ''] : []),
+    ...(s.secretlintMissing ?? []).map((m) => `**${m}**\n`),
+    'Aims (issue 3):',
+    '',
+    rgRatio === undefined
+      ? "- at least one third of `rg -j1`'s throughput: not measured (no rg)"
+      : `- at least one third of \`rg -j1\`'s throughput (same patterns): gonogo at ${rgRatio.toFixed(2)}× rg -j1: **${isRgAimMet(s) ? 'met' : 'missed'}**${s.rg ? `; against rg -j1 with the token formats only: ${(g.mbPerSecond / s.rg.tokens.mbPerSecond).toFixed(2)}× (${g.mbPerSecond >= rgAim * s.rg.tokens.mbPerSecond ? 'met there too' : 'missed there'})` : ''}`,
+    slRatio === undefined
+      ? "- more than 100× secretlint's throughput: not measured (no secretlint)"
+      : `- more than 100× secretlint's throughput: ${formatTimes(slRatio)} against secretlint ${s.secretlint!.version}: **${isSecretlintAimMet(s) ? 'met' : 'missed'}**${oldRatio === undefined ? '' : `; ${formatTimes(oldRatio)} against ${s.secretlintBeforeFix!.version} (${oldRatio > secretlintAim ? 'met' : 'missed'})`}`,
+    '',
+    "For scale, the product owner's measurement on 67 MB of expressjs/express history blobs on this machine (not measured here):",
+    '',
+    '| tool | time | MB/s |',
+    '|---|---:|---:|',
+    ...secretsContext.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    ...renderSecretlintSamples(s),
+    `The ${s.rgPatterns.length} patterns given to rg (gonogo's regexes in Rust syntax: look-arounds dropped, so rg matches a little more; the token formats are the first ${s.rgPatterns.filter((p) => p.family === 'token').length}${s.rgSkipped.length ? `; not expressible: ${s.rgSkipped.join(', ')}` : ''}):`,
+    '',
+    '```',
+    ...s.rgPatterns.map((p) => `${p.id.padEnd(22)} ${p.rust}`),
+    '```',
+    '',
+    ...renderScanProfile(s),
+  ];
+}
+
+function renderSecretlintSamples(s: SecretsBenchResults): string[] {
+  const rows = [s.secretlint, s.secretlintBeforeFix].flatMap((x) =>
+    x ? x.samples.map((sample) => ({ version: x.version, ...sample })) : [],
+  );
+  if (!rows.length) return [];
+  return [
+    'secretlint on samples (the first files in blob-id order):',
+    '',
+    '| secretlint | files | bytes | time | MB/s | ms / file |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (x) =>
+        `| ${x.version} | ${x.files} | ${formatMb(x.bytes)} | ${formatSeconds(x.ms)} | ${(x.bytes / 1048576 / (x.ms / 1000)).toFixed(2)} | ${(x.ms / x.files).toFixed(2)} |`,
+    ),
+    '',
+  ];
+}
+
+function renderScanProfile(s: SecretsBenchResults): string[] {
+  const p = s.profile;
+  if (!p) return [];
+  return [
+    "### Where gonogo's scan spends its time (CPU profile)",
+    '',
+    `One scan under \`node --cpu-prof --cpu-prof-interval 200\` (${formatMs(p.msPerRun)} sampled, the whole process: start-up included, git's processes not); self time.`,
+    '',
+    '| bucket | ms | share |',
+    '|---|---:|---:|',
+    ...foldSmallShares(p.buckets).map(
+      (b) => `| ${b.name} | ${b.ms.toFixed(0)} | ${formatShare(b.share)} |`,
+    ),
+    '',
+    '| function · bucket | ms | share |',
+    '|---|---:|---:|',
+    ...p.functions.map(
+      (f) =>
+        `| ${shortenRegexName(f.name).replaceAll('|', '\\|')} | ${f.ms.toFixed(0)} | ${formatShare(f.share)} |`,
+    ),
+    '',
+  ];
+}
+
+/** `RegExp: <source> · bucket` rows: the source cut to what identifies it. */
+function shortenRegexName(name: string): string {
+  if (!name.startsWith('RegExp: ')) return name;
+  const at = name.lastIndexOf(' · ');
+  const source = name.slice(8, at);
+  return `RegExp \`${source.length > 60 ? `${source.slice(0, 57)}…` : source}\``;
+}
+
+function summarizeDogfood(r: BenchResults): string[] {
+  const d = r.dogfood;
+  if (!d) return r.dogfoodError ? ['', `dogfood: skipped (${r.dogfoodError})`] : [];
+  const slowest = d.checks[0];
+  return [
+    '',
+    `gonogo check --phase pre-release on gonogo itself (${d.commit}): ${formatSeconds(d.medianWallMs)} wall (median of ${d.runs})`,
+    ...(slowest
+      ? [
+          `  slowest: ${slowest.title} ${formatSeconds(slowest.medianMs)} = ${formatShare(slowest.medianMs / d.medianWallMs)} of the wall time`,
+        ]
+      : []),
+  ];
+}
+
+function renderDogfood(r: BenchResults): string[] {
+  const d = r.dogfood;
+  if (!d) {
+    return r.dogfoodError
+      ? ['## Pre-release `gonogo check` of gonogo itself', '', `**Skipped: ${r.dogfoodError}**`, '']
+      : [];
+  }
+  const slowest = d.checks[0];
+  return [
+    '## Pre-release `gonogo check` of gonogo itself',
+    '',
+    `A fresh \`git clone\` of this repository's committed HEAD (${d.commit}, version ${d.version}), its node_modules linked to this checkout's (no \`npm ci\`), built (${formatSeconds(d.buildMs)}); coverage/coverage-summary.json produced by \`GONOGO_COVERAGE=1 vitest run\` as .ci/run does (${formatSeconds(d.coverage.ms)}, exit ${d.coverage.exitCode}${d.coverage.failed.length ? `: ${d.coverage.failed.map((f) => `\`${f}\``).join(', ')}` : ''}, ${d.coverage.produced ? 'report written' : '**no report: the coverage item is an error**'}; the seed tests skip in the clone, which has no ../shared/seeds). A release started on a temp GONOGO_DB, then \`gonogo check --phase pre-release --json\` ${d.runs} times (exit codes ${d.exitCodes.join(', ')}).`,
+    '',
+    `- wall time (spawn to exit), median: **${formatSeconds(d.medianWallMs)}** (runs: ${d.wallMs.map(formatSeconds).join(', ')}); as reported by the command (checks only): ${formatSeconds(d.medianReportedWallMs)}`,
+    ...(slowest
+      ? [
+          `- slowest check: **${slowest.title}** (${slowest.check}), median ${formatSeconds(slowest.medianMs)} = **${formatShare(slowest.medianMs / d.medianWallMs)} of the wall time**`,
+        ]
+      : []),
+    `- the checks' median durations add up to ${d.parallelism.toFixed(2)}× the wall time: they run side by side`,
+    '',
+    '| # | item | check | result | median | runs | share of wall |',
+    '|---:|---|---|---|---:|---|---:|',
+    ...d.checks.map(
+      (c) =>
+        `| ${c.item} | ${c.title}${c.optional ? ' (optional)' : ''} | ${c.check.replaceAll('|', '\\|')} | ${[...new Set(c.results)].join('/')} | ${formatMs(c.medianMs)} | ${c.durationsMs.map((ms) => ms.toFixed(0)).join(', ')} | ${formatShare(c.medianMs / d.medianWallMs)} |`,
+    ),
+    '',
+    'Results that are not `passed`, last run:',
+    '',
+    ...listNotPassed(d),
+    '',
+  ];
+}
+
+function listNotPassed(d: DogfoodResults): string[] {
+  const bad = d.checks.filter((c) => c.results[c.results.length - 1] !== 'passed');
+  if (!bad.length) return ['- none'];
+  return bad.map(
+    (c) => `- #${c.item} ${c.title}: ${c.results[c.results.length - 1]}: ${c.summary}`,
+  );
 }

@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: start-up and import benchmarks of the built CLI (dist/gonogo.js), each
- * compared with bare `node -e 0` measured in the same run. Writes bench/RESULTS.md and prints
- * a summary. Needs a fresh build (the npm script builds first) and, for the seed parts, the
- * seed checklists in ../shared/seeds.
+ * compared with bare `node -e 0` measured in the same run; secret-scanning throughput against
+ * rg and secretlint (bench-secrets.ts); the full pre-release `gonogo check` of gonogo's own
+ * repository (bench-dogfood.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
+ * build (the npm script builds first), installed node_modules, and, for the seed parts, the
+ * seed checklists in ../shared/seeds; rg (Debian's ripgrep) and the npm registry (secretlint
+ * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
  */
@@ -12,9 +15,11 @@ import { dirname, join, resolve } from 'node:path';
 import { measureImportThroughput } from './bench-import.ts';
 import type { CommandSpec, MeasureOptions, Timing } from './bench-measure.ts';
 import { detectRunner, measureCommands, readHyperfineVersion } from './bench-measure.ts';
+import { runDogfoodBench } from './bench-dogfood.ts';
 import { profileCommand } from './bench-profile.ts';
 import type { Aim, BenchResults } from './bench-report.ts';
 import { renderSummary, writeResults } from './bench-report.ts';
+import { runSecretsBench } from './bench-secrets.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -31,6 +36,8 @@ const ticks = 6;
 const startupRuns = 30;
 const importRuns = 20;
 const inProcessIterations = 200;
+const scanRuns = 3;
+const dogfoodRuns = 3;
 const aims: Aim[] = [
   { label: 'gonogo --version', maxRatio: 1.5 },
   { label: 'gonogo status', maxRatio: 2.5 },
@@ -148,6 +155,8 @@ function runBench(): BenchResults {
     );
     if (repo) logStep('profiling gonogo status (5 runs under --cpu-prof)');
     const profile = repo ? profileCommand([cli, 'status'], repo, base.env, 5) : undefined;
+    const secrets = attempt(() => runSecretsBench(repoRoot, logStep, { runs: scanRuns }));
+    const dogfood = attempt(() => runDogfoodBench(repoRoot, logStep, dogfoodRuns));
     return {
       date: new Date().toISOString(),
       nodeVersion: process.version,
@@ -169,9 +178,25 @@ function runBench(): BenchResults {
       importCli: imports?.perSeed ?? [],
       importInProcess,
       ...(profile ? { profile } : {}),
+      ...('error' in secrets ? { secretsError: secrets.error } : { secrets: secrets.value }),
+      ...('error' in dogfood ? { dogfoodError: dogfood.error } : { dogfood: dogfood.value }),
     };
   } finally {
     if (repo) rmSync(repo, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A bench part that cannot run (no node_modules, git or npm failing) is reported in
+ * RESULTS.md, not allowed to lose the other parts' numbers.
+ */
+function attempt<T>(part: () => T): { value: T } | { error: string } {
+  try {
+    return { value: part() };
+  } catch (e) {
+    const error = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+    console.warn(`\n!!! ${error}\n`);
+    return { error };
   }
 }
 
