@@ -77,6 +77,19 @@ describe('version check', () => {
     expect(r.summary).toContain('1.2.0 is not greater than the previous release 1.10.0-rc.1');
   });
 
+  it('compares a maintenance release with the tags in its own history only', async () => {
+    repoWithTags('v1.4.2');
+    git('checkout', '-q', '-b', 'next');
+    git('commit', '-q', '--allow-empty', '-m', 'two');
+    git('tag', 'v2.0.0');
+    git('checkout', '-q', 'main');
+    git('commit', '-q', '--allow-empty', '-m', 'fix');
+    write('package.json', '{ "version": "1.4.3" }');
+    const r = await check('1.4.3');
+    expect(r.status, r.summary).toBe('passed');
+    expect(r.evidence.previousTag).toBe('v1.4.2');
+  });
+
   it('honours tag_prefix', async () => {
     repoWithTags('release-2.0.0', 'v9.0.0');
     write('VERSION', '2.1.0');

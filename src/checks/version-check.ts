@@ -165,7 +165,8 @@ export function readManifest(file: string, text: string, wanted?: string): Readi
 }
 
 /**
- * The highest semver release tag with the prefix, leaving out the release's own tag.
+ * The highest semver release tag with the prefix among `tags` (those in the release commit's
+ * history), leaving out the release's own tag.
  *
  * @example previousTag(['v1.0.0', 'v1.2.0', 'v1.3.0', 'other'], 'v', '1.3.0') // { tag: 'v1.2.0', version: '1.2.0' }
  */
@@ -187,9 +188,17 @@ export function previousTag(
 type TagReading =
   { kind: 'tags'; tags: string[] } | { kind: 'skipped'; note: string } | { kind: 'cancelled' };
 
-async function listTags(root: string, signal: AbortSignal): Promise<TagReading> {
+/**
+ * The tags in the release commit's history (`git tag --merged`): a patch on a maintenance
+ * branch (1.4.3 while v2.0.0 exists elsewhere) compares with v1.4.2, its own history's latest.
+ */
+async function listTags(
+  root: string,
+  commit: string | undefined,
+  signal: AbortSignal,
+): Promise<TagReading> {
   try {
-    const { stdout } = await run('git', ['tag', '--list'], {
+    const { stdout } = await run('git', ['tag', '--list', '--merged', commit ?? 'HEAD'], {
       cwd: root,
       signal,
       maxBuffer: 64 * 1024 * 1024,
@@ -302,7 +311,7 @@ const versionCheck: CheckDefinition<CheckParams<'version'>> = {
       }
     }
 
-    const tags = await listTags(ctx.root, signal);
+    const tags = await listTags(ctx.root, ctx.commit, signal);
     if (tags.kind === 'cancelled') return { status: 'error', summary: 'cancelled', evidence };
     let previous: { tag: string; version: string } | undefined;
     if (tags.kind === 'skipped') notes.push(tags.note);
