@@ -82,10 +82,16 @@ export function renderProgress(o: Output, view: ReleaseView): string[] {
 }
 
 /** Blockers, one per line, with a symbol for their kind. */
-export function renderBlockers(o: Output, blockers: Blocker[], max = Infinity): string[] {
+export function renderBlockers(
+  o: Output,
+  blockers: Blocker[],
+  opts: { max?: number; width?: number } = {},
+): string[] {
+  // `status` is read at a glance (one line each); `decide` shows every word of every blocker.
+  const max = opts.max ?? Infinity;
   const lines = blockers
     .slice(0, max)
-    .map((b) => `  ${paint(o, 'red', '✗')} ${fit(b.message, 75)}`);
+    .map((b) => `  ${paint(o, 'red', '✗')} ${opts.width ? fit(b.message, opts.width) : b.message}`);
   if (blockers.length > max)
     lines.push(
       paint(o, 'gray', `  … and ${blockers.length - max} more (gonogo decide --json shows all)`),

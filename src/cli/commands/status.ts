@@ -44,7 +44,7 @@ export default defineCommand({
         ? paint(o, 'green', 'GO')
         : paint(o, 'red', `NO-GO, ${blockers.length} blocker${blockers.length === 1 ? '' : 's'}`);
     o.out('', `${gate.kind === 'release' ? 'Release' : `Gate "${gate.title}"`}: ${verdict}`);
-    for (const line of renderBlockers(o, blockers, 8)) o.out(line);
+    for (const line of renderBlockers(o, blockers, { max: 8, width: 75 })) o.out(line);
     if (actions.length) {
       o.out('', 'Next:');
       for (const a of actions) o.out(`  ${a}`);
