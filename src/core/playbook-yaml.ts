@@ -2,7 +2,7 @@
  * Loads `gonogo.yaml`: YAML → schema → compiled playbook, reporting every problem at once as
  * `FILE:LINE:COL message (fix)`. Pure: it takes the text, not a path to read.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node, Pair } from 'yaml';
 import type { z } from 'zod';
 import { PlaybookError } from './errors.ts';
@@ -172,11 +172,6 @@ export function lintPlaybook(
 /** The version hash of a compiled playbook. */
 export function hashPlaybook(playbook: Playbook): string {
   return sha256(canonicalJson(playbook));
-}
-
-/** Writes a playbook model back as YAML (used for snapshots and templates). */
-export function stringifyPlaybook(playbook: unknown): string {
-  return stringify(playbook, { lineWidth: 100 });
 }
 
 /**

@@ -4,7 +4,7 @@
  * semantic problem (unknown roles, duplicate ids, unknown checks, ...) by path.
  */
 import type { RawItem, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
-import { slugify, suggestName, titleCase } from './names.ts';
+import { slugify, suggestName, titleCase, walkItems } from './names.ts';
 
 // Re-exported: these helpers live in names.ts so light callers do not load the schemas.
 export { slugify, suggestName, titleCase, walkItems } from './names.ts';
@@ -458,4 +458,12 @@ function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Number of items in a playbook's phases, sub-items included (rollback items left out). */
+export function countPlaybookItems(playbook: Playbook): number {
+  let n = 0;
+  for (const p of playbook.phases)
+    for (const s of p.sections) for (const _ of walkItems(s.items)) n++;
+  return n;
 }

@@ -4,7 +4,6 @@
  */
 import { stringify } from 'yaml';
 import type { Playbook, PlaybookItem } from './playbook.ts';
-import { walkItems } from './names.ts';
 import { acceptedStates } from './release-model.ts';
 import type { Release, ReleaseItem, SignoffView } from './release-model.ts';
 
@@ -139,12 +138,4 @@ function groupItems(items: ReleaseItem[]): Map<string, Map<string, ReleaseItem[]
     phase.set(item.section, [...(phase.get(item.section) ?? []), item]);
   }
   return groups;
-}
-
-/** Number of items a playbook would give a release of no particular type. */
-export function countPlaybookItems(playbook: Playbook): number {
-  let n = 0;
-  for (const p of playbook.phases)
-    for (const s of p.sections) for (const _ of walkItems(s.items)) n++;
-  return n;
 }

@@ -231,6 +231,43 @@ export function createReleaseService(deps: ServiceDeps) {
     }
   }
 
+  /**
+   * The same action on several items, all or none: every item is checked before anything is
+   * written, so one bad ref leaves the release as it was.
+   */
+  async function actOnItems(
+    input: ReleaseRef & { refs: string[]; action: ItemAction; note?: string; evidence?: string },
+  ): Promise<ReleaseItem[]> {
+    return store.transaction(async (tx) => {
+      const release = await lockRelease(tx, input);
+      assertActive(release);
+      const playbook = await loadPlaybookOf(tx, release);
+      const all = await tx.listItems(release.id);
+      const items = [
+        ...new Map(
+          input.refs.map((r) => resolveItemRef(all, r)).map((i) => [i.number, i]),
+        ).values(),
+      ];
+      const plans = items.map((item) => ({
+        item,
+        next: planItemAction(playbook, item, input.action, {
+          actor: actor(),
+          ...(input.note !== undefined ? { note: input.note } : {}),
+        }),
+      }));
+      const at = iso();
+      const extra: { note?: string; evidence?: Evidence; action: string } = {
+        action: input.action,
+      };
+      if (input.note !== undefined) extra.note = input.note;
+      if (input.evidence !== undefined) extra.evidence = { url: input.evidence };
+      for (const { item, next } of plans) await setItemState(tx, release, item, next, at, extra);
+      await maybeFinish(tx, release, playbook, at);
+      const after = await tx.listItems(release.id);
+      return items.map((item) => after.find((i) => i.number === item.number)!);
+    });
+  }
+
   return {
     project,
     get actor() {
@@ -320,45 +357,10 @@ export function createReleaseService(deps: ServiceDeps) {
       input: ReleaseRef & { ref: string; action: ItemAction; note?: string; evidence?: string },
     ): Promise<ReleaseItem> {
       const { ref, ...rest } = input;
-      return (await this.actOnItems({ ...rest, refs: [ref] }))[0]!;
+      return (await actOnItems({ ...rest, refs: [ref] }))[0]!;
     },
 
-    /**
-     * The same action on several items, all or none: every item is checked before anything is
-     * written, so one bad ref leaves the release as it was.
-     */
-    async actOnItems(
-      input: ReleaseRef & { refs: string[]; action: ItemAction; note?: string; evidence?: string },
-    ): Promise<ReleaseItem[]> {
-      return store.transaction(async (tx) => {
-        const release = await lockRelease(tx, input);
-        assertActive(release);
-        const playbook = await loadPlaybookOf(tx, release);
-        const all = await tx.listItems(release.id);
-        const items = [
-          ...new Map(
-            input.refs.map((r) => resolveItemRef(all, r)).map((i) => [i.number, i]),
-          ).values(),
-        ];
-        const plans = items.map((item) => ({
-          item,
-          next: planItemAction(playbook, item, input.action, {
-            actor: actor(),
-            ...(input.note !== undefined ? { note: input.note } : {}),
-          }),
-        }));
-        const at = iso();
-        const extra: { note?: string; evidence?: Evidence; action: string } = {
-          action: input.action,
-        };
-        if (input.note !== undefined) extra.note = input.note;
-        if (input.evidence !== undefined) extra.evidence = { url: input.evidence };
-        for (const { item, next } of plans) await setItemState(tx, release, item, next, at, extra);
-        await maybeFinish(tx, release, playbook, at);
-        const after = await tx.listItems(release.id);
-        return items.map((item) => after.find((i) => i.number === item.number)!);
-      });
-    },
+    actOnItems,
 
     /**
      * The check items to run: those named (numbers or ids), or those of one phase, or all;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.ts';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
-import { countPlaybookItems } from '../../core/release-export.ts';
+import { countPlaybookItems } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
 import { defaultPlaybookFile } from '../cli-playbook.ts';
 

@@ -1,6 +1,6 @@
 import { formatProblem } from '../../core/errors.ts';
 import { lintPlaybook } from '../../core/playbook-yaml.ts';
-import { countPlaybookItems } from '../../core/release-export.ts';
+import { countPlaybookItems } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
 import { playbookPath } from '../cli-playbook.ts';
 import { relative } from 'node:path';

@@ -1,5 +1,5 @@
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
-import { countPlaybookItems } from '../../core/release-export.ts';
+import { countPlaybookItems } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
 import { table } from '../cli-output.ts';
 
