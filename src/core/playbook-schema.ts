@@ -135,6 +135,14 @@ export const metadataSchema = z.strictObject({
 
 export const playbookSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
+  /** The project releases of this playbook belong to (default: from the repository). */
+  project: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'a project name is one line of printable text')
+    .optional(),
   description: z.string().optional(),
   metadata: metadataSchema.optional(),
   roles: z
