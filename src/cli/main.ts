@@ -112,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
 /** Maps an error to its exit code and prints it (JSON on stdout with --json). */
 async function report(error: unknown, argv: string[]): Promise<number> {
   const { GonogoError } = await import('../core/errors.ts');
+  // A message may quote what someone typed or recorded: shown without control characters.
+  const { escapeJsonControls, sanitizeText } = await import('../core/text-safety.ts');
   const json = argv.includes('--json');
   if (error instanceof GonogoError) {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
@@ -119,16 +121,20 @@ async function report(error: unknown, argv: string[]): Promise<number> {
     const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, field: error.field, hint: error.hint, command } })}\n`,
+        `${escapeJsonControls(JSON.stringify({ error: { code: error.code, message: error.message, problems, field: error.field, hint: error.hint, command } }))}\n`,
       );
-    process.stderr.write(`gonogo: ${error.message}\n${command ? `  try: ${command}\n` : ''}`);
+    process.stderr.write(
+      `gonogo: ${sanitizeText(error.message)}\n${command ? `  try: ${sanitizeText(command)}\n` : ''}`,
+    );
     return error.exitCode;
   }
   if (json)
     process.stdout.write(
-      `${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`,
+      `${escapeJsonControls(JSON.stringify({ error: { code: 'internal', message: String(error) } }))}\n`,
     );
-  process.stderr.write(`gonogo: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(
+    `gonogo: internal error: ${sanitizeText((error as Error)?.stack ?? String(error))}\n`,
+  );
   return 3;
 }
 

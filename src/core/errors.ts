@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'conflict'
   | 'forbidden'
   | 'invalid-transition'
+  | 'integrity'
   | 'internal';
 
 /**
@@ -69,6 +70,7 @@ export type HintAction =
   | 'deploy.force'
   | 'rollback'
   | 'playbook.edit'
+  | 'audit.verify'
   | 'upgrade';
 
 export interface ErrorOptions {
@@ -144,6 +146,16 @@ export class ForbiddenError extends GonogoError {
 export class TransitionError extends GonogoError {
   constructor(message: string, options?: ErrorOptions) {
     super('invalid-transition', message, options);
+  }
+}
+
+/**
+ * The record does not hold together: the event log does not end where the release anchors it,
+ * so it was changed outside gonogo. Nothing more is recorded on it until a person has looked.
+ */
+export class IntegrityError extends GonogoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('integrity', message, options);
   }
 }
 

@@ -34,6 +34,7 @@ import { describeItem, expandItems, expandRollbackItems } from './release-rules.
 export interface EventPayloads {
   'release.started': {
     version: string;
+    project?: string;
     type: string | null;
     commit: string | null;
     commitAt?: string | null;
@@ -89,6 +90,16 @@ export interface EventPayloads {
     /** Numbers of the rollback items added to the release (none when it already had them). */
     items: number[];
   };
+  'release.project-changed': { from: string; to: string };
+  /** A check result logged beside its item but not applied (a person changed the item meanwhile). */
+  'check.result': {
+    item: number;
+    id: string;
+    result: 'passed' | 'failed' | 'error';
+    summary: string;
+    applied: false;
+    reason: string;
+  };
   'release.finished': {
     version: string;
     /** Incidents the finish resolved (their rollback procedure is complete). */
@@ -135,6 +146,7 @@ export interface ReplayedRelease {
 export type ReleaseFields = Pick<
   Release,
   | 'version'
+  | 'project'
   | 'type'
   | 'commit'
   | 'commitAt'
@@ -146,8 +158,8 @@ export type ReleaseFields = Pick<
 >;
 /** A decision with its inputs as a hash (the log keeps the hash, the table the inputs). */
 export type DecisionFields = Omit<Decision, 'inputs'> & { inputsHash?: string };
-/** A deployment without its project (the log of a release does not repeat it). */
-export type DeploymentFields = Omit<Deployment, 'project'>;
+/** A deployment as the log rebuilds it. */
+export type DeploymentFields = Deployment;
 
 /** What the tables hold for one release. */
 export interface ReleaseTables {
@@ -234,6 +246,8 @@ const handlers: { [T in EventType]: Handler<T> } = {
     ctx.playbook = playbook;
     const row: ReleaseFields = {
       version: p.version,
+      // Unknown (and not compared) when the log is older than the field.
+      project: p.project ?? '',
       playbookHash: hash,
       state: 'active',
       createdAt: e.at,
@@ -243,7 +257,11 @@ const handlers: { [T in EventType]: Handler<T> } = {
     if (p.type !== null && p.type !== undefined) row.type = p.type;
     if (p.commit !== null && p.commit !== undefined) row.commit = p.commit;
     if (p.commitAt !== null && p.commitAt !== undefined) row.commitAt = p.commitAt;
-    ctx.state.release = created(row, e.seq, 'commitAt' in p ? [] : ['commitAt']);
+    // What a log from before these fields were recorded cannot say.
+    const unknown: (keyof ReleaseFields & string)[] = [];
+    if (!('commitAt' in p)) unknown.push('commitAt');
+    if (p.project === undefined) unknown.push('project');
+    ctx.state.release = created(row, e.seq, unknown);
     const items = expandItems(playbook, {
       releaseId: e.releaseId,
       now: e.at,
@@ -338,6 +356,7 @@ const handlers: { [T in EventType]: Handler<T> } = {
     const release = releaseOf(ctx);
     const row: DeploymentFields = {
       id: need(p.id, 'it names no deployment id'),
+      project: release.row.project,
       releaseId: e.releaseId,
       version: release.row.version,
       environment: p.environment,
@@ -349,7 +368,10 @@ const handlers: { [T in EventType]: Handler<T> } = {
     if (p.commit) row.commit = p.commit;
     if (ctx.state.deployments.has(row.id))
       throw new ReplayError(`deployment ${row.id} was already recorded`);
-    ctx.state.deployments.set(row.id, created(row, e.seq));
+    const unknown: (keyof DeploymentFields & string)[] = release.unknown.has('project')
+      ? ['project']
+      : [];
+    ctx.state.deployments.set(row.id, created(row, e.seq, unknown));
   },
 
   'rollback.recorded'(ctx, e, p) {
@@ -391,6 +413,20 @@ const handlers: { [T in EventType]: Handler<T> } = {
       addItems(ctx, items, e.seq);
     }
     if (release.row.state !== 'active') set(release, e.seq, { state: 'active', updatedAt: e.at });
+  },
+
+  'release.project-changed'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    set(release, e.seq, { project: need(p.to, 'it names no project') });
+    // The release's deployments move with it.
+    for (const d of ctx.state.deployments.values()) set(d, e.seq, { project: p.to });
+  },
+
+  'check.result'(ctx, e, p) {
+    // Logged beside the item, not applied to it: the item must exist, its row does not change.
+    need(ctx.state.items.get(p.item), `it names item #${p.item}, which the log never added`);
+    if (p.applied !== false)
+      contradict(ctx, e, 'says it was applied, but no state change came with it');
   },
 
   'release.finished'(ctx, e, p) {
@@ -629,6 +665,7 @@ const releaseSpec: TableSpec<ReleaseFields> = {
   fields: [
     'state',
     'version',
+    'project',
     'type',
     'commit',
     'commitAt',
@@ -660,6 +697,7 @@ const deploymentSpec: TableSpec<DeploymentFields> = {
   fields: [
     'status',
     'environment',
+    'project',
     'version',
     'commit',
     'releaseId',
@@ -698,8 +736,7 @@ export function compareReplay(
     inputsHash: hashValue(inputs),
   }));
   compareUnkeyed(decisionSpec, decisions, replayed.decisions, (d) => `${d.gate} ${d.at}`, out);
-  const deployments = tables.deployments.map(({ project: _p, ...d }): DeploymentFields => d);
-  compareKeyed(deploymentSpec, deployments, replayed.deployments, (d) => d.id, out);
+  compareKeyed(deploymentSpec, tables.deployments, replayed.deployments, (d) => d.id, out);
   compareKeyed(incidentSpec, tables.incidents, replayed.incidents, (i) => i.id, out);
   return out;
 }

@@ -3,6 +3,7 @@
  * recorded decision.
  */
 import { ForbiddenError, InputError } from '../core/errors.ts';
+import { hashValue } from '../core/event-replay.ts';
 import { evaluateGate, selectGate } from '../core/gate.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type { Decision, ReleaseItem, SignoffView } from '../core/release-model.ts';
@@ -195,6 +196,9 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
         outcome: decision.outcome,
         blockers: decision.blockers,
         commit: release.commit ?? null,
+        // The inputs are large: their hash lets the log vouch for the row that keeps them.
+        inputsHash: hashValue(decision.inputs),
+        override: decision.override ?? null,
       },
       at,
     );
