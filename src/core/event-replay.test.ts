@@ -59,6 +59,7 @@ function logOf(
 const at = (seq: number) => new Date(Date.UTC(2026, 10, 23, 9, seq - 1)).toISOString();
 const started: EventPayloads['release.started'] = {
   version: '1.4.0',
+  project: 'default',
   type: 'minor',
   commit,
   commitAt: '2026-11-20T08:00:00.000Z',
@@ -416,6 +417,55 @@ describe('compareReplay', () => {
     expect(messages(replayEvents(old, playbooks), t)).toEqual([]);
     expect(messages(replayed(), t)).toEqual([
       expect.stringMatching(/^release 1\.4\.0: the table says commitAt .* since event 1$/),
+    ]);
+  });
+
+  it('follows a release and its deployments to another project, and checks a logged result', () => {
+    const log = logOf([
+      { type: 'release.started', payload: started },
+      {
+        type: 'deployment.recorded',
+        payload: { id: 'd1', environment: 'staging', status: 'succeeded', commit },
+      },
+      { type: 'release.project-changed', payload: { from: 'default', to: 'acme/app' } },
+      {
+        type: 'check.result',
+        payload: {
+          item: 1,
+          id: 'tests',
+          result: 'failed',
+          summary: 'late',
+          applied: false,
+          reason: 'changed by bob',
+        },
+      },
+      {
+        type: 'check.result',
+        payload: {
+          item: 42,
+          id: 'nope',
+          result: 'passed',
+          summary: 'x',
+          applied: false,
+          reason: 'y',
+        },
+      },
+    ]);
+    const r = replayEvents(log, playbooks);
+    expect(r.release?.row.project).toBe('acme/app');
+    expect(r.deployments.get('d1')).toMatchObject({
+      row: { project: 'acme/app' },
+      since: { project: 3 },
+    });
+    // A logged result changes no row; one about an item the release lacks is a contradiction.
+    expect(r.items.get(1)?.row.state).toBe('pending');
+    expect(r.problems).toEqual([
+      { seq: 5, message: expect.stringMatching(/names item #42, which the log never added/) },
+    ]);
+    const t = fullTables();
+    t.release.project = 'elsewhere';
+    expect(messages(replayEvents(fullLog(), playbooks), t)).toEqual([
+      'release 1.4.0: the table says project elsewhere, the log says project default since event 1',
     ]);
   });
 

@@ -39,7 +39,7 @@ export default defineCommand({
       if (r.firstClockOverride) {
         const f = r.firstClockOverride;
         o.out(
-          `  ${paint(o, 'yellow', `${r.clockOverrides} event${r.clockOverrides === 1 ? '' : 's'} written under an overridden clock, first event #${f.seq}: ${clockOverrideNote(f.at, f.realAt)}`)}`,
+          `  ${paint(o, 'yellow', `${r.clockOverrides} event${r.clockOverrides === 1 ? '' : 's'} written under an overridden clock, the first is event ${f.seq} — ${clockOverrideNote(f.at, f.realAt)}`)}`,
         );
       }
     }
