@@ -10,37 +10,21 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from './open-store.ts';
+import { checkPgAvailable, createTestDatabase } from './store-pg.fixture.ts';
 import { NodeSqliteDialect } from './sqlite-driver.ts';
 import { migrationLockTable, migrationTable, storeMigrations } from './store-migrations.ts';
 
-const pgUrl = process.env.GONOGO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgAvailable = process.env.GONOGO_TEST_PG !== undefined || (await canConnect());
-if (!pgAvailable) {
-  console.warn(
-    `store-migrations.test.ts: SKIPPING the PostgreSQL case: cannot connect to ${pgUrl} ` +
-      '(set GONOGO_TEST_PG to a PostgreSQL URL to run it)',
-  );
-}
-
-async function canConnect(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const pgAvailable = await checkPgAvailable('store-migrations.test.ts');
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A database of both dialects, with its URL for the store and a Kysely for the old schema. */
-function oldDatabase(dialect: 'sqlite' | 'postgres'): { url: string; db: Kysely<unknown> } {
+/** An empty database of the dialect: its URL for the store, and a Kysely to build it as it was. */
+async function oldDatabase(
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ url: string; db: Kysely<unknown> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gonogo-migrate-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,29 +34,20 @@ function oldDatabase(dialect: 'sqlite' | 'postgres'): { url: string; db: Kysely<
       db: new Kysely({ dialect: new NodeSqliteDialect({ database: () => new DatabaseSync(url) }) }),
     };
   }
-  const schema = `gonogo_migrate_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const u = new URL(pgUrl);
-  u.searchParams.set('schema', schema);
-  const pool = new pg.Pool({ connectionString: pgUrl, options: `-c search_path=${schema}` });
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
-  });
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  return { url: u.toString(), db };
+  const database = await createTestDatabase();
+  cleanups.push(() => database.drop());
+  const pool = new pg.Pool({ connectionString: database.url });
+  return { url: database.url, db: new Kysely({ dialect: new PostgresDialect({ pool }) }) };
 }
 
 /** Runs the migrations named before `name`, as the gonogo before it did. */
-async function migrateBefore(db: Kysely<unknown>, name: string, schema?: string) {
+async function migrateBefore(db: Kysely<unknown>, name: string) {
   const before = Object.fromEntries(Object.entries(storeMigrations).filter(([n]) => n < name));
   const result = await new Migrator({
     db,
     provider: { getMigrations: async () => before },
     migrationTableName: migrationTable,
     migrationLockTableName: migrationLockTable,
-    ...(schema ? { migrationTableSchema: schema } : {}),
   }).migrateToLatest();
   if (result.error) throw result.error;
 }
@@ -80,10 +55,8 @@ async function migrateBefore(db: Kysely<unknown>, name: string, schema?: string)
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgAvailable)(`0004-chain-anchor on ${dialect}`, () => {
     it('anchors every existing log at the event it ends with, and leaves empty ones empty', async () => {
-      const { url, db } = oldDatabase(dialect);
-      const schema = dialect === 'postgres' ? new URL(url).searchParams.get('schema')! : undefined;
-      if (schema) await db.schema.createSchema(schema).ifNotExists().execute();
-      await migrateBefore(db, '0004-chain-anchor', schema);
+      const { url, db } = await oldDatabase(dialect);
+      await migrateBefore(db, '0004-chain-anchor');
       const t = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
       await t
         .insertInto('playbooks')
