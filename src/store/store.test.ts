@@ -18,6 +18,7 @@ import type {
   Signoff,
 } from '../core/release-model.ts';
 import { openStore } from './open-store.ts';
+import { storeMigrations } from './store-migrations.ts';
 import { checkPgAvailable, pgServerUrl } from './store-pg.fixture.ts';
 import type { Store } from './store.ts';
 
@@ -198,7 +199,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
                 (row: { name: string }) => row.name,
               ),
             );
-      expect(migrations).toEqual(['0001-initial']);
+      expect(migrations).toEqual(Object.keys(storeMigrations));
     });
 
     if (dialect === 'sqlite') {
