@@ -43,6 +43,7 @@ export function defineCommand<O extends Options>(def: {
         json?: boolean;
         db?: string;
         release?: string;
+        project?: string;
         help?: boolean;
       };
       if (v.help) {
@@ -65,6 +66,7 @@ export function defineCommand<O extends Options>(def: {
         ...(v.json !== undefined ? { json: v.json } : {}),
         ...(v.db !== undefined ? { db: v.db } : {}),
         ...(v.release !== undefined ? { release: v.release } : {}),
+        ...(v.project !== undefined ? { project: v.project } : {}),
         ...(opts.readOnly ? { readOnly: true } : {}),
       });
       try {

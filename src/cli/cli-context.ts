@@ -2,9 +2,9 @@
  * What every command gets: parsed flags, output, identity, paths, and lazy access to the
  * store and the service (so commands that fail on their input never touch the database).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { InputError, UsageError } from '../core/errors.ts';
@@ -13,12 +13,14 @@ import { createOutput } from './cli-output.ts';
 import { openCliStore, resolveDb } from './cli-db.ts';
 import { writeFileWhole } from './cli-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
-import type { ReleaseService } from '../service/release-service.ts';
+import type { ReleaseService } from '../service/service-contract.ts';
+import { deriveProjectKey } from './cli-project.ts';
 
 export const globalOptions = {
   json: { type: 'boolean' },
   db: { type: 'string' },
   release: { type: 'string' },
+  project: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -30,6 +32,8 @@ export interface Context {
   output: Output;
   /** `--release VERSION`. */
   release?: string;
+  /** The project releases belong to: `--project`, the playbook's `project:`, the origin remote, the folder. */
+  project(): string;
   actor(): string;
   dbPath(): string;
   /** Opens the service; with `mustExist`, a missing database is a clear error, not a new file. */
@@ -65,6 +69,7 @@ export function createContext(flags: {
   json?: boolean;
   db?: string;
   release?: string;
+  project?: string;
   /** The command only reads the database (opened read-only where it may not be written). */
   readOnly?: boolean;
 }): Context {
@@ -72,6 +77,7 @@ export function createContext(flags: {
   const root = findRepoRoot(cwd) ?? cwd;
   const json = flags.json ?? false;
   let service: ReleaseService | undefined;
+  let project: string | undefined;
   let closer: (() => Promise<void>) | undefined;
   const ctx: Context = {
     cwd,
@@ -79,18 +85,39 @@ export function createContext(flags: {
     json,
     output: createOutput({ json }),
     ...(flags.release ? { release: flags.release } : {}),
+    project: () =>
+      (project ??= deriveProjectKey(root, {
+        ...(flags.project !== undefined ? { explicit: flags.project } : {}),
+        playbookFile: existsSync(join(cwd, 'gonogo.yaml'))
+          ? join(cwd, 'gonogo.yaml')
+          : join(root, 'gonogo.yaml'),
+      })),
     actor: () => process.env.GONOGO_USER?.trim() || gitUserEmail(cwd) || userInfo().username,
     dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
-      const { createReleaseService } = await import('../service/release-service.ts');
-      const store = await openCliStore(resolveDb(flags.db, root), cwd, {
+      const [{ createReleaseService }, { adoptLegacyReleases }, { createServiceContext }] =
+        await Promise.all([
+          import('../service/create-service.ts'),
+          import('../service/service-releases.ts'),
+          import('../service/service-context.ts'),
+        ]);
+      const { store, readOnly } = await openCliStore(resolveDb(flags.db, root), cwd, {
         ...opts,
         ...(flags.readOnly ? { readOnly: true } : {}),
       });
       closer = () => store.close();
       const now = clockFromEnv();
-      service = createReleaseService({ store, actor: () => ctx.actor(), ...(now ? { now } : {}) });
+      const deps = {
+        store,
+        actor: () => ctx.actor(),
+        project: ctx.project(),
+        ...(now ? { now } : {}),
+      };
+      // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
+      // (Not through a read-only connection, which a database this user may not write gets.)
+      if (!readOnly) await adoptLegacyReleases(createServiceContext(deps));
+      service = createReleaseService(deps);
       return service;
     },
     readText(path) {

@@ -47,20 +47,21 @@ const readingCommands = 'status, log, export, env, release list|show, item show,
 
 /**
  * Opens the store for a command, after checking a SQLite path: each problem is an
- * EnvironmentError (exit 2) naming the path, where it came from, and the fix.
+ * EnvironmentError (exit 2) naming the path, where it came from, and the fix. `readOnly` in the
+ * answer says whether it was opened read-only (nothing may be written through it).
  *
  * @example
- * const store = await openCliStore(resolveDb(flags.db, root), cwd, { mustExist: true, readOnly: true });
+ * const { store } = await openCliStore(resolveDb(flags.db, root), cwd, { mustExist: true, readOnly: true });
  */
 export async function openCliStore(
   target: DbTarget,
   cwd: string,
   opts: OpenCliStoreOptions = {},
-): Promise<Store> {
+): Promise<{ store: Store; readOnly: boolean }> {
   const { openStore, isPostgresUrl } = await import('../store/open-store.ts');
-  if (isPostgresUrl(target.url)) return openStore(target.url);
+  if (isPostgresUrl(target.url)) return { store: await openStore(target.url), readOnly: false };
   const readOnly = checkSqlitePath(target, resolve(cwd, target.url), opts);
-  return openStore(target.url, readOnly ? { readOnly: true } : {});
+  return { store: await openStore(target.url, readOnly ? { readOnly } : {}), readOnly };
 }
 
 /** Checks a SQLite path for the command; returns whether to open it read-only. */

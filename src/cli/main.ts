@@ -67,7 +67,7 @@ const readers = new Set([
 ]);
 
 /** Global options that take a value, and those that do not, accepted before the command too. */
-const valueOptions = new Set(['--db', '--release']);
+const valueOptions = new Set(['--db', '--release', '--project']);
 const flagOptions = new Set(['--json']);
 
 const help = `gonogo ${version}: a release checklist that checks itself
@@ -243,11 +243,13 @@ async function report(error: unknown, argv: string[]): Promise<number> {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
     const fix = 'fix' in error ? (error as { fix: unknown }).fix : undefined;
     const place = 'place' in error ? (error as { place: unknown }).place : undefined;
+    const { renderHint } = await import('./cli-hint.ts');
+    const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix } })}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix, field: error.field, hint: error.hint, command } })}\n`,
       );
-    process.stderr.write(`gonogo: ${error.message}\n`);
+    process.stderr.write(`gonogo: ${error.message}\n${command ? `  try: ${command}\n` : ''}`);
     return error.exitCode;
   }
   if (json)

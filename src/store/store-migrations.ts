@@ -158,6 +158,24 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A release belongs to a project (a repository, or a project on the server). Releases already
+  // carried a project key; this gives projects a row of their own, one for each key in use.
+  '0002-projects': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('projects')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert into projects (id, created_at)
+        select project, min(created_at) from releases group by project`.execute(db);
+      await db.schema
+        .createIndex('deployments_release_env_idx')
+        .on('deployments')
+        .columns(['release_id', 'environment'])
+        .execute();
+    },
+  },
 };
 
 /**
@@ -179,11 +197,14 @@ export async function migrateStore(
   const where = opts.place ? `the database ${opts.place}` : 'the database';
   const unknown = applied?.filter((name) => !(name in storeMigrations)) ?? [];
   if (unknown.length) {
-    throw new EnvironmentError({
-      place: opts.place ?? 'the database',
-      message: `${where} was made by a newer gonogo (with migration ${unknown.join(', ')}, which this version does not know); it was left untouched`,
-      fix: 'upgrade gonogo to the version that made it',
-    });
+    throw new EnvironmentError(
+      {
+        place: opts.place ?? 'the database',
+        message: `${where} was made by a newer gonogo (with migration ${unknown.join(', ')}, which this version does not know); it was left untouched`,
+        fix: 'upgrade gonogo to the version that made it',
+      },
+      { hint: { action: 'upgrade' } },
+    );
   }
   const pending = known.filter((name) => !applied?.includes(name));
   if (pending.length === 0) return;

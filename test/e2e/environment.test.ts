@@ -63,17 +63,22 @@ async function makeReleaseRepo(): Promise<Repo> {
 }
 
 /**
- * Expects exit 2 and one line on stderr, `gonogo: ...`, matching every pattern. (pg may add a
- * warning of its own about sslmode before it: only gonogo's lines are counted then.)
+ * Expects exit 2 and one line on stderr, `gonogo: ...`, matching every pattern, and at most a
+ * `  try: COMMAND` line after it, whose command it returns. (pg may add a warning of its own
+ * about sslmode before them: those lines are left out.)
  */
-function expectRefused(r: RunResult, ...patterns: RegExp[]): void {
+function expectRefused(r: RunResult, ...patterns: RegExp[]): string | undefined {
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(2);
+  const lines = r.stderr.trimEnd().split('\n');
   const ours = r.stderr.includes('SECURITY WARNING: The SSL modes')
-    ? r.stderr.split('\n').filter((l) => l.startsWith('gonogo: '))
-    : r.stderr.trimEnd().split('\n');
-  expect(ours, r.stderr).toHaveLength(1);
-  expect(ours[0]).toMatch(/^gonogo: /);
-  for (const p of patterns) expect(ours[0]).toMatch(p);
+    ? lines.filter((l) => l.startsWith('gonogo: ') || l.startsWith('  try: '))
+    : lines;
+  const [message, hint, ...more] = ours;
+  expect(more, r.stderr).toEqual([]);
+  expect(message).toMatch(/^gonogo: /);
+  if (hint !== undefined) expect(hint).toMatch(/^ {2}try: /);
+  for (const p of patterns) expect(message).toMatch(p);
+  return hint?.slice('  try: '.length);
 }
 
 /** Folders made read-only by a test, given back their mode so they can be removed. */
@@ -216,11 +221,12 @@ describe('--db problems exit 2 with the path and the fix, and change nothing', (
       ['item', 'done', String(manual)],
       ['release', 'start', '2.0.0'],
     ]) {
-      expectRefused(
+      const hint = expectRefused(
         await newer.run(args),
         /was made by a newer gonogo \(with migration 9999-from-the-future, which this version does not know\)/,
         /upgrade gonogo/,
       );
+      expect(hint).toMatch(/^npm install -g gonogo/);
     }
     expect(hashDb(newer.db)).toBe(before);
   });

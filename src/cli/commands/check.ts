@@ -3,6 +3,7 @@ import type { CheckResult } from '../../checks/check-types.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
 import type { CheckOutcome, ReleaseItem } from '../../core/release-model.ts';
+import type { CheckResultInput } from '../../service/service-contract.ts';
 import { defineCommand } from '../cli-command.ts';
 import { clockFromEnv } from '../cli-context.ts';
 import { paint } from '../cli-output.ts';
@@ -99,7 +100,8 @@ export default defineCommand({
               progress?.finish(e.job.key as number, e.result);
               // A result that cannot be recorded (the release was abandoned meanwhile) stops
               // the run: the other results could not be recorded either.
-              recorder.add(outcomeOf(e.job.key as number, e.result), () => controller.abort());
+              const item = items.find((i) => i.number === e.job.key)!;
+              recorder.add(outcomeOf(item, e.result), () => controller.abort());
             }
           },
         },
@@ -109,9 +111,9 @@ export default defineCommand({
       progress?.stop();
     }
     const wall = performance.now() - started;
-    const outcomes: CheckOutcome[] = items.map((i) =>
+    const outcomes: CheckResultInput[] = items.map((i) =>
       outcomeOf(
-        i.number,
+        i,
         results.get(i.number) ?? {
           status: 'error',
           summary: 'not run',
@@ -154,14 +156,16 @@ export default defineCommand({
   },
 });
 
-function outcomeOf(item: number, r: CheckResult): CheckOutcome {
+function outcomeOf(item: ReleaseItem, r: CheckResult): CheckResultInput {
   return {
-    item,
+    item: item.number,
     result: r.status,
     summary: r.summary,
     ...(r.fix ? { fix: r.fix } : {}),
     evidence: r.evidence,
     durationMs: r.durationMs,
+    // A person's action on the item while the check ran stands over the result.
+    itemVersion: item.rowVersion,
   };
 }
 
@@ -169,12 +173,12 @@ function outcomeOf(item: number, r: CheckResult): CheckOutcome {
  * Records outcomes one at a time, in the order added, each item once; the first failure stops
  * the recording and is thrown by `done()`.
  */
-function createRecorder(write: (outcome: CheckOutcome) => Promise<unknown>) {
+function createRecorder(write: (outcome: CheckResultInput) => Promise<unknown>) {
   const seen = new Set<number>();
   let queue: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | undefined;
   return {
-    add(outcome: CheckOutcome, onFailure?: () => void): void {
+    add(outcome: CheckResultInput, onFailure?: () => void): void {
       if (seen.has(outcome.item)) return;
       seen.add(outcome.item);
       queue = queue.then(async () => {
