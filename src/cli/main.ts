@@ -96,13 +96,13 @@ releases
   log [VERSION]                          the release's event log
   audit verify [VERSION]                 recompute the event hash chain
 
-global options
+global options (before or after the command)
   --json          machine-readable output on stdout
   --db PATH|URL   database (default .gonogo/gonogo.db at the repository root, or GONOGO_DB)
   --release V     act on release V instead of the newest one in progress
   -h, --help      help for a command
 
-exit codes: 0 ok, 1 a gate or check said no, 2 bad usage or input, 3 internal error
+exit codes: 0 ok, 1 a gate or check said no, 2 bad usage, input or environment, 3 internal error
 identity: GONOGO_USER, else git config user.email
 testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day)`;
 

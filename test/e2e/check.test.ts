@@ -18,6 +18,7 @@ import {
   removeRepos,
   saturdayNow,
   sleep,
+  stopWith,
   waitFor,
 } from './cli-helper.ts';
 
@@ -253,14 +254,8 @@ describe('gonogo check', () => {
         )
       : (await sleep(1500), undefined);
     try {
-      child.kill('SIGINT');
-      let killed = false;
-      const timer = setTimeout(() => {
-        killed = child.kill('SIGKILL');
-      }, 10_000);
-      const r = await done;
-      clearTimeout(timer);
-      expect(killed, 'gonogo check did not end within 10 s of SIGINT').toBe(false);
+      const r = await stopWith({ child, done }, 'SIGINT');
+      expect(r.killed, 'gonogo check did not end within 10 s of SIGINT').toBe(false);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
       expect(r.stdout).toMatch(/0 passed, 0 failed, 1 could not run/);
 

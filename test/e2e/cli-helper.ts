@@ -320,3 +320,24 @@ export async function waitFor<T>(
     await sleep(50);
   }
 }
+
+/**
+ * Sends `signal` to a CLI started by {@link spawnCli} and waits for it to end; after `ms` it is
+ * killed (SIGKILL) and `killed` says so, for the test to fail on.
+ *
+ * @example const r = await stopWith(spawned, 'SIGINT'); expect(r.killed).toBe(false);
+ */
+export async function stopWith(
+  { child, done }: Spawned,
+  signal: NodeJS.Signals,
+  ms = 10_000,
+): Promise<RunResult & { killed: boolean }> {
+  child.kill(signal);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = child.kill('SIGKILL');
+  }, ms);
+  const r = await done;
+  clearTimeout(timer);
+  return { ...r, killed };
+}

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPgAvailable, pgServerUrl } from '../../src/store/store-pg.fixture.ts';
 import type { Repo, RunResult } from './cli-helper.ts';
 import {
   childrenOf,
@@ -32,6 +33,7 @@ import {
   makeRepo,
   removeRepos,
   repoRoot,
+  stopWith,
   unprivileged,
   waitFor,
 } from './cli-helper.ts';
@@ -353,25 +355,8 @@ describe('a database this user may not write', () => {
   });
 });
 
-const pgUrl = process.env.GONOGO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgAvailable = process.env.GONOGO_TEST_PG !== undefined || (await canConnect(pgUrl));
-if (!pgAvailable) {
-  console.warn(
-    `environment.test.ts: SKIPPING the PostgreSQL cases: cannot connect to ${pgUrl} (set GONOGO_TEST_PG to run them)`,
-  );
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const pgUrl = pgServerUrl;
+const pgAvailable = await checkPgAvailable('environment.test.ts');
 
 /** A TCP port on 127.0.0.1 that nothing listens on (one that was just free). */
 async function freePort(): Promise<number> {
@@ -601,19 +586,13 @@ describe('gonogo check and signals', () => {
     '%s stops the checks like Ctrl-C: the check process ends, unfinished checks are recorded as cancelled',
     async (signal) => {
       repo = await makeReleaseRepo();
-      const { child, done, grandchild } = await startCheck();
+      const { grandchild, ...spawned } = await startCheck();
       try {
         await waitFor('the quick check to be recorded', async () =>
           (await stateOf(quick)).state === 'passed' ? true : undefined,
         );
-        child.kill(signal);
-        let killed = false;
-        const timer = setTimeout(() => {
-          killed = child.kill('SIGKILL');
-        }, 10_000);
-        const r = await done;
-        clearTimeout(timer);
-        expect(killed, `gonogo check did not end within 10 s of ${signal}`).toBe(false);
+        const r = await stopWith(spawned, signal);
+        expect(r.killed, `gonogo check did not end within 10 s of ${signal}`).toBe(false);
         expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
         expect(r.stdout).toMatch(/1 passed, 0 failed, 1 could not run/);
         const item = await stateOf(long);
