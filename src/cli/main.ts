@@ -94,7 +94,7 @@ releases
   env                                    what runs in each environment, since when
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
   log [VERSION]                          the release's event log
-  audit verify [VERSION]                 recompute the event hash chain
+  audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
 
 global options (before or after the command)
   --json          machine-readable output on stdout
@@ -104,7 +104,8 @@ global options (before or after the command)
 
 exit codes: 0 ok, 1 a gate or check said no, 2 bad usage, input or environment, 3 internal error
 identity: GONOGO_USER, else git config user.email
-testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day)`;
+testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day);
+  every event it touches keeps the real time beside it, and status, log and audit verify say so`;
 
 async function main(argv: string[]): Promise<number> {
   const {
