@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
 import type { CheckContext } from './check-types.ts';
 import commandCheck, { OutputCapture, splitCommand } from './command-check.ts';
-import { plantedSecrets } from './secret-samples.fixture.ts';
+import { plantedSecrets } from '../core/secret-samples.fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gonogo-command-'));
 mkdirSync(join(root, 'pkg'));

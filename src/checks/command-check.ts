@@ -11,7 +11,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { CheckParams } from '../core/check-params.ts';
 import type { CheckOutcome } from './check-git.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
-import { redactSecrets } from './redact.ts';
+import { redactSecrets } from '../core/redact.ts';
 
 type Params = CheckParams<'command'>;
 

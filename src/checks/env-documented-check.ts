@@ -19,7 +19,7 @@ import {
   type CheckOutcome,
 } from './check-git.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
-import { isBinaryContent } from './secret-patterns.ts';
+import { isBinaryContent } from '../core/secret-patterns.ts';
 import { matchesPathPattern } from './secrets-check.ts';
 
 type Params = CheckParams<'env-documented'>;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
 import { gitIn } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
-import { alnum, createRandom, randomString } from './secret-samples.fixture.ts';
+import { alnum, createRandom, randomString } from '../core/secret-samples.fixture.ts';
 import secretsCheck, {
   applyAllowlist,
   fingerprintSecret,

@@ -28,8 +28,8 @@ import {
   type CheckOutcome,
 } from './check-git.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
-import { maskSecret } from './redact.ts';
-import { findSecrets, isBinaryContent, type SecretMatch } from './secret-patterns.ts';
+import { maskSecret } from '../core/redact.ts';
+import { findSecrets, isBinaryContent, type SecretMatch } from '../core/secret-patterns.ts';
 
 type Params = CheckParams<'secrets'>;
 
