@@ -183,11 +183,11 @@ describe('changelog check', () => {
   it('is an error when there is no changelog or it is outside the repository', async () => {
     const r = await check('1.2.0');
     expect(r.status).toBe('error');
-    expect(r.summary).toContain('no changelog found (looked for CHANGELOG.md');
+    expect(r.summary).toContain('no changelog found in the working tree (looked for CHANGELOG.md');
     expect(r.fix).toBeTruthy();
     const named = await check('1.2.0', { file: 'docs/CHANGES.md' });
     expect(named.status).toBe('error');
-    expect(named.summary).toBe('docs/CHANGES.md not found');
+    expect(named.summary).toBe('docs/CHANGES.md not found in the working tree');
     const outside = await check('1.2.0', { file: '../CHANGELOG.md' });
     expect(outside.status).toBe('error');
     expect(outside.summary).toContain('outside the repository');

@@ -124,7 +124,7 @@ describe('command check', () => {
     const result = await run({ run: "printf 'a\\nb\\nc\\n' | wc -l", shell: 'bash' });
     expect(result.status).toBe('passed');
     expect(result.evidence.output?.head.map((l) => l.trim())).toEqual(['3']);
-    expect(result.evidence.command?.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(result.evidence.command?.slice(0, 4)).toEqual(['bash', '-o', 'pipefail', '-c']);
     expect(() => checkParams.command.parse("printf 'a' | wc -l")).toThrow(/needs a shell/);
   });
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
 import type { CheckContext } from './check-types.ts';
-import fileCheck, { resolveInRoot } from './file-check.ts';
+import { resolveInRoot } from './check-tree.ts';
+import fileCheck from './file-check.ts';
 
 let root: string;
 let outside: string;

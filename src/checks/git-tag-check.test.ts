@@ -38,7 +38,7 @@ describe('git-tag', () => {
     r.git('tag', 'v0.9.0');
     const result = await run(r.root, '1.0.0', {}, sha);
     expect(result.status).toBe('failed');
-    expect(result.summary).toBe('tag v1.0.0 does not exist');
+    expect(result.summary).toBe('tag v1.0.0 does not exist (nor 1.0.0)');
     expect(result.fix).toContain(`git tag -a v1.0.0 ${sha.slice(0, 7)}`);
   });
 
@@ -75,7 +75,9 @@ describe('git-tag', () => {
     r.commit('feat: one');
     const unknown = await run(r.root, '1.0.0', {}, 'a'.repeat(40));
     expect(unknown).toMatchObject({ status: 'error' });
-    expect(unknown.summary).toContain('is not in this repository');
+    expect(unknown.summary).toBe(
+      'release commit aaaaaaa is not in this clone (force-pushed away, or a shallow clone)',
+    );
   });
 
   describe('on a remote (a local bare repository)', () => {
