@@ -141,3 +141,39 @@ describe('git-tag', () => {
     expect(await pending).toMatchObject({ status: 'error', summary: 'cancelled' });
   });
 });
+
+describe('git-tag: either tag form', () => {
+  it('takes 1.2.0 for the prefix v, and v1.2.0 for no prefix', async () => {
+    const r = repo();
+    const sha = r.commit('feat: one');
+    r.git('tag', '1.2.0');
+    const bare = await run(r.root, '1.2.0', {}, sha);
+    expect(bare).toMatchObject({ status: 'passed', evidence: { tag: '1.2.0' } });
+    r.git('tag', '-d', '1.2.0');
+    r.git('tag', 'v1.2.0');
+    expect(await run(r.root, '1.2.0', { prefix: '' }, sha)).toMatchObject({
+      status: 'passed',
+      evidence: { tag: 'v1.2.0' },
+    });
+  });
+
+  it('prefers the form that points at the release commit', async () => {
+    const r = repo();
+    const old = r.commit('feat: one');
+    r.git('tag', 'v1.2.0', old);
+    const sha = r.commit('fix: two');
+    r.git('tag', '1.2.0', sha);
+    expect(await run(r.root, '1.2.0', {}, sha)).toMatchObject({
+      status: 'passed',
+      evidence: { tag: '1.2.0' },
+    });
+  });
+
+  it('keeps a custom prefix exact', async () => {
+    const r = repo();
+    const sha = r.commit('feat: one');
+    r.git('tag', '1.2.0');
+    const result = await run(r.root, '1.2.0', { prefix: 'release-' }, sha);
+    expect(result.summary).toBe('tag release-1.2.0 does not exist');
+  });
+});

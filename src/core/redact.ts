@@ -123,7 +123,7 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 // name counts where a header is written: at a line's start (curl -v's `> `), after a quote, `=`,
 // `{`, `,` or `-H`, so a test named "authorization: rejects bad token" keeps its words.
 const headerRule =
-  /(?<=^[ \t]*(?:[<>*][ \t]*)?|["'={,[(][ \t]*|-H[ \t]*|--header[ \t=]*)((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-vault-token)(["']?[ \t]*[:=][ \t]*["']?)([^\r\n"']*)/gim;
+  /(?<=(?:^|["'={,[(]|-H|--header=?)[ \t]*(?:[<>*][ \t]*)?)((?:proxy-)?authorization|cookie|set-cookie|x-api-key|api-key|x-auth-token|private-token|x-vault-token)(["']?[ \t]*[:=][ \t]*["']?)([^\r\n"']*)/gim;
 const headerHint = /authorization|cookie|api-key|auth-token|private-token|vault-token/i;
 
 // scheme://user:password@host: the password runs to the last `@` before the host, so it may
