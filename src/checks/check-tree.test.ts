@@ -109,6 +109,31 @@ describe('openReleaseTree on a release commit', () => {
     expect(counts).toEqual({ read: 2, large: 1, other: 0 });
   });
 
+  it('on a clean checkout reads from disk, and from git what is not kept on disk as it is', async () => {
+    const r = repo();
+    const release = r.commit('files', {
+      'a.txt': 'a\n',
+      'sparse.txt': 'sparse\n',
+      'hidden.txt': 'hidden\n',
+    });
+    r.git('update-index', '--skip-worktree', 'sparse.txt');
+    rmSync(join(r.root, 'sparse.txt'));
+    r.git('update-index', '--assume-unchanged', 'hidden.txt');
+    r.write({ 'hidden.txt': 'edited\n' });
+    const tree = await open(r.root, release);
+    const files = await tree.listFiles();
+    expect(files.map((e) => [e.path, e.onDisk])).toEqual([
+      ['a.txt', true],
+      ['hidden.txt', false],
+      ['sparse.txt', false],
+    ]);
+    const seen: string[] = [];
+    await tree.readFiles(files, 1024, (e, bytes) =>
+      seen.push(`${e.path}=${bytes.toString().trim()}`),
+    );
+    expect(seen.sort()).toEqual(['a.txt=a', 'hidden.txt=hidden', 'sparse.txt=sparse']);
+  });
+
   it('explains when the working tree holds something else than the release commit', async () => {
     const r = repo();
     const release = r.commit('one', { 'CHANGELOG.md': 'v1\n', 'same.md': 's\n' });

@@ -35,6 +35,8 @@ export interface TreeEntry {
   size?: number;
   /** The git object id, in a commit's tree. */
   oid?: string;
+  /** The working tree holds this file as it is: it may be read from disk instead of git. */
+  onDisk?: boolean;
 }
 
 export type TreeLookup =
@@ -250,6 +252,48 @@ export function parseLsTree(output: string): TreeEntry[] {
   return entries;
 }
 
+/**
+ * The files of commit `sha` (not symlinks or submodules). When HEAD is that commit and no
+ * tracked file differs from it, the working tree's copies are those files and are marked
+ * `onDisk`: reading them from disk is several times faster than inflating git's objects. Files
+ * git does not keep on disk as they are (skip-worktree in a sparse checkout, assume-unchanged)
+ * are read from the objects still. A string says why git failed.
+ *
+ * @example await listCommitFiles('/repo', sha) // [{ path: 'README.md', kind: 'file', oid: '3b18…', onDisk: true }]
+ */
+export async function listCommitFiles(
+  root: string,
+  sha: string,
+  signal?: AbortSignal,
+): Promise<TreeEntry[] | string> {
+  const head = await resolveRevision(root, 'HEAD', signal);
+  if (head === sha) {
+    const status = await runGit(
+      ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no'],
+      { cwd: root, signal },
+    );
+    const index =
+      status.code === 0 && status.stdout === ''
+        ? await runGit(['ls-files', '-s', '-v', '-z'], { cwd: root, signal })
+        : undefined;
+    if (index?.code === 0) {
+      const files: TreeEntry[] = [];
+      for (const record of index.stdout.split('\0')) {
+        // "<tag> <mode> <oid> <stage>\t<path>"; tag H is a file kept as it is in the working tree.
+        const m = /^(\S) (\d+) ([0-9a-f]+) \d\t(.+)$/s.exec(record);
+        if (!m || (m[2] !== '100644' && m[2] !== '100755')) continue;
+        files.push({ path: m[4]!, kind: 'file', oid: m[3]!, onDisk: m[1] === 'H' });
+      }
+      return files;
+    }
+  }
+  const listed = await runGit(['ls-tree', '-r', '-z', '--long', sha], { cwd: root, signal });
+  if (listed.code !== 0) {
+    return `git could not list the tree of ${sha.slice(0, 7)}: ${listed.stderr.trim() || `exit code ${listed.code}`}`;
+  }
+  return parseLsTree(listed.stdout).filter((e) => e.kind === 'file');
+}
+
 /** A path from the playbook as a `/`-separated path relative to the root, or undefined outside it. */
 function toTreePath(root: string, path: string): string | undefined {
   const abs = resolve(root, path);
@@ -347,18 +391,22 @@ function commitTree(root: string, sha: string, signal: AbortSignal, label: strin
       return { ok: true, path: toTreePath(root, given) ?? given, bytes };
     },
     listFiles() {
-      listing ??= runGit(['ls-tree', '-r', '-z', '--long', sha], { cwd: root, signal }).then(
-        (run) => parseLsTree(run.stdout).filter((e) => e.kind === 'file'),
-      );
+      // A tree git cannot list must not read as an empty one that passes.
+      listing ??= listCommitFiles(root, sha, signal).then((files) => {
+        if (typeof files === 'string') throw new Error(files);
+        return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      });
       return listing;
     },
     async listTracked() {
       return (await this.listFiles()).map((e) => e.path);
     },
     async readFiles(entries, maxBytes, onFile) {
-      const counts: TreeReadCounts = { read: 0, large: 0, other: 0 };
+      const onDisk = entries.filter((e) => e.onDisk);
+      const counts = await readDiskFiles(root, onDisk, maxBytes, onFile, signal);
       const byId = new Map<string, TreeEntry[]>();
       for (const entry of entries) {
+        if (entry.onDisk && !counts.gone.has(entry)) continue;
         if (entry.kind !== 'file' || !entry.oid) counts.other++;
         else if ((entry.size ?? 0) > maxBytes) counts.large++;
         else byId.set(entry.oid, [...(byId.get(entry.oid) ?? []), entry]);
@@ -368,13 +416,17 @@ function commitTree(root: string, sha: string, signal: AbortSignal, label: strin
         [...byId.keys()],
         (id, bytes) => {
           for (const entry of byId.get(id) ?? []) {
+            if (bytes.length > maxBytes) {
+              counts.large++;
+              continue;
+            }
             counts.read++;
             onFile(entry, bytes);
           }
         },
         signal,
       );
-      return counts;
+      return { read: counts.read, large: counts.large, other: counts.other };
     },
     async explainDifference(given) {
       const path = toTreePath(root, given);
@@ -424,6 +476,43 @@ export async function listWorkingFiles(
   return out.sort();
 }
 
+/**
+ * Reads files from disk, synchronously (far cheaper than a thread-pool round trip each for small
+ * files), skipping symlinks (they could point outside the repository) and directories. `gone`
+ * holds those that could not be read (deleted since they were listed, or unreadable).
+ */
+async function readDiskFiles(
+  root: string,
+  entries: TreeEntry[],
+  maxBytes: number,
+  onFile: (entry: TreeEntry, bytes: Buffer) => void,
+  signal: AbortSignal,
+): Promise<TreeReadCounts & { gone: Set<TreeEntry> }> {
+  const counts = { read: 0, large: 0, other: 0, gone: new Set<TreeEntry>() };
+  for (const entry of entries) {
+    if (signal.aborted) throw signal.reason;
+    let bytes: Buffer;
+    try {
+      const info = lstatSync(join(root, entry.path));
+      if (!info.isFile()) {
+        counts.other++;
+        continue;
+      }
+      if (info.size > maxBytes) {
+        counts.large++;
+        continue;
+      }
+      bytes = readFileSync(join(root, entry.path));
+    } catch {
+      counts.gone.add(entry);
+      continue;
+    }
+    counts.read++;
+    onFile(entry, bytes);
+  }
+  return counts;
+}
+
 function workingTree(root: string, git: boolean, note: string, signal: AbortSignal): ReleaseTree {
   let listing: Promise<TreeEntry[]> | undefined;
   const lookup = async (given: string): Promise<TreeLookup> => {
@@ -471,30 +560,8 @@ function workingTree(root: string, git: boolean, note: string, signal: AbortSign
       return run.stdout.split('\0').filter(Boolean);
     },
     async readFiles(entries, maxBytes, onFile) {
-      const counts: TreeReadCounts = { read: 0, large: 0, other: 0 };
-      for (const entry of entries) {
-        if (signal.aborted) throw signal.reason;
-        let bytes: Buffer;
-        try {
-          // Symlinks could point outside the repository; submodules show up as directories.
-          const info = lstatSync(join(root, entry.path));
-          if (!info.isFile()) {
-            counts.other++;
-            continue;
-          }
-          if (info.size > maxBytes) {
-            counts.large++;
-            continue;
-          }
-          bytes = readFileSync(join(root, entry.path));
-        } catch {
-          counts.other++; // listed by git but deleted since, or unreadable
-          continue;
-        }
-        counts.read++;
-        onFile(entry, bytes);
-      }
-      return counts;
+      const counts = await readDiskFiles(root, entries, maxBytes, onFile, signal);
+      return { read: counts.read, large: counts.large, other: counts.other + counts.gone.size };
     },
     explainDifference: () => Promise.resolve(undefined),
   };

@@ -324,6 +324,26 @@ describe('secrets check at the release commit', () => {
     expect((await at(r.root, allowed, { history: 'none' })).status).toBe('passed');
   });
 
+  it('on a clean checkout of the release commit still reads what git does not keep on disk as it is', async () => {
+    const r = repo();
+    const hidden = npmToken();
+    const sparse = npmToken();
+    const release = r.commit('feat: a', {
+      'hidden.env': `NPM_TOKEN=${hidden}\n`,
+      'sparse.env': `NPM_TOKEN=${sparse}\n`,
+      'clean.txt': 'nothing here\n',
+    });
+    // assume-unchanged hides an edit from git status; skip-worktree (sparse checkout) a deletion.
+    r.git('update-index', '--assume-unchanged', 'hidden.env');
+    r.write({ 'hidden.env': 'edited away\n', 'untracked.env': `NPM_TOKEN=${npmToken()}\n` });
+    r.git('update-index', '--skip-worktree', 'sparse.env');
+    rmSync(join(r.root, 'sparse.env'));
+    expect(r.git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    const result = await at(r.root, release, { history: 'none' });
+    expect(where(result.evidence.findings)).toEqual(['hidden.env:1', 'sparse.env:1']);
+    expect(result.evidence.scanned).toMatchObject({ files: 3 });
+  });
+
   it('could not run, never passes, when the release commit is missing from the clone', async () => {
     const r = repo();
     r.commit('feat: a', { 'README.md': '# x\n' });

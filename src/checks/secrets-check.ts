@@ -29,7 +29,13 @@ import {
   sha256Hex,
   type CheckOutcome,
 } from './check-git.ts';
-import { listWorkingFiles, openReleaseTree, parseLsTree, readObjects } from './check-tree.ts';
+import {
+  listCommitFiles,
+  listWorkingFiles,
+  openReleaseTree,
+  readObjects,
+  type TreeEntry,
+} from './check-tree.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
 import { maskSecret } from '../core/redact.ts';
 import { findSecrets, isBinaryContent, type SecretMatch } from '../core/secret-patterns.ts';
@@ -210,7 +216,6 @@ export async function scanRepository(
   options: ScanOptions,
   signal?: AbortSignal,
 ): Promise<ScanReport> {
-  const exclude = options.exclude ?? [];
   const maxBytes = options.maxFileBytes ?? defaultMaxBytes;
   const git = await isGitRepo(root, signal);
   const report: ScanReport = {
@@ -221,8 +226,10 @@ export async function scanRepository(
     bytes: 0,
     skipped: { binary: 0, large: 0, excluded: 0 },
   };
-  const worktreeBlobs = new Map<string, string>();
+  const treeBlobs = new Map<string, string>();
   const wantBlobIds = git && options.history !== 'none';
+  let files: TreeEntry[];
+  let history = options;
   if (git && options.commit) {
     const sha = await resolveRevision(root, options.commit, signal);
     if (!sha) {
@@ -230,91 +237,116 @@ export async function scanRepository(
       return report;
     }
     report.commit = sha;
-    await scanCommitTree(root, sha, exclude, maxBytes, worktreeBlobs, report, signal);
-    if (wantBlobIds)
-      await scanHistory(root, { ...options, commit: sha }, maxBytes, worktreeBlobs, report, signal);
-    return report;
+    history = { ...options, commit: sha };
+    const listed = await listCommitFiles(root, sha, signal);
+    if (typeof listed === 'string') {
+      report.historyError = listed;
+      return report;
+    }
+    files = listed;
+  } else {
+    files = (await listWorkingFiles(root, git, signal)).map((path) => ({
+      path,
+      kind: 'file' as const,
+      onDisk: true,
+    }));
   }
-  const paths = await listWorkingFiles(root, git, signal);
+  await scanTreeFiles(
+    root,
+    files,
+    options.exclude ?? [],
+    maxBytes,
+    wantBlobIds,
+    treeBlobs,
+    report,
+    signal,
+  );
+  if (wantBlobIds) await scanHistory(root, history, maxBytes, treeBlobs, report, signal);
+  return report;
+}
+
+/**
+ * Scans the files of the tree: from disk where they are there as they are, from git's objects
+ * otherwise. Records each file's blob id (given, or computed when history is scanned next) so
+ * history does not scan the same content again.
+ */
+async function scanTreeFiles(
+  root: string,
+  files: TreeEntry[],
+  exclude: string[],
+  maxBytes: number,
+  wantBlobIds: boolean,
+  treeBlobs: Map<string, string>,
+  report: ScanReport,
+  signal?: AbortSignal,
+): Promise<void> {
+  const scan = (path: string, bytes: Buffer) => {
+    report.files++;
+    report.bytes += bytes.length;
+    const found = scanBytes(bytes, path);
+    if (found === undefined) report.skipped.binary++;
+    else report.findings.push(...found);
+  };
+  const fromObjects = new Map<string, string[]>();
   // Small files are read synchronously (far cheaper than a thread-pool round trip each), and
   // the event loop gets a turn every few milliseconds so checks running beside this one go on.
   let sliceStart = performance.now();
-  for (const path of paths) {
+  for (const file of files) {
     if (performance.now() - sliceStart > 10) {
       await setImmediatePromise();
       throwIfAborted(signal);
       sliceStart = performance.now();
     }
+    const { path, oid } = file;
     if (exclude.some((p) => matchesPathPattern(path, p))) {
       report.skipped.excluded++;
       continue;
     }
-    const bytes = readRegularFile(join(root, path), maxBytes, report);
-    if (!bytes) continue;
-    report.files++;
-    report.bytes += bytes.length;
-    if (wantBlobIds) worktreeBlobs.set(gitBlobId(bytes), path);
-    const found = scanBytes(bytes, path);
-    if (found === undefined) report.skipped.binary++;
-    else report.findings.push(...found);
-  }
-  if (wantBlobIds) await scanHistory(root, options, maxBytes, worktreeBlobs, report, signal);
-  return report;
-}
-
-/** Scans the files of a commit's tree from git's objects; records each blob id for history. */
-async function scanCommitTree(
-  root: string,
-  sha: string,
-  exclude: string[],
-  maxBytes: number,
-  treeBlobs: Map<string, string>,
-  report: ScanReport,
-  signal?: AbortSignal,
-): Promise<void> {
-  const listed = await runGit(['ls-tree', '-r', '-z', '--long', sha], { cwd: root, signal });
-  if (listed.code !== 0) {
-    report.historyError = `git could not list the tree of ${sha.slice(0, 7)}: ${listed.stderr.trim()}`;
-    return;
-  }
-  const paths = new Map<string, string[]>();
-  for (const entry of parseLsTree(listed.stdout)) {
-    if (entry.kind !== 'file' || !entry.oid) continue; // symlinks and submodules hold no content
-    if (exclude.some((p) => matchesPathPattern(entry.path, p))) {
-      report.skipped.excluded++;
-      continue;
-    }
-    if ((entry.size ?? 0) > maxBytes) {
+    if ((file.size ?? 0) > maxBytes) {
       report.skipped.large++;
       continue;
     }
-    paths.set(entry.oid, [...(paths.get(entry.oid) ?? []), entry.path]);
-    if (!treeBlobs.has(entry.oid)) treeBlobs.set(entry.oid, entry.path);
+    if (oid && !treeBlobs.has(oid)) treeBlobs.set(oid, path);
+    if (!file.onDisk) {
+      if (oid) fromObjects.set(oid, [...(fromObjects.get(oid) ?? []), path]);
+      continue;
+    }
+    const bytes = readRegularFile(join(root, path), maxBytes, report);
+    if (bytes === 'large') continue;
+    if (bytes === undefined) {
+      // Gone from disk since it was listed: git still has the committed copy.
+      if (oid) fromObjects.set(oid, [...(fromObjects.get(oid) ?? []), path]);
+      continue;
+    }
+    if (wantBlobIds && !oid) treeBlobs.set(gitBlobId(bytes), path);
+    scan(path, bytes);
   }
   await readObjects(
     root,
-    [...paths.keys()],
+    [...fromObjects.keys()],
     (id, bytes) => {
-      for (const path of paths.get(id) ?? []) {
-        report.files++;
-        report.bytes += bytes.length;
-        const found = scanBytes(bytes, path);
-        if (found === undefined) report.skipped.binary++;
-        else report.findings.push(...found);
+      if (bytes.length > maxBytes) {
+        report.skipped.large += fromObjects.get(id)?.length ?? 0;
+        return;
       }
+      for (const path of fromObjects.get(id) ?? []) scan(path, bytes);
     },
     signal,
   );
 }
 
-function readRegularFile(path: string, maxBytes: number, report: ScanReport): Buffer | undefined {
+function readRegularFile(
+  path: string,
+  maxBytes: number,
+  report: ScanReport,
+): Buffer | 'large' | undefined {
   try {
     const info = lstatSync(path);
     // Symlinks could point outside the repository; submodules show up as directories.
     if (!info.isFile()) return undefined;
     if (info.size > maxBytes) {
       report.skipped.large++;
-      return undefined;
+      return 'large';
     }
     return readFileSync(path);
   } catch {
