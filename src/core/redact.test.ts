@@ -63,7 +63,10 @@ describe('redactText: credentials', () => {
       'git -c http.extraheader=AUTHORIZATION: basic …[REDACTED:authorization]',
     ],
     ['Cookie: session=abc; theme=dark', 'Cookie: …[REDACTED:cookie]'],
-    ['echo "> Authorization: Basic abc="', 'echo "> Authorization: Basic …[REDACTED:authorization]"'],
+    [
+      'echo "> Authorization: Basic abc="',
+      'echo "> Authorization: Basic …[REDACTED:authorization]"',
+    ],
     ['  X-Api-Key: k-123456', '  X-Api-Key: …[REDACTED:x-api-key]'],
   ])('header %s', (text, masked) => expect(redactText(text)).toBe(masked));
 
