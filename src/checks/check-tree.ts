@@ -312,21 +312,28 @@ const missing = (shown: string, where: string): TreeLookup => ({
   message: `${shown} does not exist in ${where}`,
 });
 
-function readFailure(lookup: Extract<TreeLookup, { ok: false }>): TreeRead {
-  return { ok: false, problem: lookup.problem, message: lookup.message };
-}
-
-function notAFile(entry: TreeEntry, shown: string): TreeRead {
-  return { ok: false, problem: 'not-a-file', message: `${shown} is a ${entry.kind}, not a file` };
-}
-
-function tooLarge(shown: string, size: number, maxBytes: number): TreeRead {
-  const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
-  return {
-    ok: false,
-    problem: 'too-large',
-    message: `${shown} is ${mib(size)}, larger than the ${mib(maxBytes)} a check reads`,
-  };
+/** The entry at `given` when it is a file that may be read whole, or the failed read saying why. */
+async function lookupFile(
+  lookup: (path: string) => Promise<TreeLookup>,
+  given: string,
+  maxBytes: number,
+): Promise<TreeEntry | Extract<TreeRead, { ok: false }>> {
+  const found = await lookup(given);
+  if (!found.ok) return { ok: false, problem: found.problem, message: found.message };
+  const { entry } = found;
+  if (entry.kind !== 'file') {
+    return { ok: false, problem: 'not-a-file', message: `${given} is a ${entry.kind}, not a file` };
+  }
+  const size = entry.size ?? 0;
+  if (size > maxBytes) {
+    const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+    return {
+      ok: false,
+      problem: 'too-large',
+      message: `${given} is ${mib(size)}, larger than the ${mib(maxBytes)} a check reads`,
+    };
+  }
+  return entry;
 }
 
 function commitTree(root: string, sha: string, signal: AbortSignal, label: string): ReleaseTree {
@@ -375,11 +382,8 @@ function commitTree(root: string, sha: string, signal: AbortSignal, label: strin
     evidence: { commit: sha },
     lookup,
     async read(given, maxBytes = maxReadBytes) {
-      const found = await lookup(given);
-      if (!found.ok) return readFailure(found);
-      const { entry } = found;
-      if (entry.kind !== 'file') return notAFile(entry, given);
-      if ((entry.size ?? 0) > maxBytes) return tooLarge(given, entry.size ?? 0, maxBytes);
+      const entry = await lookupFile(lookup, given, maxBytes);
+      if ('ok' in entry) return entry;
       const bytes = await gitBytes(['cat-file', 'blob', entry.oid!], root, signal, maxBytes + 1);
       if (!bytes) {
         return {
@@ -531,11 +535,8 @@ function workingTree(root: string, git: boolean, note: string, signal: AbortSign
     evidence: { source: 'working tree', note },
     lookup,
     async read(given, maxBytes = maxReadBytes) {
-      const found = await lookup(given);
-      if (!found.ok) return readFailure(found);
-      const { entry } = found;
-      if (entry.kind !== 'file') return notAFile(entry, given);
-      if ((entry.size ?? 0) > maxBytes) return tooLarge(given, entry.size ?? 0, maxBytes);
+      const entry = await lookupFile(lookup, given, maxBytes);
+      if ('ok' in entry) return entry;
       try {
         return {
           ok: true,
