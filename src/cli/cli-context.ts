@@ -2,21 +2,25 @@
  * What every command gets: parsed flags, output, identity, paths, and lazy access to the
  * store and the service (so commands that fail on their input never touch the database).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { InputError, NotFoundError, UsageError } from '../core/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
+import { openCliStore, resolveDb } from './cli-db.ts';
+import { writeFileWhole } from './cli-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
-import type { ReleaseService } from '../service/release-service.ts';
+import type { ReleaseService } from '../service/service-contract.ts';
+import { deriveProjectKey } from './cli-project.ts';
 
 export const globalOptions = {
   json: { type: 'boolean' },
   db: { type: 'string' },
   release: { type: 'string' },
+  project: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -28,6 +32,8 @@ export interface Context {
   output: Output;
   /** `--release VERSION`. */
   release?: string;
+  /** The project releases belong to: `--project`, the playbook's `project:`, the origin remote, the folder. */
+  project(): string;
   actor(): string;
   dbPath(): string;
   /** Opens the service; with `mustExist`, a missing database is a clear error, not a new file. */
@@ -59,11 +65,19 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function createContext(flags: { json?: boolean; db?: string; release?: string }): Context {
+export function createContext(flags: {
+  json?: boolean;
+  db?: string;
+  release?: string;
+  project?: string;
+  /** The command only reads the database (opened read-only where it may not be written). */
+  readOnly?: boolean;
+}): Context {
   const cwd = process.cwd();
   const root = findRepoRoot(cwd) ?? cwd;
   const json = flags.json ?? false;
   let service: ReleaseService | undefined;
+  let project: string | undefined;
   let closer: (() => Promise<void>) | undefined;
   const ctx: Context = {
     cwd,
@@ -71,28 +85,39 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
     json,
     output: createOutput({ json }),
     ...(flags.release ? { release: flags.release } : {}),
+    project: () =>
+      (project ??= deriveProjectKey(root, {
+        ...(flags.project !== undefined ? { explicit: flags.project } : {}),
+        playbookFile: existsSync(join(cwd, 'gonogo.yaml'))
+          ? join(cwd, 'gonogo.yaml')
+          : join(root, 'gonogo.yaml'),
+      })),
     actor: () => process.env.GONOGO_USER?.trim() || gitUserEmail(cwd) || userInfo().username,
-    dbPath: () => flags.db ?? process.env.GONOGO_DB ?? join(root, '.gonogo', 'gonogo.db'),
+    dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
-      const url = ctx.dbPath();
-      const isUrl = /^postgres(ql)?:\/\//.test(url);
-      if (!isUrl) {
-        if (opts.mustExist && !existsSync(url)) {
-          throw new NotFoundError(
-            `no gonogo database at ${url}: start a release with \`gonogo release start VERSION\``,
-          );
-        }
-        prepareDbDir(url);
-      }
-      const [{ openStore }, { createReleaseService }] = await Promise.all([
-        import('../store/open-store.ts'),
-        import('../service/release-service.ts'),
-      ]);
-      const store = await openStore(url);
+      const [{ createReleaseService }, { adoptLegacyReleases }, { createServiceContext }] =
+        await Promise.all([
+          import('../service/create-service.ts'),
+          import('../service/service-releases.ts'),
+          import('../service/service-context.ts'),
+        ]);
+      const { store, readOnly } = await openCliStore(resolveDb(flags.db, root), cwd, {
+        ...opts,
+        ...(flags.readOnly ? { readOnly: true } : {}),
+      });
       closer = () => store.close();
       const now = clockFromEnv();
-      service = createReleaseService({ store, actor: () => ctx.actor(), ...(now ? { now } : {}) });
+      const deps = {
+        store,
+        actor: () => ctx.actor(),
+        project: ctx.project(),
+        ...(now ? { now } : {}),
+      };
+      // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
+      // (Not through a read-only connection, which a database this user may not write gets.)
+      if (!readOnly) await adoptLegacyReleases(createServiceContext(deps));
+      service = createReleaseService(deps);
       return service;
     },
     readText(path) {
@@ -121,25 +146,13 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
       return readFileSync(full, 'utf8');
     },
     writeText(path, text) {
-      const full = resolve(cwd, path);
-      const tmp = `${full}.${process.pid}.tmp`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, full);
+      writeFileWhole(cwd, path, text);
     },
     async close() {
       await closer?.();
     },
   };
   return ctx;
-}
-
-function prepareDbDir(dbFile: string) {
-  const dir = dirname(dbFile);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    // The database is local state, not source: keep it out of git by default.
-    if (dir.endsWith('.gonogo')) writeFileSync(join(dir, '.gitignore'), '*\n');
-  }
 }
 
 /**
