@@ -121,7 +121,7 @@ async function findInWorkingTree(ctx: CheckContext, params: Params, note?: strin
   const where = await resolveInRoot(ctx.root, params.path);
   if (!where.ok) return { outcome: outsideResult(where.reason) };
   const info = await stat(where.abs).catch((err: NodeJS.ErrnoException) => err);
-  const noted = note ? { source: 'working tree', note } : {};
+  const noted: CheckEvidence = note ? { source: 'working tree', note } : {};
   if (info instanceof Error) {
     const missing = info.code === 'ENOENT' || info.code === 'ENOTDIR';
     return {
