@@ -38,6 +38,7 @@ export function defineCommand<O extends Options>(def: {
         json?: boolean;
         db?: string;
         release?: string;
+        project?: string;
         help?: boolean;
       };
       if (v.help) {
@@ -55,6 +56,7 @@ export function defineCommand<O extends Options>(def: {
         ...(v.json !== undefined ? { json: v.json } : {}),
         ...(v.db !== undefined ? { db: v.db } : {}),
         ...(v.release !== undefined ? { release: v.release } : {}),
+        ...(v.project !== undefined ? { project: v.project } : {}),
       });
       try {
         return { code: await def.run(ctx, values as Values<O>, positionals), ctx };

@@ -11,12 +11,14 @@ import { InputError, NotFoundError, UsageError } from '../core/errors.ts';
 import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
-import type { ReleaseService } from '../service/release-service.ts';
+import type { ReleaseService } from '../service/service-contract.ts';
+import { deriveProjectKey } from './cli-project.ts';
 
 export const globalOptions = {
   json: { type: 'boolean' },
   db: { type: 'string' },
   release: { type: 'string' },
+  project: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -28,6 +30,8 @@ export interface Context {
   output: Output;
   /** `--release VERSION`. */
   release?: string;
+  /** The project releases belong to: `--project`, the playbook's `project:`, the origin remote, the folder. */
+  project(): string;
   actor(): string;
   dbPath(): string;
   /** Opens the service; with `mustExist`, a missing database is a clear error, not a new file. */
@@ -59,11 +63,17 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function createContext(flags: { json?: boolean; db?: string; release?: string }): Context {
+export function createContext(flags: {
+  json?: boolean;
+  db?: string;
+  release?: string;
+  project?: string;
+}): Context {
   const cwd = process.cwd();
   const root = findRepoRoot(cwd) ?? cwd;
   const json = flags.json ?? false;
   let service: ReleaseService | undefined;
+  let project: string | undefined;
   let closer: (() => Promise<void>) | undefined;
   const ctx: Context = {
     cwd,
@@ -71,6 +81,13 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
     json,
     output: createOutput({ json }),
     ...(flags.release ? { release: flags.release } : {}),
+    project: () =>
+      (project ??= deriveProjectKey(root, {
+        ...(flags.project !== undefined ? { explicit: flags.project } : {}),
+        playbookFile: existsSync(join(cwd, 'gonogo.yaml'))
+          ? join(cwd, 'gonogo.yaml')
+          : join(root, 'gonogo.yaml'),
+      })),
     actor: () => process.env.GONOGO_USER?.trim() || gitUserEmail(cwd) || userInfo().username,
     dbPath: () => flags.db ?? process.env.GONOGO_DB ?? join(root, '.gonogo', 'gonogo.db'),
     async service(opts = {}) {
@@ -85,14 +102,29 @@ export function createContext(flags: { json?: boolean; db?: string; release?: st
         }
         prepareDbDir(url);
       }
-      const [{ openStore }, { createReleaseService }] = await Promise.all([
+      const [
+        { openStore },
+        { createReleaseService },
+        { adoptLegacyReleases },
+        { createServiceContext },
+      ] = await Promise.all([
         import('../store/open-store.ts'),
-        import('../service/release-service.ts'),
+        import('../service/create-service.ts'),
+        import('../service/service-releases.ts'),
+        import('../service/service-context.ts'),
       ]);
       const store = await openStore(url);
       closer = () => store.close();
       const now = clockFromEnv();
-      service = createReleaseService({ store, actor: () => ctx.actor(), ...(now ? { now } : {}) });
+      const deps = {
+        store,
+        actor: () => ctx.actor(),
+        project: ctx.project(),
+        ...(now ? { now } : {}),
+      };
+      // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
+      await adoptLegacyReleases(createServiceContext(deps));
+      service = createReleaseService(deps);
       return service;
     },
     readText(path) {

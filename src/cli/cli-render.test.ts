@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Blocker, ReleaseItem } from '../core/release-model.ts';
-import type { ReleaseView } from '../service/release-service.ts';
+import type { ReleaseView } from '../service/service-contract.ts';
 import { nextActions } from './cli-render.ts';
 
 const item = (

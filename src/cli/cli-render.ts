@@ -3,7 +3,7 @@
  */
 import type { Blocker, ReleaseItem } from '../core/release-model.ts';
 import { acceptedStates } from '../core/release-model.ts';
-import type { ReleaseView } from '../service/release-service.ts';
+import type { PhaseProgress, ReleaseView } from '../service/service-contract.ts';
 import type { Output } from './cli-output.ts';
 import { fit, paint, stateMark } from './cli-output.ts';
 
@@ -58,27 +58,15 @@ export function renderItems(
 }
 
 /** Progress per phase as `done/total` with a small bar. */
-export function renderProgress(o: Output, view: ReleaseView): string[] {
-  const phases = new Map<string, ReleaseItem[]>();
-  for (const i of view.items) phases.set(i.phase, [...(phases.get(i.phase) ?? []), i]);
-  const lines: string[] = [];
-  for (const [id, items] of phases) {
-    const title =
-      id === 'rollback'
-        ? 'Rollback procedure'
-        : (view.playbook.phases.find((p) => p.id === id)?.title ?? id);
-    const done = items.filter((i) => acceptedStates.includes(i.state)).length;
-    const failed = items.filter((i) => i.state === 'failed').length;
+export function renderProgress(o: Output, phases: PhaseProgress[]): string[] {
+  return phases.map((p) => {
     const width = 20;
-    const filled = Math.round((done / items.length) * width);
+    const filled = p.total ? Math.round((p.accepted / p.total) * width) : width;
     const bar =
       paint(o, 'green', '█'.repeat(filled)) + paint(o, 'gray', '░'.repeat(width - filled));
-    const fail = failed ? paint(o, 'red', ` ${failed} failed`) : '';
-    lines.push(
-      `  ${fit(title, 36).padEnd(36)} ${bar} ${String(done).padStart(3)}/${items.length}${fail}`,
-    );
-  }
-  return lines;
+    const fail = p.failed ? paint(o, 'red', ` ${p.failed} failed`) : '';
+    return `  ${fit(p.title, 36).padEnd(36)} ${bar} ${String(p.accepted).padStart(3)}/${p.total}${fail}`;
+  });
 }
 
 /** Blockers, one per line, with a symbol for their kind. */

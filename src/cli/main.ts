@@ -115,11 +115,13 @@ async function report(error: unknown, argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   if (error instanceof GonogoError) {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
+    const { renderHint } = await import('./cli-hint.ts');
+    const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, problems } })}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, field: error.field, hint: error.hint, command } })}\n`,
       );
-    process.stderr.write(`gonogo: ${error.message}\n`);
+    process.stderr.write(`gonogo: ${error.message}\n${command ? `  try: ${command}\n` : ''}`);
     return error.exitCode;
   }
   if (json)

@@ -39,25 +39,72 @@ export type ErrorCode =
   | 'gate-closed'
   | 'internal';
 
+/**
+ * What would help, as data: the use case to call next and what it needs. The CLI renders it as
+ * a command line (`gonogo item waive 12 --note TEXT`), the server as JSON, a web page as a
+ * button; so messages themselves never name a flag or a command.
+ */
+export interface ErrorHint {
+  action: HintAction;
+  /** The items (numbers or ids), role, environment or version it applies to. */
+  refs?: string[];
+  /** Inputs the action needs, e.g. `['note']`, `['reason']`, `['comment']`. */
+  needs?: string[];
+}
+
+export type HintAction =
+  | 'release.start'
+  | 'release.list'
+  | 'release.show'
+  | 'release.retarget'
+  | 'status'
+  | 'check.run'
+  | 'item.done'
+  | 'item.na'
+  | 'item.waive'
+  | 'item.fail'
+  | 'item.reset'
+  | 'sign.go'
+  | 'sign.no-go'
+  | 'decide'
+  | 'decide.override-window'
+  | 'deploy'
+  | 'deploy.force'
+  | 'rollback'
+  | 'playbook.edit'
+  | 'upgrade';
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** What to do about it. */
+  hint?: ErrorHint;
+  /** The input field at fault (`note`, `version`, ...), for a form or a JSON error. */
+  field?: string;
+}
+
 export class GonogoError extends Error {
   readonly code: ErrorCode;
   /** Exit code for the CLI: 1 a gate said no, 2 bad usage or input, 3 internal. */
   readonly exitCode: 1 | 2 | 3;
+  readonly hint?: ErrorHint;
+  readonly field?: string;
   constructor(
     code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; exitCode?: 1 | 2 | 3 },
+    options?: ErrorOptions & { exitCode?: 1 | 2 | 3 },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.exitCode = options?.exitCode ?? 2;
+    if (options?.hint) this.hint = options.hint;
+    if (options?.field) this.field = options.field;
   }
 }
 
 /** The command line was used wrongly (unknown flag, missing argument). */
 export class UsageError extends GonogoError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('usage', message, options);
   }
 }
@@ -65,7 +112,7 @@ export class UsageError extends GonogoError {
 /** An input (file, argument value) is bad; lists every problem with its place. */
 export class InputError extends GonogoError {
   readonly problems: Problem[];
-  constructor(problems: Problem[] | string, options?: { cause?: unknown; code?: ErrorCode }) {
+  constructor(problems: Problem[] | string, options?: ErrorOptions & { code?: ErrorCode }) {
     const list = typeof problems === 'string' ? [{ message: problems }] : problems;
     super(options?.code ?? 'invalid-input', list.map(formatProblem).join('\n'), options);
     this.problems = list;
@@ -74,35 +121,35 @@ export class InputError extends GonogoError {
 
 /** A playbook failed to parse or validate. */
 export class PlaybookError extends InputError {
-  constructor(problems: Problem[], options?: { cause?: unknown }) {
+  constructor(problems: Problem[], options?: ErrorOptions) {
     super(problems, { ...options, code: 'invalid-playbook' });
   }
 }
 
 /** A release, item, role or environment that was named does not exist. */
 export class NotFoundError extends GonogoError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('not-found', message, options);
   }
 }
 
 /** A write lost a race (stale version) or would duplicate something unique. */
 export class ConflictError extends GonogoError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('conflict', message, options);
   }
 }
 
 /** The actor lacks the role the action needs. */
 export class ForbiddenError extends GonogoError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('forbidden', message, options);
   }
 }
 
 /** The item or release is not in a state that allows this change. */
 export class TransitionError extends GonogoError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('invalid-transition', message, options);
   }
 }
@@ -113,7 +160,7 @@ export class TransitionError extends GonogoError {
  */
 export class GateClosedError extends GonogoError {
   readonly blockers: Blocker[];
-  constructor(message: string, blockers: Blocker[], options?: { cause?: unknown }) {
+  constructor(message: string, blockers: Blocker[], options?: ErrorOptions) {
     super('gate-closed', message, { ...options, exitCode: 1 });
     this.blockers = blockers;
   }
@@ -121,7 +168,7 @@ export class GateClosedError extends GonogoError {
 
 /** A bug or an environment failure: exit 3. */
 export class InternalError extends GonogoError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super('internal', message, { ...options, exitCode: 3 });
   }
 }

@@ -139,6 +139,14 @@ export const metadataSchema = z.strictObject({
 
 export const playbookSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
+  /** The project releases of this playbook belong to (default: from the repository). */
+  project: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .refine((v) => !hasControlChars(v), 'a project name is one line of printable text')
+    .optional(),
   description: z.string().optional(),
   metadata: metadataSchema.optional(),
   roles: z
@@ -168,3 +176,12 @@ export const playbookSchema = z.strictObject({
 export type RawPlaybook = z.infer<typeof playbookSchema>;
 export type RawPhase = z.infer<typeof phaseSchema>;
 export type RawSection = z.infer<typeof sectionSchema>;
+
+/** True when `text` has a C0 control character or DEL (a name must be one printable line). */
+function hasControlChars(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}

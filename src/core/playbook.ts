@@ -73,6 +73,8 @@ export interface WindowPolicy {
 
 export interface Playbook {
   name: string;
+  /** The project its releases belong to, when the playbook names one. */
+  project?: string;
   description?: string;
   metadata?: {
     title?: string;
@@ -422,6 +424,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     rollback,
   };
   if (Object.keys(members).length) playbook.members = members;
+  if (raw.project) playbook.project = raw.project;
   if (raw.description) playbook.description = raw.description;
   if (raw.metadata) playbook.metadata = raw.metadata;
   if (raw.policy?.window) {

@@ -115,8 +115,6 @@ function pushSection(
   return next;
 }
 
-const statusHint = 'run `gonogo status` to see the item numbers';
-
 /**
  * Finds an item by number (`12` or `#12`), id (`changelog`) or phase- or section-qualified id
  * (`pre-release/changelog`). Throws {@link NotFoundError} with a did-you-mean when nothing
@@ -135,7 +133,9 @@ export function resolveItemRef(items: ReleaseItem[], ref: string): ReleaseItem {
     const range = items.length
       ? ` (it has #${Math.min(...items.map((i) => i.number))} to #${Math.max(...items.map((i) => i.number))})`
       : ' (it has no items)';
-    throw new NotFoundError(`no item #${n} in this release${range}; ${statusHint}`);
+    throw new NotFoundError(`no item #${n} in this release${range}`, {
+      hint: { action: 'status' },
+    });
   }
   const wanted = text.toLowerCase();
   const slash = wanted.lastIndexOf('/');
@@ -165,7 +165,8 @@ export function resolveItemRef(items: ReleaseItem[], ref: string): ReleaseItem {
   }
   const near = suggestName(wanted, [...new Set(candidates)]);
   throw new NotFoundError(
-    `no item "${text}" in this release${near ? `; did you mean "${near}"?` : ''} (${statusHint})`,
+    `no item "${text}" in this release${near ? `; did you mean "${near}"?` : ''}`,
+    { hint: { action: 'status' } },
   );
 }
 
@@ -220,27 +221,31 @@ export function planItemAction(
 ): ItemState {
   const name = describeItem(item);
   const hasNote = (ctx.note ?? '').trim().length > 0;
-  const already = (state: ItemState, hint: string) => {
+  const ref = [String(item.number)];
+  const already = (state: ItemState, canReset = true) => {
     if (item.state === state) {
-      throw new TransitionError(`${name} is already ${stateWords[state]} (${hint})`);
+      throw new TransitionError(
+        `${name} is already ${stateWords[state]}`,
+        canReset ? { hint: { action: 'item.reset', refs: ref } } : undefined,
+      );
     }
   };
-  const resetHint = `to start it over: gonogo item reset ${item.number}`;
 
   switch (action) {
     case 'done': {
       if (item.kind === 'check') {
         throw new TransitionError(
-          `${name} is a check, so it is not ticked by hand: run \`gonogo check ${item.number}\`, or waive it with \`gonogo item waive ${item.number} --note TEXT\``,
+          `${name} is a check, so it is not ticked by hand: run it, or a role holder waives it with a reason`,
+          { hint: { action: 'check.run', refs: ref } },
         );
       }
       if (item.kind === 'sign') {
         const role = item.spec.sign?.[0] ?? 'ROLE';
-        throw new TransitionError(
-          `${name} is a sign-off: the role says go with \`gonogo sign ${role} go\``,
-        );
+        throw new TransitionError(`${name} is a sign-off: ${role} says go or no-go`, {
+          hint: { action: 'sign.go', refs: [role] },
+        });
       }
-      already('done', resetHint);
+      already('done');
       if (item.state === 'passed') {
         throw new TransitionError(`${name} already passed; there is nothing to tick`);
       }
@@ -249,20 +254,26 @@ export function planItemAction(
     case 'na': {
       if (!item.optional) {
         throw new TransitionError(
-          `${name} is required, so it cannot be n/a; a role holder may waive it: gonogo item waive ${item.number} --note TEXT`,
+          `${name} is required, so it cannot be n/a; a role holder may waive it with a reason`,
+          { hint: { action: 'item.waive', refs: ref, needs: ['note'] } },
         );
       }
-      already('na', resetHint);
-      if (!hasNote) throw new InputError(`${name}: n/a needs a reason: --note TEXT`);
+      already('na');
+      if (!hasNote)
+        throw new InputError(`${name}: n/a needs a reason`, {
+          field: 'note',
+          hint: { action: 'item.na', refs: ref, needs: ['note'] },
+        });
       return 'na';
     }
     case 'waive': {
       if (item.optional) {
         throw new TransitionError(
-          `${name} is optional, so it needs no waiver: mark it n/a with \`gonogo item na ${item.number} --note TEXT\``,
+          `${name} is optional, so it needs no waiver: mark it n/a with a reason`,
+          { hint: { action: 'item.na', refs: ref, needs: ['note'] } },
         );
       }
-      already('waived', resetHint);
+      already('waived');
       if (item.state === 'passed' || item.state === 'done') {
         throw new TransitionError(`${name} is already ${item.state}, so it needs no waiver`);
       }
@@ -274,22 +285,30 @@ export function planItemAction(
           `${ctx.actor} holds no role in this playbook, so cannot waive ${name}; roles that may: ${who.join(', ')}`,
         );
       }
-      if (!hasNote) throw new InputError(`${name}: a waiver needs a reason: --note TEXT`);
+      if (!hasNote)
+        throw new InputError(`${name}: a waiver needs a reason`, {
+          field: 'note',
+          hint: { action: 'item.waive', refs: ref, needs: ['note'] },
+        });
       return 'waived';
     }
     case 'fail': {
       if (item.kind === 'sign') {
         const role = item.spec.sign?.[0] ?? 'ROLE';
-        throw new TransitionError(
-          `${name} is a sign-off: the role says no-go with \`gonogo sign ${role} no-go --comment TEXT\``,
-        );
+        throw new TransitionError(`${name} is a sign-off: ${role} says no-go, with a comment`, {
+          hint: { action: 'sign.no-go', refs: [role], needs: ['comment'] },
+        });
       }
-      already('failed', resetHint);
-      if (!hasNote) throw new InputError(`${name}: marking it failed needs a reason: --note TEXT`);
+      already('failed');
+      if (!hasNote)
+        throw new InputError(`${name}: marking it failed needs a reason`, {
+          field: 'note',
+          hint: { action: 'item.fail', refs: ref, needs: ['note'] },
+        });
       return 'failed';
     }
     case 'reset': {
-      already('pending', 'nothing to reset');
+      already('pending', false);
       return 'pending';
     }
   }

@@ -139,8 +139,14 @@ export interface EventRow {
   hash: string;
 }
 
+export interface ProjectRow {
+  id: string;
+  created_at: string;
+}
+
 /** The tables as Kysely sees them. */
 export interface StoreTables {
+  projects: ProjectRow;
   playbooks: PlaybookRow;
   releases: ReleaseRow;
   release_items: ReleaseItemRow;
@@ -160,6 +166,16 @@ export class KyselyStoreReader implements StoreReader {
   constructor(db: Kysely<StoreTables>, dialect: Dialect) {
     this.db = db;
     this.dialect = dialect;
+  }
+
+  async listProjects(): Promise<{ id: string; createdAt: string }[]> {
+    const rows = await this.db
+      .selectFrom('projects')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at }));
   }
 
   async getPlaybook(hash: string): Promise<Playbook | undefined> {
@@ -308,6 +324,41 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     // SQLite: BEGIN IMMEDIATE already holds the database's write lock for the transaction.
     if (this.dialect === 'sqlite') return;
     await this.db.selectFrom('releases').select('id').where('id', '=', id).forUpdate().execute();
+  }
+
+  async ensureProject(id: string, at: string): Promise<void> {
+    await this.db
+      .insertInto('projects')
+      .values({ id, created_at: at })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  async renameProject(from: string, to: string): Promise<void> {
+    const taken = await this.db
+      .selectFrom('releases')
+      .select('id')
+      .where('project', '=', to)
+      .limit(1)
+      .executeTakeFirst();
+    if (taken) throw new ConflictError(`project ${to} already has releases`);
+    await this.db
+      .updateTable('releases')
+      .set({ project: to })
+      .where('project', '=', from)
+      .execute();
+    await this.db
+      .updateTable('deployments')
+      .set({ project: to })
+      .where('project', '=', from)
+      .execute();
+    const row = await this.db
+      .selectFrom('projects')
+      .select('created_at')
+      .where('id', '=', from)
+      .executeTakeFirst();
+    await this.db.deleteFrom('projects').where('id', '=', from).execute();
+    await this.ensureProject(to, row?.created_at ?? new Date().toISOString());
   }
 
   async putPlaybook(hash: string, playbook: Playbook): Promise<void> {

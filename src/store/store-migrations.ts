@@ -158,6 +158,24 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // A release belongs to a project (a repository, or a project on the server). Releases already
+  // carried a project key; this gives projects a row of their own, one for each key in use.
+  '0002-projects': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('projects')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await sql`insert into projects (id, created_at)
+        select project, min(created_at) from releases group by project`.execute(db);
+      await db.schema
+        .createIndex('deployments_release_env_idx')
+        .on('deployments')
+        .columns(['release_id', 'environment'])
+        .execute();
+    },
+  },
   // Sign-offs name the gate or sign item they are for; window overrides and forced
   // deployments become records of their own, read when a gate is evaluated.
   '0003-signoff-gate': {

@@ -22,6 +22,7 @@ import type {
 import { openStore } from './open-store.ts';
 import { NodeSqliteDialect } from './sqlite-driver.ts';
 import { migrationLockTable, migrationTable, storeMigrations } from './store-migrations.ts';
+import { checkPgAvailable, pgServerUrl } from './store-pg.fixture.ts';
 import type { Store } from './store.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,27 +30,9 @@ const repoRoot = path.resolve(here, '../..');
 const nodeBin = path.join(repoRoot, 'node_modules/.bin/node');
 const fixture = path.join(here, 'store-concurrency.fixture.ts');
 
-const pgUrl = process.env.GONOGO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgUrl = pgServerUrl;
 // With GONOGO_TEST_PG set, PostgreSQL must be there (fail, do not skip).
-const pgAvailable = process.env.GONOGO_TEST_PG !== undefined || (await canConnect(pgUrl));
-if (!pgAvailable) {
-  console.warn(
-    `store.test.ts: SKIPPING the PostgreSQL suite: cannot connect to ${pgUrl} ` +
-      '(set GONOGO_TEST_PG to a PostgreSQL URL to run it)',
-  );
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const pgAvailable = await checkPgAvailable('store.test.ts');
 
 async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: pgUrl });

@@ -19,6 +19,8 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /** Reads. Outside a transaction they see committed data; inside, the transaction's view. */
 export interface StoreReader {
+  /** Project keys, oldest first. */
+  listProjects(): Promise<{ id: string; createdAt: string }[]>;
   getPlaybook(hash: string): Promise<Playbook | undefined>;
   getRelease(id: string): Promise<Release | undefined>;
   findRelease(project: string, version: string): Promise<Release | undefined>;
@@ -57,6 +59,13 @@ export interface StoreWriter extends StoreReader {
    * since BEGIN IMMEDIATE already holds the whole database's write lock.
    */
   lockRelease(id: string): Promise<void>;
+  /** Adds the project when it is new; idempotent. */
+  ensureProject(id: string, at: string): Promise<void>;
+  /**
+   * Moves every release and deployment of project `from` to project `to` (which must have no
+   * releases yet), and the project row with them.
+   */
+  renameProject(from: string, to: string): Promise<void>;
   /** Idempotent: the same hash is stored once. */
   putPlaybook(hash: string, playbook: Playbook): Promise<void>;
   /** Throws ConflictError when (project, version) exists. */

@@ -116,7 +116,7 @@ describe('bad input exits 2, names the place and the fix, and writes nothing', (
 
   it('an unknown item number or id names it, with the range or a did-you-mean', async () => {
     const byNumber = await refuse(['item', 'done', '999']);
-    expect(byNumber.stderr).toMatch(/no item #999 .*#1 to #2.*gonogo status/);
+    expect(byNumber.stderr).toMatch(/no item #999 .*#1 to #2.*\n {2}try: gonogo status$/m);
     const byId = await refuse(['item', 'done', 'chnagelog']);
     expect(byId.stderr).toMatch(/no item "chnagelog".*did you mean "changelog"\?/);
   });

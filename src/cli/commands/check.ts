@@ -110,6 +110,8 @@ export default defineCommand({
         ...(r.fix ? { fix: r.fix } : {}),
         evidence: r.evidence,
         durationMs: r.durationMs,
+        // A person's action on the item while the check ran stands over the result.
+        itemVersion: i.rowVersion,
       };
     });
     await svc.recordCheckResults({ results: outcomes, version: view.release.version });

@@ -13,14 +13,12 @@ export default defineCommand({
     reason: { type: 'string' },
   },
   async run(ctx, v) {
-    if (v['override-window'] && !v.reason?.trim())
-      throw new UsageError('--override-window needs --reason TEXT');
     if (v.reason && !v['override-window'])
       throw new UsageError('--reason goes with --override-window');
     const svc = await ctx.service({ mustExist: true });
     const { decision, gateTitle } = await svc.decide({
       ...(v.phase ? { gate: v.phase } : {}),
-      ...(v['override-window'] ? { overrideWindow: { reason: v.reason! } } : {}),
+      ...(v['override-window'] ? { overrideWindow: { reason: v.reason ?? '' } } : {}),
       ...(ctx.release ? { version: ctx.release } : {}),
     });
     if (ctx.json) {

@@ -11,12 +11,13 @@ export default defineCommand({
     const status = v.status ?? 'succeeded';
     if (status !== 'succeeded' && status !== 'failed')
       throw new UsageError(`--status is "succeeded" or "failed", not "${status}"`);
-    if (v.force && !v.reason?.trim()) throw new UsageError('--force needs --reason TEXT');
+    if (v.reason !== undefined && !v.force)
+      throw new UsageError('--reason goes with --force (a deployment past the gate)');
     const svc = await ctx.service({ mustExist: true });
     const d = await svc.deploy({
       environment: env!,
       status,
-      ...(v.force ? { force: { reason: v.reason! } } : {}),
+      ...(v.force ? { force: { reason: v.reason ?? '' } } : {}),
       ...(ctx.release ? { version: ctx.release } : {}),
     });
     if (ctx.json) ctx.output.out(JSON.stringify(d));

@@ -12,7 +12,7 @@ export default defineCommand({
     let playbook: Playbook | undefined;
     if (existsSync(playbookPath(ctx))) playbook = readPlaybook(ctx).playbook;
     const svc = await ctx.service({ mustExist: true });
-    const envs = await svc.environments(playbook ? { playbook } : {});
+    const envs = await svc.listEnvironments(playbook ? { playbook } : {});
     if (ctx.json) {
       ctx.output.out(JSON.stringify(envs));
       return 0;

@@ -21,10 +21,6 @@ export default defineCommand({
   async run(ctx, v, [action, ...refs]) {
     if (!actions.includes(action as ItemAction))
       throw new UsageError(`unknown item action "${action}" (done, na, waive, fail, reset)`);
-    if (v.note !== undefined && v.note.length > 4000)
-      throw new UsageError('--note is limited to 4000 characters');
-    if (v.evidence !== undefined && v.evidence.length > 2000)
-      throw new UsageError('--evidence is limited to 2000 characters');
     const svc = await ctx.service({ mustExist: true });
     const items = await svc.actOnItems({
       refs,

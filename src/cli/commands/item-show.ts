@@ -1,5 +1,4 @@
 import type { CheckEvidence } from '../../checks/check-types.ts';
-import { resolveItemRef } from '../../core/release-rules.ts';
 import { defineCommand } from '../cli-command.ts';
 import { paint } from '../cli-output.ts';
 
@@ -10,11 +9,10 @@ export default defineCommand({
   positionals: [1, 1],
   async run(ctx, _v, [ref]) {
     const svc = await ctx.service({ mustExist: true });
-    const view = await svc.getRelease(ctx.release ? { version: ctx.release } : {});
-    const item = resolveItemRef(view.items, ref!);
-    const events = (await svc.listEvents({ version: view.release.version })).filter(
-      (e) => e.type === 'item.state' && (e.payload as { item?: number }).item === item.number,
-    );
+    const { item, history: events } = await svc.getItem({
+      ref: ref!,
+      ...(ctx.release ? { version: ctx.release } : {}),
+    });
     if (ctx.json) {
       ctx.output.out(JSON.stringify({ item, history: events }));
       return 0;
@@ -52,10 +50,14 @@ export default defineCommand({
     if (events.length) {
       o.out('  history:');
       for (const e of events) {
+        const when = e.at.slice(0, 19).replace('T', ' ');
+        if (e.type === 'check.result') {
+          const p = e.payload as { result: string; summary: string; reason?: string };
+          o.out(`    ${when} check ${p.result}, not applied: ${p.reason ?? p.summary}`);
+          continue;
+        }
         const p = e.payload as { from: string; to: string; note?: string };
-        o.out(
-          `    ${e.at.slice(0, 19).replace('T', ' ')} ${p.from} → ${p.to} by ${e.actor}${p.note ? ` — ${p.note}` : ''}`,
-        );
+        o.out(`    ${when} ${p.from} → ${p.to} by ${e.actor}${p.note ? ` — ${p.note}` : ''}`);
       }
     }
     return 0;

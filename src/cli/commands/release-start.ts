@@ -21,7 +21,7 @@ export default defineCommand({
     const commit = pickCommit(ctx.root, v.commit);
     const svc = await ctx.service();
     const view = await svc.startRelease({
-      loaded,
+      playbook: loaded.playbook,
       version: version!,
       ...(v.type ? { type: v.type } : {}),
       ...commit,

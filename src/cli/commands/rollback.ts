@@ -1,4 +1,3 @@
-import { UsageError } from '../../core/errors.ts';
 import { defineCommand } from '../cli-command.ts';
 import { renderItem } from '../cli-render.ts';
 
@@ -9,11 +8,10 @@ export default defineCommand({
   options: { reason: { type: 'string' } },
   positionals: [1, 1],
   async run(ctx, v, [env]) {
-    if (!v.reason?.trim()) throw new UsageError('a rollback needs a reason: --reason TEXT');
     const svc = await ctx.service({ mustExist: true });
     const r = await svc.rollback({
       environment: env!,
-      reason: v.reason,
+      reason: v.reason ?? '',
       ...(ctx.release ? { version: ctx.release } : {}),
     });
     if (ctx.json) {

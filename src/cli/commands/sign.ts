@@ -13,8 +13,6 @@ export default defineCommand({
       throw new UsageError(
         `the verdict is "go" or "no-go", not "${verdict}"\nusage: gonogo sign ROLE go|no-go`,
       );
-    if (v.comment !== undefined && v.comment.length > 4000)
-      throw new UsageError('--comment is limited to 4000 characters');
     const svc = await ctx.service({ mustExist: true });
     const s = await svc.sign({
       role: role!,

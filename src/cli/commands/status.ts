@@ -10,19 +10,9 @@ export default defineCommand({
   async run(ctx, _v, [version]) {
     const svc = await ctx.service({ mustExist: true });
     const v = version ?? ctx.release;
-    const { view, gate, outcome, blockers } = await svc.previewGate(v ? { version: v } : {});
+    const { view, gate, outcome, blockers, phases } = await svc.getStatus(v ? { version: v } : {});
     const actions = nextActions(view, blockers);
     if (ctx.json) {
-      const phases = [...new Set(view.items.map((i) => i.phase))].map((p) => {
-        const items = view.items.filter((i) => i.phase === p);
-        return {
-          phase: p,
-          total: items.length,
-          accepted: items.filter((i) => ['passed', 'done', 'na', 'waived'].includes(i.state))
-            .length,
-          failed: items.filter((i) => i.state === 'failed').length,
-        };
-      });
       ctx.output.out(
         JSON.stringify({
           release: view.release,
@@ -38,7 +28,7 @@ export default defineCommand({
     o.out(
       `${paint(o, 'bold', `${view.playbook.name} ${r.version}`)}  ${r.state}${r.type ? ` · ${r.type}` : ''} · commit ${r.commit?.slice(0, 10) ?? '(none)'}`,
     );
-    for (const line of renderProgress(o, view)) o.out(line);
+    for (const line of renderProgress(o, phases)) o.out(line);
     const verdict =
       outcome === 'go'
         ? paint(o, 'green', 'GO')

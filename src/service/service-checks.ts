@@ -1,0 +1,129 @@
+/**
+ * Use cases around automated checks: which check items to run, and recording their results.
+ * The checks themselves run where the repository is (the CLI); the service only judges and
+ * records what they found.
+ */
+import { InputError, NotFoundError } from '../core/errors.ts';
+import type { Evidence, ReleaseItem } from '../core/release-model.ts';
+import { describeItem, resolveItemRef } from '../core/release-rules.ts';
+import type {
+  CheckPlan,
+  PlanChecksInput,
+  RecordCheckResultsInput,
+  RecordCheckResultsResult,
+} from './service-contract.ts';
+import type { ServiceContext } from './service-context.ts';
+import {
+  assertActive,
+  assertKnown,
+  findRelease,
+  loadPlaybookOf,
+  lockRelease,
+  maybeFinish,
+  recordEvent,
+  setItemState,
+  viewRelease,
+} from './service-context.ts';
+
+/** The most results one call may record. */
+export const maxCheckResults = 1000;
+
+/**
+ * The check items to run: those named (numbers or ids), or those of one phase, or all; items
+ * marked n/a or waived are run only when named.
+ */
+export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): Promise<CheckPlan> {
+  const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'write'));
+  assertActive(v.release);
+  const checks = v.items.filter((i) => i.kind === 'check' && i.spec.check);
+  if (input.refs?.length) {
+    const named = input.refs.map((r) => resolveItemRef(v.items, r));
+    const notCheck = named.find((i) => i.kind !== 'check');
+    if (notCheck) {
+      throw new InputError(
+        `${describeItem(notCheck)} is a ${notCheck.kind} item, not a check: there is nothing to run`,
+        { field: 'refs' },
+      );
+    }
+    return { view: v, items: [...new Map(named.map((i) => [i.number, i])).values()] };
+  }
+  let pool = checks;
+  if (input.phase) {
+    const phases = [...new Set(v.items.map((i) => i.phase))];
+    assertKnown(
+      input.phase,
+      phases,
+      `no phase "${input.phase}" in release ${v.release.version}`,
+      'its phases',
+      'phase',
+    );
+    pool = checks.filter((i) => i.phase === input.phase);
+  }
+  return { view: v, items: pool.filter((i) => i.state !== 'na' && i.state !== 'waived') };
+}
+
+/**
+ * Records check results on their items. A result whose item a person changed since the run
+ * began (its row version moved on, by someone's action rather than a check) is not applied: the
+ * person's state stands, and the result is logged beside it as a `check.result` event.
+ */
+export async function recordCheckResults(
+  ctx: ServiceContext,
+  input: RecordCheckResultsInput,
+): Promise<RecordCheckResultsResult> {
+  if (input.results.length > maxCheckResults)
+    throw new InputError(`at most ${maxCheckResults} results at once`, { field: 'results' });
+  return ctx.store.transaction(async (tx) => {
+    const release = await lockRelease(ctx, tx, input);
+    assertActive(release);
+    const playbook = await loadPlaybookOf(tx, release);
+    const at = ctx.iso();
+    const items = new Map((await tx.listItems(release.id)).map((i) => [i.number, i]));
+    const skipped: number[] = [];
+    for (const r of input.results) {
+      const item = items.get(r.item);
+      if (!item) throw new NotFoundError(`no item #${r.item} in release ${release.version}`);
+      if (item.kind !== 'check')
+        throw new InputError(`${describeItem(item)} is a ${item.kind} item, not a check`, {
+          field: 'results',
+        });
+      const evidence: Evidence = {
+        ...r.evidence,
+        result: r.result,
+        summary: r.summary,
+        ...(r.fix ? { fix: r.fix } : {}),
+        durationMs: Math.round(r.durationMs),
+        checkedAt: at,
+        ...(release.commit ? { releaseCommit: release.commit } : {}),
+      };
+      const next: ReleaseItem['state'] = r.result === 'passed' ? 'passed' : 'failed';
+      if (r.itemVersion !== undefined && item.rowVersion !== r.itemVersion) {
+        skipped.push(item.number);
+        await recordEvent(
+          ctx,
+          tx,
+          release.id,
+          'check.result',
+          {
+            item: item.number,
+            id: item.id,
+            result: r.result,
+            summary: r.summary,
+            applied: false,
+            reason: `changed by ${item.updatedBy ?? 'someone'} at ${item.updatedAt} while the check ran; their ${item.state} stands`,
+          },
+          at,
+        );
+        continue;
+      }
+      await setItemState(ctx, tx, release, item, next, at, { evidence, action: 'check' });
+      items.set(item.number, { ...item, state: next, rowVersion: item.rowVersion + 1 });
+    }
+    await maybeFinish(ctx, tx, release, playbook, at);
+    const after = await tx.listItems(release.id);
+    return {
+      items: after.filter((i) => input.results.some((r) => r.item === i.number)),
+      skipped,
+    };
+  });
+}

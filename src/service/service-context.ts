@@ -1,0 +1,297 @@
+/**
+ * What every use case shares: who acts, the clock, the project, and the one transaction helper
+ * (find and lock a release, record an event, set an item state, finish a release). Each use-case
+ * file takes a {@link ServiceContext}; nothing here is a use case itself.
+ */
+import { InputError, NotFoundError, TransitionError } from '../core/errors.ts';
+import type { ErrorHint } from '../core/errors.ts';
+import { chainEvent } from '../core/event-chain.ts';
+import { suggestName } from '../core/names.ts';
+import type { Playbook } from '../core/playbook.ts';
+import { acceptedStates } from '../core/release-model.ts';
+import type { Evidence, Release, ReleaseItem } from '../core/release-model.ts';
+import { signItemState, viewSignoffs } from '../core/release-rules.ts';
+import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
+import type { ReleaseRef, ReleaseView } from './service-contract.ts';
+
+export interface ServiceDeps {
+  store: Store;
+  /**
+   * Who acts: an e-mail or user name, or a function that finds out, called on the first
+   * write (a read-only command then never pays for the lookup).
+   */
+  actor: string | (() => string);
+  /** The project releases belong to (one per repository in local mode). */
+  project?: string;
+  /** The clock, injectable for tests. */
+  now?: () => Date;
+}
+
+export interface ServiceContext {
+  store: Store;
+  project: string;
+  actor(): string;
+  now(): Date;
+  iso(): string;
+}
+
+/** The longest note, comment or reason a person may give, in characters. */
+export const maxTextLength = 4000;
+/** The longest evidence link. */
+export const maxLinkLength = 2000;
+
+/**
+ * Builds the context of a service instance.
+ *
+ * @example const ctx = createServiceContext({ store, actor: 'ana@example.com', project: 'acme/app' });
+ */
+export function createServiceContext(deps: ServiceDeps): ServiceContext {
+  let knownActor: string | undefined;
+  const now = deps.now ?? (() => new Date());
+  return {
+    store: deps.store,
+    project: deps.project ?? 'default',
+    actor: () => (knownActor ??= typeof deps.actor === 'function' ? deps.actor() : deps.actor),
+    now,
+    iso: () => now().toISOString(),
+  };
+}
+
+/** Appends one event to the release's hash-chained log. */
+export async function recordEvent(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  releaseId: string,
+  type: string,
+  payload: unknown,
+  at: string,
+) {
+  const prev = await tx.lastEvent(releaseId);
+  const event = chainEvent(prev, { releaseId, at, actor: ctx.actor(), type, payload });
+  await tx.appendEvent(event);
+  return event;
+}
+
+/** `v1.4.0` and `1.4.0` name the same release; it is stored without the `v`. */
+export const normalizeVersionRef = (v: string) => v.trim().replace(/^v(?=\d)/i, '');
+
+/**
+ * Finds a release of the project: the version named, else for `write` the newest release in
+ * progress, for `read` the newest release of any state.
+ */
+export async function findRelease(
+  ctx: ServiceContext,
+  r: StoreReader,
+  ref: ReleaseRef = {},
+  mode: 'read' | 'write' = 'write',
+): Promise<Release> {
+  if (ref.version) {
+    const version = normalizeVersionRef(ref.version);
+    const found = await r.findRelease(ctx.project, version);
+    if (found) return found;
+    const all = await r.listReleases(ctx.project, { limit: 200 });
+    const near = suggestName(
+      version,
+      all.map((x) => x.version),
+    );
+    throw new NotFoundError(
+      `no release "${ref.version}" in project ${ctx.project}${near ? `; did you mean "${near}"?` : ''}`,
+      { hint: { action: 'release.list' }, field: 'version' },
+    );
+  }
+  const [current] = await r.listReleases(
+    ctx.project,
+    mode === 'write' ? { state: 'active', limit: 1 } : { limit: 1 },
+  );
+  if (!current) {
+    throw new NotFoundError(
+      mode === 'write'
+        ? `no release in progress in project ${ctx.project}`
+        : `no release yet in project ${ctx.project}`,
+      { hint: { action: 'release.start' } },
+    );
+  }
+  return current;
+}
+
+/** Finds the release inside a write transaction and locks it, so concurrent writers queue. */
+export async function lockRelease(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  ref: ReleaseRef = {},
+): Promise<Release> {
+  const found = await findRelease(ctx, tx, ref, 'write');
+  await tx.lockRelease(found.id);
+  // Read again under the lock: the row may have changed while we waited for it.
+  return (await tx.getRelease(found.id)) ?? found;
+}
+
+export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<Playbook> {
+  const pb = await r.getPlaybook(release.playbookHash);
+  if (!pb)
+    throw new NotFoundError(
+      `playbook ${release.playbookHash.slice(0, 12)} of release ${release.version} is missing from the store`,
+    );
+  return pb;
+}
+
+/** The release with everything recorded about it. */
+export async function viewRelease(r: StoreReader, release: Release): Promise<ReleaseView> {
+  const [playbook, items, signoffs, decisions, deployments] = await Promise.all([
+    loadPlaybookOf(r, release),
+    r.listItems(release.id),
+    r.listSignoffs(release.id),
+    r.listDecisions(release.id),
+    r.listDeployments({ releaseId: release.id }),
+  ]);
+  return {
+    release,
+    playbook,
+    items,
+    signoffs: viewSignoffs(signoffs, release.commit),
+    decisions,
+    deployments,
+  };
+}
+
+/** Writes an item's new state and its event, guarded by the item's row version. */
+export async function setItemState(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  item: ReleaseItem,
+  state: ReleaseItem['state'],
+  at: string,
+  extra: { note?: string; evidence?: Evidence; action?: string } = {},
+) {
+  const patch: Parameters<StoreWriter['updateItem']>[2] = {
+    state,
+    updatedAt: at,
+    updatedBy: ctx.actor(),
+  };
+  if (extra.note !== undefined) patch.note = extra.note;
+  if (extra.evidence !== undefined) patch.evidence = extra.evidence;
+  await tx.updateItem(release.id, item.number, patch, item.rowVersion);
+  await recordEvent(
+    ctx,
+    tx,
+    release.id,
+    'item.state',
+    {
+      item: item.number,
+      id: item.id,
+      from: item.state,
+      to: state,
+      ...(extra.action ? { action: extra.action } : {}),
+      ...(extra.note !== undefined ? { note: extra.note } : {}),
+      ...(extra.evidence !== undefined ? { evidence: extra.evidence } : {}),
+    },
+    at,
+  );
+}
+
+/** Brings sign items in line with the current sign-offs. */
+export async function syncSignItems(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  at: string,
+) {
+  const views = viewSignoffs(await tx.listSignoffs(release.id), release.commit);
+  for (const item of await tx.listItems(release.id)) {
+    if (item.kind !== 'sign') continue;
+    const next = signItemState(item, views);
+    if (next !== item.state && !(item.state === 'waived' || item.state === 'na')) {
+      await setItemState(ctx, tx, release, item, next, at, { action: 'sign-sync' });
+    }
+  }
+}
+
+/** Finishes the release once it reached the last environment and nothing required is open. */
+export async function maybeFinish(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  playbook: Playbook,
+  at: string,
+) {
+  const last = playbook.environments.at(-1);
+  const deployments = await tx.listDeployments({ releaseId: release.id, environment: last });
+  const reached = deployments.some((d) => d.status === 'succeeded' || d.status === 'rolled-back');
+  if (!reached) return;
+  const items = await tx.listItems(release.id);
+  const open = items.filter((i) => !i.optional && !acceptedStates.includes(i.state));
+  if (open.length) return;
+  const fresh = (await tx.getRelease(release.id))!;
+  await tx.updateRelease(release.id, { state: 'finished', updatedAt: at }, fresh.rowVersion);
+  await recordEvent(ctx, tx, release.id, 'release.finished', { version: release.version }, at);
+  // Restored: a rollback whose procedure is complete ends its incident.
+  for (const d of deployments) {
+    for (const inc of await tx.listIncidents({ deploymentId: d.id })) {
+      if (!inc.resolvedAt) await tx.updateIncident(inc.id, { resolvedAt: at });
+    }
+  }
+}
+
+export function assertActive(release: Release) {
+  if (release.state !== 'active') {
+    throw new TransitionError(`release ${release.version} is ${release.state}`, {
+      hint: { action: 'release.start' },
+    });
+  }
+}
+
+export function assertEnvironment(playbook: Playbook, env: string) {
+  assertKnown(
+    env,
+    playbook.environments,
+    `unknown environment "${env}"`,
+    "the playbook's environments",
+    'environment',
+  );
+}
+
+/** Throws an InputError for a name that is not among the known ones, with a "did you mean". */
+export function assertKnown(
+  name: string,
+  known: readonly string[],
+  message: string,
+  listName: string,
+  field?: string,
+) {
+  if (known.includes(name)) return;
+  const near = suggestName(name, known);
+  throw new InputError(
+    [
+      {
+        message,
+        fix: near
+          ? `did you mean "${near}"?`
+          : known.length
+            ? `${listName} are: ${known.join(', ')}`
+            : `${listName}: none are declared in the playbook`,
+      },
+    ],
+    field ? { field } : undefined,
+  );
+}
+
+/**
+ * Checks a person's text (note, comment, reason) against the limits: not longer than
+ * {@link maxTextLength}; with `required`, not blank.
+ */
+export function assertText(
+  text: string | undefined,
+  field: string,
+  opts: { required?: string; max?: number; hint?: ErrorHint } = {},
+): void {
+  const max = opts.max ?? maxTextLength;
+  if (text !== undefined && text.length > max) {
+    throw new InputError(`the ${field} is ${text.length} characters; the limit is ${max}`, {
+      field,
+    });
+  }
+  if (opts.required && !text?.trim()) {
+    throw new InputError(opts.required, { field, ...(opts.hint ? { hint: opts.hint } : {}) });
+  }
+}

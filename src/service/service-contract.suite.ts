@@ -1,0 +1,374 @@
+/**
+ * The contract test suite: what every implementation of {@link ReleaseService} must do, written
+ * against the interface only (no store, no transport), so the in-process service and the HTTP
+ * client run the same tests. An implementation passes a `setup` that gives services for an actor
+ * and project over one shared record, and a clock the suite can move.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../core/errors.ts';
+import { GonogoError } from '../core/errors.ts';
+import { loadPlaybook } from '../core/playbook-yaml.ts';
+import type { ReleaseService } from './service-contract.ts';
+
+export interface ContractSetup {
+  /** A service acting as `actor` in `project` (default one fixed project), over one record. */
+  service(actor: string, project?: string): ReleaseService;
+  /** Sets the clock every service reads from now on. */
+  setNow(at: Date): void;
+  /** A fresh, empty record for the next test. */
+  reset(): Promise<void>;
+}
+
+export const contractYaml = `
+name: Service test
+roles:
+  release-manager: { name: Release Manager, members: [rm@example.com] }
+  qa-lead: { name: QA Lead, members: [qa@example.com] }
+environments: [staging, production]
+types: [minor, major]
+policy:
+  window: { timezone: Europe/Berlin, deny: [sat, sun] }
+phases:
+  - id: pre-release
+    items:
+      - title: Tests pass
+        check: { command: "npm test" }
+      - title: CHANGELOG updated
+      - title: Load test
+        when: { type: major }
+      - title: Docs updated (if applicable)
+        optional: true
+      - title: QA sign-off
+        sign: qa-lead
+  - id: go-no-go
+    gate: [release-manager]
+  - id: deploy
+    items:
+      - title: Deploy to production
+        run: ./deploy.sh production
+rollback:
+  - title: Previous version deployed
+  - title: Health checks passing
+`;
+
+// Monday 2026-11-23 10:00 in Berlin; Saturday 2026-11-28 for the window test.
+const monday = new Date('2026-11-23T09:00:00Z');
+const saturday = new Date('2026-11-28T09:00:00Z');
+
+/** Expects a rejection with a GonogoError of `code` whose message names no CLI flag. */
+async function rejectsWith(p: Promise<unknown>, code: ErrorCode, message?: RegExp) {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected a ${code} error`).toBeInstanceOf(GonogoError);
+  const e = error as GonogoError;
+  expect(e.code).toBe(code);
+  // Neutral messages: a web page shows them as they are.
+  expect(e.message).not.toMatch(/--[a-z]|`gonogo /);
+  if (message) expect(e.message).toMatch(message);
+  return e;
+}
+
+/**
+ * Registers the contract tests for one implementation.
+ *
+ * @example describeServiceContract('in-process on SQLite', async () => sqliteSetup());
+ */
+export function describeServiceContract(name: string, makeSetup: () => ContractSetup) {
+  describe(`service contract: ${name}`, () => {
+    const { playbook } = loadPlaybook(contractYaml, 'test.yaml');
+    const t = makeSetup();
+    const svc = (actor = 'ana@example.com', project?: string) => t.service(actor, project);
+
+    beforeEach(async () => {
+      await t.reset();
+      t.setNow(monday);
+    });
+
+    it('starts a release, expands items by type, and refuses a duplicate or a bad version', async () => {
+      const view = await svc().startRelease({
+        playbook,
+        version: '1.2.0',
+        type: 'minor',
+        commit: 'a'.repeat(40),
+      });
+      expect(view.items.map((i) => i.title)).toEqual([
+        'Tests pass',
+        'CHANGELOG updated',
+        'Docs updated (if applicable)',
+        'QA sign-off',
+        'Deploy to production',
+      ]);
+      expect(view.items.map((i) => i.number)).toEqual([1, 2, 3, 4, 5]);
+      const dup = await rejectsWith(
+        svc().startRelease({ playbook, version: 'v1.2.0', commit: 'b'.repeat(40) }),
+        'conflict',
+      );
+      expect(dup.hint).toEqual({ action: 'release.show', refs: ['1.2.0'] });
+      await rejectsWith(svc().startRelease({ playbook, version: 'bad..version' }), 'invalid-input');
+      await rejectsWith(
+        svc().startRelease({ playbook, version: '1.3.0', type: 'majr' }),
+        'invalid-input',
+        /did you mean "major"/,
+      );
+      expect((await svc().listReleases()).map((r) => r.version)).toEqual(['1.2.0']);
+      const major = await svc().startRelease({ playbook, version: '2.0.0', type: 'major' });
+      expect(major.items.some((i) => i.title === 'Load test')).toBe(true);
+      // `v1.2.0` names the release 1.2.0.
+      expect((await svc().getRelease({ version: 'v1.2.0' })).release.version).toBe('1.2.0');
+    });
+
+    it('enforces item rules with neutral messages and hints', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      const check = await rejectsWith(
+        svc().actOnItems({ refs: ['1'], action: 'done' }),
+        'invalid-transition',
+      );
+      expect(check.hint).toEqual({ action: 'check.run', refs: ['1'] });
+      const na = await rejectsWith(
+        svc().actOnItems({ refs: ['docs-updated-if-applicable'], action: 'na' }),
+        'invalid-input',
+      );
+      expect(na.hint).toEqual({ action: 'item.na', refs: ['3'], needs: ['note'] });
+      expect(na.field).toBe('note');
+      const [done] = await svc().actOnItems({
+        refs: ['pre-release/docs-updated-if-applicable'],
+        action: 'na',
+        note: 'no user-facing change',
+      });
+      expect(done?.state).toBe('na');
+      await rejectsWith(
+        svc('mallory@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'trust me' }),
+        'forbidden',
+      );
+      const [waived] = await svc('rm@example.com').actOnItems({
+        refs: ['1'],
+        action: 'waive',
+        note: 'flaky CI, run locally',
+      });
+      expect(waived?.state).toBe('waived');
+      await rejectsWith(
+        svc().actOnItems({ refs: ['chnagelog-updated'], action: 'done' }),
+        'not-found',
+        /did you mean/,
+      );
+      await rejectsWith(
+        svc().actOnItems({ refs: ['2'], action: 'done', note: 'x'.repeat(4001) }),
+        'invalid-input',
+        /limit is 4000/,
+      );
+      const events = await svc().listEvents();
+      expect(events.map((e) => e.type)).toEqual(['release.started', 'item.state', 'item.state']);
+    });
+
+    it('acts on several items all or none, and keeps each item history', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0' });
+      // Item 1 is a check: `done` is refused for it, so item 2 must stay pending too.
+      await rejectsWith(
+        svc().actOnItems({ refs: ['2', '1'], action: 'done' }),
+        'invalid-transition',
+      );
+      expect((await svc().getRelease()).items.find((i) => i.number === 2)?.state).toBe('pending');
+      const done = await svc().actOnItems({
+        refs: ['2', 'pre-release/docs-updated-if-applicable', '2'],
+        action: 'done',
+      });
+      expect(done.map((i) => [i.number, i.state])).toEqual([
+        [2, 'done'],
+        [3, 'done'],
+      ]);
+      await svc().actOnItems({ refs: ['2'], action: 'reset' });
+      const detail = await svc().getItem({ ref: 'changelog-updated' });
+      expect(detail.item.number).toBe(2);
+      expect(detail.history.map((e) => (e.payload as { to: string }).to)).toEqual([
+        'done',
+        'pending',
+      ]);
+    });
+
+    it('decides GO only with every required item, the gate role, and the window', async () => {
+      const commit = 'c'.repeat(40);
+      await svc().startRelease({ playbook, version: '1.0.0', commit });
+      let d = (await svc().decide({})).decision;
+      expect(d.outcome).toBe('no-go');
+      expect(d.gate).toBe('go-no-go');
+      const kinds = d.blockers.map((b) => b.kind).sort();
+      expect(kinds).toEqual(['item-open', 'item-open', 'item-open', 'signoff-missing']);
+
+      await svc('rm@example.com').actOnItems({
+        refs: ['1'],
+        action: 'waive',
+        note: 'checked by hand',
+      });
+      await svc().actOnItems({ refs: ['2'], action: 'done' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      expect((await svc().getRelease()).items.find((i) => i.kind === 'sign')?.state).toBe('passed');
+      await rejectsWith(
+        svc('ana@example.com').sign({ role: 'release-manager', verdict: 'go' }),
+        'forbidden',
+      );
+      await rejectsWith(
+        svc('qa@example.com').sign({ role: 'qa-led', verdict: 'go' }),
+        'invalid-input',
+        /did you mean "qa-lead"/,
+      );
+      await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      const status = await svc().getStatus();
+      expect(status.outcome).toBe('go');
+      expect(status.phases.find((p) => p.phase === 'pre-release')).toMatchObject({
+        total: 4,
+        accepted: 3,
+        failed: 0,
+      });
+      d = (await svc().decide({})).decision;
+      expect(d.blockers).toEqual([]);
+      expect(d.outcome).toBe('go');
+
+      // A new candidate commit makes the sign-offs stale.
+      await svc().retarget({ commit: 'd'.repeat(40) });
+      d = (await svc().decide({ gate: 'go-no-go' })).decision;
+      expect(d.outcome).toBe('no-go');
+      expect(d.blockers.map((b) => b.kind)).toContain('signoff-stale');
+      expect((await svc().getRelease()).items.find((i) => i.kind === 'sign')?.state).toBe(
+        'pending',
+      );
+    });
+
+    it('applies the release window and lets only a named role override it', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'e'.repeat(40) });
+      await svc('rm@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'x' });
+      await svc().actOnItems({ refs: ['2'], action: 'done' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      t.setNow(saturday);
+      const d = (await svc().decide({})).decision;
+      expect(d.outcome).toBe('no-go');
+      expect(d.blockers.map((b) => b.kind)).toEqual(['window-day']);
+      await rejectsWith(svc().decide({ overrideWindow: { reason: 'security fix' } }), 'forbidden');
+      await rejectsWith(
+        svc('rm@example.com').decide({ overrideWindow: { reason: ' ' } }),
+        'invalid-input',
+      );
+      const o = (await svc('rm@example.com').decide({ overrideWindow: { reason: 'security fix' } }))
+        .decision;
+      expect(o.outcome).toBe('go');
+      expect(o.override).toEqual({ reason: 'security fix', by: 'rm@example.com' });
+      expect((await svc().listEvents()).map((e) => e.type)).toContain('window.overridden');
+    });
+
+    it('records deployments, knows what runs where, and rolls back with the procedure', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'f'.repeat(40) });
+      await rejectsWith(svc().deploy({ environment: 'production' }), 'invalid-transition');
+      await rejectsWith(
+        svc().deploy({ environment: 'prod' }),
+        'invalid-input',
+        /did you mean "production"/,
+      );
+      await svc().deploy({ environment: 'staging' });
+      await svc('rm@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'x' });
+      await svc().actOnItems({ refs: ['2'], action: 'done' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      expect((await svc().decide({})).decision.outcome).toBe('go');
+      await svc().deploy({ environment: 'production' });
+      let envs = await svc().listEnvironments({ playbook });
+      expect(envs.map((e) => [e.environment, e.current?.version])).toEqual([
+        ['staging', '1.0.0'],
+        ['production', '1.0.0'],
+      ]);
+
+      await rejectsWith(svc().rollback({ environment: 'production', reason: '' }), 'invalid-input');
+      const rb = await svc().rollback({ environment: 'production', reason: 'error rate 7%' });
+      expect(rb.items.map((i) => [i.number, i.title, i.rollback])).toEqual([
+        [6, 'Previous version deployed', true],
+        [7, 'Health checks passing', true],
+      ]);
+      envs = await svc().listEnvironments({ playbook });
+      expect(envs.find((e) => e.environment === 'production')?.current).toBeUndefined();
+      expect(envs.find((e) => e.environment === 'production')?.last?.status).toBe('rolled-back');
+      await rejectsWith(
+        svc().rollback({ environment: 'production', reason: 'again' }),
+        'invalid-transition',
+      );
+
+      // Finishing the procedure and the remaining items finishes the release.
+      await svc().actOnItems({ refs: ['5', '6', '7'], action: 'done' });
+      const view = await svc().getRelease({ version: '1.0.0' });
+      expect(view.release.state).toBe('finished');
+      // Writes need a release in progress; reads default to the newest release, finished or not.
+      await rejectsWith(svc().actOnItems({ refs: ['2'], action: 'reset' }), 'not-found');
+      expect((await svc().getRelease()).release.version).toBe('1.0.0');
+      expect((await svc().getStatus()).view.release.state).toBe('finished');
+    });
+
+    it('applies a check result only when nobody changed the item while it ran', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      const plan = await svc().planChecks({});
+      expect(plan.items.map((i) => i.number)).toEqual([1]);
+      const started = plan.items[0]!.rowVersion;
+      // A person fails the item while the check runs: their state stands.
+      await svc().actOnItems({ refs: ['1'], action: 'fail', note: 'broken on staging' });
+      const recorded = await svc().recordCheckResults({
+        results: [
+          {
+            item: 1,
+            result: 'passed',
+            summary: 'exit 0',
+            evidence: {},
+            durationMs: 12,
+            itemVersion: started,
+          },
+        ],
+      });
+      expect(recorded.skipped).toEqual([1]);
+      expect(recorded.items[0]?.state).toBe('failed');
+      const history = (await svc().getItem({ ref: '1' })).history;
+      expect(history.at(-1)).toMatchObject({
+        type: 'check.result',
+        payload: { applied: false, result: 'passed' },
+      });
+      // A result for the version it started from is applied.
+      const again = await svc().planChecks({ refs: ['1'] });
+      const applied = await svc().recordCheckResults({
+        results: [
+          {
+            item: 1,
+            result: 'passed',
+            summary: 'exit 0',
+            evidence: {},
+            durationMs: 9,
+            itemVersion: again.items[0]!.rowVersion,
+          },
+        ],
+      });
+      expect(applied.skipped).toEqual([]);
+      expect(applied.items[0]?.state).toBe('passed');
+    });
+
+    it('keeps projects apart on one record', async () => {
+      const a = svc('ana@example.com', 'github.com/acme/a');
+      const b = svc('ana@example.com', 'github.com/acme/b');
+      await a.startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      await b.startRelease({ playbook, version: '1.0.0', commit: 'b'.repeat(40) });
+      await a.actOnItems({ refs: ['2'], action: 'done' });
+      expect((await b.getRelease()).items.find((i) => i.number === 2)?.state).toBe('pending');
+      await a.deploy({ environment: 'staging' });
+      expect((await b.listEnvironments()).map((e) => e.current)).toEqual([]);
+      expect((await a.listReleases()).map((r) => r.project)).toEqual(['github.com/acme/a']);
+      expect(a.project).toBe('github.com/acme/a');
+    });
+
+    it('keeps a hash chain that verifies', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      await svc().actOnItems({
+        refs: ['2'],
+        action: 'done',
+        evidence: 'https://ci.example.com/1',
+      });
+      await svc().actOnItems({ refs: ['2'], action: 'reset' });
+      const [result] = await svc().verifyAudit({ version: '1.0.0' });
+      expect(result).toMatchObject({ version: '1.0.0', ok: true, checked: 3 });
+    });
+  });
+}

@@ -1,0 +1,239 @@
+/**
+ * The service contract: every use case of gonogo with named input and result types. The CLI
+ * calls an in-process implementation (`create-service.ts`, local mode); the HTTP client will be
+ * a second implementation of the same interface, and one contract test suite runs against both
+ * (`service-contract.suite.ts`). Inputs are plain data (JSON-serialisable), so they can cross a
+ * network as they are; identity and time are never inputs: they come from the implementation.
+ */
+import type { GateTarget } from '../core/gate.ts';
+import type { Playbook } from '../core/playbook.ts';
+import type {
+  Blocker,
+  CheckOutcome,
+  Decision,
+  Deployment,
+  Incident,
+  ItemAction,
+  Outcome,
+  Release,
+  ReleaseEvent,
+  ReleaseItem,
+  SignoffView,
+  Verdict,
+} from '../core/release-model.ts';
+
+/**
+ * Selects a release of the project by version (`1.4.0` or `v1.4.0`). Without one, writes act on
+ * the newest release in progress and reads on the newest release, finished or not.
+ */
+export interface ReleaseRef {
+  version?: string;
+}
+
+/** A release with everything recorded about it. */
+export interface ReleaseView {
+  release: Release;
+  playbook: Playbook;
+  items: ReleaseItem[];
+  signoffs: SignoffView[];
+  decisions: Decision[];
+  deployments: Deployment[];
+}
+
+export interface StartReleaseInput {
+  /** The compiled playbook; the service snapshots it under its own content hash. */
+  playbook: Playbook;
+  version: string;
+  type?: string;
+  commit?: string;
+  /** When the commit was made (ISO time), for lead time. */
+  commitAt?: string;
+}
+
+export interface RetargetInput extends ReleaseRef {
+  commit: string;
+  commitAt?: string;
+}
+
+export interface ItemActionInput extends ReleaseRef {
+  /** Item numbers (`12`) or ids (`changelog`, `pre-release/changelog`); all or none. */
+  refs: string[];
+  action: ItemAction;
+  /** The reason or remark; n/a, waive and fail need one. */
+  note?: string;
+  /** A link to what shows it. */
+  evidence?: string;
+}
+
+export interface ItemRefInput extends ReleaseRef {
+  ref: string;
+}
+
+/** An item with its history (its `item.state` and check events, oldest first). */
+export interface ItemDetail {
+  release: Release;
+  item: ReleaseItem;
+  history: ReleaseEvent[];
+}
+
+/** Progress of one phase: its items by how far they are. */
+export interface PhaseProgress {
+  phase: string;
+  title: string;
+  total: number;
+  accepted: number;
+  failed: number;
+}
+
+/** Where a release stands: its record, the next gate's evaluation now, progress per phase. */
+export interface StatusView {
+  view: ReleaseView;
+  gate: GateTarget;
+  outcome: Outcome;
+  blockers: Blocker[];
+  phases: PhaseProgress[];
+}
+
+export interface StatusInput extends ReleaseRef {
+  /** A gate, phase or section id; default: the next gate without a GO. */
+  gate?: string;
+}
+
+export interface PlanChecksInput extends ReleaseRef {
+  refs?: string[];
+  phase?: string;
+}
+
+/** The check items to run, each with its row version when planned (see {@link CheckResultInput}). */
+export interface CheckPlan {
+  view: ReleaseView;
+  items: ReleaseItem[];
+}
+
+/**
+ * A check result to record. `itemVersion` is the item's row version when the run began: when a
+ * person changed the item since, their state stands and the result is only logged beside it.
+ */
+export interface CheckResultInput extends CheckOutcome {
+  itemVersion?: number;
+}
+
+export interface RecordCheckResultsInput extends ReleaseRef {
+  results: CheckResultInput[];
+}
+
+export interface RecordCheckResultsResult {
+  /** The items as they are after recording. */
+  items: ReleaseItem[];
+  /** Item numbers whose result was logged but not applied (a person acted meanwhile). */
+  skipped: number[];
+}
+
+export interface SignInput extends ReleaseRef {
+  role: string;
+  verdict: Verdict;
+  comment?: string;
+  /** The gate (phase or section id) or sign item the verdict is for; default: the next one. */
+  gate?: string;
+}
+
+export interface DecideInput extends ReleaseRef {
+  gate?: string;
+  /** Let the gate through outside the release window; a role the policy names, with a reason. */
+  overrideWindow?: { reason: string };
+}
+
+export interface DecideResult {
+  decision: Decision;
+  gateTitle: string;
+}
+
+export interface DeployInput extends ReleaseRef {
+  environment: string;
+  status?: 'succeeded' | 'failed';
+  /** Deploy although a gate says NO-GO; a role the policy names, with a reason. */
+  force?: { reason: string };
+}
+
+export interface RollbackInput extends ReleaseRef {
+  environment: string;
+  reason: string;
+}
+
+export interface RollbackResult {
+  deployment: Deployment;
+  incident: Incident;
+  /** The rollback procedure's items added to the release (none when already there). */
+  items: ReleaseItem[];
+}
+
+export interface EnvironmentView {
+  environment: string;
+  /** What runs there now: the newest succeeded deployment not rolled back. */
+  current?: Deployment;
+  /** The newest deployment attempt of any status. */
+  last?: Deployment;
+}
+
+export interface EnvironmentsInput {
+  /** The playbook whose environments to list first (in promotion order). */
+  playbook?: Playbook;
+}
+
+export interface AuditProblem {
+  /** The event where the record and the log part, when there is one. */
+  seq?: number;
+  message: string;
+}
+
+export interface AuditResult {
+  version: string;
+  ok: boolean;
+  /** Events checked. */
+  checked: number;
+  problems: AuditProblem[];
+}
+
+/**
+ * Every use case of gonogo. Implementations: in-process over a store (`createReleaseService`)
+ * and, next, the HTTP client. Errors are `GonogoError`s with a stable `code` and a hint.
+ *
+ * @example
+ * const svc: ReleaseService = createReleaseService({ store, actor: 'ana@example.com', project: 'acme/app' });
+ * const { outcome, blockers } = await svc.getStatus();
+ */
+export interface ReleaseService {
+  /** The project this service acts in. */
+  readonly project: string;
+
+  startRelease(input: StartReleaseInput): Promise<ReleaseView>;
+  getRelease(input?: ReleaseRef): Promise<ReleaseView>;
+  /** Newest first. */
+  listReleases(): Promise<Release[]>;
+  /** Moves the release to a new candidate commit; earlier sign-offs become stale. */
+  retarget(input: RetargetInput): Promise<Release>;
+  /** The release's event log, oldest first. */
+  listEvents(input?: ReleaseRef): Promise<ReleaseEvent[]>;
+
+  /** A person's action on one or more items, all or none. */
+  actOnItems(input: ItemActionInput): Promise<ReleaseItem[]>;
+  getItem(input: ItemRefInput): Promise<ItemDetail>;
+  /** The next gate's evaluation now (nothing recorded), with progress per phase. */
+  getStatus(input?: StatusInput): Promise<StatusView>;
+
+  planChecks(input: PlanChecksInput): Promise<CheckPlan>;
+  recordCheckResults(input: RecordCheckResultsInput): Promise<RecordCheckResultsResult>;
+
+  sign(input: SignInput): Promise<SignoffView>;
+  /** GO or NO-GO for a gate, recorded with its inputs. */
+  decide(input: DecideInput): Promise<DecideResult>;
+
+  /** Records a deployment; re-evaluates every gate in front of the environment. */
+  deploy(input: DeployInput): Promise<Deployment>;
+  rollback(input: RollbackInput): Promise<RollbackResult>;
+  /** What runs in each environment, since when, from which release. */
+  listEnvironments(input?: EnvironmentsInput): Promise<EnvironmentView[]>;
+
+  /** Replays the log of one release (or all of the project) against the record. */
+  verifyAudit(input?: ReleaseRef): Promise<AuditResult[]>;
+}
