@@ -57,9 +57,10 @@ releases
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]
   item show REF                          an item with its history and evidence
-  sign ROLE go|no-go [--comment TEXT]    a role's sign-off, pinned to the release commit
+  sign ROLE go|no-go [--gate G] [--comment TEXT]
+                                         a role's sign-off for one gate or sign item, pinned to the commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)
-  deploy ENV [--status succeeded|failed] record a deployment of the current release
+  deploy ENV [--force --reason TEXT]     record a deployment; every gate in front of ENV must say GO
   rollback ENV --reason TEXT             record a rollback and add the rollback procedure
   env                                    what runs in each environment, since when
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
@@ -115,13 +116,26 @@ async function report(error: unknown, argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   if (error instanceof GonogoError) {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
+    // A closed gate (a refused deployment) carries every blocker, each with its gate.
+    const blockers =
+      'blockers' in error
+        ? (error as { blockers: { gate?: string; message: string }[] }).blockers
+        : undefined;
     const { renderHint } = await import('./cli-hint.ts');
     const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, field: error.field, hint: error.hint, command } })}\n`,
+        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, blockers, field: error.field, hint: error.hint, command } })}\n`,
       );
-    process.stderr.write(`gonogo: ${error.message}\n${command ? `  try: ${command}\n` : ''}`);
+    // Blockers quote people's comments: text is data, shown without control characters.
+    // eslint-disable-next-line no-control-regex
+    const controls = /[\u0000-\u001f\u007f]/g;
+    const lines = (blockers ?? []).map(
+      (b) => `  ✗ ${b.gate ? `${b.gate}: ` : ''}${b.message.replace(controls, ' ')}\n`,
+    );
+    process.stderr.write(
+      `gonogo: ${error.message}\n${lines.join('')}${command ? `  try: ${command}\n` : ''}`,
+    );
     return error.exitCode;
   }
   if (json)

@@ -88,11 +88,7 @@ export class GonogoError extends Error {
   readonly exitCode: 1 | 2 | 3;
   readonly hint?: ErrorHint;
   readonly field?: string;
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options?: ErrorOptions & { exitCode?: 1 | 2 | 3 },
-  ) {
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { exitCode?: 1 | 2 | 3 }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

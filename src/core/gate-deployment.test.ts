@@ -45,8 +45,9 @@ describe('findDeploymentPoint', () => {
     expect(findDeploymentPoint(playbook, items, 'staging')).toEqual({
       beforeNumber: 2,
       label: 'phase "Deploy to staging"',
+      at: { kind: 'phase', id: 'deploy-staging', title: 'Deploy to staging' },
     });
-    expect(findDeploymentPoint(playbook, items, 'production')).toEqual({
+    expect(findDeploymentPoint(playbook, items, 'production')).toMatchObject({
       beforeNumber: 3,
       label: 'phase "Production rollout"',
     });
@@ -135,6 +136,34 @@ phases:
     });
     expect(ids(gatesInFront(bare.playbook, bare.items, 'production'))).toEqual(['go', 'after']);
     expect(ids(gatesInFront(bare.playbook, bare.items, 'staging'))).toEqual([]);
+  });
+
+  it('never lets the last environment be reached past no gate: the point, or the whole release, stands as one', () => {
+    const pointOnly = load(`
+name: No gates
+environments: [staging, production]
+phases:
+  - id: checks
+    items: [{ title: Tests pass }]
+  - id: ship
+    title: Ship
+    items:
+      - title: Deployed to production
+        run: ./deploy.sh production
+      - title: Dashboards watched
+`);
+    expect(gatesInFront(pointOnly.playbook, pointOnly.items, 'production').gates).toEqual([
+      { kind: 'phase', id: 'ship', title: 'Ship', roles: [], beforeNumber: 2 },
+    ]);
+    // Staging is not the last environment: nothing stands in front of it.
+    expect(gatesInFront(pointOnly.playbook, pointOnly.items, 'staging').gates).toEqual([]);
+    const nothing = load('name: n\nphases: [{ id: p, items: [{ title: A }, { title: B }] }]\n');
+    expect(gatesInFront(nothing.playbook, nothing.items, 'production')).toEqual({
+      gates: [
+        { id: 'release', kind: 'release', title: 'the whole release', roles: [], beforeNumber: 3 },
+      ],
+      rule: 'last-environment',
+    });
   });
 
   it('counts a gate on the deploy section itself as in front of it, and leaves out phases of other types', () => {

@@ -2,7 +2,7 @@
  * Which gates stand in front of a deployment to an environment: the gates before the point in
  * the playbook where that environment is deployed. Pure.
  */
-import { listGates, listPoints, numberAt, phaseApplies } from './gate.ts';
+import { listGates, listPoints, numberAt, phaseApplies, wholeRelease } from './gate.ts';
 import type { GateTarget } from './gate.ts';
 import type { Playbook } from './playbook.ts';
 import type { ReleaseItem } from './release-model.ts';
@@ -14,6 +14,8 @@ export interface DeploymentPoint {
   beforeNumber: number;
   /** What marks it, for messages: `phase "Deploy to production"`, `#12 "Deploy"`. */
   label: string;
+  /** The phase or section it is, or that holds the item marking it. */
+  at: { kind: 'phase' | 'section'; id: string; title: string };
 }
 
 /** The gates in front of a deployment, and how they were found. */
@@ -76,31 +78,44 @@ export function findDeploymentPoint(
         sign: 1,
         beforeNumber: numberAt(p.ordinal, items, ordinals),
         label: `${p.kind} ${JSON.stringify(p.title)}`,
+        at: { kind: p.kind, id: p.id, title: p.title },
       });
     }
   }
   for (const item of items) {
     if (item.rollback) continue;
     const run = item.spec.run === undefined ? '' : [item.spec.run].flat().join(' ');
+    const at = placeOf(item, playbook);
     const label = describeItem(item);
     if (
       item.kind === 'run' &&
       namesDeployment(item.title) &&
       namesEnvironment(`${item.title} ${run}`, environment)
     ) {
-      candidates.push({ sign: 2, beforeNumber: item.number, label });
+      candidates.push({ sign: 2, beforeNumber: item.number, label, at });
     } else if (item.spec.when?.environment?.includes(environment)) {
-      candidates.push({ sign: 3, beforeNumber: item.number, label });
+      candidates.push({ sign: 3, beforeNumber: item.number, label, at });
     }
   }
   const best = candidates.sort((a, b) => a.sign - b.sign || a.beforeNumber - b.beforeNumber)[0];
-  return best && { beforeNumber: best.beforeNumber, label: best.label };
+  return best && { beforeNumber: best.beforeNumber, label: best.label, at: best.at };
+}
+
+/** The section an item is in, or its phase when the section is the phase's own item list. */
+function placeOf(item: ReleaseItem, playbook: Playbook): DeploymentPoint['at'] {
+  const phase = playbook.phases.find((p) => p.id === item.phase);
+  const section = phase?.sections.find((s) => s.id === item.section);
+  if (section?.title) return { kind: 'section', id: section.id, title: section.title };
+  return { kind: 'phase', id: item.phase, title: phase?.title ?? item.phase };
 }
 
 /**
  * The gates that stand in front of deploying to `environment`: those before its deployment
  * point; with no point found, every gate for the last environment (production) and none for
- * an earlier one.
+ * an earlier one. The last environment is never reached past no gate at all: when the playbook
+ * puts none in front of it, its deployment point stands as a gate without roles (everything
+ * required before it), or, without a point either, the whole release (as `decide` judges a
+ * playbook without gates).
  *
  * @example gatesInFront(playbook, items, 'production').gates.map((g) => g.id) // ['go-no-go']
  */
@@ -112,13 +127,14 @@ export function gatesInFront(
 ): GatesInFront {
   const gates = listGates(playbook, items, type);
   const point = findDeploymentPoint(playbook, items, environment, type);
-  if (point) {
-    return {
-      gates: gates.filter((g) => g.beforeNumber <= point.beforeNumber),
-      rule: 'point',
-      point,
-    };
+  const last = environment === playbook.environments.at(-1);
+  if (!point) {
+    return last
+      ? { gates: gates.length ? gates : [wholeRelease(items)], rule: 'last-environment' }
+      : { gates: [], rule: 'none' };
   }
-  if (environment === playbook.environments.at(-1)) return { gates, rule: 'last-environment' };
-  return { gates: [], rule: 'none' };
+  const before = gates.filter((g) => g.beforeNumber <= point.beforeNumber);
+  // The last environment is never reached past no gate at all: the point is one then.
+  const atPoint: GateTarget = { ...point.at, roles: [], beforeNumber: point.beforeNumber };
+  return { gates: last && before.length === 0 ? [atPoint] : before, rule: 'point', point };
 }

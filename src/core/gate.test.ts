@@ -347,6 +347,13 @@ describe('evaluateGate', () => {
     ]);
   });
 
+  it('says a failed sign item was signed no-go', () => {
+    const states = withStates(ready, { 'QA sign-off': 'failed' });
+    expect(evaluate({ items: states }).blockers).toEqual([
+      { kind: 'item-failed', item: 7, message: '#7 "QA sign-off": signed no-go' },
+    ]);
+  });
+
   it('lets optional items, n/a and waived items through, and sub-items of an item marked n/a', () => {
     const states = withStates(ready, {
       'All unit tests passing': 'waived',

@@ -130,7 +130,12 @@ export function numberAt(
   return first ?? last + 1;
 }
 
-function releaseTarget(items: ReleaseItem[]): GateTarget {
+/**
+ * The whole release as one gate without roles: every non-rollback item is before it.
+ *
+ * @example wholeRelease(items).id // 'release'
+ */
+export function wholeRelease(items: ReleaseItem[]): GateTarget {
   const last = Math.max(0, ...items.filter((i) => !i.rollback).map((i) => i.number));
   return {
     id: 'release',
@@ -195,7 +200,7 @@ export function selectGate(input: {
   const gates = listGates(playbook, items, type);
   if (gateId !== undefined) {
     const wanted = gateId.trim();
-    if (wanted === 'release') return releaseTarget(items);
+    if (wanted === 'release') return wholeRelease(items);
     const gate = gates.find((g) => g.id === wanted);
     if (gate) return gate;
     const { points, ordinals } = listPoints(playbook);
@@ -223,7 +228,7 @@ export function selectGate(input: {
       !decisions.some((d) => d.gate === g.id && d.outcome === 'go' && d.commit === commit) ||
       (record !== undefined && evaluateGate({ ...record, gate: g }).outcome === 'no-go'),
   );
-  return open ?? releaseTarget(items);
+  return open ?? wholeRelease(items);
 }
 
 const shortCommit = (c: string) => (/^[0-9a-f]{8,}$/i.test(c) ? c.slice(0, 7) : c);
@@ -239,6 +244,8 @@ function failedWording(item: ReleaseItem): string {
       return 'check failed';
     case 'run':
       return 'run failed';
+    case 'sign':
+      return 'signed no-go';
     default:
       return 'marked failed';
   }

@@ -114,7 +114,9 @@ describe('deploy re-evaluates the gates in front of the environment', () => {
     );
     const human = await repo.run(['deploy', 'production']);
     expect(human.code).toBe(1);
-    expect(human.stderr).toMatch(/refused.*production/);
+    expect(human.stderr).toMatch(
+      /release 1\.0\.0 may not go to production: gate "Go \/ no-go" says NO-GO/,
+    );
     expect(human.stderr).toMatch(/Go \/ no-go/);
     expect(human.stderr).toMatch(/#3 "Smoke test passed on staging" is pending/);
     const envs = await repo.json<{ environment: string; current?: { version: string } }[]>(['env']);
@@ -125,7 +127,13 @@ describe('deploy re-evaluates the gates in front of the environment', () => {
     const repo = await started();
     await everythingGo(repo);
     await repo.ok(['decide', '--phase', 'go-no-go']);
-    const nogo = await repo.ok(['sign', 'security', 'no-go', '--comment', 'CVE-2026-1234 unpatched']);
+    const nogo = await repo.ok([
+      'sign',
+      'security',
+      'no-go',
+      '--comment',
+      'CVE-2026-1234 unpatched',
+    ]);
     // Nothing left open for security: its no-go goes where it signed last.
     expect(nogo.stdout).toMatch(/security: no-go for #2 "Security sign-off"/);
 
@@ -258,7 +266,9 @@ describe('who may override the window or force a deployment comes from the playb
 
   it('a playbook that names nobody lets nobody override or force, and says which key to add', async () => {
     const repo = await started(
-      playbook.replace(', override: [release-manager]', '').replace('  force: [release-manager]\n', ''),
+      playbook
+        .replace(', override: [release-manager]', '')
+        .replace('  force: [release-manager]\n', ''),
     );
     await everythingGo(repo);
     const override = await repo.run(
@@ -267,7 +277,10 @@ describe('who may override the window or force a deployment comes from the playb
     );
     expect(override.code).toBe(2);
     expect(override.stderr).toMatch(/policy\.window\.override/);
-    const force = await repo.run(['deploy', 'production', '--force', '--reason', 'hotfix'], rmSaturday);
+    const force = await repo.run(
+      ['deploy', 'production', '--force', '--reason', 'hotfix'],
+      rmSaturday,
+    );
     expect(force.code).toBe(2);
     expect(force.stderr).toMatch(/policy\.force/);
   });

@@ -11,7 +11,7 @@ export default defineCommand({
     const svc = await ctx.service({ mustExist: true });
     const v = version ?? ctx.release;
     const { view, gate, outcome, blockers, phases } = await svc.getStatus(v ? { version: v } : {});
-    const actions = nextActions(view, blockers);
+    const actions = nextActions(view, blockers, 5, gate.kind === 'release' ? undefined : gate.id);
     if (ctx.json) {
       ctx.output.out(
         JSON.stringify({
