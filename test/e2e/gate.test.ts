@@ -311,6 +311,10 @@ describe('who may override the window or force a deployment comes from the playb
       reason: 'outage',
     });
     expect(show.overrides[0]!.blockers.length).toBeGreaterThan(0);
+    const human = await repo.ok(['release', 'show']);
+    expect(human.stdout).toMatch(
+      /forced to production past \d+ blockers by rm@example\.com as release-manager — outage/,
+    );
     const log = await repo.json<{ type: string }[]>(['log']);
     expect(log.map((e) => e.type)).toContain('deployment.forced');
     await repo.ok(['audit', 'verify']);
