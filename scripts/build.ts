@@ -5,7 +5,15 @@
  * every start costs more than bare Node itself (measured in bench/RESULTS.md).
  */
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
+// The Node.js major version gonogo needs, from `engines` (">=24"): main.ts checks it first.
+const nodeMajor = Number(/\d+/.exec(pkg.engines.node)?.[0]);
+if (!nodeMajor) throw new Error(`package.json engines.node "${pkg.engines.node}" names no version`);
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -24,6 +32,11 @@ await build({
   sourcemap: 'linked',
   // pg loads its optional native binding lazily; we never use it.
   external: ['pg-native'],
+  // Inlined, so `gonogo --version` reads no file at run time.
+  define: {
+    GONOGO_VERSION: JSON.stringify(pkg.version),
+    GONOGO_NODE_MAJOR: String(nodeMajor),
+  },
   banner: {
     // Some bundled CommonJS (pg) calls require(); give ESM chunks one.
     js: "import { createRequire as __gonogoRequire } from 'node:module'; const require = __gonogoRequire(import.meta.url);",

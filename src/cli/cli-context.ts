@@ -2,14 +2,16 @@
  * What every command gets: parsed flags, output, identity, paths, and lazy access to the
  * store and the service (so commands that fail on their input never touch the database).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { InputError, NotFoundError, UsageError } from '../core/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
+import { openCliStore, resolveDb } from './cli-db.ts';
+import { writeFileWhole } from './cli-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
 import { deriveProjectKey } from './cli-project.ts';
@@ -68,6 +70,8 @@ export function createContext(flags: {
   db?: string;
   release?: string;
   project?: string;
+  /** The command only reads the database (opened read-only where it may not be written). */
+  readOnly?: boolean;
 }): Context {
   const cwd = process.cwd();
   const root = findRepoRoot(cwd) ?? cwd;
@@ -89,31 +93,19 @@ export function createContext(flags: {
           : join(root, 'gonogo.yaml'),
       })),
     actor: () => process.env.GONOGO_USER?.trim() || gitUserEmail(cwd) || userInfo().username,
-    dbPath: () => flags.db ?? process.env.GONOGO_DB ?? join(root, '.gonogo', 'gonogo.db'),
+    dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
-      const url = ctx.dbPath();
-      const isUrl = /^postgres(ql)?:\/\//.test(url);
-      if (!isUrl) {
-        if (opts.mustExist && !existsSync(url)) {
-          throw new NotFoundError(
-            `no gonogo database at ${url}: start a release with \`gonogo release start VERSION\``,
-          );
-        }
-        prepareDbDir(url);
-      }
-      const [
-        { openStore },
-        { createReleaseService },
-        { adoptLegacyReleases },
-        { createServiceContext },
-      ] = await Promise.all([
-        import('../store/open-store.ts'),
-        import('../service/create-service.ts'),
-        import('../service/service-releases.ts'),
-        import('../service/service-context.ts'),
-      ]);
-      const store = await openStore(url);
+      const [{ createReleaseService }, { adoptLegacyReleases }, { createServiceContext }] =
+        await Promise.all([
+          import('../service/create-service.ts'),
+          import('../service/service-releases.ts'),
+          import('../service/service-context.ts'),
+        ]);
+      const { store, readOnly } = await openCliStore(resolveDb(flags.db, root), cwd, {
+        ...opts,
+        ...(flags.readOnly ? { readOnly: true } : {}),
+      });
       closer = () => store.close();
       const now = clockFromEnv();
       const deps = {
@@ -123,7 +115,8 @@ export function createContext(flags: {
         ...(now ? { now } : {}),
       };
       // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
-      await adoptLegacyReleases(createServiceContext(deps));
+      // (Not through a read-only connection, which a database this user may not write gets.)
+      if (!readOnly) await adoptLegacyReleases(createServiceContext(deps));
       service = createReleaseService(deps);
       return service;
     },
@@ -153,25 +146,13 @@ export function createContext(flags: {
       return readFileSync(full, 'utf8');
     },
     writeText(path, text) {
-      const full = resolve(cwd, path);
-      const tmp = `${full}.${process.pid}.tmp`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, full);
+      writeFileWhole(cwd, path, text);
     },
     async close() {
       await closer?.();
     },
   };
   return ctx;
-}
-
-function prepareDbDir(dbFile: string) {
-  const dir = dirname(dbFile);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    // The database is local state, not source: keep it out of git by default.
-    if (dir.endsWith('.gonogo')) writeFileSync(join(dir, '.gitignore'), '*\n');
-  }
 }
 
 /**

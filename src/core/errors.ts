@@ -37,7 +37,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'invalid-transition'
   | 'gate-closed'
-  | 'internal';
+  | 'internal'
+  | 'environment';
 
 /**
  * What would help, as data: the use case to call next and what it needs. The CLI renders it as
@@ -166,5 +167,29 @@ export class GateClosedError extends GonogoError {
 export class InternalError extends GonogoError {
   constructor(message: string, options?: ErrorOptions) {
     super('internal', message, { ...options, exitCode: 3 });
+  }
+}
+
+/**
+ * The machine is not as gonogo needs it: a database it cannot open or write, a folder it cannot
+ * write to, a database server that refuses it. Exit 2, like bad input: the place and the fix
+ * are in the message, and nothing was written.
+ *
+ * @example
+ * throw new EnvironmentError({
+ *   place: '/srv/gonogo.db',
+ *   message: 'the database /srv/gonogo.db is read-only',
+ *   fix: 'make it writable',
+ * });
+ */
+export class EnvironmentError extends GonogoError {
+  /** The file, folder or (password-masked) URL at fault. */
+  readonly place: string;
+  /** What to do about it. */
+  readonly fix: string;
+  constructor(problem: { place: string; message: string; fix: string }, options?: ErrorOptions) {
+    super('environment', `${problem.message} (${problem.fix})`, options);
+    this.place = problem.place;
+    this.fix = problem.fix;
   }
 }

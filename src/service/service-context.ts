@@ -119,11 +119,20 @@ export async function lockRelease(
   ctx: ServiceContext,
   tx: StoreWriter,
   ref: ReleaseRef = {},
+  states: readonly Release['state'][] = ['active'],
 ): Promise<Release> {
-  const found = await findRelease(ctx, tx, ref, 'write');
+  // A named version may be any state the caller accepts; without one, the newest in progress.
+  const found = await findRelease(
+    ctx,
+    tx,
+    ref,
+    ref.version && states.length > 1 ? 'read' : 'write',
+  );
   await tx.lockRelease(found.id);
   // Read again under the lock: the row may have changed while we waited for it.
-  return (await tx.getRelease(found.id)) ?? found;
+  const release = (await tx.getRelease(found.id)) ?? found;
+  if (!states.includes(release.state)) assertActive(release);
+  return release;
 }
 
 export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<Playbook> {

@@ -156,7 +156,7 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
           .at(-1);
     const release = running
       ? (await tx.lockRelease(running.releaseId), await tx.getRelease(running.releaseId))!
-      : await lockRelease(ctx, tx, input);
+      : await lockRelease(ctx, tx, input, ['active', 'finished']);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
     const deployment = (
