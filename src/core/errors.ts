@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'invalid-transition'
   | 'gate-closed'
+  | 'integrity'
   | 'internal'
   | 'environment';
 
@@ -73,6 +74,7 @@ export type HintAction =
   | 'deploy.force'
   | 'rollback'
   | 'playbook.edit'
+  | 'audit.verify'
   | 'upgrade';
 
 export interface ErrorOptions {
@@ -160,6 +162,16 @@ export class GateClosedError extends GonogoError {
   constructor(message: string, blockers: Blocker[], options?: ErrorOptions) {
     super('gate-closed', message, { ...options, exitCode: 1 });
     this.blockers = blockers;
+  }
+}
+
+/**
+ * The record does not hold together: the event log does not end where the release anchors it,
+ * so it was changed outside gonogo. Nothing more is recorded on it until a person has looked.
+ */
+export class IntegrityError extends GonogoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('integrity', message, options);
   }
 }
 

@@ -33,6 +33,17 @@ export interface Release {
   updatedAt: string;
   /** Optimistic-concurrency version, +1 on each write. */
   rowVersion: number;
+  /**
+   * The newest event of the release's log as the release row anchors it (updated with every
+   * append, outside the event rows); absent while the log is empty.
+   */
+  head?: ChainHead;
+}
+
+/** Where a release's event log ends: how many events, and the hash of the newest. */
+export interface ChainHead {
+  count: number;
+  hash: string;
 }
 
 export interface ReleaseItem {
@@ -182,7 +193,10 @@ export interface ReleaseEvent {
   releaseId: string;
   /** 1-based position in the release's log. */
   seq: number;
+  /** When it happened, by the clock the service was given (an override in tests and demos). */
   at: string;
+  /** The real time, present only when the clock was overridden: an override is never silent. */
+  realAt?: string;
   actor: string;
   type: string;
   payload: unknown;

@@ -9,6 +9,7 @@ import type { GateTarget } from '../core/gate.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
   Blocker,
+  ChainHead,
   CheckOutcome,
   Decision,
   Deployment,
@@ -198,9 +199,19 @@ export interface EnvironmentsInput {
 }
 
 export interface AuditProblem {
+  /**
+   * Where it was found: `chain` the hash chain or its anchored head (an event edited, deleted
+   * or added), `replay` the log itself (an event that cannot be replayed or contradicts the
+   * ones before), `record` a table that says other than the log.
+   */
+  kind: 'chain' | 'replay' | 'record';
   /** The event where the record and the log part, when there is one. */
   seq?: number;
   message: string;
+  /** For `record`: the table, the row as a person names it, and the field. */
+  table?: string;
+  row?: string;
+  field?: string;
 }
 
 export interface AuditResult {
@@ -209,6 +220,12 @@ export interface AuditResult {
   /** Events checked. */
   checked: number;
   problems: AuditProblem[];
+  /** The head the release row anchors (what an export names too). */
+  head: ChainHead;
+  /** How many events were written under an overridden clock. */
+  clockOverrides: number;
+  /** The first of them: the time it was given and the real time. */
+  firstClockOverride?: { seq: number; at: string; realAt: string };
 }
 
 /**

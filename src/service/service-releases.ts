@@ -101,6 +101,7 @@ export async function startRelease(
         project: ctx.project,
         type: input.type ?? null,
         commit: input.commit ?? null,
+        commitAt: input.commitAt ?? null,
         playbook: { name: playbook.name, hash },
         items: items.length,
       },
@@ -152,7 +153,12 @@ export async function retarget(ctx: ServiceContext, input: RetargetInput): Promi
       tx,
       release.id,
       'release.retargeted',
-      { from: release.commit ?? null, to: input.commit, staleSignoffs: stale },
+      {
+        from: release.commit ?? null,
+        to: input.commit,
+        staleSignoffs: stale,
+        ...(input.commitAt ? { commitAt: input.commitAt } : {}),
+      },
       at,
     );
     const updated = (await tx.getRelease(release.id))!;

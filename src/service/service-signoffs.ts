@@ -3,6 +3,7 @@
  * now (status), and a recorded decision (with a window override by a role the policy names).
  */
 import { ForbiddenError, InputError } from '../core/errors.ts';
+import { hashValue } from '../core/event-replay.ts';
 import { evaluateGate, selectGate } from '../core/gate.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates } from '../core/release-model.ts';
@@ -226,6 +227,9 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
         outcome: decision.outcome,
         blockers: decision.blockers,
         commit: release.commit ?? null,
+        // The inputs are large: their hash lets the log vouch for the row that keeps them.
+        inputsHash: hashValue(decision.inputs),
+        override: decision.override ?? null,
       },
       at,
     );

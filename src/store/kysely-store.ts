@@ -9,6 +9,7 @@ import type { ColumnType, Kysely, Selectable, Updateable } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
+  ChainHead,
   Decision,
   Deployment,
   GateOverride,
@@ -43,6 +44,9 @@ export interface ReleaseRow {
   created_by: string;
   updated_at: string;
   row_version: number;
+  /** The anchored head of the release's log: its event count (0 while empty) and last hash. */
+  event_count: number;
+  head_hash: string | null;
 }
 
 export interface ReleaseItemRow {
@@ -137,6 +141,8 @@ export interface EventRow {
   payload: string;
   prev_hash: string;
   hash: string;
+  /** Set only when the event's time came from an overridden clock. */
+  real_at: string | null;
 }
 
 export interface ProjectRow {
@@ -392,6 +398,8 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
             created_by: release.createdBy,
             updated_at: release.updatedAt,
             row_version: release.rowVersion,
+            event_count: release.head?.count ?? 0,
+            head_hash: release.head?.hash ?? null,
           })
           .execute(),
       `release ${release.version} of ${release.project} already exists ` +
@@ -423,6 +431,21 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .executeTakeFirst();
     if (!current) throw new NotFoundError(`release ${id} does not exist`);
     throw staleError(`release ${current.version}`, expectedVersion, current.row_version);
+  }
+
+  async updateReleaseHead(id: string, head: ChainHead, expected: ChainHead): Promise<boolean> {
+    let query = this.db
+      .updateTable('releases')
+      .set({ event_count: head.count, head_hash: head.hash })
+      .where('id', '=', id)
+      .where('event_count', '=', expected.count);
+    // An empty log has no head hash on the row.
+    query =
+      expected.count === 0
+        ? query.where('head_hash', 'is', null)
+        : query.where('head_hash', '=', expected.hash);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async insertItems(items: ReleaseItem[]): Promise<void> {
@@ -626,6 +649,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
             payload: JSON.stringify(event.payload ?? null),
             prev_hash: event.prevHash,
             hash: event.hash,
+            real_at: event.realAt ?? null,
           })
           .execute(),
       `event ${event.seq} of release ${event.releaseId} already exists: someone else changed ` +
@@ -699,6 +723,8 @@ function toRelease(row: ReleaseRow): Release {
   if (row.type !== null) release.type = row.type;
   if (row.commit_sha !== null) release.commit = row.commit_sha;
   if (row.commit_at !== null) release.commitAt = row.commit_at;
+  const count = Number(row.event_count);
+  if (count > 0 && row.head_hash !== null) release.head = { count, hash: row.head_hash };
   return release;
 }
 
@@ -801,7 +827,7 @@ function toIncident(row: IncidentRow): Incident {
 }
 
 function toEvent(row: EventRow): ReleaseEvent {
-  return {
+  const event: ReleaseEvent = {
     releaseId: row.release_id,
     seq: Number(row.seq),
     at: row.at,
@@ -811,4 +837,6 @@ function toEvent(row: EventRow): ReleaseEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+  if (row.real_at !== null) event.realAt = row.real_at;
+  return event;
 }

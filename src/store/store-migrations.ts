@@ -205,6 +205,28 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004-chain-anchor': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The head of each release's log, kept on the release row (outside the event rows), so a
+      // deleted newest event shows; and the real time of an event written under an overridden
+      // clock. One column per statement: SQLite adds one at a time.
+      await db.schema
+        .alterTable('releases')
+        .addColumn('event_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('releases').addColumn('head_hash', 'text').execute();
+      await db.schema.alterTable('events').addColumn('real_at', 'text').execute();
+      // Logs written before: anchored where they end now (from here on, changes show).
+      await sql`
+        update releases set
+          event_count = coalesce(
+            (select max(e.seq) from events e where e.release_id = releases.id), 0),
+          head_hash = (
+            select e.hash from events e where e.release_id = releases.id
+            order by e.seq desc limit 1)
+      `.execute(db);
+    },
+  },
 };
 
 /**

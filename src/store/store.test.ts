@@ -640,6 +640,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await store.lastEvent(r.id)).toStrictEqual(events[2]);
     });
 
+    it("keeps an event's real time only when it has one", async () => {
+      const r = await insertRelease({ project: 'real-at' });
+      const plain = event(r.id, 1);
+      const overridden = event(r.id, 2, { realAt: '2026-12-01T09:00:00.000Z' });
+      await store.transaction(async (tx) => {
+        await tx.appendEvent(plain);
+        await tx.appendEvent(overridden);
+      });
+      expect(await store.listEvents(r.id)).toStrictEqual([plain, overridden]);
+    });
+
+    it('moves the anchored head only from the expected one, without bumping rowVersion', async () => {
+      const r = await insertRelease({ project: 'head' });
+      expect((await store.getRelease(r.id))?.head).toBeUndefined();
+      const empty = { count: 0, hash: '0'.repeat(64) };
+      const one = { count: 1, hash: 'h1' };
+      const two = { count: 2, hash: 'h2' };
+      expect(await store.transaction((tx) => tx.updateReleaseHead(r.id, one, empty))).toBe(true);
+      expect(await store.transaction((tx) => tx.updateReleaseHead(r.id, two, one))).toBe(true);
+      const after = await store.getRelease(r.id);
+      expect(after?.head).toEqual(two);
+      expect(after?.rowVersion).toBe(r.rowVersion);
+      // A writer that read an older head (or a log cut short behind its back) moves nothing.
+      expect(await store.transaction((tx) => tx.updateReleaseHead(r.id, two, one))).toBe(false);
+      expect(
+        await store.transaction((tx) =>
+          tx.updateReleaseHead(r.id, { count: 3, hash: 'h3' }, { count: 2, hash: 'other' }),
+        ),
+      ).toBe(false);
+      expect((await store.getRelease(r.id))?.head).toEqual(two);
+      // The optimistic version still guards the fields people change.
+      await store.transaction((tx) => tx.updateRelease(r.id, { state: 'finished' }, r.rowVersion));
+      expect((await store.getRelease(r.id))?.head).toEqual(two);
+    });
+
     it('rolls back everything when the transaction throws', async () => {
       const r = release({ project: 'rollback' });
       const boom = new Error('boom');

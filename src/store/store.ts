@@ -4,6 +4,7 @@
  * both behind Kysely with the same queries and migrations.
  */
 import type {
+  ChainHead,
   Decision,
   Deployment,
   GateOverride,
@@ -79,6 +80,15 @@ export interface StoreWriter extends StoreReader {
     patch: Partial<Pick<Release, 'commit' | 'commitAt' | 'state' | 'updatedAt'>>,
     expectedVersion: number,
   ): Promise<void>;
+  /**
+   * Moves the head of the release's log (the count and hash the release row anchors) from
+   * `expected` to `head`, in the transaction that appended the event. It does not bump
+   * rowVersion: appends are already serialised by {@link lockRelease}, and the optimistic
+   * version guards what people change (state, commit), which an event does not. Returns false,
+   * writing nothing, when the stored head is not `expected` (the log was changed outside the
+   * store's writers).
+   */
+  updateReleaseHead(id: string, head: ChainHead, expected: ChainHead): Promise<boolean>;
   insertItems(items: ReleaseItem[]): Promise<void>;
   /** Same optimistic rule as updateRelease, keyed by (releaseId, number). */
   updateItem(
