@@ -76,11 +76,13 @@ export function renderBlockers(
   opts: { max?: number; width?: number } = {},
 ): string[] {
   // `status` is read at a glance (one line each); `decide` shows every word of every blocker.
+  // A standing no-go is shown whole everywhere: who said it and why is the news.
   const max = opts.max ?? Infinity;
   const lines = blockers.slice(0, max).map((b) => {
     // A blocker quotes titles, names and comments: recorded text, one line each.
     const message = oneLine(b.message);
-    return `  ${paint(o, 'red', '✗')} ${opts.width ? fit(message, opts.width) : message}`;
+    const shown = opts.width && b.kind !== 'signoff-no-go' ? fit(message, opts.width) : message;
+    return `  ${paint(o, 'red', '✗')} ${shown}`;
   });
   if (blockers.length > max)
     lines.push(
@@ -89,16 +91,28 @@ export function renderBlockers(
   return lines;
 }
 
-/** The commands a person can run next to move the release on. */
-export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): string[] {
+/**
+ * The commands a person can run next to move the release on; `gate` is the gate the blockers
+ * are of, so a sign-off asked for there is given there.
+ */
+export function nextActions(
+  view: ReleaseView,
+  blockers: Blocker[],
+  max = 5,
+  gate?: string,
+): string[] {
   const out: string[] = [];
   // Items a person ticks, and checks not run yet, go in one command each.
   const toTick: number[] = [];
   const toCheck: number[] = [];
   for (const b of blockers) {
     if (b.role && (b.kind === 'signoff-missing' || b.kind === 'signoff-stale'))
-      out.push(`gonogo sign ${b.role} go`);
-    else if (b.item !== undefined) {
+      out.push(`gonogo sign ${b.role} go${gate ? ` --gate ${gate}` : ''}`);
+    else if (b.role && b.kind === 'signoff-no-go') {
+      // Any go of the role lifts its no-go: one already asked for does.
+      if (!out.some((a) => a.startsWith(`gonogo sign ${b.role} go`)))
+        out.push(`gonogo sign ${b.role} go   # once ${b.role} is satisfied: lifts its no-go`);
+    } else if (b.item !== undefined) {
       const item = view.items.find((i) => i.number === b.item);
       if (!item) continue;
       if (item.kind === 'sign' && item.spec.sign)
@@ -109,8 +123,12 @@ export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): st
         );
       else if (item.kind === 'check') toCheck.push(item.number);
       else toTick.push(item.number);
-    } else if (b.kind.startsWith('window'))
-      out.push('gonogo decide --override-window --reason TEXT   # release manager');
+    } else if (b.kind.startsWith('window')) {
+      const roles = view.playbook?.policy.window?.override ?? [];
+      out.push(
+        `gonogo decide --override-window --reason TEXT   # ${roles.length ? roles.join(' or ') : 'needs policy.window.override in the playbook'}`,
+      );
+    }
   }
   // At most eight numbers, so the line stays a command one can paste.
   const list = (ns: number[]) => ns.slice(0, 8).join(' ');

@@ -87,9 +87,9 @@ releases
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]
   item show REF                          an item with its history and evidence
-  sign ROLE go|no-go [--comment TEXT]    a role's sign-off, pinned to the release commit
+  sign ROLE go|no-go [--gate G] [-m TEXT] a role's go or no-go for one gate or sign item, at the commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)
-  deploy ENV [--status succeeded|failed] record a deployment of the current release
+  deploy ENV [--force --reason TEXT]     record a deployment; every gate in front of ENV must say GO
   rollback ENV --reason TEXT             record a rollback and add the rollback procedure
   env                                    what runs in each environment, since when
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
@@ -246,14 +246,23 @@ async function report(error: unknown, argv: string[]): Promise<number> {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
     const fix = 'fix' in error ? (error as { fix: unknown }).fix : undefined;
     const place = 'place' in error ? (error as { place: unknown }).place : undefined;
+    // A closed gate (a refused deployment) carries every blocker, each with its gate.
+    const blockers =
+      'blockers' in error
+        ? (error as { blockers: { gate?: string; message: string }[] }).blockers
+        : undefined;
     const { renderHint } = await import('./cli-hint.ts');
     const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${escapeJsonControls(JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix, field: error.field, hint: error.hint, command } }))}\n`,
+        `${escapeJsonControls(JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix, blockers, field: error.field, hint: error.hint, command } }))}\n`,
       );
+    // Blockers quote people's comments: recorded text, shown safe.
+    const lines = (blockers ?? []).map(
+      (b) => `  ✗ ${b.gate ? `${b.gate}: ` : ''}${sanitizeText(b.message, { oneLine: true })}\n`,
+    );
     process.stderr.write(
-      `gonogo: ${sanitizeText(error.message)}\n${command ? `  try: ${sanitizeText(command)}\n` : ''}`,
+      `gonogo: ${sanitizeText(error.message)}\n${lines.join('')}${command ? `  try: ${sanitizeText(command)}\n` : ''}`,
     );
     return error.exitCode;
   }

@@ -234,6 +234,7 @@ function fullTables(): ReleaseTables {
         actor: 'ann@example.com',
       },
     ],
+    overrides: [],
   };
 }
 
@@ -323,6 +324,121 @@ describe('replayEvents', () => {
     ]);
     const r = replayEvents(log, playbooks);
     expect(r.problems.map((p) => p.seq)).toEqual([2, 3]);
+  });
+});
+
+describe('replay of sign-off targets, window overrides and forced deployments', () => {
+  const target = { kind: 'gate' as const, id: 'go-no-go' };
+  const windowBlockers = [{ kind: 'window-day' as const, message: 'Saturday is a denied day' }];
+  const forcedBlockers = [{ kind: 'signoff-missing' as const, message: 'no go', gate: 'go-no-go' }];
+  const log = () =>
+    logOf([
+      { type: 'release.started', payload: started },
+      {
+        type: 'signoff.recorded',
+        actor: 'qa@example.com',
+        payload: { role: 'qa-lead', verdict: 'no-go', target, commit, comment: null },
+      },
+      {
+        type: 'window.overridden',
+        payload: {
+          gate: 'go-no-go',
+          commit,
+          role: 'qa-lead',
+          reason: 'hotfix',
+          blockers: windowBlockers,
+        },
+      },
+      {
+        type: 'deployment.forced',
+        payload: {
+          environment: 'production',
+          commit,
+          role: 'qa-lead',
+          reason: 'outage',
+          blockers: forcedBlockers,
+        },
+      },
+    ]);
+  const tables = (): ReleaseTables => {
+    const full = fullTables();
+    return {
+      ...full,
+      release: { ...full.release, state: 'active', updatedAt: at(1) },
+      items: expandItems(playbook, { releaseId, type: 'minor', now: at(1) }),
+      signoffs: [
+        {
+          releaseId,
+          role: 'qa-lead',
+          verdict: 'no-go',
+          target,
+          commit,
+          actor: 'qa@example.com',
+          at: at(2),
+        },
+      ],
+      decisions: [],
+      deployments: [],
+      incidents: [],
+      overrides: [
+        {
+          releaseId,
+          kind: 'window',
+          gate: 'go-no-go',
+          commit,
+          role: 'qa-lead',
+          actor: 'ann@example.com',
+          at: at(3),
+          reason: 'hotfix',
+          blockers: windowBlockers,
+        },
+        {
+          releaseId,
+          kind: 'force',
+          environment: 'production',
+          commit,
+          role: 'qa-lead',
+          actor: 'ann@example.com',
+          at: at(4),
+          reason: 'outage',
+          blockers: forcedBlockers,
+        },
+      ],
+    };
+  };
+
+  it('rebuilds the override rows and the target, and finds the tables equal', () => {
+    const r = replayEvents(log(), playbooks);
+    expect(r.problems).toEqual([]);
+    expect(r.signoffs[0]?.row.target).toEqual(target);
+    expect(r.overrides.map((o) => [o.row.kind, o.seq])).toEqual([
+      ['window', 3],
+      ['force', 4],
+    ]);
+    expect(messages(r, tables())).toEqual([]);
+  });
+
+  it('names an override edited, deleted or inserted behind the log, and a retargeted sign-off', () => {
+    const r = replayEvents(log(), playbooks);
+    const t = tables();
+    t.overrides[0] = { ...t.overrides[0]!, reason: 'because' };
+    t.overrides.splice(1, 1);
+    t.overrides.push({ ...t.overrides[0]!, kind: 'window', gate: 'qa-gate', at: at(9) });
+    t.signoffs[0] = { ...t.signoffs[0]!, target: { kind: 'gate', id: 'qa-gate' } };
+    expect(messages(r, t)).toEqual([
+      expect.stringMatching(
+        /sign-off of qa-lead .*the table says target .*qa-gate.*the log says target .*go-no-go.* since event 2/,
+      ),
+      expect.stringMatching(
+        /window override of go-no-go .*: the table says "?because"?, the log says hotfix since event 3/,
+      ),
+      expect.stringMatching(
+        /window override of qa-gate .* is in the table, but no event records it/,
+      ),
+      expect.stringMatching(
+        /forced deployment to production .* is recorded by event 4, but the table does not have it/,
+      ),
+    ]);
   });
 });
 

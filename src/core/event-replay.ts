@@ -1,6 +1,7 @@
 /**
  * The log is the source of truth: replaying a release's events rebuilds the rows the other
- * tables should hold (release, items, sign-offs, decisions, deployments, incidents), and
+ * tables should hold (release, items, sign-offs, decisions, deployments, incidents, window
+ * overrides and forced deployments), and
  * comparing them with what the tables do hold finds a state edited behind the log's back, with
  * the event where the two part. Pure: the playbook snapshots come in by hash.
  *
@@ -15,6 +16,7 @@ import type {
   Deployment,
   DeploymentStatus,
   Evidence,
+  GateOverride,
   Incident,
   ItemState,
   Outcome,
@@ -22,6 +24,7 @@ import type {
   ReleaseEvent,
   ReleaseItem,
   Signoff,
+  SignoffTarget,
   Verdict,
 } from './release-model.ts';
 import { describeItem, expandItems, expandRollbackItems } from './release-rules.ts';
@@ -61,10 +64,29 @@ export interface EventPayloads {
   'signoff.recorded': {
     role: string;
     verdict: Verdict;
+    /** The gate or sign item it is for. */
+    target?: SignoffTarget;
     commit: string | null;
     comment: string | null;
   };
-  'window.overridden': { gate: string; reason: string };
+  /** A window override for one gate at one commit (a row of `gate_overrides` since `role`). */
+  'window.overridden': {
+    gate: string;
+    reason: string;
+    commit?: string | null;
+    /** The role it was given as, one `policy.window.override` names. */
+    role?: string;
+    /** The window blockers it let through when given. */
+    blockers?: Blocker[];
+  };
+  /** A deployment forced past gates that said NO-GO (a row of `gate_overrides`). */
+  'deployment.forced': {
+    environment: string;
+    commit: string | null;
+    role: string;
+    reason: string;
+    blockers: Blocker[];
+  };
   'decision.recorded': {
     gate: string;
     outcome: Outcome;
@@ -79,6 +101,8 @@ export interface EventPayloads {
     environment: string;
     status: DeploymentStatus;
     commit: string | null;
+    /** The gates in front of the environment and their outcome when it was deployed. */
+    gates?: { id: string; outcome: Outcome }[];
     /** The reason given to deploy without a GO. */
     forced?: string;
   };
@@ -138,6 +162,8 @@ export interface ReplayedRelease {
   decisions: Replayed<DecisionFields>[];
   deployments: Map<string, Replayed<DeploymentFields>>;
   incidents: Map<string, Replayed<Incident>>;
+  /** Window overrides and forced deployments. */
+  overrides: Replayed<GateOverride>[];
   /** Where the log cannot be replayed, or contradicts itself. */
   problems: { seq: number; message: string }[];
 }
@@ -169,11 +195,19 @@ export interface ReleaseTables {
   decisions: Decision[];
   deployments: Deployment[];
   incidents: Incident[];
+  overrides: GateOverride[];
 }
 
 /** A place where the tables and the log disagree. */
 export interface ReplayDifference {
-  table: 'releases' | 'release_items' | 'signoffs' | 'decisions' | 'deployments' | 'incidents';
+  table:
+    | 'releases'
+    | 'release_items'
+    | 'signoffs'
+    | 'decisions'
+    | 'deployments'
+    | 'incidents'
+    | 'gate_overrides';
   /** The row, as a person names it: `item #7 "CHANGELOG updated"`, `deployment 0197…`. */
   row: string;
   /** The field that differs; absent when the whole row is missing on one side. */
@@ -316,14 +350,46 @@ const handlers: { [T in EventType]: Handler<T> } = {
       actor: e.actor,
       at: e.at,
     };
+    if (p.target) row.target = p.target;
     if (p.commit) row.commit = p.commit;
     if (p.comment) row.comment = p.comment;
-    ctx.state.signoffs.push(created(row, e.seq));
+    // A log from before sign-offs named their target says nothing of it.
+    ctx.state.signoffs.push(created(row, e.seq, 'target' in p ? [] : ['target']));
   },
 
   'window.overridden'(ctx, e, p) {
     releaseOf(ctx);
     ctx.pendingOverride = { gate: p.gate, reason: p.reason, by: e.actor, seq: e.seq };
+    // Before overrides had a table of their own (and a role), the decision row kept them.
+    if (p.role === undefined) return;
+    const row: GateOverride = {
+      releaseId: e.releaseId,
+      kind: 'window',
+      gate: p.gate,
+      role: p.role,
+      actor: e.actor,
+      at: e.at,
+      reason: p.reason,
+      blockers: p.blockers ?? [],
+    };
+    if (p.commit) row.commit = p.commit;
+    ctx.state.overrides.push(created(row, e.seq));
+  },
+
+  'deployment.forced'(ctx, e, p) {
+    releaseOf(ctx);
+    const row: GateOverride = {
+      releaseId: e.releaseId,
+      kind: 'force',
+      environment: p.environment,
+      role: p.role,
+      actor: e.actor,
+      at: e.at,
+      reason: p.reason,
+      blockers: p.blockers,
+    };
+    if (p.commit) row.commit = p.commit;
+    ctx.state.overrides.push(created(row, e.seq));
   },
 
   'decision.recorded'(ctx, e, p) {
@@ -472,6 +538,7 @@ export function replayEvents(
     decisions: [],
     deployments: new Map(),
     incidents: new Map(),
+    overrides: [],
     problems: [],
   };
   const ctx: ReplayContext = { state, playbooks };
@@ -680,7 +747,7 @@ const releaseSpec: TableSpec<ReleaseFields> = {
 const signoffSpec: TableSpec<Signoff> = {
   table: 'signoffs',
   main: 'verdict',
-  fields: ['verdict', 'role', 'commit', 'actor', 'at', 'comment'],
+  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment'],
   name: (s) => `sign-off of ${s.role} by ${s.actor} at ${s.at}`,
 };
 
@@ -706,6 +773,16 @@ const deploymentSpec: TableSpec<DeploymentFields> = {
     'actor',
   ],
   name: (d) => `deployment ${d.id} (${d.environment})`,
+};
+
+const overrideSpec: TableSpec<GateOverride> = {
+  table: 'gate_overrides',
+  main: 'reason',
+  fields: ['reason', 'kind', 'gate', 'environment', 'commit', 'role', 'actor', 'at', 'blockers'],
+  name: (o) =>
+    o.kind === 'window'
+      ? `window override of ${o.gate} by ${o.actor} at ${o.at}`
+      : `forced deployment to ${o.environment} by ${o.actor} at ${o.at}`,
 };
 
 const incidentSpec: TableSpec<Incident> = {
@@ -738,5 +815,12 @@ export function compareReplay(
   compareUnkeyed(decisionSpec, decisions, replayed.decisions, (d) => `${d.gate} ${d.at}`, out);
   compareKeyed(deploymentSpec, tables.deployments, replayed.deployments, (d) => d.id, out);
   compareKeyed(incidentSpec, tables.incidents, replayed.incidents, (i) => i.id, out);
+  compareUnkeyed(
+    overrideSpec,
+    tables.overrides,
+    replayed.overrides,
+    (o) => `${o.kind} ${o.gate ?? o.environment} ${o.at}`,
+    out,
+  );
   return out;
 }

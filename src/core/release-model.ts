@@ -78,19 +78,55 @@ export interface Evidence {
   [key: string]: unknown;
 }
 
+/** What a sign-off is for: one gate (a phase or section id) or one `sign` item (its id). */
+export interface SignoffTarget {
+  kind: 'gate' | 'item';
+  id: string;
+}
+
 export interface Signoff {
   releaseId: string;
   role: string;
   verdict: Verdict;
+  /**
+   * The gate or sign item it was given for. Absent only on sign-offs recorded before
+   * sign-offs named a target: those count for no gate, but a no-go among them still stands.
+   */
+  target?: SignoffTarget;
   commit?: string;
   actor: string;
   at: string;
   comment?: string;
 }
 
-/** A sign-off as it counts now: `stale` when given for another commit than the release's. */
+/**
+ * A sign-off as it counts now: the latest of its role for its target, `stale` when given for
+ * another commit than the release's.
+ */
 export interface SignoffView extends Signoff {
   stale: boolean;
+}
+
+/**
+ * A recorded exception to a gate: `window` lets one gate through the release window at one
+ * commit; `force` lets one deployment through the gates in front of it. Either is given by a
+ * holder of a role the playbook's policy names, with a reason.
+ */
+export interface GateOverride {
+  releaseId: string;
+  kind: 'window' | 'force';
+  /** The gate, for a window override. */
+  gate?: string;
+  /** The environment, for a forced deployment. */
+  environment?: string;
+  commit?: string;
+  /** The role the override was given as (one the policy names). */
+  role: string;
+  actor: string;
+  at: string;
+  reason: string;
+  /** What it let through, as evaluated when it was given. */
+  blockers: Blocker[];
 }
 
 export type BlockerKind =
@@ -111,6 +147,8 @@ export interface Blocker {
   item?: number;
   /** Role id, for sign-off blockers. */
   role?: string;
+  /** The gate it belongs to, where blockers of several gates are listed together. */
+  gate?: string;
 }
 
 export interface Decision {
@@ -124,7 +162,7 @@ export interface Decision {
   commit?: string;
   actor: string;
   at: string;
-  /** Set when the window policy was overridden. */
+  /** Set when a window override recorded for this gate and commit let the window through. */
   override?: { reason: string; by: string };
 }
 

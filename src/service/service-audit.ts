@@ -1,7 +1,7 @@
 /**
  * The audit use case: does the record still hold what the log says happened? For each release:
  * the hash chain, the head the release row anchors, and the log replayed against the item,
- * sign-off, decision, deployment and incident tables.
+ * sign-off, decision, deployment, incident and override tables.
  */
 import { emptyHead, verifyChain } from '../core/event-chain.ts';
 import { compareReplay, playbookHashesOf, replayEvents } from '../core/event-replay.ts';
@@ -31,12 +31,13 @@ export async function verifyAudit(
  * (do they say what the log says?).
  */
 async function auditRelease(store: StoreReader, release: Release): Promise<AuditResult> {
-  const [events, items, signoffs, decisions, deployments] = await Promise.all([
+  const [events, items, signoffs, decisions, deployments, overrides] = await Promise.all([
     store.listEvents(release.id),
     store.listItems(release.id),
     store.listSignoffs(release.id),
     store.listDecisions(release.id),
     store.listDeployments({ releaseId: release.id }),
+    store.listOverrides(release.id),
   ]);
   const incidents = (
     await Promise.all(deployments.map((d) => store.listIncidents({ deploymentId: d.id })))
@@ -53,7 +54,7 @@ async function auditRelease(store: StoreReader, release: Release): Promise<Audit
   const replayed = replayEvents(events, playbooks);
   for (const p of replayed.problems)
     problems.push({ kind: 'replay', ...(p.seq > 0 ? { seq: p.seq } : {}), message: p.message });
-  const tables = { release, items, signoffs, decisions, deployments, incidents };
+  const tables = { release, items, signoffs, decisions, deployments, incidents, overrides };
   for (const d of compareReplay(replayed, tables)) problems.push({ kind: 'record', ...d });
 
   const overridden = events.filter((e) => e.realAt !== undefined);

@@ -199,12 +199,13 @@ export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<
 
 /** The release with everything recorded about it. */
 export async function viewRelease(r: StoreReader, release: Release): Promise<ReleaseView> {
-  const [playbook, items, signoffs, decisions, deployments] = await Promise.all([
+  const [playbook, items, signoffs, decisions, deployments, overrides] = await Promise.all([
     loadPlaybookOf(r, release),
     r.listItems(release.id),
     r.listSignoffs(release.id),
     r.listDecisions(release.id),
     r.listDeployments({ releaseId: release.id }),
+    r.listOverrides(release.id),
   ]);
   return {
     release,
@@ -213,6 +214,7 @@ export async function viewRelease(r: StoreReader, release: Release): Promise<Rel
     signoffs: viewSignoffs(signoffs, release.commit),
     decisions,
     deployments,
+    overrides,
   };
 }
 

@@ -13,6 +13,7 @@ import type {
   CheckOutcome,
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   ItemAction,
   Outcome,
@@ -39,6 +40,8 @@ export interface ReleaseView {
   signoffs: SignoffView[];
   decisions: Decision[];
   deployments: Deployment[];
+  /** Window overrides and forced deployments, oldest first. */
+  overrides: GateOverride[];
 }
 
 export interface StartReleaseInput {
@@ -138,6 +141,12 @@ export interface SignInput extends ReleaseRef {
   gate?: string;
 }
 
+/** A recorded sign-off with what it was given for, in words. */
+export interface SignResult extends SignoffView {
+  /** `gate "Go / no-go"` or `#7 "QA sign-off"`. */
+  label: string;
+}
+
 export interface DecideInput extends ReleaseRef {
   gate?: string;
   /** Let the gate through outside the release window; a role the policy names, with a reason. */
@@ -154,6 +163,14 @@ export interface DeployInput extends ReleaseRef {
   status?: 'succeeded' | 'failed';
   /** Deploy although a gate says NO-GO; a role the policy names, with a reason. */
   force?: { reason: string };
+}
+
+/** A recorded deployment, with the gates in front of it as they were evaluated. */
+export interface DeployResult extends Deployment {
+  /** The gates in front of the environment, and their outcome when it was deployed. */
+  gates: { id: string; title: string; outcome: Outcome }[];
+  /** The forced deployment's override, when a gate said NO-GO and a role holder forced it. */
+  override?: GateOverride;
 }
 
 export interface RollbackInput extends ReleaseRef {
@@ -241,12 +258,16 @@ export interface ReleaseService {
   planChecks(input: PlanChecksInput): Promise<CheckPlan>;
   recordCheckResults(input: RecordCheckResultsInput): Promise<RecordCheckResultsResult>;
 
-  sign(input: SignInput): Promise<SignoffView>;
+  /** A sign-off for one gate or sign item, pinned to the release commit. */
+  sign(input: SignInput): Promise<SignResult>;
   /** GO or NO-GO for a gate, recorded with its inputs. */
   decide(input: DecideInput): Promise<DecideResult>;
 
-  /** Records a deployment; re-evaluates every gate in front of the environment. */
-  deploy(input: DeployInput): Promise<Deployment>;
+  /**
+   * Records a deployment; re-evaluates every gate in front of the environment in the same
+   * transaction and refuses with `gate-closed` and every blocker unless forced.
+   */
+  deploy(input: DeployInput): Promise<DeployResult>;
   rollback(input: RollbackInput): Promise<RollbackResult>;
   /** What runs in each environment, since when, from which release. */
   listEnvironments(input?: EnvironmentsInput): Promise<EnvironmentView[]>;

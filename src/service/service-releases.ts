@@ -141,9 +141,13 @@ export async function retarget(ctx: ServiceContext, input: RetargetInput): Promi
     };
     if (input.commitAt) patch.commitAt = input.commitAt;
     await tx.updateRelease(release.id, patch, release.rowVersion);
-    const stale = viewSignoffs(await tx.listSignoffs(release.id), input.commit)
-      .filter((s) => s.stale)
-      .map((s) => s.role);
+    const stale = [
+      ...new Set(
+        viewSignoffs(await tx.listSignoffs(release.id), input.commit)
+          .filter((s) => s.stale)
+          .map((s) => s.role),
+      ),
+    ];
     await recordEvent(
       ctx,
       tx,

@@ -12,6 +12,7 @@ import type {
   ChainHead,
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   Release,
   ReleaseEvent,
@@ -73,6 +74,8 @@ export interface SignoffRow {
   release_id: string;
   role: string;
   verdict: Signoff['verdict'];
+  target_kind: 'gate' | 'item' | null;
+  target: string | null;
   commit_sha: string | null;
   actor: string;
   at: string;
@@ -90,6 +93,20 @@ export interface DecisionRow {
   actor: string;
   at: string;
   override: string | null;
+}
+
+export interface GateOverrideRow {
+  id: string;
+  release_id: string;
+  kind: GateOverride['kind'];
+  gate: string | null;
+  environment: string | null;
+  commit_sha: string | null;
+  role: string;
+  actor: string;
+  at: string;
+  reason: string;
+  blockers: string;
 }
 
 export interface DeploymentRow {
@@ -141,6 +158,7 @@ export interface StoreTables {
   release_items: ReleaseItemRow;
   signoffs: SignoffRow;
   decisions: DecisionRow;
+  gate_overrides: GateOverrideRow;
   deployments: DeploymentRow;
   incidents: IncidentRow;
   events: EventRow;
@@ -239,6 +257,17 @@ export class KyselyStoreReader implements StoreReader {
       .orderBy('id')
       .execute();
     return rows.map(toDecision);
+  }
+
+  async listOverrides(releaseId: string): Promise<GateOverride[]> {
+    const rows = await this.db
+      .selectFrom('gate_overrides')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toOverride);
   }
 
   async listDeployments(filter: {
@@ -491,6 +520,8 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
         release_id: signoff.releaseId,
         role: signoff.role,
         verdict: signoff.verdict,
+        target_kind: signoff.target?.kind ?? null,
+        target: signoff.target?.id ?? null,
         commit_sha: signoff.commit ?? null,
         actor: signoff.actor,
         at: signoff.at,
@@ -513,6 +544,25 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
         actor: decision.actor,
         at: decision.at,
         override: decision.override === undefined ? null : JSON.stringify(decision.override),
+      })
+      .execute();
+  }
+
+  async insertOverride(override: GateOverride): Promise<void> {
+    await this.db
+      .insertInto('gate_overrides')
+      .values({
+        id: newRowId(),
+        release_id: override.releaseId,
+        kind: override.kind,
+        gate: override.gate ?? null,
+        environment: override.environment ?? null,
+        commit_sha: override.commit ?? null,
+        role: override.role,
+        actor: override.actor,
+        at: override.at,
+        reason: override.reason,
+        blockers: JSON.stringify(override.blockers),
       })
       .execute();
   }
@@ -709,9 +759,27 @@ function toSignoff(row: SignoffRow): Signoff {
     actor: row.actor,
     at: row.at,
   };
+  if (row.target_kind !== null && row.target !== null)
+    signoff.target = { kind: row.target_kind, id: row.target };
   if (row.commit_sha !== null) signoff.commit = row.commit_sha;
   if (row.comment !== null) signoff.comment = row.comment;
   return signoff;
+}
+
+function toOverride(row: GateOverrideRow): GateOverride {
+  const override: GateOverride = {
+    releaseId: row.release_id,
+    kind: row.kind,
+    role: row.role,
+    actor: row.actor,
+    at: row.at,
+    reason: row.reason,
+    blockers: JSON.parse(row.blockers) as GateOverride['blockers'],
+  };
+  if (row.gate !== null) override.gate = row.gate;
+  if (row.environment !== null) override.environment = row.environment;
+  if (row.commit_sha !== null) override.commit = row.commit_sha;
+  return override;
 }
 
 function toDecision(row: DecisionRow): Decision {

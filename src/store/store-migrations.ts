@@ -176,6 +176,35 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Sign-offs name the gate or sign item they are for; window overrides and forced
+  // deployments become records of their own, read when a gate is evaluated.
+  '0003-signoff-gate': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Null on sign-offs recorded before: they count for no gate (a no-go among them stands).
+      await db.schema.alterTable('signoffs').addColumn('target_kind', 'text').execute();
+      await db.schema.alterTable('signoffs').addColumn('target', 'text').execute();
+
+      await db.schema
+        .createTable('gate_overrides')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('gate', 'text')
+        .addColumn('environment', 'text')
+        .addColumn('commit_sha', 'text')
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('blockers', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('gate_overrides_release_at_idx')
+        .on('gate_overrides')
+        .columns(['release_id', 'at'])
+        .execute();
+    },
+  },
   '0004-chain-anchor': {
     async up(db: Kysely<unknown>): Promise<void> {
       // The head of each release's log, kept on the release row (outside the event rows), so a

@@ -7,6 +7,7 @@ import type {
   ChainHead,
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   Release,
   ReleaseEvent,
@@ -35,6 +36,8 @@ export interface StoreReader {
   listSignoffs(releaseId: string): Promise<Signoff[]>;
   /** Oldest first. */
   listDecisions(releaseId: string): Promise<Decision[]>;
+  /** Window overrides and forced deployments, oldest first. */
+  listOverrides(releaseId: string): Promise<GateOverride[]>;
   /** Oldest first (startedAt, then id). Filters combine with AND. */
   listDeployments(filter: {
     project?: string;
@@ -96,6 +99,7 @@ export interface StoreWriter extends StoreReader {
   ): Promise<void>;
   insertSignoff(signoff: Signoff): Promise<void>;
   insertDecision(decision: Decision): Promise<void>;
+  insertOverride(override: GateOverride): Promise<void>;
   insertDeployment(deployment: Deployment): Promise<void>;
   updateDeployment(
     id: string,

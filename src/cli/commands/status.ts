@@ -12,7 +12,7 @@ export default defineCommand({
     const svc = await ctx.service({ mustExist: true });
     const v = version ?? ctx.release;
     const { view, gate, outcome, blockers, phases } = await svc.getStatus(v ? { version: v } : {});
-    const actions = nextActions(view, blockers);
+    const actions = nextActions(view, blockers, 5, gate.kind === 'release' ? undefined : gate.id);
     // The gate was judged at the overridden time: say so, with the real time beside it.
     const clock = clockOverride();
     if (ctx.json) {
