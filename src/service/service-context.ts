@@ -120,7 +120,7 @@ function anchorMismatch(release: Release | undefined, log: ChainHead): Integrity
   return new IntegrityError(
     `the event log of release ${version} ends at event ${log.count}, but the release anchors ` +
       `${anchored.count} events (head ${anchored.hash.slice(0, 12)}): the log was changed outside ` +
-      'gonogo, so nothing more is recorded on it until it is verified',
+      'gonogo; nothing more is recorded on it, since a new event would hide the change',
     { hint: { action: 'audit.verify', refs: [version] } },
   );
 }

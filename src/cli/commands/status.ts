@@ -22,7 +22,9 @@ export default defineCommand({
           phases,
           gate: { id: gate.id, title: gate.title, outcome, blockers },
           next: actions,
-          ...(clock ? { clock: { overridden: true, ...clock } } : {}),
+          // The time the gate was judged at; the real time is this moment, left out so the same
+          // record reads the same.
+          ...(clock ? { clock: { overridden: true, at: clock.at } } : {}),
         }),
       );
       return 0;
