@@ -219,7 +219,7 @@ describe('command check: shells', () => {
     } else {
       expect(result.status).toBe('error');
       expect(result.summary).toBe(
-        'could not run: sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
+        'sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
       );
       expect(result.fix).toMatch(/shell: bash/);
     }
