@@ -259,7 +259,7 @@ describe('command check: masking', () => {
   });
 
   it('masks the values of secret-named variables wherever the command prints them', async () => {
-    const token = 'dT0k-9f8e7d6c5b4a';
+    const token = 'dT0k-fake-9f8e7d6c5b';
     const result = await commandCheck.run(
       secretCtx({ DEPLOY_TOKEN: token }),
       checkParams.command.parse({
