@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { InputError, UsageError } from '../core/errors.ts';
+import { findControlChar } from '../core/text-safety.ts';
 import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
 import { openCliStore, resolveDb } from './cli-db.ts';
@@ -92,7 +93,7 @@ export function createContext(flags: {
           ? join(cwd, 'gonogo.yaml')
           : join(root, 'gonogo.yaml'),
       })),
-    actor: () => process.env.GONOGO_USER?.trim() || gitUserEmail(cwd) || userInfo().username,
+    actor: () => userFromEnv() || gitUserEmail(cwd) || userInfo().username,
     dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
@@ -112,7 +113,8 @@ export function createContext(flags: {
         store,
         actor: () => ctx.actor(),
         project: ctx.project(),
-        ...(now ? { now } : {}),
+        // An overridden clock is recorded beside the real one in every event.
+        ...(now ? { now, realNow: () => new Date() } : {}),
       };
       // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
       // (Not through a read-only connection, which a database this user may not write gets.)
@@ -153,6 +155,40 @@ export function createContext(flags: {
     },
   };
   return ctx;
+}
+
+/**
+ * `GONOGO_USER`, trimmed, or undefined when unset or blank. A value with a line break or another
+ * control character is refused: the name is written on every line of the record and shown in
+ * every listing, where it could forge a line.
+ *
+ * @example GONOGO_USER=ana@example.com gonogo item done 3
+ */
+export function userFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.GONOGO_USER;
+  if (raw === undefined) return undefined;
+  const bad = findControlChar(raw);
+  if (bad) {
+    throw new InputError([
+      {
+        message: `GONOGO_USER contains ${bad}`,
+        fix: 'set it to a name or e-mail address on one line, e.g. GONOGO_USER=ana@example.com',
+      },
+    ]);
+  }
+  return raw.trim() || undefined;
+}
+
+/**
+ * The overridden time and the real time, when `GONOGO_NOW` overrides the clock.
+ *
+ * @example clockOverride({ GONOGO_NOW: '2026-11-18T10:00:00Z' })?.at // '2026-11-18T10:00:00.000Z'
+ */
+export function clockOverride(
+  env: NodeJS.ProcessEnv = process.env,
+): { at: string; realAt: string } | undefined {
+  const now = clockFromEnv(env);
+  return now && { at: now().toISOString(), realAt: new Date().toISOString() };
 }
 
 /**

@@ -87,14 +87,14 @@ releases
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]
   item show REF                          an item with its history and evidence
-  sign ROLE go|no-go [--comment TEXT]    a role's sign-off, pinned to the release commit
+  sign ROLE go|no-go [--gate G] [-m TEXT] a role's go or no-go for one gate or sign item, at the commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)
-  deploy ENV [--status succeeded|failed] record a deployment of the current release
+  deploy ENV [--force --reason TEXT]     record a deployment; every gate in front of ENV must say GO
   rollback ENV --reason TEXT             record a rollback and add the rollback procedure
   env                                    what runs in each environment, since when
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
   log [VERSION]                          the release's event log
-  audit verify [VERSION]                 recompute the event hash chain
+  audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
 
 global options (before or after the command)
   --json          machine-readable output on stdout
@@ -104,7 +104,8 @@ global options (before or after the command)
 
 exit codes: 0 ok, 1 a gate or check said no, 2 bad usage, input or environment, 3 internal error
 identity: GONOGO_USER, else git config user.email
-testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day)`;
+testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day);
+  every event it touches keeps the real time beside it, and status, log and audit verify say so`;
 
 async function main(argv: string[]): Promise<number> {
   const {
@@ -238,25 +239,40 @@ async function unknownCommand(words: string[], group: string | undefined): Promi
 /** Maps an error to its exit code and prints it (JSON on stdout with --json). */
 async function report(error: unknown, argv: string[]): Promise<number> {
   const { GonogoError } = await import('../core/errors.ts');
+  // A message may quote what someone typed or recorded: shown without control characters.
+  const { escapeJsonControls, sanitizeText } = await import('../core/text-safety.ts');
   const json = argv.includes('--json');
   if (error instanceof GonogoError) {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
     const fix = 'fix' in error ? (error as { fix: unknown }).fix : undefined;
     const place = 'place' in error ? (error as { place: unknown }).place : undefined;
+    // A closed gate (a refused deployment) carries every blocker, each with its gate.
+    const blockers =
+      'blockers' in error
+        ? (error as { blockers: { gate?: string; message: string }[] }).blockers
+        : undefined;
     const { renderHint } = await import('./cli-hint.ts');
     const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix, field: error.field, hint: error.hint, command } })}\n`,
+        `${escapeJsonControls(JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix, blockers, field: error.field, hint: error.hint, command } }))}\n`,
       );
-    process.stderr.write(`gonogo: ${error.message}\n${command ? `  try: ${command}\n` : ''}`);
+    // Blockers quote people's comments: recorded text, shown safe.
+    const lines = (blockers ?? []).map(
+      (b) => `  ✗ ${b.gate ? `${b.gate}: ` : ''}${sanitizeText(b.message, { oneLine: true })}\n`,
+    );
+    process.stderr.write(
+      `gonogo: ${sanitizeText(error.message)}\n${lines.join('')}${command ? `  try: ${sanitizeText(command)}\n` : ''}`,
+    );
     return error.exitCode;
   }
   if (json)
     process.stdout.write(
-      `${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`,
+      `${escapeJsonControls(JSON.stringify({ error: { code: 'internal', message: String(error) } }))}\n`,
     );
-  process.stderr.write(`gonogo: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(
+    `gonogo: internal error: ${sanitizeText((error as Error)?.stack ?? String(error))}\n`,
+  );
   return 3;
 }
 

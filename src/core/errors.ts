@@ -1,9 +1,11 @@
 /**
  * gonogo's error classes. Each carries a stable `code` (for `--json` output and for
  * tests) and an optional `cause`. The CLI's one top-level handler maps them to exit codes:
- * input and usage errors → 2, anything else → 3. A gate or check saying "no" is a result,
- * not an error, and exits 1.
+ * input and usage errors → 2, a deployment a closed gate refused ({@link GateClosedError}) → 1,
+ * anything else → 3. A gate or check saying "no" is otherwise a result, not an error, and
+ * exits 1.
  */
+import type { Blocker } from './release-model.ts';
 
 /** A place in an input file, 1-based line and column. */
 export interface Place {
@@ -34,6 +36,8 @@ export type ErrorCode =
   | 'conflict'
   | 'forbidden'
   | 'invalid-transition'
+  | 'gate-closed'
+  | 'integrity'
   | 'internal'
   | 'environment';
 
@@ -70,6 +74,7 @@ export type HintAction =
   | 'deploy.force'
   | 'rollback'
   | 'playbook.edit'
+  | 'audit.verify'
   | 'upgrade';
 
 export interface ErrorOptions {
@@ -82,11 +87,11 @@ export interface ErrorOptions {
 
 export class GonogoError extends Error {
   readonly code: ErrorCode;
-  /** Exit code for the CLI: 2 bad usage or input, 3 internal. */
-  readonly exitCode: 2 | 3;
+  /** Exit code for the CLI: 1 a gate said no, 2 bad usage or input, 3 internal. */
+  readonly exitCode: 1 | 2 | 3;
   readonly hint?: ErrorHint;
   readonly field?: string;
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { exitCode?: 2 | 3 }) {
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { exitCode?: 1 | 2 | 3 }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -145,6 +150,28 @@ export class ForbiddenError extends GonogoError {
 export class TransitionError extends GonogoError {
   constructor(message: string, options?: ErrorOptions) {
     super('invalid-transition', message, options);
+  }
+}
+
+/**
+ * A gate in front of what was asked says NO-GO (exit 1, like a NO-GO decision): carries every
+ * blocker, each with the `gate` it belongs to.
+ */
+export class GateClosedError extends GonogoError {
+  readonly blockers: Blocker[];
+  constructor(message: string, blockers: Blocker[], options?: ErrorOptions) {
+    super('gate-closed', message, { ...options, exitCode: 1 });
+    this.blockers = blockers;
+  }
+}
+
+/**
+ * The record does not hold together: the event log does not end where the release anchors it,
+ * so it was changed outside gonogo. Nothing more is recorded on it until a person has looked.
+ */
+export class IntegrityError extends GonogoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('integrity', message, options);
   }
 }
 

@@ -204,7 +204,11 @@ export function importChecklist(
   if (denied.size || criteria.length) {
     raw.policy = {};
     if (denied.size)
-      raw.policy.window = { timezone: 'UTC', deny: weekdayOrder.filter((d) => denied.has(d)) };
+      raw.policy.window = {
+        timezone: 'UTC',
+        deny: weekdayOrder.filter((d) => denied.has(d)),
+        override: ['release-manager'],
+      };
     if (criteria.length) raw.policy.rollback = { when: criteria };
   }
   for (const g of [...phases, ...(rollback ? [rollback] : [])]) {

@@ -44,6 +44,10 @@ policy:
       - from: 2026-12-21
         to: 2027-01-04
         reason: Holiday freeze, skeleton on-call rota
+    # Who may let one gate through the window on a denied day, with a reason.
+    override: [tech-lead]
+  # Who may deploy past a gate that says NO-GO, with a reason.
+  force: [tech-lead]
   rollback:
     when: ["error_rate > 2%", "p99_latency > 2x baseline"]
 
@@ -206,6 +210,10 @@ policy:
       - from: 2027-03-25
         to: 2027-04-02
         reason: Quarter-end financial close
+    # Who may let one gate through the window on a denied day, with a reason.
+    override: [release-manager]
+  # Who may deploy past a gate that says NO-GO, with a reason.
+  force: [release-manager]
   rollback:
     when: ["error_rate > 2%", "p99_latency > 1.5x baseline"]
 
@@ -401,6 +409,10 @@ policy:
       - from: 2026-11-26
         to: 2026-11-30
         reason: Peak traffic weekend
+    # Who may let one gate through the window on a denied day, with a reason.
+    override: [release-captain]
+  # Who may deploy past a gate that says NO-GO, with a reason.
+  force: [release-captain]
   rollback:
     when: ["error_rate > 5%", "p99_latency > 2x baseline", "healthy_tasks < 100%"]
 
@@ -590,6 +602,10 @@ policy:
       - from: 2026-12-23
         to: 2027-01-02
         reason: Holiday freeze
+    # Who may let one gate through the window on a denied day, with a reason.
+    override: [release-lead]
+  # Who may deploy past a gate that says NO-GO, with a reason.
+  force: [release-lead]
   rollback:
     when: ["error_rate > 3%", "p99_latency > 2x baseline"]
 
@@ -715,6 +731,10 @@ policy:
       - from: 2027-02-05
         to: 2027-02-12
         reason: Lunar New Year, most of the team is away
+    # Who may let one gate through the window on a denied day, with a reason.
+    override: [lead]
+  # Who may deploy past a gate that says NO-GO, with a reason.
+  force: [lead]
 
 phases:
   - id: ready
@@ -827,6 +847,10 @@ policy:
     deny: [sat, sun]
     # freezes:
     #   - { from: 2026-12-20, to: 2027-01-02, reason: Holiday freeze }
+    # Who may let one gate through the window on a denied day, with a reason.
+    override: [release-manager]
+  # Who may deploy past a gate that says NO-GO, with a reason.
+  force: [release-manager]
   rollback:
     when: ["error_rate > 5%", "p99_latency > 2x baseline"]
 

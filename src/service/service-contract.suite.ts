@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../core/errors.ts';
 import { GonogoError } from '../core/errors.ts';
+import type { GateClosedError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
 
@@ -27,7 +28,8 @@ roles:
 environments: [staging, production]
 types: [minor, major]
 policy:
-  window: { timezone: Europe/Berlin, deny: [sat, sun] }
+  window: { timezone: Europe/Berlin, deny: [sat, sun], override: [release-manager] }
+  force: [release-manager]
 phases:
   - id: pre-release
     items:
@@ -259,7 +261,8 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
 
     it('records deployments, knows what runs where, and rolls back with the procedure', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', commit: 'f'.repeat(40) });
-      await rejectsWith(svc().deploy({ environment: 'production' }), 'invalid-transition');
+      const closed = await rejectsWith(svc().deploy({ environment: 'production' }), 'gate-closed');
+      expect((closed as GateClosedError).blockers.map((b) => b.gate)).toContain('go-no-go');
       await rejectsWith(
         svc().deploy({ environment: 'prod' }),
         'invalid-input',

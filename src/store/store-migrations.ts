@@ -176,6 +176,57 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Sign-offs name the gate or sign item they are for; window overrides and forced
+  // deployments become records of their own, read when a gate is evaluated.
+  '0003-signoff-gate': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Null on sign-offs recorded before: they count for no gate (a no-go among them stands).
+      await db.schema.alterTable('signoffs').addColumn('target_kind', 'text').execute();
+      await db.schema.alterTable('signoffs').addColumn('target', 'text').execute();
+
+      await db.schema
+        .createTable('gate_overrides')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('gate', 'text')
+        .addColumn('environment', 'text')
+        .addColumn('commit_sha', 'text')
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('blockers', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('gate_overrides_release_at_idx')
+        .on('gate_overrides')
+        .columns(['release_id', 'at'])
+        .execute();
+    },
+  },
+  '0004-chain-anchor': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The head of each release's log, kept on the release row (outside the event rows), so a
+      // deleted newest event shows; and the real time of an event written under an overridden
+      // clock. One column per statement: SQLite adds one at a time.
+      await db.schema
+        .alterTable('releases')
+        .addColumn('event_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('releases').addColumn('head_hash', 'text').execute();
+      await db.schema.alterTable('events').addColumn('real_at', 'text').execute();
+      // Logs written before: anchored where they end now (from here on, changes show).
+      await sql`
+        update releases set
+          event_count = coalesce(
+            (select max(e.seq) from events e where e.release_id = releases.id), 0),
+          head_hash = (
+            select e.hash from events e where e.release_id = releases.id
+            order by e.seq desc limit 1)
+      `.execute(db);
+    },
+  },
 };
 
 /**

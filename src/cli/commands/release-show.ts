@@ -26,7 +26,7 @@ export default defineCommand({
       o.out('', paint(o, 'bold', 'Sign-offs'));
       for (const s of view.signoffs)
         o.out(
-          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')} by ${s.actor}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${s.comment}` : ''}`,
+          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')}${s.target ? ` for ${s.target.kind} ${s.target.id}` : ''} by ${s.actor}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${s.comment}` : ''}`,
         );
     }
     if (view.decisions.length) {
@@ -41,6 +41,13 @@ export default defineCommand({
       for (const d of view.deployments)
         o.out(
           `  ${d.startedAt.slice(0, 16).replace('T', ' ')} ${d.environment}: ${d.status} by ${d.actor}`,
+        );
+    }
+    if (view.overrides.length) {
+      o.out('', paint(o, 'bold', 'Overrides'));
+      for (const x of view.overrides)
+        o.out(
+          `  ${x.at.slice(0, 16).replace('T', ' ')} ${x.kind === 'window' ? `window at gate ${x.gate}` : `forced to ${x.environment} past ${x.blockers.length} blockers`} by ${x.actor} as ${x.role} — ${x.reason}`,
         );
     }
     return 0;
