@@ -174,7 +174,7 @@ describe('check registry', () => {
 
 describe('runChecks masks every result', () => {
   it("masks the env's secret values in a check that does not mask them itself", async () => {
-    const token = 'tok-9f8e7d6c5b4a';
+    const token = 'tok-fake-9f8e7d6c5b';
     const results = await runChecks(
       [
         { key: 'file', name: 'file', params: { path: `notes/${token}.txt` } },

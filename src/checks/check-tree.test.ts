@@ -86,6 +86,14 @@ describe('openReleaseTree on a release commit', () => {
     expect(await text(tree, '../x')).toBe('outside: "../x" is outside the repository');
   });
 
+  it('takes a path literally, never as a pattern', async () => {
+    const r = repo();
+    const release = r.commit('odd names', { 'a.md': 'a\n', '[ab].md': 'brackets\n' });
+    const tree = await open(r.root, release);
+    expect(await text(tree, '[ab].md')).toBe('brackets\n');
+    expect(await text(tree, '*.md')).toMatch(/^missing/);
+  });
+
   it('refuses a file larger than the limit without reading it', async () => {
     const r = repo();
     const release = r.commit('big', { 'big.log': 'x'.repeat(3000) });

@@ -96,12 +96,7 @@ export interface ReleaseTree {
 export const maxReadBytes = 64 * 1024 * 1024;
 const maxSymlinkHops = 8;
 const skippedDirs = new Set(['node_modules', '.git']);
-const gitEnv = {
-  ...process.env,
-  GIT_TERMINAL_PROMPT: '0',
-  LC_ALL: 'C',
-  GIT_LITERAL_PATHSPECS: '1',
-};
+const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 
 const isInside = (root: string, abs: string) => {
   const rel = relative(root, abs);
@@ -342,7 +337,7 @@ function commitTree(root: string, sha: string, signal: AbortSignal, label: strin
 
   const entryAt = async (path: string): Promise<TreeEntry | undefined> => {
     if (path === '.') return { path, kind: 'directory' };
-    const run = await runGit(['ls-tree', '-z', '--long', sha, '--', path], {
+    const run = await runGit(['--literal-pathspecs', 'ls-tree', '-z', '--long', sha, '--', path], {
       cwd: root,
       signal,
     });

@@ -219,7 +219,7 @@ describe('command check: shells', () => {
     } else {
       expect(result.status).toBe('error');
       expect(result.summary).toBe(
-        'could not run: sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
+        'sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
       );
       expect(result.fix).toMatch(/shell: bash/);
     }
@@ -259,7 +259,7 @@ describe('command check: masking', () => {
   });
 
   it('masks the values of secret-named variables wherever the command prints them', async () => {
-    const token = 'dT0k-9f8e7d6c5b4a';
+    const token = 'dT0k-fake-9f8e7d6c5b';
     const result = await commandCheck.run(
       secretCtx({ DEPLOY_TOKEN: token }),
       checkParams.command.parse({

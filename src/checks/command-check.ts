@@ -189,8 +189,7 @@ async function shellArgv(
   if (hasPipeline(line)) {
     return {
       status: 'error',
-      summary:
-        'could not run: sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
+      summary: 'sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
       fix: 'Name a shell with pipefail in the playbook: { run: ..., shell: bash }.',
       evidence: {},
     };

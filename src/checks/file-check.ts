@@ -71,10 +71,13 @@ async function findInCommit(
     const where = await resolveInRoot(ctx.root, params.path);
     const rel = where.ok ? where.rel : params.path;
     // Tracked now but not in the release commit: added after it, and it does not count.
-    const tracked = await runGit(['ls-files', '--error-unmatch', '--', rel], {
-      cwd: ctx.root,
-      signal,
-    });
+    const tracked = await runGit(
+      ['--literal-pathspecs', 'ls-files', '--error-unmatch', '--', rel],
+      {
+        cwd: ctx.root,
+        signal,
+      },
+    );
     if (tracked.code === 0) {
       return {
         outcome: {
@@ -88,10 +91,13 @@ async function findInCommit(
     return undefined; // never committed: a file a job writes, read from the working tree
   }
   const { entry } = found;
-  const log = await runGit(['log', '-1', '--format=%H %cI', tree.commit, '--', entry.path], {
-    cwd: ctx.root,
-    signal,
-  });
+  const log = await runGit(
+    ['--literal-pathspecs', 'log', '-1', '--format=%H %cI', tree.commit, '--', entry.path],
+    {
+      cwd: ctx.root,
+      signal,
+    },
+  );
   const [lastCommit, at] = log.stdout.trim().split(' ');
   const evidence: CheckEvidence = {
     ...tree.evidence,

@@ -85,10 +85,10 @@ describe('redactText: credentials', () => {
       'https://u:p@ss:w0rd@db.internal:5432/app',
       'https://u:…[REDACTED:url-password]@db.internal:5432/app',
     ],
-    ['redis://:hunter2@cache:6379', 'redis://:…[REDACTED:url-password]@cache:6379'],
+    ['redis://:hunter2@cache.example:6379', 'redis://:…[REDACTED:url-password]@cache.example:6379'],
     [
-      'clone https://x-access-token:ghs_1a2b@github.com/o/r.git done',
-      'clone https://x-access-token:…[REDACTED:url-password]@github.com/o/r.git done',
+      'clone https://x-access-token:ghs_1a2b@git.example.org/o/r.git done',
+      'clone https://x-access-token:…[REDACTED:url-password]@git.example.org/o/r.git done',
     ],
     [
       'see "postgres://app:pw@127.0.0.1/db"',
@@ -154,7 +154,7 @@ describe('isSecretName and collectSecretValues', () => {
 
   it('takes the values of secret names that are long enough and not trivial', () => {
     const values = collectSecretValues({
-      NPM_TOKEN: 'n9Qz2LmX7vB4',
+      NPM_TOKEN: 'n9Qz2-fake-LmX7vB4',
       DB_PASSWORD: 'p@ss w0rd',
       SHORT_KEY: 'abc',
       USE_AUTH: 'true',
@@ -163,7 +163,7 @@ describe('isSecretName and collectSecretValues', () => {
       HOME: '/home/ana',
       UNSET_TOKEN: undefined,
     });
-    expect(values).toEqual(['p%40ss%20w0rd', 'n9Qz2LmX7vB4', 'p@ss w0rd']);
+    expect(values).toEqual(['n9Qz2-fake-LmX7vB4', 'p%40ss%20w0rd', 'p@ss w0rd']);
   });
 
   it('adds each line of a multi-line value', () => {
@@ -190,18 +190,18 @@ describe('redactArgv and redactDeep', () => {
 
   it('masks strings at any depth, secret-named keys whole, and keeps the input as it was', () => {
     const input = {
-      summary: 'printed n9Qz2LmX7vB4',
+      summary: 'printed n9Qz2-fake-LmX7vB4',
       evidence: {
         exitCode: 0,
         manifests: [{ file: 'package.json', key: 'version', value: '1.2.0' }],
         headers: { Authorization: 'Bearer abc123', Accept: 'text/plain' },
         command: ['curl', '-u', 'ci:hunter2'],
-        output: { head: ['ok', 'token n9Qz2LmX7vB4'], tail: [], lines: 2 },
+        output: { head: ['ok', 'token n9Qz2-fake-LmX7vB4'], tail: [], lines: 2 },
         missing: null,
       },
     };
     const copy = structuredClone(input);
-    const out = redactDeep(input, { secretValues: ['n9Qz2LmX7vB4'] });
+    const out = redactDeep(input, { secretValues: ['n9Qz2-fake-LmX7vB4'] });
     expect(input).toEqual(copy);
     expect(out).toEqual({
       summary: 'printed …[REDACTED:env-secret]',
@@ -217,8 +217,8 @@ describe('redactArgv and redactDeep', () => {
   });
 
   it('a redactor compiled once masks like redactText', () => {
-    const redact = createRedactor({ secretValues: ['n9Qz2LmX7vB4'] });
-    const text = 'a n9Qz2LmX7vB4 b https://u:pw@host';
-    expect(redact(text)).toBe(redactText(text, { secretValues: ['n9Qz2LmX7vB4'] }));
+    const redact = createRedactor({ secretValues: ['n9Qz2-fake-LmX7vB4'] });
+    const text = 'a n9Qz2-fake-LmX7vB4 b https://u:pw@host';
+    expect(redact(text)).toBe(redactText(text, { secretValues: ['n9Qz2-fake-LmX7vB4'] }));
   });
 });

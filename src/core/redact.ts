@@ -91,7 +91,7 @@ function isTrivialValue(value: string, minLength: number): boolean {
  * value adds each of its lines, and a value that URL-encoding changes adds its encoded form too,
  * so it is masked where a program prints it either way. Longest first.
  *
- * @example collectSecretValues({ NPM_TOKEN: 'n9Qz2LmX7vB4', DEBUG: 'true', HOME: '/home/a' }) // ['n9Qz2LmX7vB4']
+ * @example collectSecretValues({ NPM_TOKEN: 'n9Qz2-fake-LmX7vB4', DEBUG: 'true', HOME: '/home/a' }) // ['n9Qz2-fake-LmX7vB4']
  */
 export function collectSecretValues(env: Record<string, string | undefined>): string[] {
   const values = new Set<string>();
@@ -246,7 +246,7 @@ export type Redactor = (text: string) => string;
  *
  * @example
  * const redact = createRedactor({ secretValues: collectSecretValues(process.env) });
- * redact('token is n9Qz2LmX7vB4') // 'token is …[REDACTED:env-secret]'
+ * redact('token is n9Qz2-fake-LmX7vB4') // 'token is …[REDACTED:env-secret]'
  */
 export function createRedactor(options: RedactOptions = {}): Redactor {
   const values = (options.secretValues ?? []).filter((v) => v !== '' && !v.includes(marker));

@@ -42,7 +42,7 @@ const [changelog, tests, pipeline, missingTool, missingInShell, prints, secrets]
 // the repository: only the output carries them. Only DEPLOY_TOKEN has a secret-looking name; the
 // other three must be masked by their shape alone.
 const credentials = {
-  DEPLOY_TOKEN: 'dtok-e2e-5f4e3d2c1b',
+  DEPLOY_TOKEN: 'dtok-fake-e2e-5f4e3d',
   PART_BEARER: 'bEaRer-e2e-77x1',
   PART_USER_PASS: 'hunter2-e2e-9',
   PART_URL_PW: 'p@ss:w0rd-e2e@x',
