@@ -113,6 +113,7 @@ export function createContext(flags: {
         store,
         actor: () => ctx.actor(),
         project: ctx.project(),
+        secretEnv: process.env,
         // An overridden clock is recorded beside the real one in every event.
         ...(now ? { now, realNow: () => new Date() } : {}),
       };

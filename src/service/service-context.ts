@@ -13,6 +13,7 @@ import { acceptedStates } from '../core/release-model.ts';
 import type { ChainHead, Evidence, Release, ReleaseItem } from '../core/release-model.ts';
 import { signItemState, viewSignoffs } from '../core/release-rules.ts';
 import { findControlChar } from '../core/text-safety.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 import type { ReleaseRef, ReleaseView } from './service-contract.ts';
 
@@ -32,6 +33,11 @@ export interface ServiceDeps {
    * the real time beside the one it was given (`realAt`), so an override is never silent.
    */
   realNow?: () => Date;
+  /**
+   * The environment of the process that gives the input (local mode): the values of its
+   * secret-named variables are masked in every note, reason and result before it is stored.
+   */
+  secretEnv?: Record<string, string | undefined>;
 }
 
 export interface ServiceContext {
@@ -43,6 +49,11 @@ export interface ServiceContext {
   iso(): string;
   /** The real time when the clock is overridden, else undefined. */
   realIso(): string | undefined;
+  /**
+   * `value` with secrets masked in every string in it (token shapes, URL passwords,
+   * credentials, the secret values of {@link ServiceDeps.secretValues}), before it is stored.
+   */
+  mask<T>(value: T): Promise<T>;
 }
 
 /** The longest note, comment or reason a person may give, in characters. */
@@ -57,6 +68,7 @@ export const maxLinkLength = 2000;
  */
 export function createServiceContext(deps: ServiceDeps): ServiceContext {
   let knownActor: string | undefined;
+  let redactor: Redactor | undefined;
   const now = deps.now ?? (() => new Date());
   const { realNow } = deps;
   return {
@@ -67,6 +79,14 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
     now,
     iso: () => now().toISOString(),
     realIso: () => realNow?.().toISOString(),
+    async mask(value) {
+      // Loaded on the first write: reads never pay for compiling the secret patterns.
+      const { collectSecretValues, createRedactor, redactDeep } = await import('../core/redact.ts');
+      redactor ??= createRedactor({
+        secretValues: deps.secretEnv ? collectSecretValues(deps.secretEnv) : [],
+      });
+      return redactDeep(value, redactor);
+    },
   };
 }
 

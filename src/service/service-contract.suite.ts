@@ -362,6 +362,23 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       expect(a.project).toBe('github.com/acme/a');
     });
 
+    it('masks secrets in what people write before anything is stored', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      // Split so that this file does not itself hold a token-shaped string.
+      const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+      const [item] = await svc().actOnItems({
+        refs: ['2'],
+        action: 'done',
+        note: `ran with ${token}`,
+        evidence: 'https://ci:hunter2hunter2@ci.example.com/run/1',
+      });
+      expect(item?.note).toMatch(/^ran with ghp_…\[REDACTED:/);
+      expect(JSON.stringify(item?.evidence)).not.toContain('hunter2hunter2');
+      const log = JSON.stringify(await svc().listEvents());
+      expect(log).not.toContain(token);
+      expect(log).not.toContain('hunter2hunter2');
+    });
+
     it('keeps a hash chain that verifies', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
       await svc().actOnItems({
