@@ -14,7 +14,7 @@ import { InputError } from './errors.ts';
 import { slugify } from './names.ts';
 import { idSchema } from './playbook-schema.ts';
 import type { RawItem, RawPhase, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
-import { checkInputText } from './playbook-yaml.ts';
+import { checkInputText } from './playbook-yaml-input.ts';
 import { inlineCodeOf, outlineChecklist } from './playbook-import-outline.ts';
 import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
 import type { CheckHints } from './playbook-import-checks.ts';

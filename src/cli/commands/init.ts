@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import { countPlaybookItems } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
+import { existsError, writeOutputText } from '../cli-files.ts';
 import { defaultPlaybookFile } from '../cli-playbook.ts';
 
 export default defineCommand({
@@ -19,11 +20,8 @@ export default defineCommand({
   async run(ctx, v) {
     if (v.template && v.from) throw new UsageError('give --template or --from, not both');
     const out = v.output ?? defaultPlaybookFile;
-    if (existsSync(resolve(ctx.cwd, out)) && !v.force) {
-      throw new InputError([
-        { file: out, message: 'already exists', fix: 'use --force to overwrite it, or -o FILE' },
-      ]);
-    }
+    // Refuse before the work; writing refuses again if the file appears meanwhile.
+    if (existsSync(resolve(ctx.cwd, out)) && !v.force) throw existsError(out);
     let yaml: string;
     if (v.from) {
       const { importChecklist } = await import('../../core/playbook-import.ts');
@@ -35,7 +33,7 @@ export default defineCommand({
       yaml = findTemplate(v.template ?? 'default').yaml;
     }
     const { playbook } = loadPlaybook(yaml, out);
-    ctx.writeText(out, yaml);
+    writeOutputText(ctx.cwd, out, yaml, { overwrite: v.force ?? false });
     if (ctx.json)
       ctx.output.out(
         JSON.stringify({

@@ -1,14 +1,20 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import { importChecklist } from '../../core/playbook-import.ts';
 import { defineCommand } from '../cli-command.ts';
+import { existsError, writeOutputText } from '../cli-files.ts';
 import { detectTestCommand } from '../cli-project.ts';
 
 export default defineCommand({
-  usage: 'gonogo playbook import FILE [-o OUT]',
-  summary: 'Turns a Markdown or text checklist into a gonogo.yaml playbook (to stdout, or to OUT).',
-  options: { output: { type: 'string', short: 'o' } },
+  usage: 'gonogo playbook import FILE [-o OUT] [--force]',
+  summary:
+    'Turns a Markdown or text checklist into a gonogo.yaml playbook (to stdout, or to OUT; an existing OUT only with --force).',
+  options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   positionals: [1, 1],
   async run(ctx, v, [file]) {
+    // Refuse before the work; writing refuses again if the file appears meanwhile.
+    if (v.output && !v.force && existsSync(resolve(ctx.cwd, v.output))) throw existsError(v.output);
     const testCommand = detectTestCommand(ctx.root);
     const result = importChecklist(ctx.readText(file!), file!, testCommand ? { testCommand } : {});
     // Never write what would not load: the import's own lint is the last step before writing.
@@ -16,7 +22,7 @@ export default defineCommand({
     const s = result.stats;
     const summary = `${file}: ${s.phases} phases, ${s.sections} sections, ${s.items} items (${s.automated} automated by a check, ${s.sign} sign-offs, ${s.optional} optional, ${s.suggestedRuns} suggested commands)`;
     if (v.output) {
-      ctx.writeText(v.output, result.yaml);
+      writeOutputText(ctx.cwd, v.output, result.yaml, { overwrite: v.force ?? false });
       if (ctx.json) ctx.output.out(JSON.stringify({ file, output: v.output, stats: s }));
       else ctx.output.out(`${summary}\nwrote ${v.output}`);
     } else if (ctx.json) {
