@@ -23,11 +23,21 @@ export default defineCommand({
     // Refuse before the work; writing refuses again if the file appears meanwhile.
     if (existsSync(resolve(ctx.cwd, out)) && !v.force) throw existsError(out);
     let yaml: string;
+    let commandChecks: { title: string; command: string }[] | undefined;
+    let commandLines: string[] = [];
     if (v.from) {
       const { importChecklist } = await import('../../core/playbook-import.ts');
       const { detectTestCommand } = await import('../cli-project.ts');
       const testCommand = detectTestCommand(ctx.root);
-      yaml = importChecklist(ctx.readText(v.from), v.from, testCommand ? { testCommand } : {}).yaml;
+      const result = importChecklist(
+        ctx.readText(v.from),
+        v.from,
+        testCommand ? { testCommand } : {},
+      );
+      yaml = result.yaml;
+      commandChecks = result.commandChecks;
+      const { describeCommandChecks } = await import('./playbook-import.ts');
+      commandLines = describeCommandChecks(result.commandChecks);
     } else {
       const { findTemplate } = await import('../../core/templates.ts');
       yaml = findTemplate(v.template ?? 'default').yaml;
@@ -41,11 +51,14 @@ export default defineCommand({
           name: playbook.name,
           phases: playbook.phases.length,
           items: countPlaybookItems(playbook),
+          ...(commandChecks ? { commandChecks } : {}),
         }),
       );
     else
       ctx.output.out(
-        `wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items\nnext: gonogo release start 1.0.0`,
+        `wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items`,
+        ...commandLines,
+        'next: gonogo release start 1.0.0',
       );
     return 0;
   },
