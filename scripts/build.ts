@@ -37,6 +37,9 @@ await build({
     GONOGO_VERSION: JSON.stringify(pkg.version),
     GONOGO_NODE_MAJOR: String(nodeMajor),
   },
+  // Built-in templates are YAML files imported as text (`./templates/NAME.yaml?raw`; esbuild
+  // drops the query when no such file exists, vitest reads it as Vite's raw import).
+  loader: { '.yaml': 'text' },
   banner: {
     // Some bundled CommonJS (pg) calls require(); give ESM chunks one.
     js: "import { createRequire as __gonogoRequire } from 'node:module'; const require = __gonogoRequire(import.meta.url);",

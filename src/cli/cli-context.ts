@@ -2,9 +2,9 @@
  * What every command gets: parsed flags, output, identity, paths, and lazy access to the
  * store and the service (so commands that fail on their input never touch the database).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { InputError, UsageError } from '../core/errors.ts';
@@ -13,6 +13,7 @@ import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
 import { openCliStore, resolveDb } from './cli-db.ts';
 import { writeFileWhole } from './cli-files.ts';
+import { readInputText } from './cli-user-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
 import { deriveProjectKey } from './cli-project.ts';
@@ -39,7 +40,7 @@ export interface Context {
   dbPath(): string;
   /** Opens the service; with `mustExist`, a missing database is a clear error, not a new file. */
   service(opts?: { mustExist?: boolean }): Promise<ReleaseService>;
-  /** Reads a user-named text file with size and binary checks. */
+  /** Reads a user-named text file with size and encoding checks (see cli-files.ts). */
   readText(path: string): string;
   /** Writes a file whole (temp file + rename), never half. */
   writeText(path: string, text: string): void;
@@ -123,31 +124,7 @@ export function createContext(flags: {
       service = createReleaseService(deps);
       return service;
     },
-    readText(path) {
-      const full = resolve(cwd, path);
-      let size: number;
-      try {
-        const st = statSync(full);
-        if (st.isDirectory())
-          throw new InputError([{ file: path, message: 'is a directory', fix: 'name a file' }]);
-        size = st.size;
-      } catch (e) {
-        if (e instanceof InputError) throw e;
-        throw new InputError([{ file: path, message: 'file not found', fix: 'check the path' }], {
-          cause: e,
-        });
-      }
-      if (size > 2 * 1024 * 1024) {
-        throw new InputError([
-          {
-            file: path,
-            message: `file is too large (${Math.round(size / 1024 / 1024)} MiB; the limit is 2 MiB)`,
-            fix: 'a checklist or playbook is a text file of a few pages; check the file name',
-          },
-        ]);
-      }
-      return readFileSync(full, 'utf8');
-    },
+    readText: (path) => readInputText(cwd, path),
     writeText(path, text) {
       writeFileWhole(cwd, path, text);
     },
