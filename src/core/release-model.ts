@@ -85,6 +85,8 @@ export interface SignoffTarget {
 }
 
 export interface Signoff {
+  /** Its own id (time-ordered), so a page or a client can address it; absent before storing. */
+  id?: string;
   releaseId: string;
   role: string;
   verdict: Verdict;
@@ -152,6 +154,8 @@ export interface Blocker {
 }
 
 export interface Decision {
+  /** Its own id (time-ordered), so a page or a client can address it; absent before storing. */
+  id?: string;
   releaseId: string;
   /** Id of the phase or section whose gate was evaluated, or `release` for the whole release. */
   gate: string;

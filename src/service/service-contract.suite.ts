@@ -256,6 +256,11 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
         .decision;
       expect(o.outcome).toBe('go');
       expect(o.override).toEqual({ reason: 'security fix', by: 'rm@example.com' });
+      // Decisions and sign-offs carry their own ids, so a page can address them.
+      expect(o.id).toEqual(expect.any(String));
+      const signed = await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      expect(signed.id).toEqual(expect.any(String));
+      expect((await svc().getRelease()).signoffs.map((x) => x.id)).toContain(signed.id);
       expect((await svc().listEvents()).map((e) => e.type)).toContain('window.overridden');
     });
 

@@ -5,6 +5,7 @@
 import { ForbiddenError, InputError } from '../core/errors.ts';
 import { hashValue } from '../core/event-replay.ts';
 import { evaluateGate, selectGate } from '../core/gate.ts';
+import { newRowId } from '../store/row-id.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type { Decision, GateOverride, ReleaseItem, Signoff } from '../core/release-model.ts';
@@ -71,6 +72,7 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<SignR
     });
     const at = ctx.iso();
     const signoff: Signoff = {
+      id: newRowId(),
       releaseId: release.id,
       role: input.role,
       verdict: input.verdict,
@@ -206,6 +208,7 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
     }
     const result = evaluateGate({ ...record, gate });
     const decision: Decision = {
+      id: newRowId(),
       releaseId: release.id,
       gate: gate.id,
       outcome: result.outcome,

@@ -516,7 +516,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     await this.db
       .insertInto('signoffs')
       .values({
-        id: newRowId(),
+        id: signoff.id ?? newRowId(),
         release_id: signoff.releaseId,
         role: signoff.role,
         verdict: signoff.verdict,
@@ -534,7 +534,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     await this.db
       .insertInto('decisions')
       .values({
-        id: newRowId(),
+        id: decision.id ?? newRowId(),
         release_id: decision.releaseId,
         gate: decision.gate,
         outcome: decision.outcome,
@@ -753,6 +753,7 @@ function toItem(row: Selectable<ReleaseItemRow>): ReleaseItem {
 
 function toSignoff(row: SignoffRow): Signoff {
   const signoff: Signoff = {
+    id: row.id,
     releaseId: row.release_id,
     role: row.role,
     verdict: row.verdict,
@@ -784,6 +785,7 @@ function toOverride(row: GateOverrideRow): GateOverride {
 
 function toDecision(row: DecisionRow): Decision {
   const decision: Decision = {
+    id: row.id,
     releaseId: row.release_id,
     gate: row.gate,
     outcome: row.outcome,

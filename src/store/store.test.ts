@@ -248,6 +248,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         try {
           expect(await upgraded.listSignoffs(r.id)).toStrictEqual([
             {
+              id: 's1',
               releaseId: r.id,
               role: 'qa-lead',
               verdict: 'no-go',
@@ -488,8 +489,18 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await tx.insertSignoff({ ...signoffs[0]!, releaseId: other.id });
       });
       // Same `at`: the order they were written in.
-      expect(await store.listSignoffs(r.id)).toStrictEqual([signoffs[2], signoffs[0], signoffs[1]]);
-      expect(await store.listDecisions(r.id)).toStrictEqual(decisions);
+      // Rows get their own id when the caller gives none, so a client can address them.
+      const withoutIds = <T extends { id?: string }>(rows: T[]) =>
+        rows.map(({ id, ...row }) => {
+          expect(id).toMatch(/^[0-9a-f-]{36}$/);
+          return row;
+        });
+      expect(withoutIds(await store.listSignoffs(r.id))).toStrictEqual([
+        signoffs[2],
+        signoffs[0],
+        signoffs[1],
+      ]);
+      expect(withoutIds(await store.listDecisions(r.id))).toStrictEqual(decisions);
       expect(await store.listSignoffs(other.id)).toHaveLength(1);
       expect(await store.listDecisions(other.id)).toEqual([]);
     });
