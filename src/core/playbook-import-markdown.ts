@@ -21,7 +21,7 @@ import { InputError } from './errors.ts';
 /** Bytes of lines with no blank line, heading or list item between them. */
 export const maxRunBytes = 16 * 1024;
 /** Lines of such a run: each lazy line of a paragraph in a quote or list scans the paragraph. */
-export const maxRunLines = 128;
+export const maxRunLines = 256;
 /** Emphasis, strikethrough, link-end, code and autolink marks in such a run. */
 export const maxRunMarks = 256;
 const inlineMarks = /[*_~\]`<]/g;
