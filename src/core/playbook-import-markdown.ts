@@ -321,6 +321,7 @@ function checkRuns(lines: string[], file: string): void {
         : undefined;
     if (breaks) run = { start: i, bytes: 0, lines: 0, marks: 0 };
     if (blank(inner)) continue;
+    if (run.lines === 0) run.start = i;
     run.bytes += l.length + 1;
     run.lines++;
     run.marks += inner.match(inlineMarks)?.length ?? 0;
