@@ -8,6 +8,14 @@ import type { RawItem } from './playbook-schema.ts';
 import { collapse, plainText } from './playbook-import-text.ts';
 import { firstWords, stripNumbering, titleBlock } from './playbook-import-rules.ts';
 
+/**
+ * Appends items one by one: `push(...items)` passes them as arguments and overflows the stack
+ * for the hundred thousand items of a large document.
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 /** The longest title the schema accepts. */
 const maxTitle = 500;
 
@@ -77,13 +85,13 @@ export function outlineChecklist(root: Root): Outline {
   };
 
   // A title is the one heading of the shallowest level, coming first.
-  const minDepth = Math.min(...headings.map((h) => h.depth));
+  const minDepth = headings.reduce((m, h) => Math.min(m, h.depth), Infinity);
   const titleHeading =
     headings[0]?.depth === minDepth && headings.filter((h) => h.depth === minDepth).length === 1
       ? headings[0]
       : undefined;
   const rest = headings.filter((h) => h !== titleHeading);
-  const phaseDepth = rest.length ? Math.min(...rest.map((h) => h.depth)) : Infinity;
+  const phaseDepth = rest.reduce((m, h) => Math.min(m, h.depth), Infinity);
 
   const implicit: PhaseDraft = {
     title: 'Checklist',
@@ -182,11 +190,15 @@ export function outlineChecklist(root: Root): Outline {
 
   // Block titles: keep them distinct, so the sections read (and get ids) apart.
   const used = new Set<string>();
+  // The next number to try per title, so many equal titles take linear time.
+  const nextNumber = new Map<string, number>();
   for (const s of outline.phases[0]!.sections) {
     if (s.title === undefined) continue;
     let t = s.title;
     if (used.has(t.toLowerCase())) t = firstWords(s.items[0]?.title ?? t, 5) || t;
-    for (let n = 2; used.has(t.toLowerCase()); n++) t = `${s.title} (${n})`;
+    let n = nextNumber.get(s.title) ?? 2;
+    for (; used.has(t.toLowerCase()); n++) t = `${s.title} (${n})`;
+    nextNumber.set(s.title, n);
     used.add(t.toLowerCase());
     s.title = t;
   }
@@ -226,7 +238,8 @@ function flatten(nodes: RootContent[]): RootContent[] {
       continue;
     }
     if (hidden > 0) continue;
-    out.push(...(n.type === 'blockquote' ? flatten(n.children) : [n]));
+    if (n.type === 'blockquote') appendAll(out, flatten(n.children));
+    else out.push(n);
   }
   return out;
 }
@@ -321,7 +334,7 @@ function convertBucket(
       addRun(items[0], pending.join('\n\n'));
       pending = [];
     }
-    groups.at(-1)!.items.push(...items);
+    appendAll(groups.at(-1)!.items, items);
   };
   nodes.forEach((node, i) => {
     if (node.type === 'code') {
@@ -383,7 +396,7 @@ function convertList(
       continue;
     }
     if (ctx.hasTasks && !listHasTask && !containsTask(e)) continue;
-    out.push(...convertEntry(e, ctx));
+    appendAll(out, convertEntry(e, ctx));
   }
   return out;
 }
@@ -444,7 +457,7 @@ function collectBody(
     } else if (c.type === 'list') {
       for (const sub of c.children) {
         if (ctx.hasTasks && (isTask(sub) || containsTask(sub))) {
-          items.push(...convertEntry(sub, ctx));
+          appendAll(items, convertEntry(sub, ctx));
         } else {
           const first = sub.children[0];
           const text = first?.type === 'paragraph' ? plainText(first) : '';

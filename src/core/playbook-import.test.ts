@@ -800,6 +800,31 @@ describe('importChecklist on arbitrary input (property)', () => {
     );
   });
 
+  it('reads any front matter, or refuses it with a place', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('name: x', 'title: &t T', 'about: *t', 'labels: [a, *t]', 'x: *nope'),
+      fc.constantFrom('a: &a [1, 2, 3]', 'b: [*a, *a, *a, *a]', 'c: &c [*c]', '<<: *a', '- x'),
+      fc.constantFrom('assignees: a, b', '[', '{', '"', '? k', '!!binary aGk=', '\t', 'k: |'),
+      fc.string({ unit: 'binary', maxLength: 10 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (lines) => {
+        const text = `---\n${lines.join('\n')}\n---\n- [ ] a\n`;
+        try {
+          importChecklist(text, 'fm.md');
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          expect((e as InputError).problems[0]).toMatchObject({
+            file: 'fm.md',
+            line: expect.any(Number),
+            col: expect.any(Number),
+          });
+        }
+      }),
+      { numRuns: Number(process.env.IMPORT_RUNS ?? 200) },
+    );
+  });
+
   it('turns every task line into an item with that title', () => {
     const safeText = fc.string({
       unit: fc.constantFrom(...'abc XYZ.,!?é☃1'.split('')),

@@ -6,16 +6,14 @@
  * release types, environments, the release window and the issue template's metadata.
  * Pure: it takes the text and the file name, and reads nothing.
  */
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { InputError } from './errors.ts';
 import { slugify } from './names.ts';
 import { idSchema } from './playbook-schema.ts';
 import type { RawItem, RawPhase, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
 import { checkInputText } from './playbook-yaml-input.ts';
-import { inlineCodeOf, outlineChecklist } from './playbook-import-outline.ts';
+import { parseChecklistMarkdown } from './playbook-import-markdown.ts';
+import { appendAll, inlineCodeOf, outlineChecklist } from './playbook-import-outline.ts';
 import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
 import type { CheckHints } from './playbook-import-checks.ts';
 import type { OutlineSection } from './playbook-import-outline.ts';
@@ -87,7 +85,7 @@ export function importChecklist(
   const { body, frontMatter } = prepareChecklistText(text, file);
   let outline;
   try {
-    outline = outlineChecklist(unified().use(remarkParse).use(remarkGfm).parse(body));
+    outline = outlineChecklist(parseChecklistMarkdown(body, file));
   } catch (e) {
     // Nesting the depth check lets through can still exhaust the stack: still bad input.
     if (!(e instanceof RangeError)) throw e;
@@ -155,13 +153,13 @@ export function importChecklist(
       sections: [],
     };
     for (const s of phase.sections) {
-      if (isRollback) criteria.push(...s.criteria.map(normalizeRollbackCriterion));
+      if (isRollback) appendAll(criteria, s.criteria.map(normalizeRollbackCriterion));
       decorate(s.items, phaseOptional || s.path.some(isOptionalText));
       if (!s.items.length) continue;
       const title = sectionTitle(s);
       if (title)
         group.sections.push({ title, headings: s.path.length ? s.path : [title], items: s.items });
-      else group.items.push(...s.items);
+      else appendAll(group.items, s.items);
     }
     if (isRollback) {
       if (!rollback)
@@ -172,7 +170,7 @@ export function importChecklist(
             ? [{ title: group.title, headings: group.headings, items: group.items }]
             : []),
         );
-        rollback.sections.push(...group.sections);
+        appendAll(rollback.sections, group.sections);
       }
     } else if (group.items.length || group.sections.length) phases.push(group);
   }
@@ -295,9 +293,12 @@ const deployPattern = (t: string) =>
  */
 function placeGate(phases: Group[], roles: Map<string, string>): void {
   for (const matches of [productionPattern, deployPattern]) {
-    for (const [pi, p] of phases.entries()) {
+    // Sign-offs in the phases before this one, counted as the loop goes (not again per phase).
+    let signsInEarlierPhases = 0;
+    for (const p of phases) {
       let target: { gate?: string[] } | undefined;
-      let signsBefore = phases.slice(0, pi).reduce((n, q) => n + countAll([q]).sign, 0);
+      let signsBefore = signsInEarlierPhases;
+      signsInEarlierPhases += countAll([p]).sign;
       if (matches(p.title) && p.headings.length) target = p;
       else {
         const si = p.sections.findIndex((s) => s.headings.some(matches));

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PlaybookError } from './errors.ts';
+import { InputError, PlaybookError } from './errors.ts';
 import { formatProblem } from './errors.ts';
 import { lintPlaybook, loadPlaybook } from './playbook-yaml.ts';
+import { decodeInputBytes } from './playbook-yaml-input.ts';
 import { walkItems } from './names.ts';
 
 const lint = (yaml: string) => lintPlaybook(yaml, 'g.yaml').problems.map(formatProblem);
@@ -183,5 +185,152 @@ phases: [{ id: p, items: [{ title: A }] }]
   it('refuses binary and oversized text', () => {
     expect(lint('name: x\u0000')[0]).toMatch(/^g\.yaml:1:8 file is binary/);
     expect(lint(`name: ${'x'.repeat(3 * 1024 * 1024)}`)[0]).toMatch(/^g\.yaml file is too large/);
+  });
+});
+
+describe('YAML anchors, aliases and merge keys', () => {
+  const items = (n: number, first: string, rest: string) =>
+    Array.from(
+      { length: n },
+      (_, i) => `      - title: Item ${i}\n        sign: ${i === 0 ? first : rest}`,
+    ).join('\n');
+  const head = 'name: x\nroles: { qa: QA, dev: Dev }\nphases:\n  - id: p\n    items:\n';
+
+  it('resolves an anchored list used the ordinary way, a hundred times and more', () => {
+    const { playbook } = loadPlaybook(`${head}${items(150, '&signers [qa, dev]', '*signers')}\n`);
+    const all = playbook.phases[0]!.sections[0]!.items;
+    expect(all).toHaveLength(150);
+    for (const it of all) expect(it.sign).toEqual(['qa', 'dev']);
+  });
+
+  it('refuses an alias bomb with the place of the alias that crosses the limit', () => {
+    const nine = (x: string) => `[${Array(9).fill(x).join(', ')}]`;
+    const bomb = [
+      'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      `b: &b ${nine('*a')}`,
+      `c: &c ${nine('*b')}`,
+      `d: &d ${nine('*c')}`,
+      `e: &e ${nine('*d')}`,
+      `f: &f ${nine('*e')}`,
+      `g: ${nine('*f')}`,
+      '',
+    ].join('\n');
+    const { problems } = lintPlaybook(bomb, 'bomb.yaml');
+    expect(problems).toHaveLength(1);
+    expect(formatProblem(problems[0]!)).toMatch(
+      /^bomb\.yaml:\d+:\d+ aliases expand to more than 100000 values \(.+\)$/,
+    );
+    expect(() => loadPlaybook(bomb, 'bomb.yaml')).toThrow(PlaybookError);
+  });
+
+  it('merges a mapping with <<', () => {
+    const { playbook } = loadPlaybook(
+      `${head}      - &base { title: Base, optional: true, sign: qa }\n      - <<: *base\n        title: Other\n`,
+    );
+    const [base, other] = playbook.phases[0]!.sections[0]!.items;
+    expect(base).toMatchObject({ title: 'Base', optional: true, sign: ['qa'] });
+    expect(other).toMatchObject({ title: 'Other', optional: true, sign: ['qa'] });
+  });
+
+  it('places an unknown alias and an alias inside its own anchor', () => {
+    expect(lint(`${head}      - title: A\n        sign: *nobody\n`)).toEqual([
+      'g.yaml:7:15 alias *nobody names no anchor before it (define &nobody before using *nobody)',
+    ]);
+    expect(lint('name: &n [x, *n]\nphases: []\n')[0]).toMatch(
+      /^g\.yaml:1:14 alias \*n is inside the node it names/,
+    );
+  });
+
+  it('places nesting too deep to read', () => {
+    const deep = `name: x\nphases: ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
+    const [problem] = lint(deep);
+    expect(problem).toMatch(/^g\.yaml:\d+:\d+ /);
+  });
+});
+
+describe('decodeInputBytes', () => {
+  const bytes = (...parts: (number[] | string)[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const utf16 = (text: string, be: boolean) => {
+    const b = Buffer.from(text, 'utf16le');
+    if (be) b.swap16();
+    return b;
+  };
+  const refusal = (b: Uint8Array) => {
+    try {
+      decodeInputBytes(b, 'in.md');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      return formatProblem((e as InputError).problems[0]!);
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('reads UTF-8 with or without a byte-order mark, and UTF-16 with one', () => {
+    expect(decodeInputBytes(bytes('- [ ] café\n'), 'in.md')).toBe('- [ ] café\n');
+    expect(decodeInputBytes(bytes([0xef, 0xbb, 0xbf], '- [ ] a'), 'in.md')).toBe('- [ ] a');
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), utf16('- [ ] café ☃\n', false)]);
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), utf16('- [ ] café ☃\n', true)]);
+    expect(decodeInputBytes(le, 'in.md')).toBe('- [ ] café ☃\n');
+    expect(decodeInputBytes(be, 'in.md')).toBe('- [ ] café ☃\n');
+  });
+
+  it('names what is not UTF-8 text instead of calling everything binary', () => {
+    expect(refusal(utf16('- [ ] Changelog updated\n', false))).toBe(
+      'in.md file is UTF-16LE text without a byte-order mark (save it as UTF-8 text)',
+    );
+    expect(refusal(utf16('- [ ] Changelog updated\n', true))).toMatch(/is UTF-16BE text/);
+    expect(refusal(bytes([0xff, 0xfe, 0, 0], 'x'))).toMatch(/is UTF-32LE text/);
+    expect(refusal(bytes([0xff, 0xfe, 0x41]))).toMatch(/is not valid UTF-16LE/);
+    const png = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49]);
+    expect(refusal(png)).toBe(
+      'in.md:3:1 file is binary (it contains a NUL byte) (give a Markdown, text or YAML file)',
+    );
+    expect(refusal(bytes('# T\n- [ ] caf', [0xe9], '\n'))).toBe(
+      'in.md:2:10 file is not UTF-8 text (byte 0xE9) (save it as UTF-8 text)',
+    );
+    expect(refusal(bytes('ok ☃ ', [0xed, 0xa0, 0x80]))).toMatch(/^in\.md:1:6 .*0xED/);
+  });
+});
+
+describe('the YAML loader on arbitrary input (property)', () => {
+  const scalar = fc.oneof(
+    fc.constantFrom('x', 'qa', 'npm test', '', '~', 'null', 'true', '1', '2026-01-01', '"q"'),
+    fc.string({ maxLength: 8 }),
+  );
+  const key = fc.constantFrom(
+    ...['name', 'phases', 'roles', 'items', 'title', 'id', 'sign', 'check', 'run', 'when'],
+    ...['policy', 'window', 'rollback', 'gate', 'sections', '<<', '? a', 'x', '"k"'],
+  );
+  const piece = fc.oneof(
+    fc.tuple(key, scalar).map(([k, v]) => `${k}: ${v}`),
+    fc.tuple(fc.constantFrom('&a ', '&b ', ''), scalar).map(([a, v]) => `- ${a}${v}`),
+    fc.constantFrom('*a', '*b', '*zz', '<<: *a', '- *a', '- <<: *b', '&a', '!!binary aGk='),
+    fc.constantFrom('!!set', '!!omap', '!!str', '!custom', '[', ']', '{', '}', ',', '- - -'),
+    fc.constantFrom('---', '...', '%YAML 1.2', '# c', '|', '>-', '"', "'", '\t', '\u0000'),
+    fc.constantFrom('a: [*a, *a, *a, *a]', 'b: &b [*b]', 'a: &a {x: 1}', '- &a [1, 2]'),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+  );
+  const indent = fc.constantFrom('', '  ', '    ', '      ');
+
+  it('returns a playbook or problems that each have a place, and throws nothing else', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(indent, piece), { maxLength: 30 }), (lines) => {
+        const text = lines.map(([i, p]) => i + p).join('\n');
+        const { problems, loaded } = lintPlaybook(text, 'f.yaml');
+        if (loaded) expect(problems).toEqual([]);
+        else expect(problems.length).toBeGreaterThan(0);
+        for (const p of problems) {
+          expect(p).toMatchObject({ file: 'f.yaml', line: expect.any(Number) });
+          expect(p.col).toEqual(expect.any(Number));
+        }
+        try {
+          loadPlaybook(text, 'f.yaml');
+        } catch (e) {
+          expect(e).toBeInstanceOf(PlaybookError);
+        }
+      }),
+      { numRuns: Number(process.env.IMPORT_RUNS ?? 200) },
+    );
   });
 });

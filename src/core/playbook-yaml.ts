@@ -131,9 +131,9 @@ export function lintPlaybook(
   const inputProblem = checkInputText(text, file);
   if (inputProblem) return { problems: [inputProblem] };
   const lineCounter = new LineCounter();
+  // A problem without a node (an empty document) is placed at its start.
   const at = (offset: number | undefined) => {
-    if (offset === undefined) return { file };
-    const pos = lineCounter.linePos(offset);
+    const pos = lineCounter.linePos(offset ?? 0);
     return { file, line: pos.line, col: pos.col };
   };
   try {
