@@ -5,7 +5,20 @@
  * every start costs more than bare Node itself (measured in bench/RESULTS.md).
  */
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import type { Plugin } from 'esbuild';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { rewriteBuiltinImports } from './build-builtins.ts';
+
+/** gonogo's own modules import Node's built-ins through getBuiltinModule (build-builtins.ts). */
+const builtinsWithoutFacade: Plugin = {
+  name: 'builtins-without-facade',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => ({
+      contents: rewriteBuiltinImports(readFileSync(args.path, 'utf8')),
+      loader: 'ts',
+    }));
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -24,9 +37,11 @@ await build({
   sourcemap: 'linked',
   // pg loads its optional native binding lazily; we never use it.
   external: ['pg-native'],
+  plugins: [builtinsWithoutFacade],
   banner: {
-    // Some bundled CommonJS (pg) calls require(); give ESM chunks one.
-    js: "import { createRequire as __gonogoRequire } from 'node:module'; const require = __gonogoRequire(import.meta.url);",
+    // Some bundled CommonJS (pg) calls require(); give ESM chunks one (without node:module's
+    // ESM facade, for the reason in build-builtins.ts).
+    js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
   },
   logLevel: 'warning',
 });

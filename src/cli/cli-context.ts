@@ -102,29 +102,15 @@ export function createContext(flags: {
         }
         prepareDbDir(url);
       }
-      const [
-        { openStore },
-        { createReleaseService },
-        { adoptLegacyReleases },
-        { createServiceContext },
-      ] = await Promise.all([
-        import('../store/open-store.ts'),
-        import('../service/create-service.ts'),
-        import('../service/service-releases.ts'),
-        import('../service/service-context.ts'),
-      ]);
-      const store = await openStore(url);
-      closer = () => store.close();
+      const { openLocalService } = await import('./cli-service.ts');
       const now = clockFromEnv();
-      const deps = {
-        store,
+      const opened = await openLocalService(url, {
         actor: () => ctx.actor(),
         project: ctx.project(),
         ...(now ? { now } : {}),
-      };
-      // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
-      await adoptLegacyReleases(createServiceContext(deps));
-      service = createReleaseService(deps);
+      });
+      closer = () => opened.store.close();
+      service = opened.service;
       return service;
     },
     readText(path) {
