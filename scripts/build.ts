@@ -35,6 +35,9 @@ await build({
   minify: true,
   legalComments: 'none',
   sourcemap: 'linked',
+  // A package's ES module build where it names one without "exports" (fastest-levenshtein):
+  // CommonJS would need esbuild's wrapper helpers, one more chunk on every command's path.
+  mainFields: ['module', 'main'],
   // pg loads its optional native binding lazily; we never use it.
   external: ['pg-native'],
   plugins: [builtinsWithoutFacade],
