@@ -227,7 +227,8 @@ function renderBreakdown(r: BenchResults): string[] {
     '  and loads every module file): the reason scripts/build.ts bundles the CLI.',
     '- The node rows are single ingredients on bare node: one git subprocess (what a git lookup',
     '  such as `git config user.email` costs; `status` runs none), node:sqlite opening the',
-    '  database, and four built-ins loaded through ESM `import` (Node builds a facade that loads',
+    '  database, one write to stdout (which sets up the stream machinery every command that',
+    '  prints pays), and four built-ins loaded through ESM `import` (Node builds a facade that loads',
     '  every lazy export: for node:fs and node:util, fs/promises, streams, readline…) against',
     '  `process.getBuiltinModule`, which is what the bundle uses (scripts/build-builtins.ts).',
     '',
@@ -277,6 +278,12 @@ function renderProfile(r: BenchResults): string[] {
   return [
     '## Where `status` spends its time (CPU profile)',
     '',
+    ...(p.files
+      ? [
+          `\`status\` loads ${p.files.length} files of the bundle (${formatKb(p.files.reduce((n, f) => n + f.bytes, 0))}): ${p.files.map((f) => `${f.name} (${formatKb(f.bytes)})`).join(', ')}.`,
+          '',
+        ]
+      : []),
     `\`node --cpu-prof --cpu-prof-interval 200 dist/gonogo.js status\`, ${p.runs} runs summed; self time per`,
     `bucket. The profiler slows the process (${formatMs(p.msPerRun)} sampled per run), so read the shares.`,
     '',

@@ -98,6 +98,7 @@ function measureStartup(
           'node + node:sqlite open + one query',
           "new (require('node:sqlite').DatabaseSync)('.gonogo/gonogo.db').prepare('select count(*) from sqlite_master').get()",
         ),
+        specifyNodeEval('node + one write to stdout', "process.stdout.write('')"),
         {
           label: 'node + ESM `import` of node:fs, node:util, node:path, node:os',
           argv: [
