@@ -26,8 +26,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
-import { secretPatterns } from '../src/checks/secret-patterns.ts';
-import type { SecretPattern } from '../src/checks/secret-patterns.ts';
+import { secretPatterns } from '../src/core/secret-patterns.ts';
+import type { SecretPattern } from '../src/core/secret-patterns.ts';
 import type { ProfileSummary } from './bench-profile.ts';
 import { profileCommand } from './bench-profile.ts';
 import type { ScanRun } from './bench-secrets-scan.ts';

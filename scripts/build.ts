@@ -9,14 +9,27 @@ import type { Plugin } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { rewriteBuiltinImports } from './build-builtins.ts';
 
-/** gonogo's own modules import Node's built-ins through getBuiltinModule (build-builtins.ts). */
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
+// The Node.js major version gonogo needs, from `engines` (">=24"): main.ts checks it first.
+const nodeMajor = Number(/\d+/.exec(pkg.engines.node)?.[0]);
+if (!nodeMajor) throw new Error(`package.json engines.node "${pkg.engines.node}" names no version`);
+
+/**
+ * gonogo's own modules import Node's built-ins through getBuiltinModule (build-builtins.ts).
+ * Not the entry: it must load on any Node to say which one gonogo needs (older ones lack
+ * getBuiltinModule), and it imports only node:module.
+ */
 const builtinsWithoutFacade: Plugin = {
   name: 'builtins-without-facade',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => ({
-      contents: rewriteBuiltinImports(readFileSync(args.path, 'utf8')),
-      loader: 'ts',
-    }));
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.path)
+        ? undefined
+        : { contents: rewriteBuiltinImports(readFileSync(args.path, 'utf8')), loader: 'ts' },
+    );
   },
 };
 
@@ -41,10 +54,17 @@ await build({
   // pg loads its optional native binding lazily; we never use it.
   external: ['pg-native'],
   plugins: [builtinsWithoutFacade],
+  // Inlined, so `gonogo --version` reads no file at run time.
+  define: {
+    GONOGO_VERSION: JSON.stringify(pkg.version),
+    GONOGO_NODE_MAJOR: String(nodeMajor),
+  },
+  // Built-in templates are YAML files imported as text (`./templates/NAME.yaml?raw`; esbuild
+  // drops the query when no such file exists, vitest reads it as Vite's raw import).
+  loader: { '.yaml': 'text' },
   banner: {
-    // Some bundled CommonJS (pg) calls require(); give ESM chunks one (without node:module's
-    // ESM facade, for the reason in build-builtins.ts).
-    js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
+    // Some bundled CommonJS (pg) calls require(); give ESM chunks one.
+    js: "import { createRequire as __gonogoRequire } from 'node:module'; const require = __gonogoRequire(import.meta.url);",
   },
   logLevel: 'warning',
 });

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
 import auditCheck, { normalizeSeverity, parseNpmAudit, parseOsvScanner } from './audit-check.ts';
-import { testContext } from './check-git.fixture.ts';
+import { testContext, useTestRepos } from './check-git.fixture.ts';
 import { sha256Hex } from './check-git.ts';
 
 const dirs: string[] = [];
@@ -609,5 +609,24 @@ describe('severity helpers', () => {
         ],
       }),
     ).toEqual([{ name: 'x', version: '1', severity: 'critical', ids: ['OSV-1'], titles: [] }]);
+  });
+});
+
+describe('audit at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+
+  it('does not run npm audit on a lockfile that is not the release commit’s', async () => {
+    const r = repo();
+    const release = r.commit('one', { 'package.json': shopPackage, 'package-lock.json': shopLock });
+    r.write({ 'package-lock.json': '{}\n' });
+    const result = await auditCheck.run(
+      testContext(r.root, '1.0.0', { commit: release }),
+      checkParams.audit.parse('high'),
+      AbortSignal.timeout(30_000),
+    );
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe(
+      `tracked files differ from the release commit ${release.slice(0, 7)}: commit or stash them (package-lock.json)`,
+    );
   });
 });

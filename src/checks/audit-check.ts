@@ -1,6 +1,7 @@
 /**
  * `audit`: no known vulnerability at or above a severity in the dependencies, from `npm audit
- * --json` (run here, or read from a file), `pip-audit -f json` or OSV-Scanner JSON.
+ * --json` (run here, or read from a file), `pip-audit -f json` or OSV-Scanner JSON. npm audit
+ * runs only where the working tree is the release commit (HEAD is it, no tracked file differs).
  *
  * pip-audit reports no severity, and OSV entries sometimes have none: such vulnerabilities count
  * as high (shown as "unrated"), so they block at the default threshold and below, but not when
@@ -18,6 +19,7 @@ import {
   summarizeOutput,
   type CheckOutcome,
 } from './check-git.ts';
+import { checkReleaseCheckout } from './check-tree.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
 
 type Params = CheckParams<'audit'>;
@@ -344,9 +346,14 @@ async function checkAudit(
       evidence: {},
     };
   } else {
+    // npm audit reads the working tree's lockfile: it speaks for the release commit only when
+    // the working tree is that commit, as for a command check.
+    const checkout = await checkReleaseCheckout(ctx, signal);
+    if (!checkout.ok) return checkout.error;
     const command = ['npm', 'audit', '--json'];
     const run = await runNpmAudit(ctx, signal);
     evidence = {
+      ...checkout.evidence,
       command,
       exitCode: run.code,
       files: await hashIfPresent(ctx.root, 'package-lock.json'),

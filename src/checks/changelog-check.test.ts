@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
 import changelogCheck, { parseChangelog } from './changelog-check.ts';
+import { testContext, useTestRepos, type TestRepo } from './check-git.fixture.ts';
+import { sha256Hex } from './check-git.ts';
 import type { CheckContext } from './check-types.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -183,11 +185,11 @@ describe('changelog check', () => {
   it('is an error when there is no changelog or it is outside the repository', async () => {
     const r = await check('1.2.0');
     expect(r.status).toBe('error');
-    expect(r.summary).toContain('no changelog found (looked for CHANGELOG.md');
+    expect(r.summary).toContain('no changelog found in the working tree (looked for CHANGELOG.md');
     expect(r.fix).toBeTruthy();
     const named = await check('1.2.0', { file: 'docs/CHANGES.md' });
     expect(named.status).toBe('error');
-    expect(named.summary).toBe('docs/CHANGES.md not found');
+    expect(named.summary).toBe('docs/CHANGES.md not found in the working tree');
     const outside = await check('1.2.0', { file: '../CHANGELOG.md' });
     expect(outside.status).toBe('error');
     expect(outside.summary).toContain('outside the repository');
@@ -216,5 +218,53 @@ describe('parseChangelog', () => {
       ['1.2.0', false, '2024-01-01'],
       ['1.1.0', false, '2023-12-01'],
     ]);
+  });
+});
+
+describe('changelog check at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+  const at = (r: TestRepo, commit: string) =>
+    changelogCheck.run(
+      testContext(r.root, '1.1.0', { commit }),
+      checkParams.changelog.parse({}),
+      AbortSignal.timeout(30_000),
+    );
+  const before = '# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- First.\n';
+  const after =
+    '# Changelog\n\n## [1.1.0] - 2026-03-01\n\n- Second.\n\n## [1.0.0] - 2026-01-01\n\n- First.\n';
+
+  it('fails when only a commit after the release commit adds the section', async () => {
+    const r = repo();
+    const release = r.commit('feat: a', { 'CHANGELOG.md': before });
+    const later = r.commit('docs: changelog for 1.1.0', { 'CHANGELOG.md': after });
+    const result = await at(r, release);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe('CHANGELOG.md has no section for 1.1.0 (latest is 1.0.0)');
+    expect(result.evidence).toMatchObject({
+      commit: release,
+      files: [{ path: 'CHANGELOG.md', sha256: sha256Hex(before) }],
+    });
+    expect(result.fix).toContain(
+      `CHANGELOG.md in the working tree differs from the one in the release commit ${release.slice(0, 7)}`,
+    );
+    // The same repository passes for a release pinned to the later commit.
+    expect((await at(r, later)).status).toBe('passed');
+  });
+
+  it('does not count an uncommitted edit, and says the working tree differs', async () => {
+    const r = repo();
+    const release = r.commit('feat: a', { 'CHANGELOG.md': before });
+    r.write({ 'CHANGELOG.md': after });
+    const result = await at(r, release);
+    expect(result.status).toBe('failed');
+    expect(result.fix).toMatch(/commit it and retarget the release/);
+  });
+
+  it('could not run when the release commit is missing from the clone', async () => {
+    const r = repo();
+    r.commit('feat: a', { 'CHANGELOG.md': after });
+    const result = await at(r, 'e'.repeat(40));
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(/^release commit eeeeeee is not in this clone/);
   });
 });

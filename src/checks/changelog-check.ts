@@ -5,11 +5,10 @@
  * conventional-changelog (`## [1.2.0](https://...compare/...) (2024-01-01)`) and History.md
  * (`1.2.0 / 2024-01-01` with or without a `===` underline).
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { CheckParams } from '../core/check-params.ts';
+import { guardCancel, sha256Hex, type CheckOutcome } from './check-git.ts';
+import { openReleaseTree } from './check-tree.ts';
 import type { CheckDefinition, CheckEvidence } from './check-types.ts';
-import { resolveInRoot } from './file-check.ts';
 
 /** Looked for in this order when the playbook names no file. */
 export const changelogNames = [
@@ -173,123 +172,149 @@ export function parseChangelog(text: string, wanted = ''): ChangelogSection[] {
 const changelogCheck: CheckDefinition<CheckParams<'changelog'>> = {
   name: 'changelog',
   timeoutMs: 10_000,
-  async run(ctx, params, signal) {
-    const candidates = params.file ? [params.file] : changelogNames;
-    let found: { rel: string; bytes: Buffer } | undefined;
-    for (const name of candidates) {
-      const where = await resolveInRoot(ctx.root, name);
-      if (!where.ok) {
-        return {
-          status: 'error',
-          summary: where.reason,
-          fix: 'name a changelog inside the repository',
-          evidence: {},
-        };
-      }
-      try {
-        found = { rel: where.rel, bytes: await readFile(where.abs, { signal }) };
-        break;
-      } catch (err) {
-        if (signal.aborted) return { status: 'error', summary: 'cancelled', evidence: {} };
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+  run: (ctx, params, signal) =>
+    guardCancel(signal, async () => {
+      // The changelog of the release commit, not of whatever the working tree holds now.
+      const tree = await openReleaseTree(ctx, signal);
+      if ('error' in tree) return tree.error;
+      const candidates = params.file ? [params.file] : changelogNames;
+      let found: { rel: string; bytes: Buffer } | undefined;
+      for (const name of candidates) {
+        const read = await tree.read(name);
+        if (read.ok) {
+          found = { rel: read.path, bytes: read.bytes };
+          break;
+        }
+        if (read.problem === 'missing') continue;
+        if (read.problem === 'outside') {
           return {
             status: 'error',
-            summary: `cannot read ${where.rel}: ${code ?? String(err)}`,
-            fix: 'check the file and its permissions',
-            evidence: {},
+            summary: read.message,
+            fix: 'name a changelog inside the repository',
+            evidence: tree.evidence,
           };
         }
+        return {
+          status: 'error',
+          summary: `cannot read ${name}: ${read.message}`,
+          fix: 'check the file and its permissions',
+          evidence: tree.evidence,
+        };
       }
-    }
-    const version = stripV(ctx.version);
-    if (!found) {
-      return {
-        status: 'error',
-        summary: params.file
-          ? `${params.file} not found`
-          : `no changelog found (looked for ${changelogNames.join(', ')})`,
-        fix: params.file
-          ? `create ${params.file}, or fix check: { changelog: { file: ... } }`
-          : `create CHANGELOG.md with a section "## [${version}] - YYYY-MM-DD", or name yours with check: { changelog: { file: ... } }`,
-        evidence: {},
-      };
-    }
-
-    const text = found.bytes.toString('utf8');
-    const sections = parseChangelog(text, version);
-    const file = found.rel;
-    const evidence: CheckEvidence = {
-      files: [{ path: file, sha256: createHash('sha256').update(found.bytes).digest('hex') }],
-      versions: sections
-        .filter((s) => s.version)
-        .slice(0, 5)
-        .map((s) => s.version),
-    };
-    const problems: string[] = [];
-    const findings: { where: string; message: string }[] = [];
-    const fixes: string[] = [];
-
-    const unreleased = sections.find((s) => s.unreleased);
-    if (unreleased && !params.unreleased && unreleased.items + unreleased.textLines > 0) {
-      problems.push(`the Unreleased section still has ${describeSize(unreleased)}`);
-      findings.push({
-        where: `${file}:${unreleased.line}`,
-        message: `${unreleased.heading} is not empty`,
-      });
-      fixes.push(`move the Unreleased entries under "${version}"`);
-    }
-
-    const section = sections.find((s) => s.version === version);
-    if (!section) {
-      findings.push({ where: file, message: `no section for ${version}` });
-      const latest = sections.find((s) => s.version)?.version;
-      return {
-        status: 'failed',
-        summary: `${file} has no section for ${version}${latest ? ` (latest is ${latest})` : ''}`,
-        fix:
-          unreleased && unreleased.items + unreleased.textLines > 0
-            ? `rename the Unreleased section (line ${unreleased.line}) to "## [${version}] - ${ctx.now().toISOString().slice(0, 10)}" and start a new empty Unreleased above it`
-            : `add a section "## [${version}] - YYYY-MM-DD" listing the changes`,
-        evidence: { ...evidence, findings },
-      };
-    }
-
-    evidence.heading = { line: section.line, text: section.heading };
-    evidence.items = section.items;
-    const where = `${file}:${section.line}`;
-    if (section.items + section.textLines === 0) {
-      problems.push(`the section for ${version} is empty`);
-      findings.push({ where, message: 'no entries under the heading' });
-      fixes.push(`list the changes of ${version} under its heading`);
-    }
-    // "Dated when the format has dates": another version is dated, or the file says it keeps a changelog.
-    const formatHasDates =
-      sections.some((s) => s !== section && s.version && s.date) ||
-      /keepachangelog\.com/i.test(text);
-    if (params.dated && !section.date && (formatHasDates || section.placeholderDate)) {
-      problems.push(`the section for ${version} has no release date`);
-      findings.push({ where, message: `"${section.heading}" has no date` });
-      fixes.push(
-        `date the heading, e.g. "## [${version}] - ${ctx.now().toISOString().slice(0, 10)}"`,
+      const version = stripV(ctx.version);
+      if (!found) {
+        let hint: string | undefined;
+        for (const name of candidates) if ((hint = await tree.explainDifference(name))) break;
+        return {
+          status: 'error',
+          summary: params.file
+            ? `${params.file} not found in ${where(tree)}`
+            : `no changelog found in ${where(tree)} (looked for ${changelogNames.join(', ')})`,
+          fix: hint
+            ? `${hint}.`
+            : params.file
+              ? `create ${params.file}, or fix check: { changelog: { file: ... } }`
+              : `create CHANGELOG.md with a section "## [${version}] - YYYY-MM-DD", or name yours with check: { changelog: { file: ... } }`,
+          evidence: tree.evidence,
+        };
+      }
+      return judgeChangelog(ctx.version, ctx.now(), params, found, tree.evidence, () =>
+        tree.explainDifference(found.rel),
       );
-    }
-
-    if (problems.length) {
-      return {
-        status: 'failed',
-        summary: `${file}: ${problems.join('; ')}`,
-        fix: fixes.join('; '),
-        evidence: { ...evidence, findings },
-      };
-    }
-    return {
-      status: 'passed',
-      summary: `${file}:${section.line} has "${section.heading}" with ${describeSize(section)}`,
-      evidence,
-    };
-  },
+    }),
 };
+
+/** Where files were read, for summaries: the release commit or the working tree. */
+function where(tree: { commit?: string }): string {
+  return tree.commit ? `the release commit ${tree.commit.slice(0, 7)}` : 'the working tree';
+}
+
+async function judgeChangelog(
+  rawVersion: string,
+  now: Date,
+  params: CheckParams<'changelog'>,
+  found: { rel: string; bytes: Buffer },
+  source: CheckEvidence,
+  explain: () => Promise<string | undefined>,
+): Promise<CheckOutcome> {
+  const version = stripV(rawVersion);
+  // A failure may come from reading the commit while the fix sits uncommitted: say so.
+  const withHint = async (fix: string) => {
+    const hint = await explain();
+    return hint ? `${fix}; ${hint}` : fix;
+  };
+  const text = found.bytes.toString('utf8');
+  const sections = parseChangelog(text, version);
+  const file = found.rel;
+  const evidence: CheckEvidence = {
+    ...source,
+    files: [{ path: file, sha256: sha256Hex(found.bytes) }],
+    versions: sections
+      .filter((s) => s.version)
+      .slice(0, 5)
+      .map((s) => s.version),
+  };
+  const problems: string[] = [];
+  const findings: { where: string; message: string }[] = [];
+  const fixes: string[] = [];
+
+  const unreleased = sections.find((s) => s.unreleased);
+  if (unreleased && !params.unreleased && unreleased.items + unreleased.textLines > 0) {
+    problems.push(`the Unreleased section still has ${describeSize(unreleased)}`);
+    findings.push({
+      where: `${file}:${unreleased.line}`,
+      message: `${unreleased.heading} is not empty`,
+    });
+    fixes.push(`move the Unreleased entries under "${version}"`);
+  }
+
+  const section = sections.find((s) => s.version === version);
+  if (!section) {
+    findings.push({ where: file, message: `no section for ${version}` });
+    const latest = sections.find((s) => s.version)?.version;
+    return {
+      status: 'failed',
+      summary: `${file} has no section for ${version}${latest ? ` (latest is ${latest})` : ''}`,
+      fix: await withHint(
+        unreleased && unreleased.items + unreleased.textLines > 0
+          ? `rename the Unreleased section (line ${unreleased.line}) to "## [${version}] - ${now.toISOString().slice(0, 10)}" and start a new empty Unreleased above it`
+          : `add a section "## [${version}] - YYYY-MM-DD" listing the changes`,
+      ),
+      evidence: { ...evidence, findings },
+    };
+  }
+
+  evidence.heading = { line: section.line, text: section.heading };
+  evidence.items = section.items;
+  const at = `${file}:${section.line}`;
+  if (section.items + section.textLines === 0) {
+    problems.push(`the section for ${version} is empty`);
+    findings.push({ where: at, message: 'no entries under the heading' });
+    fixes.push(`list the changes of ${version} under its heading`);
+  }
+  // "Dated when the format has dates": another version is dated, or the file says it keeps a changelog.
+  const formatHasDates =
+    sections.some((s) => s !== section && s.version && s.date) || /keepachangelog\.com/i.test(text);
+  if (params.dated && !section.date && (formatHasDates || section.placeholderDate)) {
+    problems.push(`the section for ${version} has no release date`);
+    findings.push({ where: at, message: `"${section.heading}" has no date` });
+    fixes.push(`date the heading, e.g. "## [${version}] - ${now.toISOString().slice(0, 10)}"`);
+  }
+
+  if (problems.length) {
+    return {
+      status: 'failed',
+      summary: `${file}: ${problems.join('; ')}`,
+      fix: await withHint(fixes.join('; ')),
+      evidence: { ...evidence, findings },
+    };
+  }
+  return {
+    status: 'passed',
+    summary: `${file}:${section.line} has "${section.heading}" with ${describeSize(section)}`,
+    evidence,
+  };
+}
 
 function describeSize(s: ChangelogSection): string {
   if (s.items) return `${s.items} ${s.items === 1 ? 'entry' : 'entries'}`;

@@ -155,16 +155,7 @@ export async function resolveReleaseCommit(
       ? { sha, label: `release commit ${sha.slice(0, 7)}`, fromHead: false }
       : { sha, label: `HEAD ${sha.slice(0, 7)} (the release has no commit)`, fromHead: true };
   }
-  if (commit) {
-    return {
-      error: {
-        status: 'error',
-        summary: `release commit ${commit} is not in this repository`,
-        fix: 'Fetch it (git fetch --tags origin), or record the right commit on the release.',
-        evidence: { commit },
-      },
-    };
-  }
+  if (commit) return { error: missingCommitResult(commit) };
   return {
     error: {
       status: 'error',
@@ -172,6 +163,21 @@ export async function resolveReleaseCommit(
       fix: 'Commit something first.',
       evidence: {},
     },
+  };
+}
+
+/**
+ * The `error` result for a release commit the clone does not have: nothing of it can be read,
+ * so nothing may pass on what was not there to scan.
+ *
+ * @example return missingCommitResult('a91b0c2…');
+ */
+export function missingCommitResult(commit: string): CheckOutcome {
+  return {
+    status: 'error',
+    summary: `release commit ${commit.slice(0, 7)} is not in this clone (force-pushed away, or a shallow clone)`,
+    fix: `Fetch it (git fetch origin ${commit}, or git fetch --unshallow), or retarget the release to a commit that exists.`,
+    evidence: { commit },
   };
 }
 

@@ -48,6 +48,8 @@ export function summarizeEvidence(evidence: CheckEvidence): string[] {
   const lines: string[] = [];
   for (const f of evidence.files ?? []) lines.push(`file: ${f.path} sha256:${f.sha256}`);
   if (evidence.commit) lines.push(`commit: ${evidence.commit}`);
+  // Where the files were read or the command ran, when it was not the release commit.
+  if (typeof evidence.note === 'string') lines.push(`note: ${evidence.note}`);
   if (evidence.command) lines.push(`command: ${evidence.command.join(' ')}`);
   if (evidence.exitCode !== undefined)
     lines.push(`exit code: ${evidence.exitCode ?? 'none (killed)'}`);

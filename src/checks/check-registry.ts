@@ -1,6 +1,7 @@
 /**
  * Every check by name, loaded lazily: `gonogo check` imports only the checks its playbook uses,
- * so a playbook of three checks never pays for the secret scanner's patterns.
+ * so a playbook of three checks never pays for the secret scanner (the runner loads only the
+ * token patterns, to mask every result).
  */
 import type { CheckName } from '../core/check-params.ts';
 import type { CheckDefinition } from './check-types.ts';

@@ -171,3 +171,31 @@ describe('check registry', () => {
     }
   });
 });
+
+describe('runChecks masks every result', () => {
+  it("masks the env's secret values in a check that does not mask them itself", async () => {
+    const token = 'tok-fake-9f8e7d6c5b';
+    const results = await runChecks(
+      [
+        { key: 'file', name: 'file', params: { path: `notes/${token}.txt` } },
+        {
+          key: 'url',
+          name: 'file',
+          params: { path: 'CHANGELOG.md', contains: 'https://ci:p@ss:w0rd@example.org/x' },
+        },
+      ],
+      { ...ctx(), env: { DEPLOY_TOKEN: token } },
+    );
+    const file = results.get('file')!;
+    expect(file.status).toBe('failed');
+    expect(file.summary).toBe('notes/…[REDACTED:env-secret].txt does not exist');
+    expect(file.evidence.findings).toEqual([
+      { where: 'notes/…[REDACTED:env-secret].txt', message: 'missing' },
+    ]);
+    const url = results.get('url')!;
+    expect(url.summary).toBe(
+      'CHANGELOG.md does not contain /https://ci:…[REDACTED:url-password]@example.org/x/',
+    );
+    expect(JSON.stringify(url)).not.toContain('p@ss:w0rd');
+  });
+});

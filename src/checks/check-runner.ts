@@ -1,11 +1,14 @@
 /**
  * Runs checks in parallel with a concurrency limit, each under its own timeout and the run's
  * AbortSignal. Whatever happens (bad parameters, a timeout, Ctrl-C, a bug that throws) every job
- * ends with a result, so the caller always has one to record.
+ * ends with a result, so the caller always has one to record. Every result's summary, fix and
+ * evidence are masked here (token shapes, credentials, and the values of the environment's
+ * secret-named variables) before anyone sees them, so no check can forget to.
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { checkParams, isCheckName } from '../core/check-params.ts';
+import { collectSecretValues, createRedactor, redactDeep } from '../core/redact.ts';
 import { loadCheck } from './check-registry.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from './check-types.ts';
 
@@ -177,6 +180,7 @@ export async function runChecks(
   );
   const results: (CheckResult | undefined)[] = Array.from({ length: jobs.length });
   let next = 0;
+  const redact = createRedactor({ secretValues: collectSecretValues(ctx.env) });
 
   const emit = (e: CheckEvent) => {
     try {
@@ -204,7 +208,7 @@ export async function runChecks(
         };
       }
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      const result: CheckResult = { ...outcome, durationMs };
+      const result: CheckResult = { ...redactDeep(outcome, redact), durationMs };
       results[index] = result;
       emit({ type: 'finish', job, result });
     }

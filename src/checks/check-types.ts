@@ -14,7 +14,11 @@ export type CheckStatus = 'passed' | 'failed' | 'error';
 export interface CheckEvidence {
   /** Files read, with their SHA-256, relative to the repository root. */
   files?: { path: string; sha256: string }[];
+  /** The release commit the files were read from, or the command ran at. */
   commit?: string;
+  /** Set when the working tree was read or ran instead of the release commit; `note` says why. */
+  source?: 'working tree';
+  note?: string;
   command?: string[];
   exitCode?: number | null;
   /** First and last lines of output, secrets redacted. */
@@ -49,7 +53,11 @@ export interface CheckContext {
   root: string;
   /** The release version being checked, e.g. "1.4.0". */
   version: string;
-  /** The release's commit SHA, when it has one. */
+  /**
+   * The release's commit SHA, when it has one: checks read files from this commit's tree, and
+   * run commands only when the working tree is this commit. Without one they use the working
+   * tree and say so in the evidence.
+   */
   commit?: string;
   /** The playbook's policy (the window check reads it). */
   policy: Playbook['policy'];

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
+import { testContext, useTestRepos } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
-import commandCheck, { OutputCapture, splitCommand } from './command-check.ts';
-import { plantedSecrets } from './secret-samples.fixture.ts';
+import commandCheck, { hasPipeline, OutputCapture, splitCommand } from './command-check.ts';
+import { plantedSecrets } from '../core/secret-samples.fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gonogo-command-'));
 mkdirSync(join(root, 'pkg'));
@@ -124,7 +126,7 @@ describe('command check', () => {
     const result = await run({ run: "printf 'a\\nb\\nc\\n' | wc -l", shell: 'bash' });
     expect(result.status).toBe('passed');
     expect(result.evidence.output?.head.map((l) => l.trim())).toEqual(['3']);
-    expect(result.evidence.command?.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(result.evidence.command?.slice(0, 4)).toEqual(['bash', '-o', 'pipefail', '-c']);
     expect(() => checkParams.command.parse("printf 'a' | wc -l")).toThrow(/needs a shell/);
   });
 
@@ -177,6 +179,193 @@ describe('command check', () => {
     );
     expect(result.status).toBe('error');
     expect(result.summary).toMatch(/unterminated quote/);
+  });
+});
+
+describe('hasPipeline', () => {
+  it.each([
+    ['npm test | tee log', true],
+    ['false|cat', true],
+    ['a || b', false],
+    ["grep 'a|b' f", false],
+    ['grep "a|b" f && echo ok', false],
+    ['echo a\\|b', false],
+    ['echo x >| file', false],
+  ])('%s → %s', (line, expected) => expect(hasPipeline(line)).toBe(expected));
+});
+
+describe('command check: shells', () => {
+  const shHasPipefail = (() => {
+    try {
+      execFileSync('sh', ['-o', 'pipefail', '-c', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it('runs bash with pipefail, so a failure before the last | fails the check', async () => {
+    const result = await run({ run: 'false | cat', shell: 'bash' });
+    expect(result.status).toBe('failed');
+    expect(result.evidence.exitCode).toBe(1);
+    expect(result.evidence.shell).toEqual({ name: 'bash', pipefail: true });
+    expect((await run({ run: 'true | cat', shell: 'bash' })).status).toBe('passed');
+  });
+
+  it('never passes `false | cat` with sh: pipefail where sh has it, refused where not', async () => {
+    const result = await run({ run: 'false | cat', shell: 'sh' });
+    if (shHasPipefail) {
+      expect(result.status).toBe('failed');
+    } else {
+      expect(result.status).toBe('error');
+      expect(result.summary).toBe(
+        'sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
+      );
+      expect(result.fix).toMatch(/shell: bash/);
+    }
+  });
+
+  it('runs sh without a pipeline either way, and says whether pipefail was on', async () => {
+    const result = await run({ run: 'echo one && echo two', shell: 'sh' });
+    expect(result.status).toBe('passed');
+    expect(result.evidence.shell).toEqual(
+      shHasPipefail
+        ? { name: 'sh', pipefail: true }
+        : {
+            name: 'sh',
+            pipefail: false,
+            note: 'sh on this machine has no pipefail; the command has no pipeline',
+          },
+    );
+  });
+
+  it('is could-not-run when the shell cannot find the program (exit 127)', async () => {
+    const result = await run({ run: 'gonogo-no-such-program --version', shell: 'bash' });
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(
+      /^bash -o pipefail -c "gonogo-no-such-program --version" could not run a program \(exit code 127: command not found\): .*gonogo-no-such-program: command not found$/,
+    );
+    expect(result.evidence.exitCode).toBe(127);
+    const notExecutable = await run({ run: 'echo x > plain.txt && ./plain.txt', shell: 'bash' });
+    expect(notExecutable.status).toBe('error');
+    expect(notExecutable.summary).toMatch(/exit code 126: not executable/);
+  });
+});
+
+describe('command check: masking', () => {
+  const secretCtx = (env: Record<string, string>): CheckContext => ({
+    ...ctx,
+    env: { ...ctx.env, ...env },
+  });
+
+  it('masks the values of secret-named variables wherever the command prints them', async () => {
+    const token = 'dT0k-fake-9f8e7d6c5b';
+    const result = await commandCheck.run(
+      secretCtx({ DEPLOY_TOKEN: token }),
+      checkParams.command.parse({
+        run: ['sh', '-c', 'echo "deploying with $DEPLOY_TOKEN"; echo "$DB_PASSWORD" >&2; exit 2'],
+        env: { DB_PASSWORD: 'p@ss:w0rd/x' },
+      }),
+      AbortSignal.timeout(30_000),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.evidence.output?.head).toEqual([
+      'deploying with …[REDACTED:env-secret]',
+      '…[REDACTED:env-secret]',
+    ]);
+    expect(result.summary).toBe(
+      'sh -c "echo \\"deploying with $DEPLOY_TOKEN\\"; echo \\"$DB_PASSWORD\\" >&2; exit 2" failed with exit code 2: …[REDACTED:env-secret]',
+    );
+    expect(JSON.stringify(result)).not.toContain(token);
+    expect(JSON.stringify(result)).not.toContain('p@ss:w0rd');
+  });
+
+  it('masks Authorization headers, -u user:pass and URL passwords in output and argv', async () => {
+    const result = await run({
+      run: [
+        'sh',
+        '-c',
+        'echo "> Authorization: Basic dXNlcjpodW50ZXIy"; echo "fetching https://ci:p@ss:w0rd@git.internal/repo.git"; echo "$0"',
+        '-u',
+        'ci:hunter22',
+      ],
+    });
+    expect(result.status).toBe('passed');
+    expect(result.evidence.output?.head).toEqual([
+      '> Authorization: Basic …[REDACTED:authorization]',
+      'fetching https://ci:…[REDACTED:url-password]@git.internal/repo.git',
+      '-u',
+    ]);
+    expect(result.evidence.command?.slice(3)).toEqual(['-u', 'ci:…[REDACTED:user-password]']);
+    const text = JSON.stringify(result);
+    for (const secret of ['dXNlcjpodW50ZXIy', 'p@ss:w0rd', 'hunter22'])
+      expect(text).not.toContain(secret);
+  });
+});
+
+describe('command check: the release commit', () => {
+  const repo = useTestRepos(afterEach);
+  const runAt = (root: string, commit: string | undefined, params: unknown) =>
+    commandCheck.run(
+      testContext(root, '1.0.0', {
+        ...(commit ? { commit } : {}),
+        env: { PATH: process.env.PATH },
+      }),
+      checkParams.command.parse(params),
+      AbortSignal.timeout(30_000),
+    );
+
+  it('runs when HEAD is the release commit and tracked files are unchanged', async () => {
+    const r = repo();
+    const release = r.commit('one', { 'a.txt': 'a\n' });
+    r.write({ 'build/out.txt': 'untracked output\n' });
+    const result = await runAt(r.root, release, 'cat a.txt');
+    expect(result.status).toBe('passed');
+    expect(result.evidence).toMatchObject({ commit: release, output: { head: ['a'] } });
+  });
+
+  it('could not run when HEAD moved past the release commit', async () => {
+    const r = repo();
+    const release = r.commit('one', { 'a.txt': 'a\n' });
+    const head = r.commit('two', { 'a.txt': 'b\n' });
+    const result = await runAt(r.root, release, 'cat a.txt');
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe(
+      `HEAD is ${head.slice(0, 7)}, the release is pinned to ${release.slice(0, 7)}: check out the release commit or retarget the release`,
+    );
+    expect(result.evidence.output).toBeUndefined();
+  });
+
+  it('could not run when a tracked file differs from the release commit', async () => {
+    const r = repo();
+    const release = r.commit('one', { 'a.txt': 'a\n' });
+    r.write({ 'a.txt': 'edited\n' });
+    const result = await runAt(r.root, release, 'cat a.txt');
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe(
+      `tracked files differ from the release commit ${release.slice(0, 7)}: commit or stash them (a.txt)`,
+    );
+  });
+
+  it('could not run when the release commit is missing from the clone', async () => {
+    const r = repo();
+    r.commit('one');
+    const result = await runAt(r.root, 'd'.repeat(40), 'true');
+    expect(result).toMatchObject({ status: 'error', evidence: { commit: 'd'.repeat(40) } });
+    expect(result.summary).toMatch(/^release commit ddddddd is not in this clone/);
+  });
+
+  it('without a release commit runs in the working tree as it is and says so', async () => {
+    const r = repo();
+    r.commit('one', { 'a.txt': 'a\n' });
+    r.write({ 'a.txt': 'edited\n' });
+    const result = await runAt(r.root, undefined, 'cat a.txt');
+    expect(result.status).toBe('passed');
+    expect(result.evidence).toMatchObject({
+      source: 'working tree',
+      note: 'the release has no commit: ran in the working tree as it is',
+      output: { head: ['edited'] },
+    });
   });
 });
 

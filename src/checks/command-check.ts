@@ -1,17 +1,28 @@
 /**
  * `command`: runs a program in the repository and passes on exit code 0. A string is split into
  * words and run directly (no shell); only when the playbook names a shell is the string given
- * to that shell. Output is kept bounded (the first and last 20 lines and a count) and has its
- * secrets masked before it becomes evidence. On abort the whole process group is killed, so a
- * test runner's children do not outlive the check.
+ * to that shell, with `pipefail`, so `false | cat` fails. Output is kept bounded (the first and
+ * last 20 lines and a count) and has its secrets masked (token shapes, credentials, and the
+ * values of secret-named environment variables) before it becomes evidence. On abort the whole
+ * process group is killed, so a test runner's children do not outlive the check.
+ *
+ * It runs in the working tree, so its result stands for the release commit only when HEAD is
+ * that commit and no tracked file differs from it; otherwise it cannot run and says why.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { CheckParams } from '../core/check-params.ts';
+import {
+  collectSecretValues,
+  createRedactor,
+  redactArgv,
+  redactText,
+  type Redactor,
+} from '../core/redact.ts';
 import type { CheckOutcome } from './check-git.ts';
+import { checkReleaseCheckout } from './check-tree.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
-import { redactSecrets } from './redact.ts';
 
 type Params = CheckParams<'command'>;
 
@@ -109,11 +120,11 @@ export class OutputCapture {
   }
 
   /** The evidence form: secrets masked (across lines, for key blocks), long lines shortened. */
-  summary(): NonNullable<CheckEvidence['output']> {
+  summary(redact: Redactor = redactText): NonNullable<CheckEvidence['output']> {
     const clean = (lines: string[]) =>
       lines.length === 0
         ? []
-        : redactSecrets(lines.join('\n'))
+        : redact(lines.join('\n'))
             .split('\n')
             .map((l) => (l.length > maxShownLine ? `${l.slice(0, maxShownLine)}…` : l));
     return { head: clean(this.head), tail: clean(this.tail), lines: this.lines };
@@ -124,18 +135,95 @@ interface Invocation {
   argv: string[];
   cwd: string;
   display: string;
+  /** With a shell: whether it runs with pipefail, and why not. */
+  shell?: { name: string; pipefail: boolean; note?: string };
 }
 
-function planInvocation(ctx: CheckContext, params: Params): Invocation | CheckOutcome {
+/**
+ * True when a shell command line has a pipeline: a `|` outside quotes that is not part of `||`
+ * or `>|`. Approximate on purpose (a `|` inside `$(...)` or a `case` pattern counts too), since
+ * it only decides whether a shell without pipefail is refused.
+ *
+ * @example hasPipeline('npm test | tee log') // true
+ * @example hasPipeline("grep 'a|b' f || true") // false
+ */
+export function hasPipeline(line: string): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '|' && line[i + 1] !== '|' && line[i - 1] !== '|' && line[i - 1] !== '>') {
+      return true;
+    }
+  }
+  return false;
+}
+
+let shPipefail: Promise<boolean> | undefined;
+
+/** Whether this machine's `sh` takes `-o pipefail` (bash, busybox and newer dash do; older dash not). */
+function shHasPipefail(): Promise<boolean> {
+  shPipefail ??= new Promise((done) =>
+    execFile('sh', ['-o', 'pipefail', '-c', 'true'], { timeout: 10_000 }, (error) => done(!error)),
+  );
+  return shPipefail;
+}
+
+async function shellArgv(
+  shell: NonNullable<Params['shell']>,
+  line: string,
+): Promise<{ argv: string[]; pipefail: boolean; note?: string } | CheckOutcome> {
+  if (shell === 'bash' || shell === 'zsh') {
+    return { argv: [shell, '-o', 'pipefail', '-c', line], pipefail: true };
+  }
+  if (shell === 'pwsh') {
+    // PowerShell has no pipefail; a failing command in a pipeline sets $? and the exit code.
+    return { argv: [shell, '-c', line], pipefail: false, note: 'pwsh has no pipefail' };
+  }
+  if (await shHasPipefail()) return { argv: [shell, '-o', 'pipefail', '-c', line], pipefail: true };
+  // Without pipefail, `failing | tee log` exits 0: refusing is safer than a pass that lies.
+  if (hasPipeline(line)) {
+    return {
+      status: 'error',
+      summary: 'sh on this machine has no pipefail, so a failure before a "|" would pass unseen',
+      fix: 'Name a shell with pipefail in the playbook: { run: ..., shell: bash }.',
+      evidence: {},
+    };
+  }
+  return {
+    argv: [shell, '-c', line],
+    pipefail: false,
+    note: 'sh on this machine has no pipefail; the command has no pipeline',
+  };
+}
+
+async function planInvocation(
+  ctx: CheckContext,
+  params: Params,
+  redact: Redactor,
+): Promise<Invocation | CheckOutcome> {
   let argv: string[];
+  let shell: Invocation['shell'];
   if (Array.isArray(params.run)) argv = params.run;
-  else if (params.shell) argv = [params.shell, '-c', params.run];
-  else {
+  else if (params.shell) {
+    const planned = await shellArgv(params.shell, params.run);
+    if ('status' in planned) return planned;
+    argv = planned.argv;
+    shell = {
+      name: params.shell,
+      pipefail: planned.pipefail,
+      ...(planned.note ? { note: planned.note } : {}),
+    };
+  } else {
     const words = splitCommand(params.run);
     if (!words || words.length === 0) {
       return {
         status: 'error',
-        summary: `cannot split "${redactSecrets(params.run)}" into words (unterminated quote?)`,
+        summary: `cannot split "${redact(params.run)}" into words (unterminated quote?)`,
         fix: 'Close the quote, or give the command as a list: [npm, test].',
         evidence: {},
       };
@@ -160,12 +248,13 @@ function planInvocation(ctx: CheckContext, params: Params): Invocation | CheckOu
       evidence: {},
     };
   }
-  const display = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-  return { argv, cwd, display: redactSecrets(display) };
+  const shown = redactArgv(argv, redact);
+  const display = shown.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+  return { argv, cwd, display, ...(shell ? { shell } : {}) };
 }
 
-function buildEnv(ctx: CheckContext, params: Params): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+function buildEnv(ctx: CheckContext, params: Params): Record<string, string> {
+  const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
   return { ...env, ...params.env };
 }
@@ -189,25 +278,32 @@ async function runCommand(
   params: Params,
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
-  const plan = planInvocation(ctx, params);
+  const env = buildEnv(ctx, params);
+  // The playbook's own env counts too: a value it names a secret is masked like the caller's.
+  const redact = createRedactor({ secretValues: collectSecretValues(env) });
+  const plan = await planInvocation(ctx, params, redact);
   if ('status' in plan) return plan;
-  const { argv, cwd, display } = plan;
+  const checkout = await checkReleaseCheckout(ctx, signal);
+  if (!checkout.ok) return checkout.error;
+  const { argv, cwd, display, shell } = plan;
   const capture = new OutputCapture();
   const evidence = (exitCode?: number | null): CheckEvidence => ({
-    command: argv.map((a) => redactSecrets(a)),
+    ...checkout.evidence,
+    command: redactArgv(argv, redact),
     ...(exitCode !== undefined ? { exitCode } : {}),
     ...(params.cwd ? { cwd: params.cwd } : {}),
-    output: capture.summary(),
+    ...(shell ? { shell } : {}),
+    output: capture.summary(redact),
   });
   if (signal.aborted) return { status: 'error', summary: 'cancelled', evidence: evidence() };
 
-  const [program, ...args] = argv as [string, ...string[]];
+  const [file, ...args] = argv as [string, ...string[]];
   const outcome = await new Promise<RunOutcome>((done) => {
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const child = spawn(program, args, {
+    const child = spawn(file, args, {
       cwd,
-      env: buildEnv(ctx, params),
+      env,
       // Its own process group, so an abort can stop the program and everything it started.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -250,6 +346,7 @@ async function runCommand(
   }
   if (outcome.kind === 'spawn-error') {
     const code = outcome.error.code;
+    const program = redact(argv[0]!);
     if (code === 'ENOENT') {
       return {
         status: 'error',
@@ -273,8 +370,21 @@ async function runCommand(
       evidence: evidence(0),
     };
   }
-  const output = capture.summary();
+  const output = capture.summary(redact);
   const lastLine = [...output.head, ...output.tail].reverse().find((l) => l.trim() !== '');
+  // 127 and 126 are how a shell (and env, xargs, npx) says it could not start a program.
+  if (!killedBy && (code === 127 || code === 126)) {
+    const why = code === 127 ? 'command not found' : 'not executable';
+    return {
+      status: 'error',
+      summary: `${display} could not run a program (exit code ${code}: ${why})${lastLine ? `: ${lastLine.trim().slice(0, 160)}` : ''}`,
+      fix:
+        code === 127
+          ? 'Install the missing program (or put it on the PATH), or correct the command in the playbook.'
+          : 'Make the program executable (chmod +x), or correct the command in the playbook.',
+      evidence: evidence(code),
+    };
+  }
   return {
     status: 'failed',
     summary: killedBy

@@ -6,13 +6,14 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
-import { testContext } from './check-git.fixture.ts';
+import { testContext, useTestRepos, type TestRepo } from './check-git.fixture.ts';
 import { sha256Hex } from './check-git.ts';
 import coverageCheck, {
   detectCoverageFormat,
@@ -336,5 +337,66 @@ describe('detectCoverageFormat and parseCoverage', () => {
       pct: 75,
     });
     expect(typeof totals === 'object' && totals.metrics.branches?.pct).toBe(100);
+  });
+});
+
+describe('coverage at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+  const lcov = 'TN:\nSF:src/a.ts\nLF:4\nLH:4\nend_of_record\n';
+  const at = (r: TestRepo, commit: string) =>
+    coverageCheck.run(
+      testContext(r.root, '1.0.0', { commit }),
+      checkParams.coverage.parse(80),
+      AbortSignal.timeout(30_000),
+    );
+  const commitTime = (r: TestRepo, sha: string) =>
+    new Date(Number(r.git('show', '-s', '--format=%ct', sha)) * 1000);
+
+  it('fails a report older than the release commit as stale, passes a fresh one', async () => {
+    const r = repo();
+    const release = r.commit('one', { '.gitignore': 'coverage/\n' });
+    r.write({ 'coverage/lcov.info': lcov });
+    const old = new Date(commitTime(r, release).getTime() - 3_600_000);
+    utimesSync(join(r.root, 'coverage/lcov.info'), old, old);
+    const stale = await at(r, release);
+    expect(stale.status).toBe('failed');
+    expect(stale.summary).toBe(
+      `coverage/lcov.info is stale: written ${old.toISOString()}, before the release commit ${release.slice(0, 7)} (${commitTime(r, release).toISOString()})`,
+    );
+    expect(stale.fix).toBe(
+      `Run the tests with coverage at the release commit ${release.slice(0, 7)}, then run this check again.`,
+    );
+    const fresh = new Date(commitTime(r, release).getTime() + 60_000);
+    utimesSync(join(r.root, 'coverage/lcov.info'), fresh, fresh);
+    const passed = await at(r, release);
+    expect(passed.status).toBe('passed');
+    expect(passed.evidence).toMatchObject({ commit: release, reportTime: fresh.toISOString() });
+  });
+
+  it('could not run when HEAD is not the release commit: the report may be of another one', async () => {
+    const r = repo();
+    const release = r.commit('one', { '.gitignore': 'coverage/\n' });
+    const head = r.commit('two');
+    r.write({ 'coverage/lcov.info': lcov });
+    const result = await at(r, release);
+    expect(result.status).toBe('error');
+    expect(result.summary).toBe(
+      `coverage/lcov.info may not be of the release: HEAD is ${head.slice(0, 7)}, the release is pinned to ${release.slice(0, 7)}: check out the release commit or retarget the release`,
+    );
+  });
+
+  it('reads a report committed in the release commit from it', async () => {
+    const r = repo();
+    const release = r.commit('one', {
+      'coverage.json': '{"totals":{"covered_lines":9,"num_statements":10}}',
+    });
+    r.write({ 'coverage.json': '{"totals":{"covered_lines":1,"num_statements":10}}' });
+    const result = await at(r, release);
+    expect(result.status).toBe('passed');
+    expect(result.evidence).toMatchObject({
+      commit: release,
+      note: 'the report is committed: read from the release commit',
+      coverage: { lines: 90 },
+    });
   });
 });

@@ -2,12 +2,17 @@
  * `coverage`: a coverage report is at or above a threshold for one metric (lines by default).
  * Reads lcov, Cobertura XML, Istanbul's coverage-summary.json and coverage.py's JSON; the format
  * is detected from the content unless the playbook names it.
+ *
+ * A report is made by running the tests in the working tree, so it stands for the release commit
+ * only when HEAD is that commit, no tracked file differs from it, and the report is newer than
+ * the commit; an older report is stale. A report committed in the release commit is read from it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { CheckParams } from '../core/check-params.ts';
-import { guardCancel, sha256Hex, type CheckOutcome } from './check-git.ts';
-import type { CheckContext, CheckDefinition } from './check-types.ts';
+import { guardCancel, runGit, sha256Hex, type CheckOutcome } from './check-git.ts';
+import { checkReleaseCheckout, openReleaseTree, type ReleaseTree } from './check-tree.ts';
+import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
 
 type Params = CheckParams<'coverage'>;
 export type CoverageFormat = NonNullable<Params['format']>;
@@ -184,14 +189,27 @@ const formatNames: Record<CoverageFormat, string> = {
   coveragepy: 'coverage.py JSON',
 };
 
-type Report = { shown: string; bytes: Buffer } | { shown: string; problem: string };
+type Report =
+  | { shown: string; bytes: Buffer; committed: boolean; mtime?: Date }
+  | { shown: string; problem: string };
 
-async function readReport(root: string, file: string | undefined): Promise<Report | undefined> {
+/** The report: committed in the release commit, or (the usual case) made in the working tree. */
+async function readReport(
+  root: string,
+  tree: ReleaseTree,
+  file: string | undefined,
+): Promise<Report | undefined> {
   const names = file ? [file] : coverageCandidates;
   for (const name of names) {
     const path = isAbsolute(name) ? name : resolve(root, name);
+    const shown = relative(root, path) || name;
+    if (tree.commit && !isAbsolute(name)) {
+      const committed = await tree.read(name);
+      if (committed.ok) return { shown, bytes: committed.bytes, committed: true };
+    }
     try {
-      return { shown: relative(root, path) || name, bytes: await readFile(path) };
+      const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+      return { shown, bytes, committed: false, mtime: info.mtime };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (file || (code !== 'ENOENT' && code !== 'ENOTDIR')) {
@@ -202,14 +220,33 @@ async function readReport(root: string, file: string | undefined): Promise<Repor
   return undefined;
 }
 
-async function checkCoverage(ctx: CheckContext, params: Params): Promise<CheckOutcome> {
-  const report = await readReport(ctx.root, params.file);
+/** The committer time of `sha`, or undefined when git cannot say. */
+async function commitTime(
+  root: string,
+  sha: string,
+  signal: AbortSignal,
+): Promise<Date | undefined> {
+  const run = await runGit(['show', '-s', '--format=%ct', sha], { cwd: root, signal });
+  const seconds = Number(run.stdout.trim());
+  return run.code === 0 && Number.isFinite(seconds) && seconds > 0
+    ? new Date(seconds * 1000)
+    : undefined;
+}
+
+async function checkCoverage(
+  ctx: CheckContext,
+  params: Params,
+  signal: AbortSignal,
+): Promise<CheckOutcome> {
+  const tree = await openReleaseTree(ctx, signal);
+  if ('error' in tree) return tree.error;
+  const report = await readReport(ctx.root, tree, params.file);
   if (!report) {
     return {
       status: 'error',
       summary: `no coverage report found (looked for ${coverageCandidates.join(', ')})`,
       fix: 'Run the tests with coverage before this check (e.g. vitest run --coverage --coverage.reporter=lcov), or set file: in gonogo.yaml.',
-      evidence: {},
+      evidence: tree.evidence,
     };
   }
   if (!('bytes' in report)) {
@@ -217,11 +254,42 @@ async function checkCoverage(ctx: CheckContext, params: Params): Promise<CheckOu
       status: 'error',
       summary: `cannot read the coverage report ${report.problem}`,
       fix: 'Run the tests with coverage before this check, or fix file: in gonogo.yaml.',
-      evidence: {},
+      evidence: tree.evidence,
     };
   }
-  const text = report.bytes.toString('utf8');
   const files = [{ path: report.shown, sha256: sha256Hex(report.bytes) }];
+  let source: CheckEvidence = report.committed
+    ? { ...tree.evidence, note: 'the report is committed: read from the release commit' }
+    : { ...tree.evidence };
+  if (!report.committed && tree.commit) {
+    // Made in the working tree: it is of the release commit only if the tree is that commit.
+    const checkout = await checkReleaseCheckout(ctx, signal);
+    if (!checkout.ok) {
+      return {
+        ...checkout.error,
+        summary: `${report.shown} may not be of the release: ${checkout.error.summary}`,
+        evidence: { ...checkout.error.evidence, files },
+      };
+    }
+    source = { ...checkout.evidence, reportTime: report.mtime?.toISOString() };
+    const committedAt = await commitTime(ctx.root, tree.commit, signal);
+    if (committedAt && report.mtime && report.mtime < committedAt) {
+      const short = tree.commit.slice(0, 7);
+      return {
+        status: 'failed',
+        summary: `${report.shown} is stale: written ${report.mtime.toISOString()}, before the release commit ${short} (${committedAt.toISOString()})`,
+        fix: `Run the tests with coverage at the release commit ${short}, then run this check again.`,
+        evidence: {
+          ...source,
+          files,
+          commitTime: committedAt.toISOString(),
+          findings: [{ where: report.shown, message: 'older than the release commit' }],
+        },
+      };
+    }
+    if (committedAt) source.commitTime = committedAt.toISOString();
+  }
+  const text = report.bytes.toString('utf8');
   const format = params.format ?? detectCoverageFormat(text);
   if (!format) {
     const hint = /"statementMap"/.test(text.slice(0, 65536))
@@ -231,11 +299,11 @@ async function checkCoverage(ctx: CheckContext, params: Params): Promise<CheckOu
       status: 'error',
       summary: `${report.shown} is not a coverage report gonogo reads${hint}`,
       fix: 'Use lcov, Cobertura XML, Istanbul coverage-summary.json or coverage.py JSON, or set format:.',
-      evidence: { files },
+      evidence: { ...source, files },
     };
   }
   const totals = parseCoverage(text, format);
-  const evidence = { files, format };
+  const evidence = { ...source, files, format };
   if (typeof totals === 'string') {
     return {
       status: 'error',
@@ -287,7 +355,7 @@ async function checkCoverage(ctx: CheckContext, params: Params): Promise<CheckOu
 const coverageCheck: CheckDefinition<Params> = {
   name: 'coverage',
   timeoutMs: 10_000,
-  run: (ctx, params, signal) => guardCancel(signal, () => checkCoverage(ctx, params)),
+  run: (ctx, params, signal) => guardCancel(signal, () => checkCoverage(ctx, params, signal)),
 };
 
 export default coverageCheck;

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
-import { gitIn } from './check-git.fixture.ts';
+import { gitIn, testContext, useTestRepos } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
 import envDocumentedCheck, {
   findEnvReads,
@@ -242,5 +242,43 @@ describe('env-documented check', () => {
     const result = await run(root, { ignore: ['NODE_ENV'] });
     expect(result.status, result.summary).toBe('passed');
     expect(result.summary).not.toContain('committed');
+  });
+});
+
+describe('env-documented at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+  const at = (root: string, commit: string) =>
+    envDocumentedCheck.run(
+      testContext(root, '1.0.0', { commit }),
+      checkParams['env-documented'].parse({}),
+      AbortSignal.timeout(30_000),
+    );
+
+  it('judges the code and .env.example of the release commit, not later edits', async () => {
+    const r = repo();
+    const release = r.commit('feat: a', {
+      'src/db.ts': 'export const url = process.env.DATABASE_URL;\n',
+      'src/cache.ts': 'export const redis = process.env.REDIS_URL;\n',
+      '.env.example': 'DATABASE_URL=\n',
+    });
+    // Documented only after the release commit, and a new read only in the working tree.
+    r.commit('docs: env', { '.env.example': 'DATABASE_URL=\nREDIS_URL=\n' });
+    r.write({ 'src/new.ts': 'export const k = process.env.NEW_ONE;\n' });
+    const result = await at(r.root, release);
+    expect(result.status).toBe('failed');
+    expect(result.evidence.findings).toEqual([
+      { where: 'src/cache.ts:1', message: 'REDIS_URL is read here but not listed in .env.example' },
+    ]);
+    expect(result.evidence.commit).toBe(release);
+  });
+
+  it('finds a .env committed in the release commit even when deleted since', async () => {
+    const r = repo();
+    const release = r.commit('oops', { '.env': 'X=1\n', '.env.example': '' });
+    r.git('rm', '-q', '.env');
+    r.commit('remove .env');
+    const result = await at(r.root, release);
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe('committed .env file: .env');
   });
 });

@@ -6,20 +6,12 @@
  * `os.Getenv` / `os.LookupEnv`, shell scripts and Dockerfiles `${X}` / `$X` (minus variables the
  * file sets itself and the shell's own), docker-compose `${X}` / `${X:-default}`.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename } from 'node:path';
 import type { CheckParams } from '../core/check-params.ts';
-import {
-  guardCancel,
-  isGitRepo,
-  maxFindings,
-  runGit,
-  sha256Hex,
-  type CheckOutcome,
-} from './check-git.ts';
+import { guardCancel, maxFindings, sha256Hex, type CheckOutcome } from './check-git.ts';
+import { openReleaseTree } from './check-tree.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
-import { isBinaryContent } from './secret-patterns.ts';
+import { isBinaryContent } from '../core/secret-patterns.ts';
 import { matchesPathPattern } from './secrets-check.ts';
 
 type Params = CheckParams<'env-documented'>;
@@ -293,37 +285,6 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-async function listFiles(
-  root: string,
-  git: boolean,
-  signal: AbortSignal,
-): Promise<{ files: string[]; tracked: string[] }> {
-  if (git) {
-    const run = await runGit(['ls-files', '-co', '--exclude-standard', '-z'], {
-      cwd: root,
-      signal,
-    });
-    const tracked = await runGit(['ls-files', '-z'], { cwd: root, signal });
-    return {
-      files: [...new Set(run.stdout.split('\0').filter(Boolean))].sort(),
-      tracked: tracked.stdout.split('\0').filter(Boolean),
-    };
-  }
-  const files: string[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    if (signal.aborted) throw signal.reason;
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!skippedDirs.has(entry.name)) await visit(full);
-      } else if (entry.isFile()) files.push(relative(root, full).split(sep).join('/'));
-    }
-  };
-  await visit(root);
-  return { files: files.sort(), tracked: [] };
-}
-
 function inSkippedDir(path: string): boolean {
   return path
     .split('/')
@@ -336,48 +297,45 @@ async function checkEnvDocumented(
   params: Params,
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
-  const git = await isGitRepo(ctx.root, signal);
-  const { files, tracked } = await listFiles(ctx.root, git, signal);
+  // The code and the documentation of the release commit, not of the working tree.
+  const tree = await openReleaseTree(ctx, signal);
+  if ('error' in tree) return tree.error;
+  const git = tree.git;
   const excluded = (path: string) => params.exclude.some((p) => matchesPathPattern(path, p));
 
-  // First read of each variable, in path order then line order.
-  const firstRead = new Map<string, EnvRead>();
+  const reads: EnvRead[] = [];
   let scanned = 0;
-  for (const path of files) {
-    if (signal.aborted) throw signal.reason;
-    if (inSkippedDir(path) || excluded(path)) continue;
-    if (!languageOf(path, '') && basename(path).includes('.')) continue;
-    let bytes: Buffer;
-    try {
-      const info = statSync(join(ctx.root, path));
-      if (!info.isFile() || info.size > maxFileBytes) continue;
-      bytes = readFileSync(join(ctx.root, path));
-    } catch {
-      continue;
-    }
-    if (isBinaryContent(bytes)) continue;
+  const candidates = (await tree.listFiles()).filter(
+    ({ path }) =>
+      !inSkippedDir(path) &&
+      !excluded(path) &&
+      // Extension-less files may be scripts: their first line decides.
+      (languageOf(path, '') !== undefined || !basename(path).includes('.')),
+  );
+  await tree.readFiles(candidates, maxFileBytes, ({ path }, bytes) => {
+    if (isBinaryContent(bytes)) return;
     const text = bytes.toString('utf8');
     const newline = text.indexOf('\n');
-    if (!languageOf(path, newline === -1 ? text : text.slice(0, newline))) continue;
+    if (!languageOf(path, newline === -1 ? text : text.slice(0, newline))) return;
     scanned++;
-    const reads = findEnvReads(text, path);
-    for (const read of reads) if (!firstRead.has(read.name)) firstRead.set(read.name, read);
-  }
+    reads.push(...findEnvReads(text, path));
+  });
+  // First read of each variable, in path order then line order (files arrive in object order).
+  const firstRead = new Map<string, EnvRead>();
+  reads.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+  for (const read of reads) if (!firstRead.has(read.name)) firstRead.set(read.name, read);
   const ignored = (name: string) => params.ignore.some((p) => matchesName(name, p));
   const used = [...firstRead.values()].filter((r) => !ignored(r.name));
 
-  const committedEnv = tracked.filter(
+  const committedEnv = (await tree.listTracked()).filter(
     (path) => isEnvFile(path) && path !== params.file && !excluded(path),
   );
-  const evidence: CheckEvidence = {};
-  const docPath = resolve(ctx.root, params.file);
+  const evidence: CheckEvidence = { ...tree.evidence };
   let documented: Set<string> | undefined;
-  try {
-    const bytes = readFileSync(docPath);
-    documented = parseEnvExample(bytes.toString('utf8'));
-    evidence.files = [{ path: params.file, sha256: sha256Hex(bytes) }];
-  } catch {
-    documented = undefined;
+  const doc = await tree.read(params.file, maxFileBytes);
+  if (doc.ok) {
+    documented = parseEnvExample(doc.bytes.toString('utf8'));
+    evidence.files = [{ path: params.file, sha256: sha256Hex(doc.bytes) }];
   }
   evidence.variables = { read: used.length, scannedFiles: scanned };
 

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
+import { testContext, useTestRepos, type TestRepo } from './check-git.fixture.ts';
+import { sha256Hex } from './check-git.ts';
 import type { CheckContext } from './check-types.ts';
-import fileCheck, { resolveInRoot } from './file-check.ts';
+import { resolveInRoot } from './check-tree.ts';
+import fileCheck from './file-check.ts';
 
 let root: string;
 let outside: string;
@@ -103,5 +106,57 @@ describe('file check', () => {
     });
     expect((await resolveInRoot(root, '..')).ok).toBe(false);
     expect((await resolveInRoot(root, '..foo')).ok).toBe(true);
+  });
+});
+
+describe('file check at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+  const at = (r: TestRepo, commit: string, params: unknown) =>
+    fileCheck.run(
+      testContext(r.root, '1.0.0', { commit, now: () => new Date(Date.now() + 3_600_000) }),
+      checkParams.file.parse(params),
+      AbortSignal.timeout(30_000),
+    );
+
+  it('fails for a file added in a commit after the release commit', async () => {
+    const r = repo();
+    const release = r.commit('one', { 'README.md': '# x\n' });
+    r.commit('two', { 'docs/runbook.md': '# Runbook\n' });
+    const result = await at(r, release, 'docs/runbook.md');
+    expect(result.status).toBe('failed');
+    expect(result.summary).toBe(
+      `docs/runbook.md is not in the release commit ${release.slice(0, 7)} (it was added after it)`,
+    );
+  });
+
+  it('reads content from the commit and dates it by the last commit that changed it', async () => {
+    const r = repo();
+    const release = r.commit('one', { 'docs/runbook.md': '# Runbook\nowner: ops\n' });
+    r.write({ 'docs/runbook.md': '# Runbook\nowner: nobody\n' });
+    const result = await at(r, release, {
+      path: 'docs/runbook.md',
+      contains: 'owner: ops',
+      max_age: '1d',
+    });
+    expect(result.status).toBe('passed');
+    expect(result.evidence).toMatchObject({
+      commit: release,
+      path: 'docs/runbook.md',
+      lastChanged: { commit: release },
+      files: [{ path: 'docs/runbook.md', sha256: sha256Hex('# Runbook\nowner: ops\n') }],
+      match: { line: 2, text: 'owner: ops' },
+    });
+  });
+
+  it('reads a file no commit tracks (a job wrote it) from the working tree and says so', async () => {
+    const r = repo();
+    const release = r.commit('one', { '.gitignore': 'backups/\n' });
+    r.write({ 'backups/last.log': 'backup completed\n' });
+    const result = await at(r, release, { path: 'backups/last.log', contains: 'completed' });
+    expect(result.status).toBe('passed');
+    expect(result.evidence).toMatchObject({
+      source: 'working tree',
+      note: `not in the release commit ${release.slice(0, 7)} and not tracked: read from the working tree`,
+    });
   });
 });

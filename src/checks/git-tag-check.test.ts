@@ -38,7 +38,7 @@ describe('git-tag', () => {
     r.git('tag', 'v0.9.0');
     const result = await run(r.root, '1.0.0', {}, sha);
     expect(result.status).toBe('failed');
-    expect(result.summary).toBe('tag v1.0.0 does not exist');
+    expect(result.summary).toBe('tag v1.0.0 does not exist (nor 1.0.0)');
     expect(result.fix).toContain(`git tag -a v1.0.0 ${sha.slice(0, 7)}`);
   });
 
@@ -75,7 +75,9 @@ describe('git-tag', () => {
     r.commit('feat: one');
     const unknown = await run(r.root, '1.0.0', {}, 'a'.repeat(40));
     expect(unknown).toMatchObject({ status: 'error' });
-    expect(unknown.summary).toContain('is not in this repository');
+    expect(unknown.summary).toBe(
+      'release commit aaaaaaa is not in this clone (force-pushed away, or a shallow clone)',
+    );
   });
 
   describe('on a remote (a local bare repository)', () => {
@@ -137,5 +139,41 @@ describe('git-tag', () => {
     );
     controller.abort();
     expect(await pending).toMatchObject({ status: 'error', summary: 'cancelled' });
+  });
+});
+
+describe('git-tag: either tag form', () => {
+  it('takes 1.2.0 for the prefix v, and v1.2.0 for no prefix', async () => {
+    const r = repo();
+    const sha = r.commit('feat: one');
+    r.git('tag', '1.2.0');
+    const bare = await run(r.root, '1.2.0', {}, sha);
+    expect(bare).toMatchObject({ status: 'passed', evidence: { tag: '1.2.0' } });
+    r.git('tag', '-d', '1.2.0');
+    r.git('tag', 'v1.2.0');
+    expect(await run(r.root, '1.2.0', { prefix: '' }, sha)).toMatchObject({
+      status: 'passed',
+      evidence: { tag: 'v1.2.0' },
+    });
+  });
+
+  it('prefers the form that points at the release commit', async () => {
+    const r = repo();
+    const old = r.commit('feat: one');
+    r.git('tag', 'v1.2.0', old);
+    const sha = r.commit('fix: two');
+    r.git('tag', '1.2.0', sha);
+    expect(await run(r.root, '1.2.0', {}, sha)).toMatchObject({
+      status: 'passed',
+      evidence: { tag: '1.2.0' },
+    });
+  });
+
+  it('keeps a custom prefix exact', async () => {
+    const r = repo();
+    const sha = r.commit('feat: one');
+    r.git('tag', '1.2.0');
+    const result = await run(r.root, '1.2.0', { prefix: 'release-' }, sha);
+    expect(result.summary).toBe('tag release-1.2.0 does not exist');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `git-tag`: the release tag (`prefix + version`) exists, points at the release commit, and, when
- * asked, exists on the remote pointing at the same commit.
+ * asked, exists on the remote pointing at the same commit. With the usual prefix "v" (or none)
+ * either form counts: release 1.2.0 may be tagged `v1.2.0` or `1.2.0`.
  */
 import type { CheckParams } from '../core/check-params.ts';
 import {
@@ -16,23 +17,46 @@ import type { CheckContext, CheckDefinition } from './check-types.ts';
 
 type Params = CheckParams<'git-tag'>;
 
+/**
+ * The tag names release `version` may have: `prefix + version`, and with the prefix "v" or ""
+ * the other of the two forms too.
+ *
+ * @example tagCandidates('v', '1.2.0') // ['v1.2.0', '1.2.0']
+ * @example tagCandidates('release-', '1.2.0') // ['release-1.2.0']
+ */
+export function tagCandidates(prefix: string, version: string): string[] {
+  const bare = version.replace(/^v(?=\d)/, '');
+  if (prefix === 'v' || prefix === '')
+    return [...new Set([`${prefix}${bare}`, prefix ? bare : `v${bare}`])];
+  return [`${prefix}${bare}`];
+}
+
 async function checkTag(ctx: CheckContext, params: Params, signal: AbortSignal) {
   if (!(await isGitRepo(ctx.root, signal))) return notGitRepoResult(ctx.root);
-  const tag = `${params.prefix}${ctx.version}`;
   const target = await resolveReleaseCommit(ctx.root, ctx.commit, signal);
   if ('error' in target) return target.error;
   const short = target.sha.slice(0, 7);
+  const names = tagCandidates(params.prefix, ctx.version);
+  const found: { tag: string; sha: string }[] = [];
+  for (const name of names) {
+    const sha = await resolveRevision(ctx.root, `refs/tags/${name}`, signal);
+    if (sha) found.push({ tag: name, sha });
+  }
+  // The form that points at the release commit wins; else the first that exists is reported.
+  const chosen = found.find((f) => f.sha === target.sha) ?? found[0];
+  const tag = chosen?.tag ?? names[0]!;
   const evidence = { commit: target.sha, tag, comparedWith: target.fromHead ? 'HEAD' : 'release' };
 
-  const tagged = await resolveRevision(ctx.root, `refs/tags/${tag}`, signal);
-  if (!tagged) {
+  if (!chosen) {
+    const also = names.length > 1 ? ` (nor ${names.slice(1).join(', ')})` : '';
     return {
       status: 'failed',
-      summary: `tag ${tag} does not exist`,
+      summary: `tag ${tag} does not exist${also}`,
       fix: `Tag the release: git tag -a ${tag} ${short} -m "${tag}" && git push origin ${tag}`,
       evidence,
     } satisfies CheckOutcome;
   }
+  const tagged = chosen.sha;
   if (tagged !== target.sha) {
     return {
       status: 'failed',

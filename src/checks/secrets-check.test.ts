@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
-import { gitIn } from './check-git.fixture.ts';
+import { gitIn, testContext, useTestRepos } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
-import { alnum, createRandom, randomString } from './secret-samples.fixture.ts';
+import { alnum, createRandom, randomString } from '../core/secret-samples.fixture.ts';
 import secretsCheck, {
   applyAllowlist,
   fingerprintSecret,
@@ -269,3 +269,86 @@ describe('secrets check outside git and on clean trees', () => {
 function where(findings: { where: string }[] | undefined): string[] {
   return (findings ?? []).map((f) => f.where).sort();
 }
+
+describe('secrets check at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+  const at = (root: string, commit: string, params: unknown = {}) =>
+    secretsCheck.run(
+      testContext(root, '1.1.0', { commit }),
+      checkParams.secrets.parse(params),
+      AbortSignal.timeout(60_000),
+    );
+
+  it("scans the release commit's tree from git, not the working tree", async () => {
+    const r = repo();
+    const inRelease = npmToken();
+    const release = r.commit('feat: a', {
+      'app/.npmrc': `_authToken=${inRelease}\n`,
+      'README.md': '# x\n',
+    });
+    // Removed from the working tree after the release commit: still in what is released.
+    r.git('rm', '-q', 'app/.npmrc');
+    r.write({ 'scratch.txt': `token ${npmToken()}\n` });
+    const result = await at(r.root, release, { history: 'none' });
+    expect(result.status).toBe('failed');
+    expect(where(result.evidence.findings)).toEqual(['app/.npmrc:1']);
+    expect(result.summary).toMatch(
+      new RegExp(`^1 secret found in 2 files of the release commit ${release.slice(0, 7)}:`),
+    );
+    expect(result.evidence.commit).toBe(release);
+  });
+
+  it('scans history up to the release commit, reading each blob once', async () => {
+    const r = repo();
+    const gone = npmToken();
+    r.commit('feat: a', { 'old.env': `NPM_TOKEN=${gone}\n` });
+    r.git('rm', '-q', 'old.env');
+    const release = r.commit('chore: remove');
+    const after = r.commit('later', { 'later.env': `NPM_TOKEN=${npmToken()}\n` });
+    const result = await at(r.root, release);
+    expect(where(result.evidence.findings)).toEqual([
+      expect.stringMatching(/^old\.env:1 @[0-9a-f]{7} \(history\)$/),
+    ]);
+    expect((await at(r.root, after)).evidence.findings).toHaveLength(2);
+  });
+
+  it('reads the allowlist of the release commit', async () => {
+    const r = repo();
+    const token = npmToken();
+    const release = r.commit('feat: a', { 'a.env': `NPM_TOKEN=${token}\n` });
+    r.write({
+      '.gonogo-secrets-allow': `${fingerprintSecret(token)}  # only in the working tree\n`,
+    });
+    expect((await at(r.root, release, { history: 'none' })).status).toBe('failed');
+    const allowed = r.commit('allow', {});
+    expect((await at(r.root, allowed, { history: 'none' })).status).toBe('passed');
+  });
+
+  it('on a clean checkout of the release commit still reads what git does not keep on disk as it is', async () => {
+    const r = repo();
+    const hidden = npmToken();
+    const sparse = npmToken();
+    const release = r.commit('feat: a', {
+      'hidden.env': `NPM_TOKEN=${hidden}\n`,
+      'sparse.env': `NPM_TOKEN=${sparse}\n`,
+      'clean.txt': 'nothing here\n',
+    });
+    // assume-unchanged hides an edit from git status; skip-worktree (sparse checkout) a deletion.
+    r.git('update-index', '--assume-unchanged', 'hidden.env');
+    r.write({ 'hidden.env': 'edited away\n', 'untracked.env': `NPM_TOKEN=${npmToken()}\n` });
+    r.git('update-index', '--skip-worktree', 'sparse.env');
+    rmSync(join(r.root, 'sparse.env'));
+    expect(r.git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    const result = await at(r.root, release, { history: 'none' });
+    expect(where(result.evidence.findings)).toEqual(['hidden.env:1', 'sparse.env:1']);
+    expect(result.evidence.scanned).toMatchObject({ files: 3 });
+  });
+
+  it('could not run, never passes, when the release commit is missing from the clone', async () => {
+    const r = repo();
+    r.commit('feat: a', { 'README.md': '# x\n' });
+    const result = await at(r.root, 'f'.repeat(40));
+    expect(result.status).toBe('error');
+    expect(result.summary).toMatch(/^release commit fffffff is not in this clone/);
+  });
+});

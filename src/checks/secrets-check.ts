@@ -1,19 +1,21 @@
 /**
- * `secrets`: no secret in the working tree, nor in any blob added to history since the previous
- * release tag (or in the whole history). Findings name the file, commit, line and kind with a
+ * `secrets`: no secret in the release commit's tree (the working tree when the release has no
+ * commit), nor in any blob added to history since the previous release tag (or in the whole
+ * history). Findings name the file, commit, line and kind with a
  * masked excerpt and a fingerprint (the first 16 hex of the value's SHA-256), so a finding can be
  * allowed in `.gonogo-secrets-allow` without writing the secret down. The secret itself never
  * reaches the summary or the evidence.
  *
  * History is read once per blob: `git rev-list --objects` names the blobs of the range (with a
  * size filter), `git cat-file --batch` streams them, and `git log --raw` maps each blob to the
- * commit that introduced it. Blobs identical to a working-tree file are not scanned twice.
+ * commit that introduced it. Blobs identical to a file of the tree are not scanned twice. A
+ * release commit missing from the clone is an error: nothing passes on what could not be read.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join, matchesGlob, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, matchesGlob } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { CheckParams } from '../core/check-params.ts';
@@ -27,9 +29,16 @@ import {
   sha256Hex,
   type CheckOutcome,
 } from './check-git.ts';
+import {
+  listCommitFiles,
+  listWorkingFiles,
+  openReleaseTree,
+  readObjects,
+  type TreeEntry,
+} from './check-tree.ts';
 import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
-import { maskSecret } from './redact.ts';
-import { findSecrets, isBinaryContent, type SecretMatch } from './secret-patterns.ts';
+import { maskSecret } from '../core/redact.ts';
+import { findSecrets, isBinaryContent, type SecretMatch } from '../core/secret-patterns.ts';
 
 type Params = CheckParams<'secrets'>;
 
@@ -46,7 +55,10 @@ export interface SecretFinding {
   excerpt: string;
   /** Short SHA of the commit that added it, when it was found in (or is also in) history. */
   commit?: string;
-  /** False when the secret is only in history (deleted or changed since). */
+  /**
+   * True when the secret is in the scanned tree (the release commit's, or the working tree);
+   * false when it is only in history (deleted or changed since).
+   */
   inWorkingTree: boolean;
 }
 
@@ -57,7 +69,10 @@ export interface ScanOptions {
   tagPrefix?: string;
   /** The release version: `since-tag` starts at the highest tag below it. */
   version?: string;
-  /** The commit whose history is scanned; HEAD when absent. */
+  /**
+   * The commit whose tree and history are scanned (its tree instead of the working tree); when
+   * absent, the working tree and the history up to HEAD.
+   */
   commit?: string;
   /** Files and blobs larger than this are skipped (default 5 MB). */
   maxFileBytes?: number;
@@ -66,6 +81,8 @@ export interface ScanOptions {
 export interface ScanReport {
   /** False when `root` is not a git repository (the directory was walked, no history). */
   git: boolean;
+  /** The full SHA whose tree was scanned; undefined when the working tree was. */
+  commit?: string;
   findings: SecretFinding[];
   files: number;
   blobs: number;
@@ -78,7 +95,6 @@ export interface ScanReport {
 }
 
 const defaultMaxBytes = 5 * 1024 * 1024;
-const skippedDirs = new Set(['node_modules', '.git']);
 
 /**
  * The first 16 hex of the SHA-256 of a secret value.
@@ -200,7 +216,6 @@ export async function scanRepository(
   options: ScanOptions,
   signal?: AbortSignal,
 ): Promise<ScanReport> {
-  const exclude = options.exclude ?? [];
   const maxBytes = options.maxFileBytes ?? defaultMaxBytes;
   const git = await isGitRepo(root, signal);
   const report: ScanReport = {
@@ -211,78 +226,133 @@ export async function scanRepository(
     bytes: 0,
     skipped: { binary: 0, large: 0, excluded: 0 },
   };
-  const paths = git ? await listGitFiles(root, signal) : await walkFiles(root, signal);
-  const worktreeBlobs = new Map<string, string>();
+  const treeBlobs = new Map<string, string>();
   const wantBlobIds = git && options.history !== 'none';
+  let files: TreeEntry[];
+  let history = options;
+  if (git && options.commit) {
+    const sha = await resolveRevision(root, options.commit, signal);
+    if (!sha) {
+      report.historyError = `commit ${options.commit} is not in this repository`;
+      return report;
+    }
+    report.commit = sha;
+    history = { ...options, commit: sha };
+    const listed = await listCommitFiles(root, sha, signal);
+    if (typeof listed === 'string') {
+      report.historyError = listed;
+      return report;
+    }
+    files = listed;
+  } else {
+    files = (await listWorkingFiles(root, git, signal)).map((path) => ({
+      path,
+      kind: 'file' as const,
+      onDisk: true,
+    }));
+  }
+  await scanTreeFiles(
+    root,
+    files,
+    options.exclude ?? [],
+    maxBytes,
+    wantBlobIds,
+    treeBlobs,
+    report,
+    signal,
+  );
+  if (wantBlobIds) await scanHistory(root, history, maxBytes, treeBlobs, report, signal);
+  return report;
+}
+
+/**
+ * Scans the files of the tree: from disk where they are there as they are, from git's objects
+ * otherwise. Records each file's blob id (given, or computed when history is scanned next) so
+ * history does not scan the same content again.
+ */
+async function scanTreeFiles(
+  root: string,
+  files: TreeEntry[],
+  exclude: string[],
+  maxBytes: number,
+  wantBlobIds: boolean,
+  treeBlobs: Map<string, string>,
+  report: ScanReport,
+  signal?: AbortSignal,
+): Promise<void> {
+  const scan = (path: string, bytes: Buffer) => {
+    report.files++;
+    report.bytes += bytes.length;
+    const found = scanBytes(bytes, path);
+    if (found === undefined) report.skipped.binary++;
+    else report.findings.push(...found);
+  };
+  const fromObjects = new Map<string, string[]>();
   // Small files are read synchronously (far cheaper than a thread-pool round trip each), and
   // the event loop gets a turn every few milliseconds so checks running beside this one go on.
   let sliceStart = performance.now();
-  for (const path of paths) {
+  for (const file of files) {
     if (performance.now() - sliceStart > 10) {
       await setImmediatePromise();
       throwIfAborted(signal);
       sliceStart = performance.now();
     }
+    const { path, oid } = file;
     if (exclude.some((p) => matchesPathPattern(path, p))) {
       report.skipped.excluded++;
       continue;
     }
+    if ((file.size ?? 0) > maxBytes) {
+      report.skipped.large++;
+      continue;
+    }
+    if (oid && !treeBlobs.has(oid)) treeBlobs.set(oid, path);
+    if (!file.onDisk) {
+      if (oid) fromObjects.set(oid, [...(fromObjects.get(oid) ?? []), path]);
+      continue;
+    }
     const bytes = readRegularFile(join(root, path), maxBytes, report);
-    if (!bytes) continue;
-    report.files++;
-    report.bytes += bytes.length;
-    if (wantBlobIds) worktreeBlobs.set(gitBlobId(bytes), path);
-    const found = scanBytes(bytes, path);
-    if (found === undefined) report.skipped.binary++;
-    else report.findings.push(...found);
+    if (bytes === 'large') continue;
+    if (bytes === undefined) {
+      // Gone from disk since it was listed: git still has the committed copy.
+      if (oid) fromObjects.set(oid, [...(fromObjects.get(oid) ?? []), path]);
+      continue;
+    }
+    if (wantBlobIds && !oid) treeBlobs.set(gitBlobId(bytes), path);
+    scan(path, bytes);
   }
-  if (wantBlobIds) await scanHistory(root, options, maxBytes, worktreeBlobs, report, signal);
-  return report;
+  await readObjects(
+    root,
+    [...fromObjects.keys()],
+    (id, bytes) => {
+      if (bytes.length > maxBytes) {
+        report.skipped.large += fromObjects.get(id)?.length ?? 0;
+        return;
+      }
+      for (const path of fromObjects.get(id) ?? []) scan(path, bytes);
+    },
+    signal,
+  );
 }
 
-function readRegularFile(path: string, maxBytes: number, report: ScanReport): Buffer | undefined {
+function readRegularFile(
+  path: string,
+  maxBytes: number,
+  report: ScanReport,
+): Buffer | 'large' | undefined {
   try {
     const info = lstatSync(path);
     // Symlinks could point outside the repository; submodules show up as directories.
     if (!info.isFile()) return undefined;
     if (info.size > maxBytes) {
       report.skipped.large++;
-      return undefined;
+      return 'large';
     }
     return readFileSync(path);
   } catch {
     // Listed by git but deleted in the working tree, or unreadable: nothing to scan.
     return undefined;
   }
-}
-
-async function listGitFiles(root: string, signal?: AbortSignal): Promise<string[]> {
-  const run = await runGit(['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, signal });
-  if (run.code !== 0) return [];
-  return [...new Set(run.stdout.split('\0').filter(Boolean))];
-}
-
-async function walkFiles(root: string, signal?: AbortSignal): Promise<string[]> {
-  const out: string[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    throwIfAborted(signal);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!skippedDirs.has(entry.name)) await visit(full);
-      } else if (entry.isFile()) {
-        out.push(relative(root, full).split(sep).join('/'));
-      }
-    }
-  };
-  await visit(root);
-  return out.sort();
 }
 
 function gitBlobId(bytes: Buffer): string {
@@ -416,7 +486,7 @@ async function scanHistory(
 
   const wanted = [...blobPaths.keys()].filter((id) => !worktreeBlobs.has(id));
   const historyFindings: { finding: SecretFinding; order: number }[] = [];
-  await readBlobs(
+  await readObjects(
     root,
     wanted,
     (id, bytes) => {
@@ -459,76 +529,6 @@ async function scanHistory(
     if (!sha || !blobPaths.has(id)) continue;
     for (const f of report.findings) if (f.path === path && !f.commit) f.commit = sha.slice(0, 7);
   }
-}
-
-/**
- * Streams blobs through one `git cat-file --batch`, calling `onBlob` for each in order. Memory
- * holds one blob at a time (they are at most `maxBytes`, filtered by rev-list).
- */
-function readBlobs(
-  root: string,
-  ids: string[],
-  onBlob: (id: string, bytes: Buffer) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  if (ids.length === 0) return Promise.resolve();
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], {
-      cwd: root,
-      signal,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      stdio: ['pipe', 'pipe', 'ignore'],
-    });
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let header: { id: string; size: number } | undefined;
-    let failed: unknown;
-    const take = (n: number): Buffer => {
-      const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-      const head = all.subarray(0, n);
-      const rest = all.subarray(n);
-      pending = rest.length > 0 ? [rest] : [];
-      pendingBytes = rest.length;
-      return head;
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      try {
-        for (;;) {
-          if (!header) {
-            const first = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-            pending = [first];
-            const nl = first.indexOf(10);
-            if (nl === -1) return;
-            const line = take(nl + 1)
-              .toString('latin1')
-              .trimEnd();
-            const [id = '', type, size] = line.split(' ');
-            // "<id> missing" and non-blobs carry no content to scan.
-            if (type === undefined || size === undefined) continue;
-            header = { id, size: Number(size) };
-          }
-          if (pendingBytes < header.size + 1) return;
-          const content = take(header.size + 1).subarray(0, header.size);
-          const { id } = header;
-          header = undefined;
-          onBlob(id, content);
-        }
-      } catch (error) {
-        failed = error;
-        child.kill();
-      }
-    });
-    child.stdin.on('error', () => undefined); // closed early when aborted
-    child.on('error', (error) => reject(signal?.aborted ? signal.reason : error));
-    child.on('close', () => {
-      if (signal?.aborted) reject(signal.reason ?? new Error('aborted'));
-      else if (failed) reject(failed);
-      else resolvePromise();
-    });
-    child.stdin.end(`${ids.join('\n')}\n`);
-  });
 }
 
 /** One allowlist line: a fingerprint or a path glob, and why it is allowed. */
@@ -614,23 +614,28 @@ async function checkSecrets(
   params: Params,
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
+  const tree = await openReleaseTree(ctx, signal);
+  if ('error' in tree) return tree.error;
   const allowFile = params.allowlist ?? '.gonogo-secrets-allow';
-  const allowPath = isAbsolute(allowFile) ? allowFile : resolve(ctx.root, allowFile);
-  const evidence: CheckEvidence = {};
+  const evidence: CheckEvidence = { ...tree.evidence };
   let allow: { entries: AllowEntry[]; problems: string[] } = { entries: [], problems: [] };
-  try {
-    const bytes = await readFile(allowPath);
-    allow = parseAllowlist(bytes.toString('utf8'), allowFile);
-    evidence.files = [{ path: allowFile, sha256: sha256Hex(bytes) }];
-  } catch (error) {
-    if (params.allowlist !== undefined) {
-      return {
-        status: 'error',
-        summary: `allowlist ${allowFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-        fix: `Create ${allowFile} (lines "<fingerprint or path glob>  # reason"), or remove the allowlist parameter.`,
-        evidence,
-      };
-    }
+  // The allowlist of the release commit: one only in the working tree cannot hide a leak.
+  const read = isAbsolute(allowFile)
+    ? await readFile(allowFile).then(
+        (bytes) => ({ ok: true as const, bytes }),
+        (error: NodeJS.ErrnoException) => ({ ok: false as const, message: error.code ?? 'error' }),
+      )
+    : await tree.read(allowFile);
+  if (read.ok) {
+    allow = parseAllowlist(read.bytes.toString('utf8'), allowFile);
+    evidence.files = [{ path: allowFile, sha256: sha256Hex(read.bytes) }];
+  } else if (params.allowlist !== undefined) {
+    return {
+      status: 'error',
+      summary: `allowlist ${allowFile} cannot be read (${read.message})`,
+      fix: `Create ${allowFile} (lines "<fingerprint or path glob>  # reason")${tree.commit ? ' and commit it' : ''}, or remove the allowlist parameter.`,
+      evidence,
+    };
   }
 
   const report = await scanRepository(
@@ -640,7 +645,7 @@ async function checkSecrets(
       exclude: [...params.exclude, allowFile],
       tagPrefix: params.tag_prefix,
       version: ctx.version,
-      ...(ctx.commit ? { commit: ctx.commit } : {}),
+      ...(tree.commit ? { commit: tree.commit } : {}),
     },
     signal,
   );
@@ -654,7 +659,7 @@ async function checkSecrets(
   }
   const { kept, allowed } = applyAllowlist(report.findings, allow.entries);
   const scope = [
-    `${report.files} files`,
+    `${report.files} files${report.commit ? ` of the release commit ${report.commit.slice(0, 7)}` : ''}`,
     ...(report.range ? [`${report.blobs} blobs of ${report.range}`] : []),
   ].join(' and ');
   evidence.scanned = {

@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
 import { gitIn } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
-import { lookAlikeFiles, plantedSecrets, type PlantedSecret } from './secret-samples.fixture.ts';
-import { secretPatterns } from './secret-patterns.ts';
+import {
+  lookAlikeFiles,
+  plantedSecrets,
+  type PlantedSecret,
+} from '../core/secret-samples.fixture.ts';
+import { secretPatterns } from '../core/secret-patterns.ts';
 import secretsCheck, { scanRepository, scanText } from './secrets-check.ts';
 
 const git = gitIn;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkParams } from '../core/check-params.ts';
+import { testContext, useTestRepos } from './check-git.fixture.ts';
 import type { CheckContext } from './check-types.ts';
 import versionCheck, { previousTag, readManifest, readTableKey } from './version-check.ts';
 
@@ -199,5 +200,28 @@ describe('manifest readers', () => {
     );
     expect(previousTag(['v1.9.0', 'v1.10.0'], 'v', '2.0.0')?.tag).toBe('v1.10.0');
     expect(previousTag([], 'v', '1.0.0')).toBeUndefined();
+  });
+});
+
+describe('version check at the release commit', () => {
+  const repo = useTestRepos(afterEach);
+
+  it('reads the manifest of the release commit, not a bump committed after it', async () => {
+    const r = repo();
+    const release = r.commit('feat: a', { 'package.json': '{ "version": "1.1.0" }\n' });
+    r.commit('chore: bump', { 'package.json': '{ "version": "1.2.0" }\n' });
+    const result = await versionCheck.run(
+      testContext(r.root, '1.2.0', { commit: release }),
+      checkParams.version.parse({}),
+      AbortSignal.timeout(30_000),
+    );
+    expect(result.status).toBe('failed');
+    expect(result.evidence).toMatchObject({
+      commit: release,
+      findings: [{ where: 'package.json', message: 'version is 1.1.0, not 1.2.0' }],
+    });
+    expect(result.fix).toContain(
+      `package.json in the working tree differs from the one in the release commit ${release.slice(0, 7)}`,
+    );
   });
 });

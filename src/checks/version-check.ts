@@ -6,15 +6,14 @@
  * needs no parser dependency.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import semver from 'semver';
 import { parse as parseYaml } from 'yaml';
 import type { CheckParams } from '../core/check-params.ts';
-import type { CheckDefinition, CheckEvidence } from './check-types.ts';
-import { resolveInRoot } from './file-check.ts';
+import { guardCancel, sha256Hex, type CheckOutcome } from './check-git.ts';
+import { openReleaseTree } from './check-tree.ts';
+import type { CheckContext, CheckDefinition, CheckEvidence } from './check-types.ts';
 
 const run = promisify(execFile);
 
@@ -220,143 +219,146 @@ async function listTags(
 const versionCheck: CheckDefinition<CheckParams<'version'>> = {
   name: 'version',
   timeoutMs: 15_000,
-  async run(ctx, params, signal) {
-    const version = stripV(ctx.version);
-    const files: { path: string; sha256: string }[] = [];
-    const found: ManifestVersion[] = [];
-    const notes: string[] = [];
+  run: (ctx, params, signal) => guardCancel(signal, () => checkVersion(ctx, params, signal)),
+};
 
-    const names = params.file ? [params.file] : manifestNames;
-    for (const name of names) {
-      const where = await resolveInRoot(ctx.root, name);
-      if (!where.ok) {
+async function checkVersion(
+  ctx: CheckContext,
+  params: CheckParams<'version'>,
+  signal: AbortSignal,
+): Promise<CheckOutcome> {
+  const version = stripV(ctx.version);
+  const files: { path: string; sha256: string }[] = [];
+  const found: ManifestVersion[] = [];
+  const notes: string[] = [];
+
+  // The manifests of the release commit, not of whatever the working tree holds now.
+  const tree = await openReleaseTree(ctx, signal);
+  if ('error' in tree) return tree.error;
+  const names = params.file ? [params.file] : manifestNames;
+  for (const name of names) {
+    const read = await tree.read(name);
+    if (!read.ok && (read.problem === 'missing' || read.problem === 'not-a-file')) {
+      if (params.file) {
+        const hint = await tree.explainDifference(params.file);
         return {
           status: 'error',
-          summary: where.reason,
-          fix: 'name a file inside the repository',
-          evidence: {},
+          summary: `${params.file} not found${tree.commit ? ` in the release commit ${tree.commit.slice(0, 7)}` : ''}`,
+          fix: hint ? `${hint}.` : 'fix check: { version: { file: ... } } in the playbook',
+          evidence: tree.evidence,
         };
       }
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(where.abs, { signal });
-      } catch (err) {
-        if (signal.aborted) return { status: 'error', summary: 'cancelled', evidence: {} };
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') {
-          if (params.file) {
-            return {
-              status: 'error',
-              summary: `${params.file} not found`,
-              fix: 'fix check: { version: { file: ... } } in the playbook',
-              evidence: {},
-            };
-          }
-          continue;
-        }
-        return {
-          status: 'error',
-          summary: `cannot read ${where.rel}: ${code}`,
-          fix: "check the file's permissions",
-          evidence: {},
-        };
-      }
-      files.push({ path: where.rel, sha256: createHash('sha256').update(bytes).digest('hex') });
-      const text = bytes.toString('utf8');
-      if (params.pattern) {
-        let re: RegExp;
-        try {
-          re = new RegExp(params.pattern, 'm');
-        } catch (err) {
-          return {
-            status: 'error',
-            summary: `pattern is not a regular expression: ${(err as Error).message}`,
-            fix: 'fix the regex in the playbook (JavaScript syntax, the first group is the version)',
-            evidence: { files },
-          };
-        }
-        const m = re.exec(text);
-        if (!m) {
-          return {
-            status: 'error',
-            summary: `${where.rel} has no match for /${params.pattern}/`,
-            fix: 'fix the pattern so that its first group captures the version',
-            evidence: { files },
-          };
-        }
-        found.push({ file: where.rel, key: `/${params.pattern}/`, value: (m[1] ?? m[0]).trim() });
-      } else {
-        const reading = readManifest(where.rel, text, version);
-        found.push(...reading.versions);
-        notes.push(...reading.notes);
-      }
+      continue;
     }
-
-    const evidence: CheckEvidence = { files, manifests: found };
-    if (!found.length) {
+    if (!read.ok) {
       return {
         status: 'error',
-        summary: files.length
-          ? `no version found in ${files.map((f) => f.path).join(', ')}`
-          : `no manifest found (looked for ${manifestNames.join(', ')})`,
-        fix: 'name the file that holds the version with check: { version: { file: FILE, pattern: REGEX } }',
-        evidence: { ...evidence, notes },
+        summary: read.problem === 'outside' ? read.message : `cannot read ${name}: ${read.message}`,
+        fix:
+          read.problem === 'outside'
+            ? 'name a file inside the repository'
+            : "check the file's permissions",
+        evidence: tree.evidence,
       };
     }
-
-    const findings: { where: string; message: string }[] = [];
-    for (const m of found) {
-      if (stripV(m.value) !== version) {
-        findings.push({ where: m.file, message: `${m.key} is ${m.value}, not ${version}` });
+    const { path: rel, bytes } = read;
+    files.push({ path: rel, sha256: sha256Hex(bytes) });
+    const text = bytes.toString('utf8');
+    if (params.pattern) {
+      let re: RegExp;
+      try {
+        re = new RegExp(params.pattern, 'm');
+      } catch (err) {
+        return {
+          status: 'error',
+          summary: `pattern is not a regular expression: ${(err as Error).message}`,
+          fix: 'fix the regex in the playbook (JavaScript syntax, the first group is the version)',
+          evidence: { files },
+        };
       }
-    }
-
-    const tags = await listTags(ctx.root, ctx.commit, signal);
-    if (tags.kind === 'cancelled') return { status: 'error', summary: 'cancelled', evidence };
-    let previous: { tag: string; version: string } | undefined;
-    if (tags.kind === 'skipped') notes.push(tags.note);
-    else if (!semver.valid(version))
-      notes.push(`${version} is not semver: the previous tag was not compared`);
-    else {
-      previous = previousTag(tags.tags, params.tag_prefix, version);
-      if (!previous)
-        notes.push(`no earlier tag ${params.tag_prefix}X.Y.Z: nothing to compare with`);
-      else {
-        evidence.previousTag = previous.tag;
-        if (!semver.gt(version, previous.version)) {
-          findings.push({
-            where: `tag ${previous.tag}`,
-            message: `${version} is not greater than the previous release ${previous.version}`,
-          });
-        }
+      const m = re.exec(text);
+      if (!m) {
+        return {
+          status: 'error',
+          summary: `${rel} has no match for /${params.pattern}/`,
+          fix: 'fix the pattern so that its first group captures the version',
+          evidence: { files },
+        };
       }
+      found.push({ file: rel, key: `/${params.pattern}/`, value: (m[1] ?? m[0]).trim() });
+    } else {
+      const reading = readManifest(rel, text, version);
+      found.push(...reading.versions);
+      notes.push(...reading.notes);
     }
-    if (notes.length) evidence.notes = notes;
+  }
 
-    const places = [...new Set(found.map((m) => m.file))].join(', ');
-    if (findings.length) {
-      return {
-        status: 'failed',
-        summary: findings.map((f) => `${f.where}: ${f.message}`).join('; '),
-        fix: [
-          findings.some((f) => !f.where.startsWith('tag '))
-            ? `set the version to ${version} in ${places}`
-            : '',
-          findings.some((f) => f.where.startsWith('tag '))
-            ? `release a version greater than ${previous?.version}`
-            : '',
-        ]
-          .filter(Boolean)
-          .join('; '),
-        evidence: { ...evidence, findings },
-      };
-    }
+  const evidence: CheckEvidence = { ...tree.evidence, files, manifests: found };
+  if (!found.length) {
     return {
-      status: 'passed',
-      summary: `${places} ${found.length === 1 ? 'says' : 'say'} ${version}${previous ? `, after ${previous.tag}` : ''}`,
-      evidence,
+      status: 'error',
+      summary: files.length
+        ? `no version found in ${files.map((f) => f.path).join(', ')}`
+        : `no manifest found (looked for ${manifestNames.join(', ')})`,
+      fix: 'name the file that holds the version with check: { version: { file: FILE, pattern: REGEX } }',
+      evidence: { ...evidence, notes },
     };
-  },
-};
+  }
+
+  const findings: { where: string; message: string }[] = [];
+  for (const m of found) {
+    if (stripV(m.value) !== version) {
+      findings.push({ where: m.file, message: `${m.key} is ${m.value}, not ${version}` });
+    }
+  }
+
+  const tags = await listTags(ctx.root, tree.commit, signal);
+  if (tags.kind === 'cancelled') return { status: 'error', summary: 'cancelled', evidence };
+  let previous: { tag: string; version: string } | undefined;
+  if (tags.kind === 'skipped') notes.push(tags.note);
+  else if (!semver.valid(version))
+    notes.push(`${version} is not semver: the previous tag was not compared`);
+  else {
+    previous = previousTag(tags.tags, params.tag_prefix, version);
+    if (!previous) notes.push(`no earlier tag ${params.tag_prefix}X.Y.Z: nothing to compare with`);
+    else {
+      evidence.previousTag = previous.tag;
+      if (!semver.gt(version, previous.version)) {
+        findings.push({
+          where: `tag ${previous.tag}`,
+          message: `${version} is not greater than the previous release ${previous.version}`,
+        });
+      }
+    }
+  }
+  if (notes.length) evidence.notes = notes;
+
+  const places = [...new Set(found.map((m) => m.file))].join(', ');
+  if (findings.length) {
+    const stale = findings.find((f) => !f.where.startsWith('tag '));
+    const hint = stale ? await tree.explainDifference(stale.where) : undefined;
+    return {
+      status: 'failed',
+      summary: findings.map((f) => `${f.where}: ${f.message}`).join('; '),
+      fix: [
+        findings.some((f) => !f.where.startsWith('tag '))
+          ? `set the version to ${version} in ${places}`
+          : '',
+        findings.some((f) => f.where.startsWith('tag '))
+          ? `release a version greater than ${previous?.version}`
+          : '',
+        hint ?? '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+      evidence: { ...evidence, findings },
+    };
+  }
+  return {
+    status: 'passed',
+    summary: `${places} ${found.length === 1 ? 'says' : 'say'} ${version}${previous ? `, after ${previous.tag}` : ''}`,
+    evidence,
+  };
+}
 
 export default versionCheck;

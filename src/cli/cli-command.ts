@@ -5,6 +5,10 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Context } from './cli-context.ts';
 import { createContext, parseCommandArgs } from './cli-context.ts';
+import { checkOutputFile } from './cli-files.ts';
+
+/** Options that name a file the command writes (`-o`, `--junit`). */
+const outputOptions = ['output', 'junit'];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values<O extends Options> = ReturnType<typeof parseCommandArgs<O>>['values'];
@@ -12,7 +16,8 @@ type Values<O extends Options> = ReturnType<typeof parseCommandArgs<O>>['values'
 export interface Command {
   usage: string;
   summary: string;
-  execute(argv: string[]): Promise<{ code: number; ctx?: Context }>;
+  /** `readOnly`: the command only reads the database (see {@link createContext}). */
+  execute(argv: string[], opts?: { readOnly?: boolean }): Promise<{ code: number; ctx?: Context }>;
 }
 
 /**
@@ -32,7 +37,7 @@ export function defineCommand<O extends Options>(def: {
   return {
     usage: def.usage,
     summary: def.summary,
-    async execute(argv) {
+    async execute(argv, opts = {}) {
       const { values, positionals } = parseCommandArgs(argv, def.options, def.usage);
       const v = values as Values<O> & {
         json?: boolean;
@@ -52,11 +57,17 @@ export function defineCommand<O extends Options>(def: {
           `${positionals.length < min ? 'missing argument' : `unexpected argument "${positionals[max]}"`}\nusage: ${def.usage}`,
         );
       }
+      // A file the command will write is checked before it does anything it would record.
+      for (const name of outputOptions) {
+        const path = (values as Record<string, unknown>)[name];
+        if (typeof path === 'string') checkOutputFile(process.cwd(), path);
+      }
       const ctx = createContext({
         ...(v.json !== undefined ? { json: v.json } : {}),
         ...(v.db !== undefined ? { db: v.db } : {}),
         ...(v.release !== undefined ? { release: v.release } : {}),
         ...(v.project !== undefined ? { project: v.project } : {}),
+        ...(opts.readOnly ? { readOnly: true } : {}),
       });
       try {
         return { code: await def.run(ctx, values as Values<O>, positionals), ctx };

@@ -2,14 +2,18 @@
  * What every command gets: parsed flags, output, identity, paths, and lazy access to the
  * store and the service (so commands that fail on their input never touch the database).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { InputError, NotFoundError, UsageError } from '../core/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import { findControlChar } from '../core/text-safety.ts';
 import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
+import { resolveDb } from './cli-db.ts';
+import { writeFileWhole } from './cli-files.ts';
+import { readInputText } from './cli-user-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
 import { deriveProjectKey } from './cli-project.ts';
@@ -36,7 +40,7 @@ export interface Context {
   dbPath(): string;
   /** Opens the service; with `mustExist`, a missing database is a clear error, not a new file. */
   service(opts?: { mustExist?: boolean }): Promise<ReleaseService>;
-  /** Reads a user-named text file with size and binary checks. */
+  /** Reads a user-named text file with size and encoding checks (see cli-files.ts). */
   readText(path: string): string;
   /** Writes a file whole (temp file + rename), never half. */
   writeText(path: string, text: string): void;
@@ -68,6 +72,8 @@ export function createContext(flags: {
   db?: string;
   release?: string;
   project?: string;
+  /** The command only reads the database (opened read-only where it may not be written). */
+  readOnly?: boolean;
 }): Context {
   const cwd = process.cwd();
   const root = findRepoRoot(cwd) ?? cwd;
@@ -88,61 +94,32 @@ export function createContext(flags: {
           ? join(cwd, 'gonogo.yaml')
           : join(root, 'gonogo.yaml'),
       })),
-    actor: () => process.env.GONOGO_USER?.trim() || gitUserEmail(cwd) || userInfo().username,
-    dbPath: () => flags.db ?? process.env.GONOGO_DB ?? join(root, '.gonogo', 'gonogo.db'),
+    actor: () => userFromEnv() || gitUserEmail(cwd) || userInfo().username,
+    dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
-      const url = ctx.dbPath();
-      const isUrl = /^postgres(ql)?:\/\//.test(url);
-      if (!isUrl) {
-        if (opts.mustExist && !existsSync(url)) {
-          throw new NotFoundError(
-            `no gonogo database at ${url}: start a release with \`gonogo release start VERSION\``,
-          );
-        }
-        prepareDbDir(url);
-      }
+      // One import() for the whole opening path: the bundle then gives it one chunk (cli-service.ts).
       const { openLocalService } = await import('./cli-service.ts');
       const now = clockFromEnv();
-      const opened = await openLocalService(url, {
-        actor: () => ctx.actor(),
-        project: ctx.project(),
-        ...(now ? { now } : {}),
-      });
+      const opened = await openLocalService(
+        resolveDb(flags.db, root),
+        cwd,
+        { ...opts, ...(flags.readOnly ? { readOnly: true } : {}) },
+        {
+          actor: () => ctx.actor(),
+          project: ctx.project(),
+          secretEnv: process.env,
+          // An overridden clock is recorded beside the real one in every event.
+          ...(now ? { now, realNow: () => new Date() } : {}),
+        },
+      );
       closer = () => opened.store.close();
       service = opened.service;
       return service;
     },
-    readText(path) {
-      const full = resolve(cwd, path);
-      let size: number;
-      try {
-        const st = statSync(full);
-        if (st.isDirectory())
-          throw new InputError([{ file: path, message: 'is a directory', fix: 'name a file' }]);
-        size = st.size;
-      } catch (e) {
-        if (e instanceof InputError) throw e;
-        throw new InputError([{ file: path, message: 'file not found', fix: 'check the path' }], {
-          cause: e,
-        });
-      }
-      if (size > 2 * 1024 * 1024) {
-        throw new InputError([
-          {
-            file: path,
-            message: `file is too large (${Math.round(size / 1024 / 1024)} MiB; the limit is 2 MiB)`,
-            fix: 'a checklist or playbook is a text file of a few pages; check the file name',
-          },
-        ]);
-      }
-      return readFileSync(full, 'utf8');
-    },
+    readText: (path) => readInputText(cwd, path),
     writeText(path, text) {
-      const full = resolve(cwd, path);
-      const tmp = `${full}.${process.pid}.tmp`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, full);
+      writeFileWhole(cwd, path, text);
     },
     async close() {
       await closer?.();
@@ -151,13 +128,38 @@ export function createContext(flags: {
   return ctx;
 }
 
-function prepareDbDir(dbFile: string) {
-  const dir = dirname(dbFile);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    // The database is local state, not source: keep it out of git by default.
-    if (dir.endsWith('.gonogo')) writeFileSync(join(dir, '.gitignore'), '*\n');
+/**
+ * `GONOGO_USER`, trimmed, or undefined when unset or blank. A value with a line break or another
+ * control character is refused: the name is written on every line of the record and shown in
+ * every listing, where it could forge a line.
+ *
+ * @example GONOGO_USER=ana@example.com gonogo item done 3
+ */
+export function userFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const raw = env.GONOGO_USER;
+  if (raw === undefined) return undefined;
+  const bad = findControlChar(raw);
+  if (bad) {
+    throw new InputError([
+      {
+        message: `GONOGO_USER contains ${bad}`,
+        fix: 'set it to a name or e-mail address on one line, e.g. GONOGO_USER=ana@example.com',
+      },
+    ]);
   }
+  return raw.trim() || undefined;
+}
+
+/**
+ * The overridden time and the real time, when `GONOGO_NOW` overrides the clock.
+ *
+ * @example clockOverride({ GONOGO_NOW: '2026-11-18T10:00:00Z' })?.at // '2026-11-18T10:00:00.000Z'
+ */
+export function clockOverride(
+  env: NodeJS.ProcessEnv = process.env,
+): { at: string; realAt: string } | undefined {
+  const now = clockFromEnv(env);
+  return now && { at: now().toISOString(), realAt: new Date().toISOString() };
 }
 
 /**

@@ -53,6 +53,8 @@ export function renderHint(hint: ErrorHint): string {
         return ['gonogo rollback', refs || 'ENV'];
       case 'playbook.edit':
         return ['gonogo playbook lint'];
+      case 'audit.verify':
+        return ['gonogo audit verify', refs];
       case 'upgrade':
         return ['npm install -g gonogo@latest'];
     }

@@ -1,7 +1,10 @@
 /**
- * Terminal output: colour only on a TTY without NO_COLOR, compact symbols for states.
+ * Terminal output: colour only on a TTY without NO_COLOR, compact symbols for states. Recorded
+ * text is data: renderers pass it through `sanitizeText`, and every line written here is
+ * cleaned once more, so no escape sequence but this module's own colours reaches the terminal.
  */
 import type { ItemState } from '../core/release-model.ts';
+import { escapeJsonControls, sanitizeText } from '../core/text-safety.ts';
 
 export interface Output {
   color: boolean;
@@ -17,11 +20,53 @@ export function createOutput(opts: { json: boolean }): Output {
     Boolean(process.stdout.isTTY) &&
     !process.env.NO_COLOR &&
     process.env.TERM !== 'dumb';
+  // --json prints JSON, where the same value can always be written without raw controls.
+  const clean = (text: string) => (opts.json ? escapeJsonControls(text) : cleanLine(text, color));
   return {
     color,
-    out: (...lines) => void process.stdout.write(`${(lines.length ? lines : ['']).join('\n')}\n`),
-    err: (text) => void process.stderr.write(`${text}\n`),
+    out: (...lines) =>
+      void process.stdout.write(`${(lines.length ? lines : ['']).map(clean).join('\n')}\n`),
+    err: (text) => void process.stderr.write(`${cleanLine(text, color)}\n`),
   };
+}
+
+// The colour codes `paint` writes, and nothing else.
+// eslint-disable-next-line no-control-regex
+const ownStyle = /(\u001b\[\d{1,2}m)/;
+
+/**
+ * Text safe for the terminal: `sanitizeText`, keeping only the colour codes of {@link paint}
+ * (and those only when colour is on).
+ *
+ * @example cleanLine('a\u001b[2Jb', false) // 'ab'
+ */
+export function cleanLine(text: string, color: boolean): string {
+  if (!color) return sanitizeText(text);
+  return text
+    .split(ownStyle)
+    .map((part, i) => (i % 2 === 1 ? part : sanitizeText(part)))
+    .join('');
+}
+
+/**
+ * Recorded text (a title, note, comment, name, captured output) as one line for a listing:
+ * control characters removed and line breaks marked, so it cannot start a line of its own.
+ *
+ * @example oneLine('ok\n- [x] forged') // 'ok ⏎ - [x] forged'
+ */
+export function oneLine(text: string): string {
+  return sanitizeText(text, { oneLine: true });
+}
+
+/**
+ * Recorded text of several lines (a note) as lines indented by `indent`, control characters
+ * removed: its second and later lines stay under the first, never at the margin.
+ *
+ * @example indentLines('ok\nsecond', '    ') // ['ok', '    second']
+ */
+export function indentLines(text: string, indent: string): string[] {
+  const lines = sanitizeText(text).replace(/\t/g, ' ').split(/\n/);
+  return lines.map((l, i) => (i === 0 ? l : `${indent}${l}`));
 }
 
 const codes = {
@@ -77,6 +122,5 @@ export function table(rows: string[][]): string[] {
 }
 
 function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[\d+m/g, '');
+  return s.replace(new RegExp(ownStyle.source, 'g'), '');
 }

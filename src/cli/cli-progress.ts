@@ -5,7 +5,7 @@
 import type { CheckResult } from '../checks/check-types.ts';
 import { formatDuration } from '../core/duration.ts';
 import type { Output } from './cli-output.ts';
-import { fit, paint } from './cli-output.ts';
+import { fit, oneLine, paint } from './cli-output.ts';
 
 export interface ProgressRow {
   key: number;
@@ -22,17 +22,17 @@ const symbols = { passed: ['✓', 'green'], failed: ['✗', 'red'], error: ['!',
  */
 export function formatRow(o: Output, row: ProgressRow, now: number, width = 100): string {
   const labelWidth = Math.max(16, Math.min(52, Math.floor(width * 0.45)));
-  const label = fit(row.label, labelWidth).padEnd(labelWidth);
+  const label = fit(oneLine(row.label), labelWidth).padEnd(labelWidth);
   if (row.result) {
     const [sym, style] = symbols[row.result.status];
     const room = width - labelWidth - 12;
-    const summary = room >= 10 ? `  ${fit(row.result.summary, room)}` : '';
+    const summary = room >= 10 ? `  ${fit(oneLine(row.result.summary), room)}` : '';
     return `${paint(o, style, sym)} ${label} ${paint(o, 'gray', formatDuration(row.result.durationMs).padStart(6))}${summary}`;
   }
   if (row.startedAt !== undefined) {
     return `${paint(o, 'cyan', '…')} ${label} ${paint(o, 'gray', formatDuration(now - row.startedAt).padStart(6))}`;
   }
-  return `${paint(o, 'gray', '·')} ${paint(o, 'gray', fit(row.label, labelWidth))}`;
+  return `${paint(o, 'gray', '·')} ${paint(o, 'gray', fit(oneLine(row.label), labelWidth))}`;
 }
 
 /** Creates the progress display for a list of checks. */

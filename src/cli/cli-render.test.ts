@@ -53,3 +53,26 @@ describe('nextActions', () => {
     ]);
   });
 });
+
+describe('nextActions at a gate', () => {
+  it('asks for a sign-off at the gate, lifts a no-go, and names who may override the window', () => {
+    const view = {
+      items: [],
+      playbook: { policy: { window: { timezone: 'UTC', override: ['release-manager'] } } },
+    } as unknown as ReleaseView;
+    const blockers: Blocker[] = [
+      { kind: 'signoff-missing', role: 'qa-lead', message: '' },
+      { kind: 'signoff-no-go', role: 'security', message: '' },
+      { kind: 'window-day', message: '' },
+    ];
+    expect(nextActions(view, blockers, 10, 'go-no-go')).toEqual([
+      'gonogo sign qa-lead go --gate go-no-go',
+      'gonogo sign security go   # once security is satisfied: lifts its no-go',
+      'gonogo decide --override-window --reason TEXT   # release-manager',
+    ]);
+    const nobody = { items: [], playbook: { policy: {} } } as unknown as ReleaseView;
+    expect(nextActions(nobody, [{ kind: 'window-day', message: '' }])).toEqual([
+      'gonogo decide --override-window --reason TEXT   # needs policy.window.override in the playbook',
+    ]);
+  });
+});

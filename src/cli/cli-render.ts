@@ -5,7 +5,7 @@ import type { Blocker, ReleaseItem } from '../core/release-model.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type { PhaseProgress, ReleaseView } from '../service/service-contract.ts';
 import type { Output } from './cli-output.ts';
-import { fit, paint, stateMark } from './cli-output.ts';
+import { fit, oneLine, paint, stateMark } from './cli-output.ts';
 
 /** One line per item: number, mark, title, kind and note. */
 export function renderItem(o: Output, item: ReleaseItem, width = 80): string {
@@ -20,7 +20,7 @@ export function renderItem(o: Output, item: ReleaseItem, width = 80): string {
   const indent = item.parent !== undefined ? '  ' : '';
   const tail = tags ? ` ${paint(o, 'gray', `(${tags})`)}` : '';
   const room = width - 9 - indent.length - (tags ? tags.length + 3 : 0);
-  return `${num} ${stateMark(o, item.state)} ${indent}${fit(item.title, Math.max(20, room))}${tail}`;
+  return `${num} ${stateMark(o, item.state)} ${indent}${fit(oneLine(item.title), Math.max(20, room))}${tail}`;
 }
 
 /** Phase titles and their items, grouped, in order. */
@@ -41,7 +41,7 @@ export function renderItems(
         item.phase === 'rollback'
           ? 'Rollback procedure'
           : (view.playbook.phases.find((p) => p.id === phase)?.title ?? phase);
-      lines.push('', paint(o, 'bold', title));
+      lines.push('', paint(o, 'bold', oneLine(title)));
     }
     if (item.section !== section) {
       section = item.section;
@@ -50,7 +50,7 @@ export function renderItems(
           ? view.playbook.rollback
           : view.playbook.phases.find((p) => p.id === phase)?.sections;
       const title = sections?.find((s) => s.id === section)?.title;
-      if (title) lines.push(paint(o, 'cyan', `  ${fit(title, 76)}`));
+      if (title) lines.push(paint(o, 'cyan', `  ${fit(oneLine(title), 76)}`));
     }
     lines.push(renderItem(o, item));
   }
@@ -65,7 +65,7 @@ export function renderProgress(o: Output, phases: PhaseProgress[]): string[] {
     const bar =
       paint(o, 'green', '█'.repeat(filled)) + paint(o, 'gray', '░'.repeat(width - filled));
     const fail = p.failed ? paint(o, 'red', ` ${p.failed} failed`) : '';
-    return `  ${fit(p.title, 36).padEnd(36)} ${bar} ${String(p.accepted).padStart(3)}/${p.total}${fail}`;
+    return `  ${fit(oneLine(p.title), 36).padEnd(36)} ${bar} ${String(p.accepted).padStart(3)}/${p.total}${fail}`;
   });
 }
 
@@ -76,10 +76,14 @@ export function renderBlockers(
   opts: { max?: number; width?: number } = {},
 ): string[] {
   // `status` is read at a glance (one line each); `decide` shows every word of every blocker.
+  // A standing no-go is shown whole everywhere: who said it and why is the news.
   const max = opts.max ?? Infinity;
-  const lines = blockers
-    .slice(0, max)
-    .map((b) => `  ${paint(o, 'red', '✗')} ${opts.width ? fit(b.message, opts.width) : b.message}`);
+  const lines = blockers.slice(0, max).map((b) => {
+    // A blocker quotes titles, names and comments: recorded text, one line each.
+    const message = oneLine(b.message);
+    const shown = opts.width && b.kind !== 'signoff-no-go' ? fit(message, opts.width) : message;
+    return `  ${paint(o, 'red', '✗')} ${shown}`;
+  });
   if (blockers.length > max)
     lines.push(
       paint(o, 'gray', `  … and ${blockers.length - max} more (gonogo decide --json shows all)`),
@@ -87,28 +91,44 @@ export function renderBlockers(
   return lines;
 }
 
-/** The commands a person can run next to move the release on. */
-export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): string[] {
+/**
+ * The commands a person can run next to move the release on; `gate` is the gate the blockers
+ * are of, so a sign-off asked for there is given there.
+ */
+export function nextActions(
+  view: ReleaseView,
+  blockers: Blocker[],
+  max = 5,
+  gate?: string,
+): string[] {
   const out: string[] = [];
   // Items a person ticks, and checks not run yet, go in one command each.
   const toTick: number[] = [];
   const toCheck: number[] = [];
   for (const b of blockers) {
     if (b.role && (b.kind === 'signoff-missing' || b.kind === 'signoff-stale'))
-      out.push(`gonogo sign ${b.role} go`);
-    else if (b.item !== undefined) {
+      out.push(`gonogo sign ${b.role} go${gate ? ` --gate ${gate}` : ''}`);
+    else if (b.role && b.kind === 'signoff-no-go') {
+      // Any go of the role lifts its no-go: one already asked for does.
+      if (!out.some((a) => a.startsWith(`gonogo sign ${b.role} go`)))
+        out.push(`gonogo sign ${b.role} go   # once ${b.role} is satisfied: lifts its no-go`);
+    } else if (b.item !== undefined) {
       const item = view.items.find((i) => i.number === b.item);
       if (!item) continue;
       if (item.kind === 'sign' && item.spec.sign)
-        out.push(`gonogo sign ${item.spec.sign[0]} go   # ${fit(item.title, 40)}`);
+        out.push(`gonogo sign ${item.spec.sign[0]} go   # ${fit(oneLine(item.title), 40)}`);
       else if (item.state === 'failed')
         out.push(
           `gonogo item waive ${item.number} --note TEXT   # or fix it and ${item.kind === 'check' ? `gonogo check ${item.number}` : `gonogo item reset ${item.number}`}`,
         );
       else if (item.kind === 'check') toCheck.push(item.number);
       else toTick.push(item.number);
-    } else if (b.kind.startsWith('window'))
-      out.push('gonogo decide --override-window --reason TEXT   # release manager');
+    } else if (b.kind.startsWith('window')) {
+      const roles = view.playbook?.policy.window?.override ?? [];
+      out.push(
+        `gonogo decide --override-window --reason TEXT   # ${roles.length ? roles.join(' or ') : 'needs policy.window.override in the playbook'}`,
+      );
+    }
   }
   // At most eight numbers, so the line stays a command one can paste.
   const list = (ns: number[]) => ns.slice(0, 8).join(' ');
@@ -121,4 +141,15 @@ export function nextActions(view: ReleaseView, blockers: Blocker[], max = 5): st
   if (toTick.length)
     out.push(`gonogo item done ${list(toTick)}   # when done: ${count(toTick, 'item')}`);
   return [...new Set(out)].slice(0, max);
+}
+
+/**
+ * How a clock override reads wherever it shows (status, log, audit verify): the time gonogo
+ * used and the real time beside it.
+ *
+ * @example clockOverrideNote('2026-11-23T10:00:00.000Z', '2026-12-01T09:12:00.000Z')
+ * // 'clock overridden: GONOGO_NOW=2026-11-23T10:00:00.000Z (real time 2026-12-01T09:12:00.000Z)'
+ */
+export function clockOverrideNote(at: string, realAt: string): string {
+  return `clock overridden: GONOGO_NOW=${at} (real time ${realAt})`;
 }

@@ -1,34 +1,38 @@
 /**
- * Opens the local service: the store at a path or URL, the use cases over it, and the adoption
- * of a gonogo 0.1 database. One module, loaded by cli-context.ts with one `import()`, so the
- * bundle gives the read path one chunk for all of it instead of one per module.
+ * Opens the local service: the store a command names (checked by cli-db.ts), the use cases
+ * over it, and the adoption of a gonogo 0.1 database. One module, loaded by cli-context.ts with
+ * one `import()`, so the bundle gives this path one chunk instead of one per service module and
+ * the pieces they share (fewer files for Node to resolve and link on every `status`).
  */
 import type { ReleaseService } from '../service/service-contract.ts';
 import type { ServiceDeps } from '../service/create-service.ts';
 import { createReleaseService } from '../service/create-service.ts';
 import { createServiceContext } from '../service/service-context.ts';
 import { adoptLegacyReleases } from '../service/service-releases.ts';
-import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
+import type { DbTarget, OpenCliStoreOptions } from './cli-db.ts';
+import { openCliStore } from './cli-db.ts';
 
 /**
- * Opens the store at `url` (a SQLite file, or a `postgres://` URL) and the service over it.
+ * Opens the store at `target` for a command and the service over it; the store is closed again
+ * when adopting a 0.1 database fails.
  *
  * @example
- * const { service, store } = await openLocalService('.gonogo/gonogo.db', { actor: 'ana@example.com', project: 'acme/app' });
+ * const { service, store } = await openLocalService(resolveDb(undefined, root), cwd, { mustExist: true },
+ *   { actor: 'ana@example.com', project: 'github.com/acme/app' });
  */
 export async function openLocalService(
-  url: string,
+  target: DbTarget,
+  cwd: string,
+  opts: OpenCliStoreOptions,
   deps: Omit<ServiceDeps, 'store'>,
 ): Promise<{ service: ReleaseService; store: Store }> {
-  // PostgreSQL (and pg) is loaded only when a URL names it; SQLite is the CLI's default.
-  const store = /^postgres(ql)?:\/\//i.test(url)
-    ? await (await import('../store/postgres-store.ts')).openPostgresStore(url)
-    : await openSqliteStore(url);
+  const { store, readOnly } = await openCliStore(target, cwd, opts);
   try {
     const full = { ...deps, store };
     // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
-    await adoptLegacyReleases(createServiceContext(full));
+    // (Not through a read-only connection, which a database this user may not write gets.)
+    if (!readOnly) await adoptLegacyReleases(createServiceContext(full));
     return { service: createReleaseService(full), store };
   } catch (e) {
     await store.close();

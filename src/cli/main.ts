@@ -1,15 +1,29 @@
 #!/usr/bin/env node
 /**
- * The `gonogo` entry point: finds the command, loads only its module, runs it, and maps errors
- * to exit codes (2 bad usage or input, 3 internal) by setting process.exitCode.
+ * The `gonogo` entry point: checks the Node.js version, finds the command, loads only its
+ * module, runs it, and maps errors to exit codes (2 bad usage, input or environment, 3
+ * internal) by setting process.exitCode.
  */
 import module from 'node:module';
 import type { Command } from './cli-command.ts';
 
-// V8 keeps the compiled bundle in a cache directory between runs: start-up near bare Node.
-module.enableCompileCache?.();
+// Both set from package.json at build time (scripts/build.ts); absent when run from source.
+declare const GONOGO_VERSION: string | undefined;
+declare const GONOGO_NODE_MAJOR: number | undefined;
 
-const version = '0.1.0';
+const version = typeof GONOGO_VERSION === 'string' ? GONOGO_VERSION : '0.0.0-source';
+const nodeMajor = typeof GONOGO_NODE_MAJOR === 'number' ? GONOGO_NODE_MAJOR : 0;
+
+/**
+ * The one line for a Node.js older than gonogo needs, or undefined when it is new enough. Run
+ * first, before any chunk loads: on an old Node a chunk may fail to load (node:sqlite) with a
+ * message that says nothing about the version.
+ */
+function checkNodeVersion(): string | undefined {
+  const found = process.versions.node;
+  if (Number(found.split('.')[0]) >= nodeMajor) return undefined;
+  return `gonogo: needs Node.js ${nodeMajor} or newer, found ${found} (${process.execPath}); install Node.js ${nodeMajor} LTS or put it first on PATH\n`;
+}
 
 /** Command words → lazily loaded module. Loading only one keeps start-up near bare Node. */
 const commands: Record<string, () => Promise<{ default: Command }>> = {
@@ -40,6 +54,22 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   log: () => import('./commands/log.ts'),
 };
 
+/** The commands that only read the database: they can show one this user may not write. */
+const readers = new Set([
+  'status',
+  'log',
+  'export',
+  'env',
+  'release list',
+  'release show',
+  'item show',
+  'audit verify',
+]);
+
+/** Global options that take a value, and those that do not, accepted before the command too. */
+const valueOptions = new Set(['--db', '--release', '--project']);
+const flagOptions = new Set(['--json']);
+
 const help = `gonogo ${version}: a release checklist that checks itself
 
 usage: gonogo <command> [options]
@@ -57,78 +87,192 @@ releases
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]
   item show REF                          an item with its history and evidence
-  sign ROLE go|no-go [--comment TEXT]    a role's sign-off, pinned to the release commit
+  sign ROLE go|no-go [--gate G] [-m TEXT] a role's go or no-go for one gate or sign item, at the commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)
-  deploy ENV [--status succeeded|failed] record a deployment of the current release
+  deploy ENV [--force --reason TEXT]     record a deployment; every gate in front of ENV must say GO
   rollback ENV --reason TEXT             record a rollback and add the rollback procedure
   env                                    what runs in each environment, since when
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
   log [VERSION]                          the release's event log
-  audit verify [VERSION]                 recompute the event hash chain
+  audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
 
-global options
+global options (before or after the command)
   --json          machine-readable output on stdout
   --db PATH|URL   database (default .gonogo/gonogo.db at the repository root, or GONOGO_DB)
   --release V     act on release V instead of the newest one in progress
   -h, --help      help for a command
 
-exit codes: 0 ok, 1 a gate or check said no, 2 bad usage or input, 3 internal error
+exit codes: 0 ok, 1 a gate or check said no, 2 bad usage, input or environment, 3 internal error
 identity: GONOGO_USER, else git config user.email
-testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day)`;
+testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day);
+  every event it touches keeps the real time beside it, and status, log and audit verify say so`;
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(`${help}\n`);
-    return argv.length === 0 ? 2 : 0;
+  const {
+    leading,
+    rest: words,
+    help: wantsHelp,
+    version: wantsVersion,
+    problem,
+  } = splitLeading(argv);
+  if (problem) {
+    const { UsageError } = await import('../core/errors.ts');
+    throw new UsageError(problem);
   }
-  if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') {
+  if (wantsVersion) {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  const two = argv.slice(0, 2).join(' ');
-  const key = commands[two] ? two : argv[0]!;
+  if (words.length === 0 || words[0] === 'help') {
+    process.stdout.write(`${help}\n`);
+    return words.length === 0 && !wantsHelp ? 2 : 0;
+  }
+  if (words[0] === 'version') {
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const two = words.slice(0, 2).join(' ');
+  const key = commands[two] ? two : words[0]!;
   const load = commands[key];
   if (!load) {
-    const { UsageError } = await import('../core/errors.ts');
-    const { suggestName } = await import('../core/playbook.ts');
-    const words = [
-      ...new Set(
-        Object.keys(commands).map((k) => (k.startsWith(argv[0]! + ' ') ? k : k.split(' ')[0]!)),
-      ),
-    ];
-    const near = suggestName(argv[0]!, words) ?? suggestName(two, Object.keys(commands));
-    throw new UsageError(
-      `unknown command "${argv.slice(0, 2).join(' ')}"${near ? `; did you mean "${near}"?` : ''} (run \`gonogo --help\`)`,
+    const group = groupOf(words[0]!);
+    if (group && (wantsHelp || words.length === 1 || words[1]!.startsWith('-'))) {
+      // `gonogo item` alone is a usage error; `gonogo item --help` asked for this list.
+      const asked = wantsHelp || words.slice(1).some((w) => w === '--help' || w === '-h');
+      process.stdout.write(`${groupHelp(group)}\n`);
+      return asked ? 0 : 2;
+    }
+    throw await unknownCommand(words, group);
+  }
+  const rest = words.slice(key.split(' ').length);
+  const command = (await load()).default;
+  // Options given before the command go first: parseArgs reads them the same there.
+  const own = [...leading, ...(wantsHelp ? ['--help'] : []), ...rest];
+  // item actions share one module: it needs to know which action was asked for.
+  const args = key.startsWith('item ') && key !== 'item show' ? [key.split(' ')[1]!, ...own] : own;
+  return (await command.execute(args, { readOnly: readers.has(key) })).code;
+}
+
+/**
+ * Separates the global options written before the command (`gonogo --json status`) from the
+ * command and its own arguments.
+ */
+function splitLeading(argv: string[]): {
+  leading: string[];
+  rest: string[];
+  help: boolean;
+  version: boolean;
+  /** Why the options cannot be used, as a usage message. */
+  problem?: string;
+} {
+  const leading: string[] = [];
+  let help = false;
+  let version = false;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-') || arg === '-' || arg === '--') break;
+    const name = arg.split('=')[0]!;
+    if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--version' || arg === '-V') version = true;
+    else if (flagOptions.has(arg)) leading.push(arg);
+    else if (valueOptions.has(name)) {
+      if (arg.includes('=')) leading.push(arg);
+      else if (i + 1 < argv.length) leading.push(arg, argv[++i]!);
+      else {
+        const example = name === '--db' ? '.gonogo/gonogo.db' : '1.4.0';
+        return {
+          leading,
+          rest: [],
+          help,
+          version,
+          problem: `option ${arg} needs a value (e.g. ${arg} ${example})`,
+        };
+      }
+    } else {
+      const problem = `unknown option ${arg} before the command: a command's own options go after it (gonogo COMMAND ${arg} ...); run \`gonogo --help\``;
+      return { leading, rest: [], help, version, problem };
+    }
+  }
+  return { leading, rest: argv.slice(i), help, version };
+}
+
+/** The command group a word names (`item`, `release`, `playbook`, `audit`), if any. */
+function groupOf(word: string): string | undefined {
+  return Object.keys(commands).some((k) => k.startsWith(`${word} `)) ? word : undefined;
+}
+
+/** A group's commands: its lines of the main help, so the two never disagree. */
+function groupHelp(group: string): string {
+  const lines = help.split('\n').filter((l) => l.startsWith(`  ${group} `));
+  return [
+    `usage: gonogo ${group} <command> [options]`,
+    '',
+    ...lines,
+    '',
+    `run \`gonogo ${group} <command> --help\` for a command's options`,
+  ].join('\n');
+}
+
+/** The usage error for an unknown command, with the nearest known one. */
+async function unknownCommand(words: string[], group: string | undefined): Promise<Error> {
+  const [{ UsageError }, { suggestName }] = await Promise.all([
+    import('../core/errors.ts'),
+    import('../core/names.ts'),
+  ]);
+  if (group) {
+    const subs = Object.keys(commands)
+      .filter((k) => k.startsWith(`${group} `))
+      .map((k) => k.slice(group.length + 1));
+    const near = suggestName(words[1]!, subs);
+    return new UsageError(
+      `unknown command "${group} ${words[1]}"; ${near ? `did you mean "${group} ${near}"?` : `the ${group} commands are ${subs.join(', ')}`} (run \`gonogo ${group} --help\`)`,
     );
   }
-  const rest = argv.slice(key.split(' ').length);
-  const command = (await load()).default;
-  // item actions share one module: it needs to know which action was asked for.
-  const args =
-    key.startsWith('item ') && key !== 'item show' ? [key.split(' ')[1]!, ...rest] : rest;
-  return (await command.execute(args)).code;
+  const tops = [...new Set(Object.keys(commands).map((k) => k.split(' ')[0]!))];
+  const near = suggestName(words[0]!, tops);
+  return new UsageError(
+    `unknown command "${words[0]}"${near ? `; did you mean "${near}"?` : ''} (run \`gonogo --help\`)`,
+  );
 }
 
 /** Maps an error to its exit code and prints it (JSON on stdout with --json). */
 async function report(error: unknown, argv: string[]): Promise<number> {
   const { GonogoError } = await import('../core/errors.ts');
+  // A message may quote what someone typed or recorded: shown without control characters.
+  const { escapeJsonControls, sanitizeText } = await import('../core/text-safety.ts');
   const json = argv.includes('--json');
   if (error instanceof GonogoError) {
     const problems = 'problems' in error ? (error as { problems: unknown }).problems : undefined;
+    const fix = 'fix' in error ? (error as { fix: unknown }).fix : undefined;
+    const place = 'place' in error ? (error as { place: unknown }).place : undefined;
+    // A closed gate (a refused deployment) carries every blocker, each with its gate.
+    const blockers =
+      'blockers' in error
+        ? (error as { blockers: { gate?: string; message: string }[] }).blockers
+        : undefined;
     const { renderHint } = await import('./cli-hint.ts');
     const command = error.hint ? renderHint(error.hint) : undefined;
     if (json)
       process.stdout.write(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, problems, field: error.field, hint: error.hint, command } })}\n`,
+        `${escapeJsonControls(JSON.stringify({ error: { code: error.code, message: error.message, problems, place, fix, blockers, field: error.field, hint: error.hint, command } }))}\n`,
       );
-    process.stderr.write(`gonogo: ${error.message}\n${command ? `  try: ${command}\n` : ''}`);
+    // Blockers quote people's comments: recorded text, shown safe.
+    const lines = (blockers ?? []).map(
+      (b) => `  ✗ ${b.gate ? `${b.gate}: ` : ''}${sanitizeText(b.message, { oneLine: true })}\n`,
+    );
+    process.stderr.write(
+      `gonogo: ${sanitizeText(error.message)}\n${lines.join('')}${command ? `  try: ${sanitizeText(command)}\n` : ''}`,
+    );
     return error.exitCode;
   }
   if (json)
     process.stdout.write(
-      `${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`,
+      `${escapeJsonControls(JSON.stringify({ error: { code: 'internal', message: String(error) } }))}\n`,
     );
-  process.stderr.write(`gonogo: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(
+    `gonogo: internal error: ${sanitizeText((error as Error)?.stack ?? String(error))}\n`,
+  );
   return 3;
 }
 
@@ -137,12 +281,20 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
-const argv = process.argv.slice(2);
-main(argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  async (error: unknown) => {
-    process.exitCode = await report(error, argv);
-  },
-);
+const tooOld = checkNodeVersion();
+if (tooOld) {
+  process.stderr.write(tooOld);
+  process.exitCode = 2;
+} else {
+  // V8 keeps the compiled bundle in a cache directory between runs: start-up near bare Node.
+  module.enableCompileCache?.();
+  const argv = process.argv.slice(2);
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    async (error: unknown) => {
+      process.exitCode = await report(error, argv);
+    },
+  );
+}

@@ -1,9 +1,11 @@
 /**
  * gonogo's error classes. Each carries a stable `code` (for `--json` output and for
  * tests) and an optional `cause`. The CLI's one top-level handler maps them to exit codes:
- * input and usage errors → 2, anything else → 3. A gate or check saying "no" is a result,
- * not an error, and exits 1.
+ * input and usage errors → 2, a deployment a closed gate refused ({@link GateClosedError}) → 1,
+ * anything else → 3. A gate or check saying "no" is otherwise a result, not an error, and
+ * exits 1.
  */
+import type { Blocker } from './release-model.ts';
 
 /** A place in an input file, 1-based line and column. */
 export interface Place {
@@ -34,7 +36,10 @@ export type ErrorCode =
   | 'conflict'
   | 'forbidden'
   | 'invalid-transition'
-  | 'internal';
+  | 'gate-closed'
+  | 'integrity'
+  | 'internal'
+  | 'environment';
 
 /**
  * What would help, as data: the use case to call next and what it needs. The CLI renders it as
@@ -69,6 +74,7 @@ export type HintAction =
   | 'deploy.force'
   | 'rollback'
   | 'playbook.edit'
+  | 'audit.verify'
   | 'upgrade';
 
 export interface ErrorOptions {
@@ -81,11 +87,11 @@ export interface ErrorOptions {
 
 export class GonogoError extends Error {
   readonly code: ErrorCode;
-  /** Exit code for the CLI: 2 bad usage or input, 3 internal. */
-  readonly exitCode: 2 | 3;
+  /** Exit code for the CLI: 1 a gate said no, 2 bad usage or input, 3 internal. */
+  readonly exitCode: 1 | 2 | 3;
   readonly hint?: ErrorHint;
   readonly field?: string;
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { exitCode?: 2 | 3 }) {
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { exitCode?: 1 | 2 | 3 }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -147,9 +153,55 @@ export class TransitionError extends GonogoError {
   }
 }
 
+/**
+ * A gate in front of what was asked says NO-GO (exit 1, like a NO-GO decision): carries every
+ * blocker, each with the `gate` it belongs to.
+ */
+export class GateClosedError extends GonogoError {
+  readonly blockers: Blocker[];
+  constructor(message: string, blockers: Blocker[], options?: ErrorOptions) {
+    super('gate-closed', message, { ...options, exitCode: 1 });
+    this.blockers = blockers;
+  }
+}
+
+/**
+ * The record does not hold together: the event log does not end where the release anchors it,
+ * so it was changed outside gonogo. Nothing more is recorded on it until a person has looked.
+ */
+export class IntegrityError extends GonogoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('integrity', message, options);
+  }
+}
+
 /** A bug or an environment failure: exit 3. */
 export class InternalError extends GonogoError {
   constructor(message: string, options?: ErrorOptions) {
     super('internal', message, { ...options, exitCode: 3 });
+  }
+}
+
+/**
+ * The machine is not as gonogo needs it: a database it cannot open or write, a folder it cannot
+ * write to, a database server that refuses it. Exit 2, like bad input: the place and the fix
+ * are in the message, and nothing was written.
+ *
+ * @example
+ * throw new EnvironmentError({
+ *   place: '/srv/gonogo.db',
+ *   message: 'the database /srv/gonogo.db is read-only',
+ *   fix: 'make it writable',
+ * });
+ */
+export class EnvironmentError extends GonogoError {
+  /** The file, folder or (password-masked) URL at fault. */
+  readonly place: string;
+  /** What to do about it. */
+  readonly fix: string;
+  constructor(problem: { place: string; message: string; fix: string }, options?: ErrorOptions) {
+    super('environment', `${problem.message} (${problem.fix})`, options);
+    this.place = problem.place;
+    this.fix = problem.fix;
   }
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from './errors.ts';
 import { canonicalJson, sha256 } from './hash.ts';
-import { chainEvent, genesisHash, hashEvent, verifyChain } from './event-chain.ts';
+import {
+  chainEvent,
+  emptyHead,
+  genesisHash,
+  hashEvent,
+  headOf,
+  verifyChain,
+} from './event-chain.ts';
 import type { ReleaseEvent } from './release-model.ts';
 
 /** A five-event log as the service writes it. */
@@ -65,6 +72,42 @@ describe('chainEvent and hashEvent', () => {
     expect(hashEvent({ ...body, extra: 'a store column' } as typeof body)).toBe(hash);
     expect(hashEvent({ ...body, payload: { commit: 'a1b2c3d', version: '1.4.0' } })).toBe(hash);
     expect(hashEvent({ ...body, payload: { version: '1.4.1', commit: 'a1b2c3d' } })).not.toBe(hash);
+  });
+
+  it('hashes realAt only when present, so events without it hash as before', () => {
+    const [first] = buildLog();
+    const { hash, ...body } = first!;
+    // The hash of an event without realAt is the one it always had: the fields above, no more.
+    expect(hash).toBe(
+      sha256(
+        canonicalJson({
+          releaseId: body.releaseId,
+          seq: body.seq,
+          at: body.at,
+          actor: body.actor,
+          type: body.type,
+          payload: body.payload,
+          prevHash: body.prevHash,
+        }),
+      ),
+    );
+    const overridden = chainEvent(undefined, {
+      releaseId: 'r1',
+      at: '2026-11-23T10:00:00.000Z',
+      realAt: '2026-05-04T09:00:00.000Z',
+      actor: 'ann@example.com',
+      type: 'release.started',
+      payload: {},
+    });
+    expect(overridden.realAt).toBe('2026-05-04T09:00:00.000Z');
+    const { hash: h2, ...b2 } = overridden;
+    expect(h2).toBe(sha256(canonicalJson(b2)));
+    // Removing the real time (to hide the override) breaks the hash.
+    const { realAt: _r, ...hidden } = b2;
+    expect(hashEvent(hidden)).not.toBe(h2);
+    expect(verifyChain([{ ...hidden, hash: h2 }]).problems).toEqual([
+      { seq: 1, message: expect.stringMatching(/does not match its hash/) },
+    ]);
   });
 
   it('refuses to chain an event onto another release', () => {
@@ -167,5 +210,55 @@ describe('verifyChain', () => {
     log[0] = { ...body, hash: hashEvent(body) };
     const problems = verifyChain(log).problems;
     expect(problems[0]).toEqual({ seq: 1, message: expect.stringMatching(/genesis hash/) });
+  });
+});
+
+describe('verifyChain against the anchored head', () => {
+  it('accepts a log that ends where the release says it does', () => {
+    const log = buildLog();
+    expect(headOf(log)).toEqual({ count: 5, hash: log[4]!.hash });
+    expect(headOf([])).toEqual(emptyHead);
+    expect(verifyChain(log, headOf(log)).ok).toBe(true);
+    expect(verifyChain([], emptyHead).ok).toBe(true);
+  });
+
+  it('reports a deleted newest event, which the chain alone cannot see', () => {
+    const log = buildLog();
+    const anchor = headOf(log);
+    expect(verifyChain(log.slice(0, 4)).ok).toBe(true);
+    const result = verifyChain(log.slice(0, 4), anchor);
+    expect(result.problems).toEqual([
+      {
+        seq: 5,
+        message: expect.stringMatching(
+          /the log ends at event 4, but the release anchors 5 events .*: event 5 is missing/,
+        ),
+      },
+    ]);
+    expect(verifyChain(log.slice(0, 2), anchor).problems[0]!.message).toMatch(
+      /events 3 to 5 are missing/,
+    );
+    expect(verifyChain([], anchor).problems[0]!.seq).toBe(1);
+  });
+
+  it('reports events added after the anchor, and a replaced newest event', () => {
+    const log = buildLog();
+    expect(verifyChain(log, headOf(log.slice(0, 3))).problems).toEqual([
+      { seq: 4, message: expect.stringMatching(/goes on to event 5.*added outside/) },
+    ]);
+    // The newest event rewritten and re-hashed: the chain holds, the anchor does not.
+    const { hash: _h, ...body } = { ...log[4]!, payload: { gate: 'go-no-go', outcome: 'no-go' } };
+    const forged = [...log.slice(0, 4), { ...body, hash: hashEvent(body) }];
+    expect(verifyChain(forged).ok).toBe(true);
+    expect(verifyChain(forged, headOf(log)).problems).toEqual([
+      { seq: 5, message: expect.stringMatching(/the newest event was replaced/) },
+    ]);
+  });
+
+  it('reports a deleted middle event at the gap, not at the head', () => {
+    const log = buildLog();
+    const gap = [...log.slice(0, 2), ...log.slice(3)];
+    const result = verifyChain(gap, headOf(log));
+    expect(new Set(result.problems.map((p) => p.seq))).toEqual(new Set([4]));
   });
 });

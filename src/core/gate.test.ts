@@ -3,7 +3,14 @@ import { NotFoundError } from './errors.ts';
 import { evaluateGate, listGates, selectGate } from './gate.ts';
 import type { GateTarget } from './gate.ts';
 import { loadPlaybook } from './playbook-yaml.ts';
-import type { Decision, ItemState, ReleaseItem, Signoff } from './release-model.ts';
+import type {
+  Decision,
+  GateOverride,
+  ItemState,
+  ReleaseItem,
+  Signoff,
+  SignoffTarget,
+} from './release-model.ts';
 import { expandItems, expandRollbackItems } from './release-rules.ts';
 
 const yaml = `
@@ -18,6 +25,7 @@ policy:
     timezone: Europe/Berlin
     deny: [fri, sat, sun]
     freezes: [{ from: 2026-12-20, to: 2027-01-02, reason: Holiday freeze }]
+    override: [release-manager]
 phases:
   - id: pre-release
     sections:
@@ -84,19 +92,39 @@ function withStates(
 const allAccepted = (items: ReleaseItem[]) =>
   items.map((i) => ({ ...i, state: (i.kind === 'check' ? 'passed' : 'done') as ItemState }));
 
+const atGate = (id: string): SignoffTarget => ({ kind: 'gate', id });
+const onItem = (id: string): SignoffTarget => ({ kind: 'item', id });
+
+/** A sign-off, for the go-no-go gate unless another target is given. */
 const sign = (
   role: string,
   verdict: 'go' | 'no-go',
   c: string | null = commit,
   comment?: string,
+  target: SignoffTarget | null = atGate('go-no-go'),
+  at = '2026-05-05T10:00:00.000Z',
 ): Signoff => ({
   releaseId: 'r1',
   role,
   verdict,
   actor: `${role}@example.com`,
-  at: '2026-05-05T10:00:00.000Z',
+  at,
+  ...(target ? { target } : {}),
   ...(c ? { commit: c } : {}),
   ...(comment ? { comment } : {}),
+});
+
+const windowOverride = (over: Partial<GateOverride> = {}): GateOverride => ({
+  releaseId: 'r1',
+  kind: 'window',
+  gate: 'go-no-go',
+  commit,
+  role: 'release-manager',
+  actor: 'rita@example.com',
+  at: '2026-05-08T14:00:00.000Z',
+  reason: 'security fix, cannot wait',
+  blockers: [],
+  ...over,
 });
 
 const decision = (gate: string, outcome: 'go' | 'no-go', c = commit): Decision => ({
@@ -169,19 +197,42 @@ describe('listGates', () => {
   });
 });
 
+/** `selectGate` with this file's commit. */
+const pick = (
+  items: ReleaseItem[],
+  decisions: Decision[],
+  gateId?: string,
+  record?: Parameters<typeof selectGate>[0]['record'],
+) =>
+  selectGate({
+    playbook,
+    items,
+    decisions,
+    commit,
+    ...(gateId !== undefined ? { gateId } : {}),
+    ...(record ? { record } : {}),
+  });
+
 describe('selectGate', () => {
   const items = release('minor');
 
   it('picks the first gate without a GO for the current commit', () => {
-    expect(selectGate(playbook, items, [], commit).id).toBe('sign-offs');
-    expect(selectGate(playbook, items, [decision('sign-offs', 'no-go')], commit).id).toBe(
-      'sign-offs',
-    );
-    expect(selectGate(playbook, items, [decision('sign-offs', 'go')], commit).id).toBe('go-no-go');
+    expect(pick(items, []).id).toBe('sign-offs');
+    expect(pick(items, [decision('sign-offs', 'no-go')]).id).toBe('sign-offs');
+    expect(pick(items, [decision('sign-offs', 'go')]).id).toBe('go-no-go');
     // A GO for an earlier commit does not count for a new candidate.
-    expect(selectGate(playbook, items, [decision('sign-offs', 'go', oldCommit)], commit).id).toBe(
-      'sign-offs',
-    );
+    expect(pick(items, [decision('sign-offs', 'go', oldCommit)]).id).toBe('sign-offs');
+  });
+
+  it('comes back to a gate with a recorded GO that evaluates to NO-GO now', () => {
+    const ready = allAccepted(items);
+    const signoffs = [sign('security', 'go', commit, undefined, atGate('sign-offs'))];
+    const record = { playbook, items: ready, signoffs, commit, now: wednesday };
+    const decided = [decision('sign-offs', 'go')];
+    expect(pick(ready, decided, undefined, record).id).toBe('go-no-go');
+    // An item before the first gate was reopened since its GO: that gate is next again.
+    const reopened = withStates(ready, { 'CHANGELOG.md updated': 'pending' });
+    expect(pick(reopened, decided, undefined, { ...record, items: reopened }).id).toBe('sign-offs');
   });
 
   it('falls back to the whole release once every gate said GO', () => {
@@ -193,12 +244,7 @@ describe('selectGate', () => {
         startNumber: items.length + 1,
       }),
     ];
-    const gate = selectGate(
-      playbook,
-      all,
-      [decision('sign-offs', 'go'), decision('go-no-go', 'go')],
-      commit,
-    );
+    const gate = pick(all, [decision('sign-offs', 'go'), decision('go-no-go', 'go')]);
     expect(gate).toMatchObject({
       id: 'release',
       kind: 'release',
@@ -208,22 +254,20 @@ describe('selectGate', () => {
   });
 
   it('picks a named gate, a phase without a gate at its point, or the whole release', () => {
-    expect(
-      selectGate(playbook, items, [decision('go-no-go', 'go')], commit, 'go-no-go').roles,
-    ).toEqual(['release-manager', 'qa-lead']);
-    const deploy = selectGate(playbook, items, [], commit, 'deploy');
+    expect(pick(items, [decision('go-no-go', 'go')], 'go-no-go').roles).toEqual([
+      'release-manager',
+      'qa-lead',
+    ]);
+    const deploy = pick(items, [], 'deploy');
     expect(deploy).toMatchObject({ id: 'deploy', kind: 'phase', roles: [] });
     expect(deploy.beforeNumber).toBe(items.find((i) => i.phase === 'deploy')!.number);
-    expect(selectGate(playbook, items, [], commit, 'code-quality')).toMatchObject({
-      kind: 'section',
-      beforeNumber: 1,
-    });
-    expect(selectGate(playbook, items, [], commit, 'release').kind).toBe('release');
+    expect(pick(items, [], 'code-quality')).toMatchObject({ kind: 'section', beforeNumber: 1 });
+    expect(pick(items, [], 'release').kind).toBe('release');
   });
 
   it('refuses an unknown gate with a did-you-mean and the gates', () => {
-    expect(() => selectGate(playbook, items, [], commit, 'go-nogo')).toThrow(NotFoundError);
-    expect(() => selectGate(playbook, items, [], commit, 'go-nogo')).toThrow(
+    expect(() => pick(items, [], 'go-nogo')).toThrow(NotFoundError);
+    expect(() => pick(items, [], 'go-nogo')).toThrow(
       /no gate, phase or section "go-nogo"; did you mean "go-no-go"\? \(gates: sign-offs, go-no-go;/,
     );
   });
@@ -233,7 +277,7 @@ describe('evaluateGate', () => {
   const items = release('minor');
   const goNoGo = gateOf(items, 'go-no-go');
   const ready = allAccepted(items);
-  const signoffs = [sign('release-manager', 'go'), sign('qa-lead', 'go'), sign('security', 'go')];
+  const signoffs = [sign('release-manager', 'go'), sign('qa-lead', 'go')];
   const evaluate = (over: Partial<Parameters<typeof evaluateGate>[0]>) =>
     evaluateGate({
       playbook,
@@ -245,7 +289,7 @@ describe('evaluateGate', () => {
       ...over,
     });
 
-  it('says GO when every guarded item is accepted, every gate role said go and the window is open', () => {
+  it('says GO when every guarded item is accepted, every gate role said go here and the window is open', () => {
     const result = evaluate({});
     expect(result.outcome).toBe('go');
     expect(result.blockers).toEqual([]);
@@ -258,7 +302,10 @@ describe('evaluateGate', () => {
     expect(inputs.itemStates).toEqual(
       ready.filter((i) => i.number < goNoGo.beforeNumber).map((i) => [i.number, i.state]),
     );
-    expect(inputs.signoffs.map((s) => s.role)).toEqual(['qa-lead', 'release-manager', 'security']);
+    expect(inputs.signoffs.map((s) => [s.role, s.target?.id])).toEqual([
+      ['qa-lead', 'go-no-go'],
+      ['release-manager', 'go-no-go'],
+    ]);
     expect(inputs.window).toEqual({
       now: '2026-05-06T09:00:00.000Z',
       policy: playbook.policy.window,
@@ -300,6 +347,13 @@ describe('evaluateGate', () => {
     ]);
   });
 
+  it('says a failed sign item was signed no-go', () => {
+    const states = withStates(ready, { 'QA sign-off': 'failed' });
+    expect(evaluate({ items: states }).blockers).toEqual([
+      { kind: 'item-failed', item: 7, message: '#7 "QA sign-off": signed no-go' },
+    ]);
+  });
+
   it('lets optional items, n/a and waived items through, and sub-items of an item marked n/a', () => {
     const states = withStates(ready, {
       'All unit tests passing': 'waived',
@@ -321,13 +375,11 @@ describe('evaluateGate', () => {
       'QA sign-off': 'pending',
       'Deploy to production': 'failed',
     });
-    expect(evaluate({ items: states, gate: signGate }).outcome).toBe('go');
+    const security = [sign('security', 'go', commit, undefined, atGate('sign-offs'))];
+    expect(evaluate({ items: states, gate: signGate, signoffs: security }).outcome).toBe('go');
     expect(evaluate({ items: states }).blockers.map((b) => b.item)).toEqual([7]);
     expect(
-      evaluate({
-        items: states,
-        gate: selectGate(playbook, states, [], commit, 'release'),
-      }).blockers.map((b) => b.item),
+      evaluate({ items: states, gate: pick(states, [], 'release') }).blockers.map((b) => b.item),
     ).toEqual([7, 8]);
   });
 
@@ -343,7 +395,7 @@ describe('evaluateGate', () => {
         state: 'failed' as const,
       })),
     ];
-    const whole = selectGate(playbook, withRollback, [], commit, 'release');
+    const whole = pick(withRollback, [], 'release');
     expect(evaluate({ items: withRollback, gate: whole }).outcome).toBe('go');
     expect(evaluate({ items: withRollback }).outcome).toBe('go');
   });
@@ -365,20 +417,49 @@ describe('evaluateGate', () => {
       {
         kind: 'signoff-no-go',
         role: 'qa-lead',
-        message: 'qa-lead (QA Lead) said no-go (qa-lead@example.com): login broken on Safari',
+        message:
+          'qa-lead (QA Lead) said no-go for gate "Go No Go" (qa-lead@example.com): login broken on Safari; it stands until qa-lead says go again',
       },
     ]);
     expect(evaluate({ signoffs: [sign('qa-lead', 'go')] }).blockers).toEqual([
       {
         kind: 'signoff-missing',
         role: 'release-manager',
-        message: 'no sign-off from release-manager (Release Manager) yet',
+        message: 'no go from release-manager (Release Manager) for this gate yet',
       },
     ]);
   });
 
+  it('counts a go only where it was given: at another gate or on a sign item it is no go here', () => {
+    const elsewhere = [
+      sign('release-manager', 'go'),
+      sign('qa-lead', 'go', commit, undefined, atGate('sign-offs')),
+    ];
+    expect(evaluate({ signoffs: elsewhere }).blockers).toEqual([
+      {
+        kind: 'signoff-missing',
+        role: 'qa-lead',
+        message:
+          'no go from qa-lead (QA Lead) for this gate yet (a go counts only where it was given; qa-lead said go for gate "Sign-offs")',
+      },
+    ]);
+    const onSignItem = [
+      sign('release-manager', 'go'),
+      sign('qa-lead', 'go', commit, undefined, onItem('qa-sign-off')),
+    ];
+    expect(evaluate({ signoffs: onSignItem }).blockers.map((b) => [b.kind, b.role])).toEqual([
+      ['signoff-missing', 'qa-lead'],
+    ]);
+    // One recorded before sign-offs named a target counts at no gate.
+    const untargeted = [
+      sign('release-manager', 'go'),
+      sign('qa-lead', 'go', commit, undefined, null),
+    ];
+    expect(evaluate({ signoffs: untargeted }).outcome).toBe('no-go');
+  });
+
   it('counts a later go over an earlier no-go, and a later no-go over an earlier go', () => {
-    const later = (s: Signoff, at: string) => ({ ...s, at });
+    const later = (x: Signoff, at: string) => ({ ...x, at });
     const flip = [
       sign('qa-lead', 'no-go'),
       later(sign('qa-lead', 'go'), '2026-05-05T12:00:00.000Z'),
@@ -393,7 +474,70 @@ describe('evaluateGate', () => {
     expect(evaluate({ signoffs: back }).blockers.map((b) => b.kind)).toEqual(['signoff-no-go']);
   });
 
-  it('blocks outside the release window unless overridden, and records the override', () => {
+  it('blocks on a no-go anywhere in the release, at any gate, until the same role says go again', () => {
+    const t = (h: number) => `2026-05-05T${h}:00:00.000Z`;
+    // Security said no-go on the early gate; this gate does not name security, yet it blocks.
+    const nogo = sign('security', 'no-go', commit, 'CVE open', atGate('sign-offs'), t(11));
+    const withNoGo = [...signoffs, nogo];
+    const blocked = evaluate({ signoffs: withNoGo });
+    expect(blocked.blockers).toEqual([
+      {
+        kind: 'signoff-no-go',
+        role: 'security',
+        message:
+          'security (Security) said no-go for gate "Sign-offs" (security@example.com): CVE open; it stands until security says go again',
+      },
+    ]);
+    expect(blocked.inputs.signoffs.map((x) => x.role)).toContain('security');
+    // Another role's go does not lift it; the same role's go does, wherever it is given.
+    const other = sign('qa-lead', 'go', commit, undefined, atGate('sign-offs'), t(12));
+    expect(evaluate({ signoffs: [...withNoGo, other] }).outcome).toBe('no-go');
+    const lifted = sign('security', 'go', commit, undefined, atGate('sign-offs'), t(12));
+    expect(evaluate({ signoffs: [...withNoGo, lifted] }).outcome).toBe('go');
+    // A no-go for an older commit does not stand at the new one.
+    const old = sign('security', 'no-go', oldCommit, 'CVE open', atGate('sign-offs'), t(11));
+    expect(evaluate({ signoffs: [...signoffs, old] }).outcome).toBe('go');
+  });
+
+  it('keeps a no-go on a sign item standing after that item was waived', () => {
+    const nogo = sign(
+      'qa-lead',
+      'no-go',
+      commit,
+      'login broken',
+      onItem('qa-sign-off'),
+      '2026-05-05T11:00:00.000Z',
+    );
+    const waived = withStates(ready, { 'QA sign-off': 'waived' });
+    const result = evaluate({ items: waived, signoffs: [...signoffs, nogo] });
+    expect(result.outcome).toBe('no-go');
+    expect(result.blockers).toEqual([
+      expect.objectContaining({
+        kind: 'signoff-no-go',
+        role: 'qa-lead',
+        message: expect.stringMatching(/said no-go for #7 "QA sign-off" .*login broken/),
+      }),
+    ]);
+  });
+
+  it('still wants a go here from a role whose no-go here a later go elsewhere lifted', () => {
+    const t = (h: number) => `2026-05-05T${h}:00:00.000Z`;
+    const list = [
+      sign('release-manager', 'go'),
+      sign('qa-lead', 'no-go', commit, 'flaky', atGate('go-no-go'), t(11)),
+      sign('qa-lead', 'go', commit, undefined, onItem('qa-sign-off'), t(12)),
+    ];
+    expect(evaluate({ signoffs: list }).blockers).toEqual([
+      {
+        kind: 'signoff-missing',
+        role: 'qa-lead',
+        message:
+          'qa-lead (QA Lead) said no-go for this gate (qa-lead@example.com: flaky) and has not said go for it since',
+      },
+    ]);
+  });
+
+  it('blocks outside the release window unless an override for this gate and commit is recorded', () => {
     const closed = evaluate({ now: friday });
     expect(closed.outcome).toBe('no-go');
     expect(closed.blockers).toEqual([
@@ -406,16 +550,37 @@ describe('evaluateGate', () => {
     expect(freeze.blockers.map((b) => b.kind)).toEqual(['window-freeze']);
     expect(freeze.blockers[0]!.message).toMatch(/Holiday freeze/);
 
-    const override = { reason: 'security fix, cannot wait', by: 'rita@example.com' };
-    const forced = evaluate({ now: friday, override });
+    const forced = evaluate({ now: friday, overrides: [windowOverride()] });
     expect(forced.outcome).toBe('go');
-    expect(forced.inputs.override).toEqual(override);
+    expect(forced.inputs.override).toEqual({
+      reason: 'security fix, cannot wait',
+      by: 'rita@example.com',
+    });
     expect(forced.inputs.window.overridden.map((b) => b.kind)).toEqual(['window-day']);
     // An override lets only the window through, not a failed item.
     const failed = withStates(ready, { 'All unit tests passing': 'failed' });
-    expect(evaluate({ now: friday, override, items: failed }).blockers.map((b) => b.kind)).toEqual([
-      'item-failed',
-    ]);
+    expect(
+      evaluate({ now: friday, overrides: [windowOverride()], items: failed }).blockers.map(
+        (b) => b.kind,
+      ),
+    ).toEqual(['item-failed']);
+  });
+
+  it('counts a window override only for its gate, its commit, and a role the policy names', () => {
+    const at = (o: GateOverride) => evaluate({ now: friday, overrides: [o] }).outcome;
+    expect(at(windowOverride({ gate: 'sign-offs' }))).toBe('no-go');
+    expect(at(windowOverride({ commit: oldCommit }))).toBe('no-go');
+    expect(at(windowOverride({ role: 'qa-lead' }))).toBe('no-go');
+    expect(at(windowOverride({ reason: '  ' }))).toBe('no-go');
+    expect(at(windowOverride({ kind: 'force' }))).toBe('no-go');
+    // A policy that names nobody lets no override count.
+    const nobody = {
+      ...playbook,
+      policy: { window: { ...playbook.policy.window!, override: [] } },
+    };
+    expect(evaluate({ playbook: nobody, now: friday, overrides: [windowOverride()] }).outcome).toBe(
+      'no-go',
+    );
   });
 
   it('evaluates a playbook without a window policy at any time', () => {

@@ -1,14 +1,24 @@
 /**
- * Go / no-go gates: where they are in a release, which one to decide next, and the decision
- * itself from the items before the gate, the gate roles' sign-offs for the current commit and
- * the release window. Pure: the instant to judge is passed in.
+ * Go / no-go gates: where they are in a release, which one to decide next, and GO or NO-GO for
+ * one of them, evaluated from the record: the items it covers, its roles' sign-offs for it at
+ * the release commit, every standing no-go, and the release window or a recorded override.
+ * Pure: the instant to judge is passed in.
  */
 import { NotFoundError } from './errors.ts';
 import { suggestName } from './names.ts';
 import type { Playbook, PlaybookPhase } from './playbook.ts';
 import { acceptedStates } from './release-model.ts';
-import type { Blocker, Decision, Outcome, ReleaseItem, Signoff } from './release-model.ts';
-import { describeItem, viewSignoffs } from './release-rules.ts';
+import type {
+  Blocker,
+  Decision,
+  GateOverride,
+  Outcome,
+  ReleaseItem,
+  Signoff,
+  SignoffTarget,
+  SignoffView,
+} from './release-model.ts';
+import { describeItem, latestSignoff, standingNoGos, viewSignoffs } from './release-rules.ts';
 import { checkWindow } from './window.ts';
 
 export interface GateTarget {
@@ -26,9 +36,18 @@ export interface GateInputs {
   commit: string | null;
   /** `[number, state]` of every item the gate guards. */
   itemStates: [number, ReleaseItem['state']][];
-  signoffs: ReturnType<typeof viewSignoffs>;
+  /** The gate roles' latest sign-offs for this gate, and every standing no-go. */
+  signoffs: SignoffView[];
   window: { now: string; policy: Playbook['policy']['window'] | null; overridden: Blocker[] };
+  /** The window override recorded for this gate and commit that let the window through. */
   override: { reason: string; by: string } | null;
+}
+
+/** The result of evaluating one gate. */
+export interface GateEvaluation {
+  outcome: Outcome;
+  blockers: Blocker[];
+  inputs: GateInputs;
 }
 
 /** Each gate point of the playbook (a phase, or a section within it) with its ordinal. */
@@ -41,7 +60,14 @@ interface Point {
   phase: PlaybookPhase;
 }
 
-function pointsOf(playbook: Playbook): { points: Point[]; ordinals: Map<string, number> } {
+/**
+ * The phases and sections of a playbook in document order, each with the ordinal of its first
+ * section (`ordinals` maps `phase\0section` to it). Shared with `gate-deployment.ts`.
+ */
+export function listPoints(playbook: Playbook): {
+  points: Point[];
+  ordinals: Map<string, number>;
+} {
   const points: Point[] = [];
   const ordinals = new Map<string, number>();
   let ordinal = 0;
@@ -74,7 +100,7 @@ function pointsOf(playbook: Playbook): { points: Point[]; ordinals: Map<string, 
  * Whether a phase is part of this release. Without a type, a `when.type` phase that has items
  * in the playbook but none in the release was left out by `expandItems`.
  */
-function phaseApplies(
+export function phaseApplies(
   phase: PlaybookPhase,
   items: ReleaseItem[],
   type: string | undefined,
@@ -85,7 +111,12 @@ function phaseApplies(
   return !hasItems || items.some((i) => !i.rollback && i.phase === phase.id);
 }
 
-function numberAt(ordinal: number, items: ReleaseItem[], ordinals: Map<string, number>): number {
+/** Number of the first release item at or after a point's ordinal (past the last when none). */
+export function numberAt(
+  ordinal: number,
+  items: ReleaseItem[],
+  ordinals: Map<string, number>,
+): number {
   let first: number | undefined;
   let last = 0;
   for (const item of items) {
@@ -99,7 +130,12 @@ function numberAt(ordinal: number, items: ReleaseItem[], ordinals: Map<string, n
   return first ?? last + 1;
 }
 
-function releaseTarget(items: ReleaseItem[]): GateTarget {
+/**
+ * The whole release as one gate without roles: every non-rollback item is before it.
+ *
+ * @example wholeRelease(items).id // 'release'
+ */
+export function wholeRelease(items: ReleaseItem[]): GateTarget {
   const last = Math.max(0, ...items.filter((i) => !i.rollback).map((i) => i.number));
   return {
     id: 'release',
@@ -117,7 +153,7 @@ function releaseTarget(items: ReleaseItem[]): GateTarget {
  * @example listGates(playbook, items).map((g) => g.id) // ['go-no-go']
  */
 export function listGates(playbook: Playbook, items: ReleaseItem[], type?: string): GateTarget[] {
-  const { points, ordinals } = pointsOf(playbook);
+  const { points, ordinals } = listPoints(playbook);
   return points
     .filter((p) => p.gate && phaseApplies(p.phase, items, type))
     .map((p) => ({
@@ -129,29 +165,45 @@ export function listGates(playbook: Playbook, items: ReleaseItem[], type?: strin
     }));
 }
 
+/** The record a gate is evaluated from, besides the gate itself. */
+export interface GateRecord {
+  playbook: Playbook;
+  items: ReleaseItem[];
+  /** Every sign-off of the release, oldest first. */
+  signoffs: Signoff[];
+  /** Every window override and forced deployment of the release. */
+  overrides?: GateOverride[];
+  commit?: string;
+  now: Date;
+}
+
 /**
  * Picks the gate to decide: the one named (a phase or section id; one without a gate gives a
- * gate with no roles at that point; `release` the whole release), else the first gate without
- * a recorded GO for the current commit, else the whole release (all non-rollback items, no
- * roles). An unknown name throws {@link NotFoundError} with a did-you-mean and the gates.
+ * gate with no roles at that point; `release` the whole release), else the first gate that has
+ * no recorded GO for the current commit or that evaluates to NO-GO now (pass `record` for the
+ * latter; a recorded GO is history, so a gate that fell back to NO-GO since comes first
+ * again), else the whole release (all non-rollback items, no roles). An unknown name throws
+ * {@link NotFoundError} with a did-you-mean and the gates.
  *
- * @example selectGate(playbook, items, decisions, release.commit).id // 'go-no-go'
+ * @example selectGate({ playbook, items, decisions, commit: release.commit }).id // 'go-no-go'
  */
-export function selectGate(
-  playbook: Playbook,
-  items: ReleaseItem[],
-  decisions: Decision[],
-  commit: string | undefined,
-  gateId?: string,
-  type?: string,
-): GateTarget {
+export function selectGate(input: {
+  playbook: Playbook;
+  items: ReleaseItem[];
+  decisions: Decision[];
+  commit: string | undefined;
+  gateId?: string;
+  type?: string;
+  record?: GateRecord;
+}): GateTarget {
+  const { playbook, items, decisions, commit, gateId, type, record } = input;
   const gates = listGates(playbook, items, type);
   if (gateId !== undefined) {
     const wanted = gateId.trim();
-    if (wanted === 'release') return releaseTarget(items);
+    if (wanted === 'release') return wholeRelease(items);
     const gate = gates.find((g) => g.id === wanted);
     if (gate) return gate;
-    const { points, ordinals } = pointsOf(playbook);
+    const { points, ordinals } = listPoints(playbook);
     const point = points.find((p) => p.id === wanted);
     if (point) {
       return {
@@ -172,9 +224,11 @@ export function selectGate(
     );
   }
   const open = gates.find(
-    (g) => !decisions.some((d) => d.gate === g.id && d.outcome === 'go' && d.commit === commit),
+    (g) =>
+      !decisions.some((d) => d.gate === g.id && d.outcome === 'go' && d.commit === commit) ||
+      (record !== undefined && evaluateGate({ ...record, gate: g }).outcome === 'no-go'),
   );
-  return open ?? releaseTarget(items);
+  return open ?? wholeRelease(items);
 }
 
 const shortCommit = (c: string) => (/^[0-9a-f]{8,}$/i.test(c) ? c.slice(0, 7) : c);
@@ -190,31 +244,45 @@ function failedWording(item: ReleaseItem): string {
       return 'check failed';
     case 'run':
       return 'run failed';
+    case 'sign':
+      return 'signed no-go';
     default:
       return 'marked failed';
   }
 }
 
+/** `gate "Go / no-go"`, `#7 "QA sign-off"`: where a sign-off was given, for messages. */
+export function describeTarget(
+  target: SignoffTarget | undefined,
+  playbook: Playbook,
+  items: ReleaseItem[],
+): string {
+  if (!target) return 'before sign-offs named a gate';
+  if (target.kind === 'gate') {
+    const { points } = listPoints(playbook);
+    const title = points.find((p) => p.id === target.id && p.gate)?.title ?? target.id;
+    return `gate ${JSON.stringify(title)}`;
+  }
+  const item = items.find((i) => i.id === target.id);
+  return item ? describeItem(item) : `item "${target.id}"`;
+}
+
 /**
- * Evaluates a gate. Blockers, in this order: every required item the gate guards that is not
- * passed, done, n/a or waived (`item-failed` or `item-open`; required sub-items of an item
- * marked n/a are let through with it; rollback items never block); for each gate role a
- * missing, stale or no-go sign-off; the release window, unless overridden. GO when there are
- * none. `inputs` records everything the outcome rests on.
+ * Evaluates a gate from the record, now. Blockers, in this order: (1) every required item the
+ * gate guards that is not passed, done, n/a or waived (`item-failed` or `item-open`; required
+ * sub-items of an item marked n/a are let through with it; rollback items never block); (2)
+ * for each gate role whose latest sign-off for this gate is missing, for another commit, or a
+ * no-go: `signoff-missing` or `signoff-stale` (a go given at another gate or item does not
+ * count here); (3) every role whose latest sign-off at the commit, anywhere in the release, is
+ * a no-go (`signoff-no-go`, with who said it, where and why); (4) the release window, unless a
+ * window override for this gate and commit was recorded by a role `policy.window.override`
+ * names. GO when there are none. `inputs` records everything the outcome rests on.
  *
  * @example
  * const { outcome, blockers } = evaluateGate({ playbook, items, signoffs, gate, commit, now: new Date() });
  */
-export function evaluateGate(input: {
-  playbook: Playbook;
-  items: ReleaseItem[];
-  signoffs: Signoff[];
-  gate: GateTarget;
-  commit?: string;
-  now: Date;
-  override?: { reason: string; by: string };
-}): { outcome: Outcome; blockers: Blocker[]; inputs: GateInputs } {
-  const { playbook, items, gate, commit, now, override } = input;
+export function evaluateGate(input: GateRecord & { gate: GateTarget }): GateEvaluation {
+  const { playbook, items, gate, commit, now, signoffs } = input;
   const blockers: Blocker[] = [];
   const byNumber = new Map(items.map((i) => [i.number, i]));
   const underNa = (item: ReleaseItem): boolean => {
@@ -226,6 +294,7 @@ export function evaluateGate(input: {
     return false;
   };
 
+  // (1) The items the gate covers.
   const guarded = items
     .filter((i) => !i.rollback && (gate.kind === 'release' || i.number < gate.beforeNumber))
     .sort((a, b) => a.number - b.number);
@@ -250,32 +319,63 @@ export function evaluateGate(input: {
     }
   }
 
-  const views = viewSignoffs(input.signoffs, commit);
+  const roleName = (role: string) =>
+    playbook.roles[role] ? `${role} (${playbook.roles[role]})` : role;
+  const standing = standingNoGos(signoffs, commit);
+  const here: SignoffTarget = { kind: 'gate', id: gate.id };
+  const counted: Signoff[] = [];
+
+  // (2) A current go of every gate role, for this gate.
   for (const role of gate.roles) {
-    const name = playbook.roles[role] ? `${role} (${playbook.roles[role]})` : role;
-    const view = views.find((v) => v.role === role);
-    if (!view) {
-      blockers.push({ kind: 'signoff-missing', role, message: `no sign-off from ${name} yet` });
-    } else if (view.stale) {
-      const was = view.commit ? `commit ${shortCommit(view.commit)}` : 'no commit';
+    const name = roleName(role);
+    const latest = latestSignoff(signoffs, role, here);
+    if (latest) counted.push(latest);
+    if (latest && latest.commit === commit && latest.verdict === 'go') continue;
+    if (!latest) {
+      const elsewhere = signoffs.filter(
+        (s) => s.role === role && s.commit === commit && s.verdict === 'go' && s.target,
+      );
+      const note = elsewhere.length
+        ? ` (a go counts only where it was given; ${role} said go for ${describeTarget(elsewhere.at(-1)!.target, playbook, items)})`
+        : '';
+      blockers.push({
+        kind: 'signoff-missing',
+        role,
+        message: `no go from ${name} for this gate yet${note}`,
+      });
+    } else if (latest.commit !== commit) {
+      const was = latest.commit ? `commit ${shortCommit(latest.commit)}` : 'no commit';
       const now = commit
         ? `the current commit ${shortCommit(commit)}`
         : 'a release without a commit';
       blockers.push({
         kind: 'signoff-stale',
         role,
-        message: `${name}'s ${view.verdict} (by ${view.actor}) was for ${was}, not ${now}: it must be given again`,
+        message: `${name}'s ${latest.verdict} (by ${latest.actor}) was for ${was}, not ${now}: it must be given again`,
       });
-    } else if (view.verdict === 'no-go') {
+    } else if (!standing.includes(latest)) {
+      // A no-go here that a later go elsewhere lifted: it still is no go for this gate.
       blockers.push({
-        kind: 'signoff-no-go',
+        kind: 'signoff-missing',
         role,
-        message: `${name} said no-go (${view.actor})${view.comment ? `: ${view.comment}` : ''}`,
+        message: `${name} said no-go for this gate (${latest.actor}${latest.comment ? `: ${latest.comment}` : ''}) and has not said go for it since`,
       });
     }
   }
 
+  // (3) No standing no-go anywhere in the release.
+  for (const s of standing) {
+    counted.push(s);
+    blockers.push({
+      kind: 'signoff-no-go',
+      role: s.role,
+      message: `${roleName(s.role)} said no-go for ${describeTarget(s.target, playbook, items)} (${s.actor})${s.comment ? `: ${s.comment}` : ''}; it stands until ${s.role} says go again`,
+    });
+  }
+
+  // (4) The release window, or a recorded override of it for this gate and commit.
   const windowBlockers = checkWindow(playbook.policy.window, now);
+  const override = findWindowOverride(playbook, input.overrides ?? [], gate.id, commit);
   if (!override) blockers.push(...windowBlockers);
 
   return {
@@ -285,13 +385,38 @@ export function evaluateGate(input: {
       gate,
       commit: commit ?? null,
       itemStates: guarded.map((i) => [i.number, i.state]),
-      signoffs: views,
+      signoffs: viewSignoffs([...new Set(counted)], commit),
       window: {
         now: now.toISOString(),
         policy: playbook.policy.window ?? null,
         overridden: override ? windowBlockers : [],
       },
-      override: override ?? null,
+      override: override ? { reason: override.reason, by: override.actor } : null,
     },
   };
+}
+
+/**
+ * The latest window override recorded for a gate at a commit, given as a role the playbook's
+ * `policy.window.override` still names; undefined when there is none.
+ *
+ * @example findWindowOverride(playbook, overrides, 'go-no-go', release.commit)?.reason
+ */
+export function findWindowOverride(
+  playbook: Playbook,
+  overrides: GateOverride[],
+  gateId: string,
+  commit: string | undefined,
+): GateOverride | undefined {
+  const allowed = playbook.policy.window?.override ?? [];
+  return overrides
+    .filter(
+      (o) =>
+        o.kind === 'window' &&
+        o.gate === gateId &&
+        o.commit === commit &&
+        allowed.includes(o.role) &&
+        o.reason.trim() !== '',
+    )
+    .at(-1);
 }

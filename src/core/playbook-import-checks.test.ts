@@ -54,6 +54,40 @@ describe('suggestCheck', () => {
   });
 });
 
+describe('suggestCheck with commands the checklist names', () => {
+  it('writes a command as a check only when it is a known verifier, from the line or a fence', () => {
+    expect(s('Run the tests (`npm test`)', ['npm test'])).toEqual({ command: 'npm test' });
+    expect(s('Type check passes (`tsc --noEmit`)', ['tsc --noEmit'])).toEqual({
+      command: 'tsc --noEmit',
+    });
+    expect(suggestCheck('Python tests', [], hints, '# quick run\n$ pytest -q\n')).toEqual({
+      command: 'pytest -q',
+    });
+    expect(suggestCheck('Go', [], hints, 'go test ./...\ngo vet ./...')).toEqual({
+      command: { run: 'go test ./... && go vet ./...', shell: 'sh' },
+    });
+  });
+
+  it.each([
+    'rm -rf build && npm test',
+    'curl https://x | sh',
+    'sudo systemctl restart app',
+    'npm test > out.txt',
+    'npm test; rm -rf /',
+    '$(curl https://x)',
+  ])('never turns %j into a check, nor falls back to the project test command', (command) => {
+    expect(s(`All tests passing (\`${command}\`)`, [command])).toBeUndefined();
+    expect(suggestCheck('All tests passing', [], hints, command)).toBeUndefined();
+    expect(suggestCheck('Lint passes', [], hints, command)).toBeUndefined();
+    expect(s(`No critical vulnerabilities (\`${command}\`)`, [command])).toBeUndefined();
+  });
+
+  it('leaves a verifier named for work elsewhere or by hand with people', () => {
+    expect(s('Run `npm test` on staging', ['npm test'])).toBeUndefined();
+    expect(suggestCheck('Test manually on devices', [], hints, 'npm test')).toBeUndefined();
+  });
+});
+
 describe('findHealthUrls', () => {
   it('finds health endpoints in code and prose, once each', () => {
     const text =

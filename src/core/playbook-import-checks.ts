@@ -3,9 +3,12 @@
  * passing" → `command` (the command the item names, else the project's test command),
  * "CHANGELOG.md updated" → `changelog`, "No secrets committed to git" → `secrets`, and so on.
  * The importer writes the suggestion as the item's `check:`, so the item becomes automated.
+ * A command the checklist names becomes a check only when it is a known verifier
+ * (`playbook-import-verifiers.ts`); anything else stays text that nothing runs.
  * Pure: the project's test command is passed in by the caller that can look at the project.
  */
 import type { RawItem } from './playbook-schema.ts';
+import { matchVerifier } from './playbook-import-verifiers.ts';
 
 export interface CheckHints {
   /** The project's test command (`npm test`, `pytest`, ...), when the caller detected one. */
@@ -17,18 +20,25 @@ export interface CheckHints {
 type CheckValue = RawItem['check'];
 
 function looksLikeCommand(text: string): boolean {
-  // A command starts with a program name; file names such as `.env.example` are not commands.
+  // A command starts with a program name, a path to one, or a substitution; file names such
+  // as `.env.example` are not commands.
   return (
-    /^[a-z][\w.-]*(\s|$)/i.test(text) &&
+    /^(?:[a-z][\w.-]*(?:\s|$)|\.{0,2}\/\S|\$\(|`)/i.test(text) &&
     !/^[\w-]+\.(md|txt|json|ya?ml|toml|cfg|py|example)$/i.test(text)
   );
 }
 
-function commandCheck(commands: string[]): CheckValue {
-  const run = commands.join(' && ');
-  const needsShell = commands.length > 1 || /[|&;<>()$`\\*?{}[\]!#~]/.test(run);
-  return { command: needsShell ? { run, shell: 'sh' } : run };
+/** The named commands as one check, when together they are a known verifier; else nothing. */
+function commandCheck(commands: string[], hints: CheckHints): CheckValue | undefined {
+  const match = matchVerifier(commands.join(' && '), hints.testCommand);
+  if (!match) return undefined;
+  const run = match.commands.join(' && ');
+  return { command: match.commands.length > 1 ? { run, shell: 'sh' } : run };
 }
+
+/** Work a person does elsewhere or by hand: a command named beside it is not its check. */
+const notHere =
+  /\b(manual(ly)?|staging|production|load|smoke|end-to-end test suite|in development|devices|networks?)\b/i;
 
 const rules: {
   test: RegExp;
@@ -38,11 +48,10 @@ const rules: {
   {
     // "All unit tests passing", "Run full test suite one final time", "All the test cases passed"
     test: /\b(tests?|test suite|test cases)\b.*\b(pass|passes|passing|passed|green|one final time)\b|\brun (the )?full test suite\b/i,
-    unless:
-      /\b(manual(ly)?|staging|production|load|smoke|end-to-end test suite|in development|devices|networks?)\b/i,
+    unless: notHere,
     suggest: (m, h) =>
       m.commands.length
-        ? commandCheck(m.commands)
+        ? commandCheck(m.commands, h)
         : h.testCommand
           ? { command: h.testCommand }
           : undefined,
@@ -104,9 +113,9 @@ const rules: {
     // "No critical security vulnerabilities (`safety check`, `bandit -r app/`)", "Any packages need to update? (ie. security issue?)"
     test: /\bvulnerab\w*\b|\bpackages? need to update\b.*\bsecurity\b/i,
     unless: /\bintroduced\b|\bowasp\b/i,
-    suggest: (m) =>
+    suggest: (m, h) =>
       m.commands.length
-        ? commandCheck(m.commands)
+        ? commandCheck(m.commands, h)
         : { audit: /\bcritical\b/i.test(m.title) ? 'critical' : 'high' },
   },
   {
@@ -121,9 +130,11 @@ const rules: {
     suggest: (_m, h) => (h.healthUrls[0] ? { http: { url: h.healthUrls[0] } } : undefined),
   },
   {
-    // "Lint checks pass (`npm run lint`)": only with a command named.
-    test: /\blint\w*\b/i,
-    suggest: (m) => (m.commands.length ? commandCheck(m.commands) : undefined),
+    // "Type check passes (`tsc --noEmit`)", "Run `npm test`", a fence with `pytest -q`: any item
+    // whose named commands are all known verifiers.
+    test: /./,
+    unless: notHere,
+    suggest: (m, h) => (m.commands.length ? commandCheck(m.commands, h) : undefined),
   },
 ];
 
@@ -133,26 +144,39 @@ interface Matched {
 }
 
 /**
- * The check a machine could run for an imported item, or undefined.
+ * The check a machine could run for an imported item, or undefined. The commands an item
+ * names are the inline code of its line that reads as a command ("All tests passing
+ * (`pytest`)"), else the lines of the code fence attached to it.
  *
  * @example suggestCheck('CHANGELOG.md updated with new features/fixes', [], { healthUrls: [] }) // 'changelog'
+ * @example suggestCheck('Run the tests', [], { healthUrls: [] }, 'npm test') // { command: 'npm test' }
  */
 export function suggestCheck(
   title: string,
   inlineCode: string[],
   hints: CheckHints,
+  fence?: string,
 ): CheckValue | undefined {
-  // Inline code in the item's line that reads as a command: "All tests passing (`pytest`)".
-  const matched: Matched = {
-    title,
-    commands: inlineCode.map((c) => c.trim()).filter(looksLikeCommand),
-  };
+  const inline = inlineCode.map((c) => c.trim()).filter(looksLikeCommand);
+  const matched: Matched = { title, commands: inline.length ? inline : fenceCommands(fence) };
   for (const rule of rules) {
     if (!rule.test.test(title) || rule.unless?.test(title)) continue;
     const check = rule.suggest(matched, hints);
     if (check !== undefined) return check;
   }
   return undefined;
+}
+
+/**
+ * The command lines of a code fence: comments, blank lines and `$ ` prompts left out. A line
+ * ending in `\` (continued) stays as it is, so the verifier match refuses it.
+ */
+function fenceCommands(fence: string | undefined): string[] {
+  if (!fence) return [];
+  return fence
+    .split('\n')
+    .map((l) => l.trim().replace(/^\$\s+/, ''))
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 /** Health-check URLs written anywhere in a checklist, most specific first. */

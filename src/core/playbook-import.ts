@@ -14,7 +14,7 @@ import { InputError } from './errors.ts';
 import { slugify } from './names.ts';
 import { idSchema } from './playbook-schema.ts';
 import type { RawItem, RawPhase, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
-import { checkInputText } from './playbook-yaml.ts';
+import { checkInputText } from './playbook-yaml-input.ts';
 import { inlineCodeOf, outlineChecklist } from './playbook-import-outline.ts';
 import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
 import type { CheckHints } from './playbook-import-checks.ts';
@@ -49,6 +49,11 @@ export interface ImportResult {
     /** Items that got a suggested `check:` and so run by themselves. */
     automated: number;
   };
+  /**
+   * Every command the import wrote as a check (known verifiers only, or the project's test
+   * command), with its item's title: what `gonogo check` will run, for a person to review.
+   */
+  commandChecks: { title: string; command: string }[];
 }
 
 /** A phase or section as the importer builds it, before it is written out. */
@@ -124,7 +129,7 @@ export function importChecklist(
         const short = it.title.split(/\s+/).length <= 3;
         const firstDetail = short ? toList(it.details)[0] : undefined;
         const text = firstDetail ? `${it.title}: ${firstDetail}` : it.title;
-        const check = suggestCheck(text, inlineCodeOf.get(it) ?? [], hints);
+        const check = suggestCheck(text, inlineCodeOf.get(it) ?? [], hints, it.suggest?.run);
         if (check !== undefined) it.check = check;
       }
       for (const d of findDeniedDays(it.title)) denied.add(d);
@@ -204,7 +209,11 @@ export function importChecklist(
   if (denied.size || criteria.length) {
     raw.policy = {};
     if (denied.size)
-      raw.policy.window = { timezone: 'UTC', deny: weekdayOrder.filter((d) => denied.has(d)) };
+      raw.policy.window = {
+        timezone: 'UTC',
+        deny: weekdayOrder.filter((d) => denied.has(d)),
+        override: ['release-manager'],
+      };
     if (criteria.length) raw.policy.rollback = { when: criteria };
   }
   for (const g of [...phases, ...(rollback ? [rollback] : [])]) {
@@ -222,7 +231,31 @@ export function importChecklist(
         }
       : { items: rollback.items };
   }
-  return { raw, yaml: renderYaml(raw, file), stats: count };
+  return { raw, yaml: renderYaml(raw, file), stats: count, commandChecks: commandChecksOf(raw) };
+}
+
+function commandChecksOf(raw: RawPlaybook): ImportResult['commandChecks'] {
+  const out: ImportResult['commandChecks'] = [];
+  const walk = (items: RawItem[] | undefined) => {
+    for (const it of items ?? []) {
+      const check = it.check;
+      if (check && typeof check === 'object' && 'command' in check) {
+        const c = check.command as string | { run: string };
+        out.push({ title: it.title, command: typeof c === 'string' ? c : c.run });
+      }
+      walk(it.items);
+    }
+  };
+  for (const p of raw.phases) {
+    walk(p.items);
+    for (const s of p.sections ?? []) walk(s.items);
+  }
+  const rb = raw.rollback;
+  if (rb && !Array.isArray(rb)) {
+    walk(rb.items);
+    for (const s of rb.sections ?? []) walk(s.items);
+  }
+  return out;
 }
 
 function toList(v: string | string[] | undefined): string[] {

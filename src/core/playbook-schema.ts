@@ -118,10 +118,14 @@ export const windowSchema = z.strictObject({
       }),
     )
     .optional(),
+  /** Roles whose holders may let one gate through the window, with a reason. */
+  override: z.array(z.string().min(1)).optional(),
 });
 
 export const policySchema = z.strictObject({
   window: windowSchema.optional(),
+  /** Roles whose holders may deploy past a gate that says NO-GO, with a reason. */
+  force: z.array(z.string().min(1)).optional(),
   rollback: z.strictObject({ when: z.array(z.string().min(1)) }).optional(),
 });
 

@@ -103,6 +103,31 @@ phases:
     ]);
   });
 
+  it('checks the roles the policy lets override the window or force a deployment', () => {
+    const problems = lint(`name: x
+roles:
+  release-manager: Release Manager
+policy:
+  window:
+    timezone: UTC
+    deny: [sat]
+    override: [release-manger]
+  force: [release-manager, cto]
+phases:
+  - id: go
+    gate: [release-manager]
+`);
+    expect(problems).toEqual([
+      'g.yaml:8:16 unknown role "release-manger" (did you mean "release-manager"?)',
+      'g.yaml:9:28 unknown role "cto" (declare it under roles:, e.g. roles: { cto: "Cto" })',
+    ]);
+    expect(
+      loadPlaybook(
+        'name: x\nroles: { rm: RM }\npolicy: { window: { override: [rm] }, force: [rm] }\nphases: [{ id: go, gate: [rm] }]\n',
+      ).playbook.policy,
+    ).toEqual({ window: { timezone: 'UTC', override: ['rm'] }, force: ['rm'] });
+  });
+
   it("validates a check's parameters and suggests the one meant", () => {
     expect(
       lint(

@@ -2,12 +2,22 @@
  * Loads `gonogo.yaml`: YAML → schema → compiled playbook, reporting every problem at once as
  * `FILE:LINE:COL message (fix)`. Pure: it takes the text, not a path to read.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Node, Pair } from 'yaml';
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+} from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import type { z } from 'zod';
 import { PlaybookError } from './errors.ts';
 import type { Place, Problem } from './errors.ts';
 import { canonicalJson, sha256 } from './hash.ts';
+import { checkInputText } from './playbook-yaml-input.ts';
 import { compilePlaybook, suggestName } from './playbook.ts';
 import type { PathProblem, Playbook } from './playbook.ts';
 import {
@@ -21,9 +31,6 @@ import {
   whenSchema,
   windowSchema,
 } from './playbook-schema.ts';
-
-/** The largest playbook or checklist gonogo reads: far above any real one. */
-export const maxInputBytes = 2 * 1024 * 1024;
 
 export interface LoadedPlaybook {
   playbook: Playbook;
@@ -124,13 +131,43 @@ export function lintPlaybook(
   const inputProblem = checkInputText(text, file);
   if (inputProblem) return { problems: [inputProblem] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = [];
   const at = (offset: number | undefined) => {
     if (offset === undefined) return { file };
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, col: pos.col };
   };
+  try {
+    return lintDocument(text, lineCounter, at);
+  } catch (e) {
+    // Nesting deep enough to exhaust the stack in the parser or the validation is bad input.
+    if (!(e instanceof RangeError)) throw e;
+    return {
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          message: 'the document is nested too deeply to read',
+          fix: 'a playbook nests a few levels; flatten it',
+        },
+      ],
+    };
+  }
+}
+
+function lintDocument(
+  text: string,
+  lineCounter: LineCounter,
+  at: (offset: number | undefined) => Place,
+): { problems: Problem[]; loaded?: LoadedPlaybook } {
+  // Merge keys (`<<: *defaults`) are how YAML users share settings between entries.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+  });
+  const problems: Problem[] = [];
   for (const e of doc.errors) {
     problems.push({
       ...at(e.pos[0]),
@@ -139,7 +176,9 @@ export function lintPlaybook(
     });
   }
   if (problems.length) return { problems };
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  const resolved = yamlValue(doc, at);
+  if ('problem' in resolved) return { problems: [resolved.problem] };
+  const value = resolved.value;
   const placeOf = (path: PropertyKey[], atKey = false) =>
     at(locate(doc.contents, path, atKey)?.range?.[0]);
 
@@ -169,36 +208,109 @@ export function lintPlaybook(
   return { problems, loaded: { playbook, hash: hashPlaybook(playbook) } };
 }
 
+/** More anchors and aliases than any hand-written file has; each alias lookup scans them. */
+export const maxYamlAnchors = 1000;
+/** Nodes that aliases may add to a document when expanded (an alias bomb adds billions). */
+export const maxYamlAliasNodes = 100_000;
+
+/**
+ * The plain value of a parsed YAML document, or the problem (with its place) that stops it:
+ * an alias to an unknown anchor, an alias inside the node it names, too many anchors, or
+ * aliases that expand to more than {@link maxYamlAliasNodes} nodes (a "billion laughs").
+ * Ordinary reuse, such as one anchored role list named a hundred times, resolves.
+ *
+ * @example
+ * const r = yamlValue(parseDocument('a: &x [1]\nb: *x\n'), () => ({ file: 'f.yaml' }));
+ * // { value: { a: [1], b: [1] } }
+ */
+export function yamlValue(
+  doc: Document.Parsed,
+  at: (offset: number | undefined) => Place,
+): { value: unknown } | { problem: Problem } {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  let anchorsSeen = 0;
+  let added = 0;
+  const fail = (node: Node, message: string, fix: string) => ({
+    problem: { ...at(node.range?.[0]), message, fix },
+  });
+  type Failure = ReturnType<typeof fail>;
+  // Walks in document order, as YAML resolves an alias to the last anchor before it.
+  const sizeOf = (node: unknown): number | Failure => {
+    if (!node || typeof node !== 'object') return 0;
+    if (isPair(node)) {
+      const k = sizeOf(node.key);
+      if (typeof k !== 'number') return k;
+      const v = sizeOf(node.value);
+      return typeof v === 'number' ? k + v : v;
+    }
+    if (isAlias(node)) {
+      if (++anchorsSeen > maxYamlAnchors)
+        return fail(
+          node,
+          `more than ${maxYamlAnchors} anchors and aliases`,
+          'write the values out',
+        );
+      const source = anchors.get(node.source);
+      if (!source)
+        return fail(
+          node,
+          `alias *${node.source} names no anchor before it`,
+          `define &${node.source} before using *${node.source}`,
+        );
+      const size = sizes.get(source);
+      if (size === undefined)
+        return fail(
+          node,
+          `alias *${node.source} is inside the node it names`,
+          'a value cannot contain itself; copy the part you need',
+        );
+      added += size;
+      if (added > maxYamlAliasNodes)
+        return fail(
+          node,
+          `aliases expand to more than ${maxYamlAliasNodes} values`,
+          'aliases that repeat aliases grow exponentially; write the values out',
+        );
+      return size;
+    }
+    const n = node as Node;
+    if (n.anchor) {
+      if (++anchorsSeen > maxYamlAnchors)
+        return fail(n, `more than ${maxYamlAnchors} anchors and aliases`, 'write the values out');
+      anchors.set(n.anchor, n);
+    }
+    let size = 1;
+    if (isCollection(n)) {
+      for (const item of n.items) {
+        const s = sizeOf(item);
+        if (typeof s !== 'number') return s;
+        size += s;
+      }
+    }
+    sizes.set(n, size);
+    return size;
+  };
+  const size = sizeOf(doc.contents);
+  if (typeof size !== 'number') return size;
+  try {
+    // Expansion is bounded above, so yaml's own alias heuristic (which refuses a list named
+    // more than a hundred times) is off.
+    return { value: doc.toJS({ maxAliasCount: -1 }) };
+  } catch (e) {
+    return {
+      problem: {
+        ...at(doc.contents?.range?.[0]),
+        message: `cannot read the YAML: ${(e as Error).message.split('\n')[0]}`,
+        fix: 'fix the YAML',
+      },
+    };
+  }
+}
+
 /** The version hash of a compiled playbook. */
 export function hashPlaybook(playbook: Playbook): string {
   return sha256(canonicalJson(playbook));
-}
-
-/**
- * Rejects what is not a text gonogo should read: too large, or binary.
- * Returns the problem, or undefined when the text is fine.
- */
-export function checkInputText(text: string, file: string): Problem | undefined {
-  if (text.length > maxInputBytes) {
-    return {
-      file,
-      message: `file is too large (${Math.round(text.length / 1024)} KiB; the limit is ${maxInputBytes / 1024} KiB)`,
-      fix: 'a checklist or playbook is a text file of a few pages; check the file name',
-    };
-  }
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    const before = text.slice(0, nul);
-    const line = before.split('\n').length;
-    return {
-      file,
-      line,
-      col: nul - before.lastIndexOf('\n'),
-      message: 'file is binary (it contains a NUL byte)',
-      fix: 'give a Markdown, text or YAML file',
-    };
-  }
-  return undefined;
 }
 
 function toProblem(

@@ -64,6 +64,11 @@ export interface WindowPolicy {
   deny?: Weekday[];
   deny_hours?: string[];
   freezes?: { from: string; to: string; reason: string }[];
+  /**
+   * Roles whose holders may override the window for one gate, with a reason. None named:
+   * nobody may.
+   */
+  override?: string[];
 }
 
 export interface Playbook {
@@ -87,7 +92,15 @@ export interface Playbook {
   members?: Record<string, string[]>;
   environments: string[];
   types: string[];
-  policy: { window?: WindowPolicy; rollback?: { when: string[] } };
+  policy: {
+    window?: WindowPolicy;
+    /**
+     * Roles whose holders may deploy past a gate that says NO-GO, with a reason. None named:
+     * nobody may.
+     */
+    force?: string[];
+    rollback?: { when: string[] };
+  };
   phases: PlaybookPhase[];
   rollback: PlaybookSection[];
 }
@@ -431,7 +444,12 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
           fix: 'swap from and to',
         });
     });
+    w.override?.forEach((r, i) => checkRole(r, ['policy', 'window', 'override', i]));
     playbook.policy.window = w as WindowPolicy;
+  }
+  if (raw.policy?.force) {
+    raw.policy.force.forEach((r, i) => checkRole(r, ['policy', 'force', i]));
+    playbook.policy.force = raw.policy.force;
   }
   if (raw.policy?.rollback) playbook.policy.rollback = raw.policy.rollback;
   return { playbook, problems };

@@ -1,11 +1,14 @@
 /**
  * Renders a release as a Markdown task list or a GitHub issue body. Pure. The Markdown is
- * written so that `gonogo playbook import` reads back the same items in the same order.
+ * written so that `gonogo playbook import` reads back the same items in the same order, and so
+ * that no recorded text (a title, a note, a name) can add a line of its own: control
+ * characters are removed, markup is escaped, and a note's further lines stay inside its bullet.
  */
 import { stringify } from 'yaml';
 import type { Playbook, PlaybookItem } from './playbook.ts';
 import { acceptedStates } from './release-model.ts';
 import type { Release, ReleaseItem, SignoffView } from './release-model.ts';
+import { sanitizeText } from './text-safety.ts';
 
 export interface ExportInput {
   release: Release;
@@ -14,9 +17,37 @@ export interface ExportInput {
   signoffs: SignoffView[];
 }
 
-/** Escapes what Markdown would read as markup, so titles come back word for word. */
+/**
+ * One line of recorded text as Markdown: control characters removed, line breaks marked (a
+ * title or a name stays on its line), and markup escaped so it comes back word for word.
+ */
 function escapeMd(text: string): string {
-  return text.replace(/([\\`*_[\]<>#|~])/g, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  return escapeLine(sanitizeText(text, { oneLine: true }));
+}
+
+/** Escapes markup in a line, and what would make the line start a block of its own. */
+function escapeLine(line: string): string {
+  return line
+    .replace(/([\\`*_[\]<>#|~])/g, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2')
+    .replace(/^([-+=])/, '\\$1');
+}
+
+/**
+ * Text of several lines (a note) as the lines of one bullet at `pad`: each escaped and trimmed,
+ * the second and later indented under the bullet's text and joined by hard line breaks, so a
+ * line such as `- [x] #9 Security review` is read as part of the note, never as an item.
+ */
+function bulletLines(pad: string, text: string): string[] {
+  const lines = sanitizeText(text)
+    .replace(/\t/g, ' ')
+    .split('\n')
+    .map((l) => escapeLine(l.trim()))
+    .filter((l) => l.length > 0);
+  return lines.map((l, i) => {
+    const hardBreak = i < lines.length - 1 ? '\\' : '';
+    return i === 0 ? `${pad}- ${l}${hardBreak}` : `${pad}  ${l}${hardBreak}`;
+  });
 }
 
 function box(state: ReleaseItem['state']): string {
@@ -50,7 +81,9 @@ export function exportMarkdown(input: ExportInput): string {
     release.commit ? `commit ${release.commit.slice(0, 12)}` : undefined,
     `state ${release.state}`,
   ].filter(Boolean);
-  out.push(`${meta.join(', ')}. Exported by gonogo.`, '');
+  out.push(`${escapeMd(meta.join(', '))}. Exported by gonogo.`, '');
+  // The log's head in every copy: a later change to the log shows against this line.
+  if (release.head) out.push(headLine(release.head), '');
   const byNumber = new Map(items.map((i) => [i.number, i]));
   const children = new Map<number, ReleaseItem[]>();
   for (const i of items)
@@ -60,7 +93,7 @@ export function exportMarkdown(input: ExportInput): string {
     const pad = '  '.repeat(depth);
     out.push(`${pad}- ${box(item.state)} ${escapeMd(item.title)}`);
     const note = stateNote(item);
-    if (note) out.push(`${pad}  - ${escapeMd(note)}`);
+    if (note) out.push(...bulletLines(`${pad}  `, note));
     for (const c of children.get(item.number) ?? []) renderItem(c, depth + 1);
   };
 
@@ -111,6 +144,15 @@ export function exportMarkdown(input: ExportInput): string {
     out.push('');
   }
   return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/**
+ * The line naming the log's head: its number of events and the newest event's hash.
+ *
+ * @example headLine({ count: 14, hash: '3f2a…' }) // 'Event log: 14 events, head hash 3f2a…'
+ */
+export function headLine(head: { count: number; hash: string }): string {
+  return `Event log: ${head.count} event${head.count === 1 ? '' : 's'}, head hash ${head.hash}.`;
 }
 
 /**

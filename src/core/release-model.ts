@@ -33,6 +33,17 @@ export interface Release {
   updatedAt: string;
   /** Optimistic-concurrency version, +1 on each write. */
   rowVersion: number;
+  /**
+   * The newest event of the release's log as the release row anchors it (updated with every
+   * append, outside the event rows); absent while the log is empty.
+   */
+  head?: ChainHead;
+}
+
+/** Where a release's event log ends: how many events, and the hash of the newest. */
+export interface ChainHead {
+  count: number;
+  hash: string;
 }
 
 export interface ReleaseItem {
@@ -67,19 +78,57 @@ export interface Evidence {
   [key: string]: unknown;
 }
 
+/** What a sign-off is for: one gate (a phase or section id) or one `sign` item (its id). */
+export interface SignoffTarget {
+  kind: 'gate' | 'item';
+  id: string;
+}
+
 export interface Signoff {
+  /** Its own id (time-ordered), so a page or a client can address it; absent before storing. */
+  id?: string;
   releaseId: string;
   role: string;
   verdict: Verdict;
+  /**
+   * The gate or sign item it was given for. Absent only on sign-offs recorded before
+   * sign-offs named a target: those count for no gate, but a no-go among them still stands.
+   */
+  target?: SignoffTarget;
   commit?: string;
   actor: string;
   at: string;
   comment?: string;
 }
 
-/** A sign-off as it counts now: `stale` when given for another commit than the release's. */
+/**
+ * A sign-off as it counts now: the latest of its role for its target, `stale` when given for
+ * another commit than the release's.
+ */
 export interface SignoffView extends Signoff {
   stale: boolean;
+}
+
+/**
+ * A recorded exception to a gate: `window` lets one gate through the release window at one
+ * commit; `force` lets one deployment through the gates in front of it. Either is given by a
+ * holder of a role the playbook's policy names, with a reason.
+ */
+export interface GateOverride {
+  releaseId: string;
+  kind: 'window' | 'force';
+  /** The gate, for a window override. */
+  gate?: string;
+  /** The environment, for a forced deployment. */
+  environment?: string;
+  commit?: string;
+  /** The role the override was given as (one the policy names). */
+  role: string;
+  actor: string;
+  at: string;
+  reason: string;
+  /** What it let through, as evaluated when it was given. */
+  blockers: Blocker[];
 }
 
 export type BlockerKind =
@@ -100,9 +149,13 @@ export interface Blocker {
   item?: number;
   /** Role id, for sign-off blockers. */
   role?: string;
+  /** The gate it belongs to, where blockers of several gates are listed together. */
+  gate?: string;
 }
 
 export interface Decision {
+  /** Its own id (time-ordered), so a page or a client can address it; absent before storing. */
+  id?: string;
   releaseId: string;
   /** Id of the phase or section whose gate was evaluated, or `release` for the whole release. */
   gate: string;
@@ -113,7 +166,7 @@ export interface Decision {
   commit?: string;
   actor: string;
   at: string;
-  /** Set when the window policy was overridden. */
+  /** Set when a window override recorded for this gate and commit let the window through. */
   override?: { reason: string; by: string };
 }
 
@@ -144,7 +197,10 @@ export interface ReleaseEvent {
   releaseId: string;
   /** 1-based position in the release's log. */
   seq: number;
+  /** When it happened, by the clock the service was given (an override in tests and demos). */
   at: string;
+  /** The real time, present only when the clock was overridden: an override is never silent. */
+  realAt?: string;
   actor: string;
   type: string;
   payload: unknown;

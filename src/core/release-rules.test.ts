@@ -2,15 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
 import type { GonogoError } from './errors.ts';
 import { loadPlaybook } from './playbook-yaml.ts';
-import type { ItemAction, ItemState, ReleaseItem, Signoff } from './release-model.ts';
+import type {
+  ItemAction,
+  ItemState,
+  ReleaseItem,
+  Signoff,
+  SignoffTarget,
+} from './release-model.ts';
 import {
   expandItems,
   expandRollbackItems,
   holdsRole,
+  latestSignoff,
   planItemAction,
   resolveItemRef,
   rolesOf,
+  sameTarget,
   signItemState,
+  standingNoGos,
   viewSignoffs,
 } from './release-rules.ts';
 
@@ -327,12 +336,13 @@ describe('planItemAction', () => {
   });
 });
 
-describe('viewSignoffs and signItemState', () => {
+describe('viewSignoffs, latestSignoff, standingNoGos and signItemState', () => {
   const s = (
     role: string,
     verdict: 'go' | 'no-go',
     commit: string | undefined,
     at: string,
+    target?: SignoffTarget,
   ): Signoff => ({
     releaseId: 'r1',
     role,
@@ -340,22 +350,27 @@ describe('viewSignoffs and signItemState', () => {
     actor: 'ann@example.com',
     at,
     ...(commit ? { commit } : {}),
+    ...(target ? { target } : {}),
   });
+  const gate = (id: string): SignoffTarget => ({ kind: 'gate', id });
+  const item = (id: string): SignoffTarget => ({ kind: 'item', id });
 
-  it('keeps the latest sign-off per role and marks those for another commit stale', () => {
+  it('keeps the latest sign-off per role and target, and marks those for another commit stale', () => {
     const views = viewSignoffs(
       [
-        s('qa-lead', 'no-go', 'aaa', '2026-05-04T09:00:00.000Z'),
-        s('release-manager', 'go', 'aaa', '2026-05-04T09:30:00.000Z'),
-        s('qa-lead', 'go', 'bbb', '2026-05-04T10:00:00.000Z'),
+        s('qa-lead', 'no-go', 'aaa', '2026-05-04T09:00:00.000Z', gate('go')),
+        s('release-manager', 'go', 'aaa', '2026-05-04T09:30:00.000Z', gate('go')),
+        s('qa-lead', 'go', 'bbb', '2026-05-04T10:00:00.000Z', gate('go')),
+        s('qa-lead', 'go', 'bbb', '2026-05-04T08:00:00.000Z', item('qa-sign-off')),
         s('security', 'go', undefined, '2026-05-04T08:00:00.000Z'),
       ],
       'bbb',
     );
-    expect(views.map((v) => [v.role, v.verdict, v.stale])).toEqual([
-      ['qa-lead', 'go', false],
-      ['release-manager', 'go', true],
-      ['security', 'go', true],
+    expect(views.map((v) => [v.role, v.target?.id, v.verdict, v.stale])).toEqual([
+      ['qa-lead', 'go', 'go', false],
+      ['qa-lead', 'qa-sign-off', 'go', false],
+      ['release-manager', 'go', 'go', true],
+      ['security', undefined, 'go', true],
     ]);
   });
 
@@ -366,15 +381,51 @@ describe('viewSignoffs and signItemState', () => {
     expect(views[0]!.verdict).toBe('no-go');
   });
 
-  it('derives a sign item state from its roles current sign-offs', () => {
+  it('finds the latest sign-off of a role for one target, whatever its commit', () => {
+    const list = [
+      s('qa-lead', 'go', 'a', '2026-05-04T09:00:00.000Z', gate('g1')),
+      s('qa-lead', 'no-go', 'b', '2026-05-04T10:00:00.000Z', gate('g1')),
+      s('qa-lead', 'go', 'b', '2026-05-04T11:00:00.000Z', gate('g2')),
+      s('qa-lead', 'go', 'b', '2026-05-04T12:00:00.000Z', item('g1')),
+    ];
+    expect(latestSignoff(list, 'qa-lead', gate('g1'))).toBe(list[1]);
+    expect(latestSignoff(list, 'qa-lead', item('g1'))).toBe(list[3]);
+    expect(latestSignoff(list, 'release-manager', gate('g1'))).toBeUndefined();
+    expect(sameTarget(gate('g1'), item('g1'))).toBe(false);
+    expect(sameTarget(undefined, undefined)).toBe(true);
+  });
+
+  it('keeps a no-go standing across targets until the same role says go again at that commit', () => {
+    const t = (h: number) => `2026-05-04T${String(h).padStart(2, '0')}:00:00.000Z`;
+    const nogo = s('qa-lead', 'no-go', 'c', t(9), item('qa-sign-off'));
+    expect(standingNoGos([nogo], 'c')).toEqual([nogo]);
+    // Another role's go lifts nothing; the same role's go anywhere does.
+    expect(standingNoGos([nogo, s('release-manager', 'go', 'c', t(10), gate('g'))], 'c')).toEqual([
+      nogo,
+    ]);
+    expect(standingNoGos([nogo, s('qa-lead', 'go', 'c', t(10), gate('g'))], 'c')).toEqual([]);
+    // A go before the no-go, or at another commit, does not lift it.
+    expect(standingNoGos([s('qa-lead', 'go', 'c', t(8), gate('g')), nogo], 'c')).toEqual([nogo]);
+    expect(standingNoGos([nogo, s('qa-lead', 'go', 'd', t(10), gate('g'))], 'c')).toEqual([nogo]);
+    // A no-go for another commit does not stand at this one; one without a target does.
+    expect(standingNoGos([nogo], 'd')).toEqual([]);
+    const legacy = s('security', 'no-go', 'c', t(9));
+    expect(standingNoGos([legacy], 'c')).toEqual([legacy]);
+  });
+
+  it('derives a sign item state from its roles current sign-offs for that item', () => {
     const items = expandItems(playbook, { releaseId: 'r1', type: 'major', now });
     const qa = byTitle(items, 'QA sign-off');
+    const here = item(qa.id);
     const view = (list: Signoff[]) => signItemState(qa, viewSignoffs(list, 'c2'));
     expect(view([])).toBe('pending');
-    expect(view([s('qa-lead', 'go', 'c2', now)])).toBe('passed');
-    expect(view([s('qa-lead', 'no-go', 'c2', now)])).toBe('failed');
-    expect(view([s('qa-lead', 'go', 'c1', now)])).toBe('pending');
-    expect(view([s('release-manager', 'go', 'c2', now)])).toBe('pending');
+    expect(view([s('qa-lead', 'go', 'c2', now, here)])).toBe('passed');
+    expect(view([s('qa-lead', 'no-go', 'c2', now, here)])).toBe('failed');
+    expect(view([s('qa-lead', 'go', 'c1', now, here)])).toBe('pending');
+    expect(view([s('release-manager', 'go', 'c2', now, here)])).toBe('pending');
+    // A go at a gate, or one recorded before sign-offs had targets, is not a go for the item.
+    expect(view([s('qa-lead', 'go', 'c2', now, gate('go-no-go'))])).toBe('pending');
+    expect(view([s('qa-lead', 'go', 'c2', now)])).toBe('pending');
     expect(signItemState({ ...qa, state: 'waived' }, [])).toBe('waived');
     expect(signItemState({ ...qa, state: 'passed' }, [])).toBe('pending');
     const docs = { ...byTitle(items, 'Docs reviewed'), state: 'done' as const };
@@ -387,9 +438,13 @@ describe('viewSignoffs and signItemState', () => {
     const multi = loadPlaybook(
       'name: x\nroles: { a: A, b: B }\nphases: [{ id: p, items: [{ title: Approve, sign: [a, b] }] }]\n',
     );
-    const [item] = expandItems(multi.playbook, { releaseId: 'r', type: 'major', now });
-    const views = viewSignoffs([s('a', 'no-go', 'c', now), s('b', 'go', 'c', now)], 'c');
-    expect(signItemState(item!, views)).toBe('passed');
+    const [approve] = expandItems(multi.playbook, { releaseId: 'r', type: 'major', now });
+    const here = item(approve!.id);
+    const views = viewSignoffs(
+      [s('a', 'no-go', 'c', now, here), s('b', 'go', 'c', now, here)],
+      'c',
+    );
+    expect(signItemState(approve!, views)).toBe('passed');
   });
 });
 

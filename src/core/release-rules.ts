@@ -6,7 +6,14 @@
 import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
 import { suggestName } from './names.ts';
 import type { Playbook, PlaybookItem, PlaybookSection } from './playbook.ts';
-import type { ItemAction, ItemState, ReleaseItem, Signoff, SignoffView } from './release-model.ts';
+import type {
+  ItemAction,
+  ItemState,
+  ReleaseItem,
+  Signoff,
+  SignoffTarget,
+  SignoffView,
+} from './release-model.ts';
 
 /** `#12 "Title"`: how every message names an item. */
 export function describeItem(item: Pick<ReleaseItem, 'number' | 'title'>): string {
@@ -316,35 +323,89 @@ const timeOf = (at: string) => {
   return Number.isNaN(t) ? 0 : t;
 };
 
+/** `gate:go-no-go`, `item:qa-sign-off`, or `` for a sign-off recorded before targets. */
+function targetKey(target: SignoffTarget | undefined): string {
+  return target ? `${target.kind}:${target.id}` : '';
+}
+
 /**
- * The latest sign-off per role (ties go to the one recorded last), marked `stale` when its
- * commit differs from the release's, sorted by role.
+ * Whether two sign-off targets are the same gate or the same item (two absent targets are).
+ *
+ * @example sameTarget({ kind: 'gate', id: 'go-no-go' }, { kind: 'gate', id: 'go-no-go' }) // true
+ */
+export function sameTarget(a: SignoffTarget | undefined, b: SignoffTarget | undefined): boolean {
+  return targetKey(a) === targetKey(b);
+}
+
+/** The latest of each group (ties go to the one listed last, the store's recording order). */
+function latestBy(signoffs: Signoff[], key: (s: Signoff) => string): Map<string, Signoff> {
+  const latest = new Map<string, Signoff>();
+  for (const s of signoffs) {
+    const k = key(s);
+    const seen = latest.get(k);
+    if (!seen || timeOf(s.at) >= timeOf(seen.at)) latest.set(k, s);
+  }
+  return latest;
+}
+
+/**
+ * The latest sign-off per role and target (ties go to the one recorded last), marked `stale`
+ * when its commit differs from the release's, sorted by role, then target.
  *
  * @example viewSignoffs(signoffs, 'def5678').find((s) => s.role === 'qa-lead')?.stale // true
  */
 export function viewSignoffs(signoffs: Signoff[], commit: string | undefined): SignoffView[] {
-  const latest = new Map<string, Signoff>();
-  for (const s of signoffs) {
-    const seen = latest.get(s.role);
-    if (!seen || timeOf(s.at) >= timeOf(seen.at)) latest.set(s.role, s);
-  }
-  return [...latest.values()]
-    .sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0))
+  const order = (s: Signoff) => `${s.role}\u0000${targetKey(s.target)}`;
+  return [...latestBy(signoffs, order).values()]
+    .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
     .map((s) => ({ ...s, stale: s.commit !== commit }));
 }
 
 /**
- * The state a sign item should have given the sign-offs: `passed` when any of its roles has a
- * current go, `failed` when one has a current no-go and none a current go, else `pending`. A
- * sign item a person marked n/a or waived keeps that state until one of its roles signs for the
- * current commit. Other kinds keep their state.
+ * The latest sign-off of `role` for `target`, whatever its commit; undefined when the role
+ * never signed there.
+ *
+ * @example latestSignoff(signoffs, 'qa-lead', { kind: 'gate', id: 'go-no-go' })?.verdict // 'go'
+ */
+export function latestSignoff(
+  signoffs: Signoff[],
+  role: string,
+  target: SignoffTarget,
+): Signoff | undefined {
+  const mine = signoffs.filter((s) => s.role === role && sameTarget(s.target, target));
+  return latestBy(mine, () => '').get('');
+}
+
+/**
+ * The standing no-gos at `commit`: per role, its latest sign-off at that commit across every
+ * target, when that is a no-go. Only the same role saying go again (anywhere) lifts it;
+ * waiving its sign item does not, since item states are not looked at. Sorted by role.
+ *
+ * @example standingNoGos(signoffs, release.commit).map((s) => s.role) // ['qa-lead']
+ */
+export function standingNoGos(signoffs: Signoff[], commit: string | undefined): Signoff[] {
+  const atCommit = signoffs.filter((s) => s.commit === commit);
+  return [...latestBy(atCommit, (s) => s.role).values()]
+    .filter((s) => s.verdict === 'no-go')
+    .sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
+}
+
+/**
+ * The state a sign item should have given the sign-offs for it: `passed` when any of its
+ * roles' latest sign-off for this item is a go at the current commit, `failed` when one is a
+ * no-go and none a go, else `pending`. A go given elsewhere (at a gate, on another item) does
+ * not count here. A sign item a person marked n/a or waived keeps that state until one of its
+ * roles signs it for the current commit. Other kinds keep their state.
  *
  * @example signItemState(qaSignItem, viewSignoffs(signoffs, release.commit)) // 'passed'
  */
 export function signItemState(item: ReleaseItem, views: SignoffView[]): ItemState {
   if (item.kind !== 'sign') return item.state;
   const roles = item.spec.sign ?? [];
-  const current = views.filter((v) => !v.stale && roles.includes(v.role));
+  const here: SignoffTarget = { kind: 'item', id: item.id };
+  const current = views.filter(
+    (v) => !v.stale && roles.includes(v.role) && sameTarget(v.target, here),
+  );
   if (current.some((v) => v.verdict === 'go')) return 'passed';
   if (current.some((v) => v.verdict === 'no-go')) return 'failed';
   if (item.state === 'na' || item.state === 'waived') return item.state;

@@ -34,6 +34,14 @@ describe('templates', () => {
     for (const n of names) expect(n).toMatch(/^[a-z][a-z0-9-]*$/);
   });
 
+  it('is exactly the YAML files in templates/, each bundled whole', () => {
+    const dir = path.join(import.meta.dirname, 'templates');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.sort()).toEqual(templates.map((t) => `${t.name}.yaml`).sort());
+    for (const t of templates)
+      expect(t.yaml, t.name).toBe(readFileSync(path.join(dir, `${t.name}.yaml`), 'utf8'));
+  });
+
   it.each(templates.map((t) => [t.name, t] as const))('%s lints clean', (name, t) => {
     const { problems, loaded } = lintPlaybook(t.yaml, `${name}.yaml`);
     expect(problems).toEqual([]);

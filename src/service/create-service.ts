@@ -30,6 +30,8 @@ export type { ServiceDeps } from './service-context.ts';
  */
 export function createReleaseService(deps: ServiceDeps): ReleaseService {
   const ctx = createServiceContext(deps);
+  // What people and checks write (notes, reasons, comments, results) is masked before it is
+  // stored: the record never holds a secret, whichever transport it came through.
   return {
     project: ctx.project,
     startRelease: (input) => startRelease(ctx, input),
@@ -37,15 +39,15 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     listReleases: () => listReleases(ctx),
     retarget: (input) => retarget(ctx, input),
     listEvents: (input) => listEvents(ctx, input),
-    actOnItems: (input) => actOnItems(ctx, input),
+    actOnItems: async (input) => actOnItems(ctx, await ctx.mask(input)),
     getItem: (input) => getItem(ctx, input),
     getStatus: (input) => getStatus(ctx, input),
     planChecks: (input) => planChecks(ctx, input),
-    recordCheckResults: (input) => recordCheckResults(ctx, input),
-    sign: (input) => sign(ctx, input),
-    decide: (input) => decide(ctx, input),
-    deploy: (input) => deploy(ctx, input),
-    rollback: (input) => rollback(ctx, input),
+    recordCheckResults: async (input) => recordCheckResults(ctx, await ctx.mask(input)),
+    sign: async (input) => sign(ctx, await ctx.mask(input)),
+    decide: async (input) => decide(ctx, await ctx.mask(input)),
+    deploy: async (input) => deploy(ctx, await ctx.mask(input)),
+    rollback: async (input) => rollback(ctx, await ctx.mask(input)),
     listEnvironments: (input) => listEnvironments(ctx, input),
     verifyAudit: (input) => verifyAudit(ctx, input),
   };

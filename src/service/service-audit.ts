@@ -1,12 +1,18 @@
 /**
- * The audit use case: does the record still hold what the log says happened?
+ * The audit use case: does the record still hold what the log says happened? For each release:
+ * the hash chain, the head the release row anchors, and the log replayed against the item,
+ * sign-off, decision, deployment, incident and override tables.
  */
-import { verifyChain } from '../core/event-chain.ts';
-import type { AuditResult, ReleaseRef } from './service-contract.ts';
+import { emptyHead, verifyChain } from '../core/event-chain.ts';
+import { compareReplay, playbookHashesOf, replayEvents } from '../core/event-replay.ts';
+import type { Playbook } from '../core/playbook.ts';
+import type { Release } from '../core/release-model.ts';
+import type { StoreReader } from '../store/store.ts';
+import type { AuditProblem, AuditResult, ReleaseRef } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import { findRelease } from './service-context.ts';
 
-/** Recomputes the event hash chain of one release, or of every release of the project. */
+/** Verifies one release, or every release of the project. Writes nothing. */
 export async function verifyAudit(
   ctx: ServiceContext,
   ref: ReleaseRef = {},
@@ -15,7 +21,52 @@ export async function verifyAudit(
     ? [await findRelease(ctx, ctx.store, ref, 'read')]
     : await ctx.store.listReleases(ctx.project, { limit: 100000 });
   const results: AuditResult[] = [];
-  for (const r of releases)
-    results.push({ version: r.version, ...verifyChain(await ctx.store.listEvents(r.id)) });
+  for (const r of releases) results.push(await auditRelease(ctx.store, r));
   return results;
+}
+
+/**
+ * One release's audit. Problems come in the order a person reads them: the chain and its
+ * anchor (is the log whole?), then the replay (does the log make sense?), then the tables
+ * (do they say what the log says?).
+ */
+async function auditRelease(store: StoreReader, release: Release): Promise<AuditResult> {
+  const [events, items, signoffs, decisions, deployments, overrides] = await Promise.all([
+    store.listEvents(release.id),
+    store.listItems(release.id),
+    store.listSignoffs(release.id),
+    store.listDecisions(release.id),
+    store.listDeployments({ releaseId: release.id }),
+    store.listOverrides(release.id),
+  ]);
+  const incidents = (
+    await Promise.all(deployments.map((d) => store.listIncidents({ deploymentId: d.id })))
+  ).flat();
+  const anchor = release.head ?? emptyHead;
+  const chain = verifyChain(events, anchor);
+  const problems: AuditProblem[] = chain.problems.map((p) => ({ kind: 'chain', ...p }));
+
+  const playbooks = new Map<string, Playbook>();
+  for (const hash of new Set([...playbookHashesOf(events), release.playbookHash])) {
+    const playbook = await store.getPlaybook(hash);
+    if (playbook) playbooks.set(hash, playbook);
+  }
+  const replayed = replayEvents(events, playbooks);
+  for (const p of replayed.problems)
+    problems.push({ kind: 'replay', ...(p.seq > 0 ? { seq: p.seq } : {}), message: p.message });
+  const tables = { release, items, signoffs, decisions, deployments, incidents, overrides };
+  for (const d of compareReplay(replayed, tables)) problems.push({ kind: 'record', ...d });
+
+  const overridden = events.filter((e) => e.realAt !== undefined);
+  const result: AuditResult = {
+    version: release.version,
+    ok: problems.length === 0,
+    checked: chain.checked,
+    problems,
+    head: anchor,
+    clockOverrides: overridden.length,
+  };
+  const first = overridden[0];
+  if (first) result.firstClockOverride = { seq: first.seq, at: first.at, realAt: first.realAt! };
+  return result;
 }

@@ -74,8 +74,9 @@ export async function recordCheckResults(
   if (input.results.length > maxCheckResults)
     throw new InputError(`at most ${maxCheckResults} results at once`, { field: 'results' });
   return ctx.store.transaction(async (tx) => {
-    const release = await lockRelease(ctx, tx, input);
-    assertActive(release);
+    // Results are recorded one by one as checks finish, and the release may finish on one of
+    // them (production reached, nothing required open): the others still land on it.
+    const release = await lockRelease(ctx, tx, input, ['active', 'finished']);
     const playbook = await loadPlaybookOf(tx, release);
     const at = ctx.iso();
     const items = new Map((await tx.listItems(release.id)).map((i) => [i.number, i]));

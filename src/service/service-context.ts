@@ -3,14 +3,17 @@
  * (find and lock a release, record an event, set an item state, finish a release). Each use-case
  * file takes a {@link ServiceContext}; nothing here is a use case itself.
  */
-import { InputError, NotFoundError, TransitionError } from '../core/errors.ts';
+import { InputError, IntegrityError, NotFoundError, TransitionError } from '../core/errors.ts';
 import type { ErrorHint } from '../core/errors.ts';
-import { chainEvent } from '../core/event-chain.ts';
+import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
+import type { EventPayloads, EventType } from '../core/event-replay.ts';
 import { suggestName } from '../core/names.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates } from '../core/release-model.ts';
-import type { Evidence, Release, ReleaseItem } from '../core/release-model.ts';
+import type { ChainHead, Evidence, Release, ReleaseItem } from '../core/release-model.ts';
 import { signItemState, viewSignoffs } from '../core/release-rules.ts';
+import { findControlChar } from '../core/text-safety.ts';
+import type { Redactor } from '../core/redact.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 import type { ReleaseRef, ReleaseView } from './service-contract.ts';
 
@@ -25,14 +28,32 @@ export interface ServiceDeps {
   project?: string;
   /** The clock, injectable for tests. */
   now?: () => Date;
+  /**
+   * The real clock, given only when `now` is an override (tests, demos): every event then keeps
+   * the real time beside the one it was given (`realAt`), so an override is never silent.
+   */
+  realNow?: () => Date;
+  /**
+   * The environment of the process that gives the input (local mode): the values of its
+   * secret-named variables are masked in every note, reason and result before it is stored.
+   */
+  secretEnv?: Record<string, string | undefined>;
 }
 
 export interface ServiceContext {
   store: Store;
   project: string;
+  /** Who acts; a name with a control character in it is refused. */
   actor(): string;
   now(): Date;
   iso(): string;
+  /** The real time when the clock is overridden, else undefined. */
+  realIso(): string | undefined;
+  /**
+   * `value` with secrets masked in every string in it (token shapes, URL passwords,
+   * credentials, the secret values of {@link ServiceDeps.secretValues}), before it is stored.
+   */
+  mask<T>(value: T): Promise<T>;
 }
 
 /** The longest note, comment or reason a person may give, in characters. */
@@ -47,29 +68,81 @@ export const maxLinkLength = 2000;
  */
 export function createServiceContext(deps: ServiceDeps): ServiceContext {
   let knownActor: string | undefined;
+  let redactor: Redactor | undefined;
   const now = deps.now ?? (() => new Date());
+  const { realNow } = deps;
   return {
     store: deps.store,
     project: deps.project ?? 'default',
-    actor: () => (knownActor ??= typeof deps.actor === 'function' ? deps.actor() : deps.actor),
+    actor: () =>
+      (knownActor ??= checkActor(typeof deps.actor === 'function' ? deps.actor() : deps.actor)),
     now,
     iso: () => now().toISOString(),
+    realIso: () => realNow?.().toISOString(),
+    async mask(value) {
+      // Loaded on the first write: reads never pay for compiling the secret patterns.
+      const { collectSecretValues, createRedactor, redactDeep } = await import('../core/redact.ts');
+      redactor ??= createRedactor({
+        secretValues: deps.secretEnv ? collectSecretValues(deps.secretEnv) : [],
+      });
+      return redactDeep(value, redactor);
+    },
   };
 }
 
-/** Appends one event to the release's hash-chained log. */
-export async function recordEvent(
+/** An actor's name is on every line of the record: it may not carry a control character. */
+function checkActor(name: string): string {
+  const bad = findControlChar(name);
+  if (bad) {
+    throw new InputError(`the name of who acts, ${JSON.stringify(name)}, contains ${bad}`, {
+      field: 'actor',
+    });
+  }
+  return name;
+}
+
+/**
+ * Appends one event to the release's hash-chained log and moves the head the release row
+ * anchors, in the caller's transaction. When the anchored head is not where the log ends (the
+ * newest events were deleted, or added, outside the service), nothing is recorded: appending
+ * would hide the gap.
+ */
+export async function recordEvent<T extends EventType>(
   ctx: ServiceContext,
   tx: StoreWriter,
   releaseId: string,
-  type: string,
-  payload: unknown,
+  type: T,
+  payload: EventPayloads[T],
   at: string,
 ) {
   const prev = await tx.lastEvent(releaseId);
-  const event = chainEvent(prev, { releaseId, at, actor: ctx.actor(), type, payload });
+  const realAt = ctx.realIso();
+  const event = chainEvent(prev, {
+    releaseId,
+    at,
+    ...(realAt !== undefined ? { realAt } : {}),
+    actor: ctx.actor(),
+    type,
+    payload,
+  });
   await tx.appendEvent(event);
+  const from = prev ? headOf([prev]) : emptyHead;
+  if (!(await tx.updateReleaseHead(releaseId, headOf([event]), from))) {
+    const release = await tx.getRelease(releaseId);
+    throw anchorMismatch(release, from);
+  }
   return event;
+}
+
+function anchorMismatch(release: Release | undefined, log: ChainHead): IntegrityError {
+  const version = release?.version ?? '(unknown)';
+  const anchored = release?.head ?? emptyHead;
+  return new IntegrityError(
+    `the event log of release ${version} ends at event ${log.count}, but the release anchors ` +
+      `${anchored.count} events (head ${anchored.hash.slice(0, 12)}): the log was changed outside ` +
+      'gonogo; nothing more is recorded on it, since a new event would hide the change',
+    { hint: { action: 'audit.verify', refs: [version] } },
+  );
 }
 
 /** `v1.4.0` and `1.4.0` name the same release; it is stored without the `v`. */
@@ -119,11 +192,20 @@ export async function lockRelease(
   ctx: ServiceContext,
   tx: StoreWriter,
   ref: ReleaseRef = {},
+  states: readonly Release['state'][] = ['active'],
 ): Promise<Release> {
-  const found = await findRelease(ctx, tx, ref, 'write');
+  // A named version may be any state the caller accepts; without one, the newest in progress.
+  const found = await findRelease(
+    ctx,
+    tx,
+    ref,
+    ref.version && states.length > 1 ? 'read' : 'write',
+  );
   await tx.lockRelease(found.id);
   // Read again under the lock: the row may have changed while we waited for it.
-  return (await tx.getRelease(found.id)) ?? found;
+  const release = (await tx.getRelease(found.id)) ?? found;
+  if (!states.includes(release.state)) assertActive(release);
+  return release;
 }
 
 export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<Playbook> {
@@ -137,12 +219,13 @@ export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<
 
 /** The release with everything recorded about it. */
 export async function viewRelease(r: StoreReader, release: Release): Promise<ReleaseView> {
-  const [playbook, items, signoffs, decisions, deployments] = await Promise.all([
+  const [playbook, items, signoffs, decisions, deployments, overrides] = await Promise.all([
     loadPlaybookOf(r, release),
     r.listItems(release.id),
     r.listSignoffs(release.id),
     r.listDecisions(release.id),
     r.listDeployments({ releaseId: release.id }),
+    r.listOverrides(release.id),
   ]);
   return {
     release,
@@ -151,6 +234,7 @@ export async function viewRelease(r: StoreReader, release: Release): Promise<Rel
     signoffs: viewSignoffs(signoffs, release.commit),
     decisions,
     deployments,
+    overrides,
   };
 }
 
@@ -224,13 +308,23 @@ export async function maybeFinish(
   if (open.length) return;
   const fresh = (await tx.getRelease(release.id))!;
   await tx.updateRelease(release.id, { state: 'finished', updatedAt: at }, fresh.rowVersion);
-  await recordEvent(ctx, tx, release.id, 'release.finished', { version: release.version }, at);
   // Restored: a rollback whose procedure is complete ends its incident.
+  const resolvedIncidents: string[] = [];
   for (const d of deployments) {
     for (const inc of await tx.listIncidents({ deploymentId: d.id })) {
-      if (!inc.resolvedAt) await tx.updateIncident(inc.id, { resolvedAt: at });
+      if (inc.resolvedAt) continue;
+      await tx.updateIncident(inc.id, { resolvedAt: at });
+      resolvedIncidents.push(inc.id);
     }
   }
+  await recordEvent(
+    ctx,
+    tx,
+    release.id,
+    'release.finished',
+    { version: release.version, resolvedIncidents },
+    at,
+  );
 }
 
 export function assertActive(release: Release) {

@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../core/errors.ts';
 import { GonogoError } from '../core/errors.ts';
+import type { GateClosedError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
 
@@ -27,7 +28,8 @@ roles:
 environments: [staging, production]
 types: [minor, major]
 policy:
-  window: { timezone: Europe/Berlin, deny: [sat, sun] }
+  window: { timezone: Europe/Berlin, deny: [sat, sun], override: [release-manager] }
+  force: [release-manager]
 phases:
   - id: pre-release
     items:
@@ -254,12 +256,18 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
         .decision;
       expect(o.outcome).toBe('go');
       expect(o.override).toEqual({ reason: 'security fix', by: 'rm@example.com' });
+      // Decisions and sign-offs carry their own ids, so a page can address them.
+      expect(o.id).toEqual(expect.any(String));
+      const signed = await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      expect(signed.id).toEqual(expect.any(String));
+      expect((await svc().getRelease()).signoffs.map((x) => x.id)).toContain(signed.id);
       expect((await svc().listEvents()).map((e) => e.type)).toContain('window.overridden');
     });
 
     it('records deployments, knows what runs where, and rolls back with the procedure', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', commit: 'f'.repeat(40) });
-      await rejectsWith(svc().deploy({ environment: 'production' }), 'invalid-transition');
+      const closed = await rejectsWith(svc().deploy({ environment: 'production' }), 'gate-closed');
+      expect((closed as GateClosedError).blockers.map((b) => b.gate)).toContain('go-no-go');
       await rejectsWith(
         svc().deploy({ environment: 'prod' }),
         'invalid-input',
@@ -357,6 +365,23 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       expect((await b.listEnvironments()).map((e) => e.current)).toEqual([]);
       expect((await a.listReleases()).map((r) => r.project)).toEqual(['github.com/acme/a']);
       expect(a.project).toBe('github.com/acme/a');
+    });
+
+    it('masks secrets in what people write before anything is stored', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      // Split so that this file does not itself hold a token-shaped string.
+      const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+      const [item] = await svc().actOnItems({
+        refs: ['2'],
+        action: 'done',
+        note: `ran with ${token}`,
+        evidence: 'https://ci:hunter2hunter2@ci.example.com/run/1',
+      });
+      expect(item?.note).toMatch(/^ran with ghp_…\[REDACTED:/);
+      expect(JSON.stringify(item?.evidence)).not.toContain('hunter2hunter2');
+      const log = JSON.stringify(await svc().listEvents());
+      expect(log).not.toContain(token);
+      expect(log).not.toContain('hunter2hunter2');
     });
 
     it('keeps a hash chain that verifies', async () => {

@@ -9,9 +9,11 @@ import type { GateTarget } from '../core/gate.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
   Blocker,
+  ChainHead,
   CheckOutcome,
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   ItemAction,
   Outcome,
@@ -38,6 +40,8 @@ export interface ReleaseView {
   signoffs: SignoffView[];
   decisions: Decision[];
   deployments: Deployment[];
+  /** Window overrides and forced deployments, oldest first. */
+  overrides: GateOverride[];
 }
 
 export interface StartReleaseInput {
@@ -137,6 +141,12 @@ export interface SignInput extends ReleaseRef {
   gate?: string;
 }
 
+/** A recorded sign-off with what it was given for, in words. */
+export interface SignResult extends SignoffView {
+  /** `gate "Go / no-go"` or `#7 "QA sign-off"`. */
+  label: string;
+}
+
 export interface DecideInput extends ReleaseRef {
   gate?: string;
   /** Let the gate through outside the release window; a role the policy names, with a reason. */
@@ -153,6 +163,14 @@ export interface DeployInput extends ReleaseRef {
   status?: 'succeeded' | 'failed';
   /** Deploy although a gate says NO-GO; a role the policy names, with a reason. */
   force?: { reason: string };
+}
+
+/** A recorded deployment, with the gates in front of it as they were evaluated. */
+export interface DeployResult extends Deployment {
+  /** The gates in front of the environment, and their outcome when it was deployed. */
+  gates: { id: string; title: string; outcome: Outcome }[];
+  /** The forced deployment's override, when a gate said NO-GO and a role holder forced it. */
+  override?: GateOverride;
 }
 
 export interface RollbackInput extends ReleaseRef {
@@ -181,9 +199,19 @@ export interface EnvironmentsInput {
 }
 
 export interface AuditProblem {
+  /**
+   * Where it was found: `chain` the hash chain or its anchored head (an event edited, deleted
+   * or added), `replay` the log itself (an event that cannot be replayed or contradicts the
+   * ones before), `record` a table that says other than the log.
+   */
+  kind: 'chain' | 'replay' | 'record';
   /** The event where the record and the log part, when there is one. */
   seq?: number;
   message: string;
+  /** For `record`: the table, the row as a person names it, and the field. */
+  table?: string;
+  row?: string;
+  field?: string;
 }
 
 export interface AuditResult {
@@ -192,6 +220,12 @@ export interface AuditResult {
   /** Events checked. */
   checked: number;
   problems: AuditProblem[];
+  /** The head the release row anchors (what an export names too). */
+  head: ChainHead;
+  /** How many events were written under an overridden clock. */
+  clockOverrides: number;
+  /** The first of them: the time it was given and the real time. */
+  firstClockOverride?: { seq: number; at: string; realAt: string };
 }
 
 /**
@@ -224,12 +258,16 @@ export interface ReleaseService {
   planChecks(input: PlanChecksInput): Promise<CheckPlan>;
   recordCheckResults(input: RecordCheckResultsInput): Promise<RecordCheckResultsResult>;
 
-  sign(input: SignInput): Promise<SignoffView>;
+  /** A sign-off for one gate or sign item, pinned to the release commit. */
+  sign(input: SignInput): Promise<SignResult>;
   /** GO or NO-GO for a gate, recorded with its inputs. */
   decide(input: DecideInput): Promise<DecideResult>;
 
-  /** Records a deployment; re-evaluates every gate in front of the environment. */
-  deploy(input: DeployInput): Promise<Deployment>;
+  /**
+   * Records a deployment; re-evaluates every gate in front of the environment in the same
+   * transaction and refuses with `gate-closed` and every blocker unless forced.
+   */
+  deploy(input: DeployInput): Promise<DeployResult>;
   rollback(input: RollbackInput): Promise<RollbackResult>;
   /** What runs in each environment, since when, from which release. */
   listEnvironments(input?: EnvironmentsInput): Promise<EnvironmentView[]>;

@@ -1,13 +1,21 @@
 /**
- * Use cases of deployment: record a deployment (through the gate), roll one back, and what runs
- * where.
+ * Use cases of deployment: record a deployment (through every gate in front of it), roll one
+ * back, and what runs where.
  */
-import { TransitionError } from '../core/errors.ts';
-import type { Deployment, DeploymentStatus, Incident } from '../core/release-model.ts';
+import { GateClosedError, TransitionError } from '../core/errors.ts';
+import { evaluateGate } from '../core/gate.ts';
+import { gatesInFront } from '../core/gate-deployment.ts';
+import type {
+  Deployment,
+  DeploymentStatus,
+  GateOverride,
+  Incident,
+} from '../core/release-model.ts';
 import { expandRollbackItems } from '../core/release-rules.ts';
 import { newRowId } from '../store/row-id.ts';
 import type {
   DeployInput,
+  DeployResult,
   EnvironmentView,
   EnvironmentsInput,
   RollbackInput,
@@ -23,9 +31,16 @@ import {
   maybeFinish,
   recordEvent,
 } from './service-context.ts';
+import { readGateRecord, requirePolicyRole } from './service-gate.ts';
 
-/** Records a deployment of the release to an environment. */
-export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<Deployment> {
+/**
+ * Records a deployment of the release to an environment. In the same transaction it evaluates,
+ * from the record and now, every gate in front of the environment's deployment point; when one
+ * says NO-GO it refuses with {@link GateClosedError} carrying every blocker, unless a holder of
+ * a role `policy.force` names forces it with a reason, which is recorded as an override with
+ * what it let through. A recorded decision plays no part: it is history, not a token.
+ */
+export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<DeployResult> {
   if (input.force)
     assertText(input.force.reason, 'reason', {
       required: 'forcing a deployment past the gate needs a reason',
@@ -36,16 +51,57 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
     assertActive(release);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
-    const decisions = await tx.listDecisions(release.id);
-    const latest = decisions.filter((d) => d.commit === release.commit).at(-1);
-    const isLast = input.environment === playbook.environments.at(-1);
-    if (isLast && latest?.outcome !== 'go' && !input.force) {
-      throw new TransitionError(
-        `release ${release.version} has no GO decision for commit ${release.commit ?? '(none)'}`,
-        { hint: { action: 'decide' } },
+    const role = input.force
+      ? requirePolicyRole(
+          playbook,
+          ctx.actor(),
+          'policy.force',
+          'force a deployment past a gate that says NO-GO',
+        )
+      : undefined;
+    const record = await readGateRecord(tx, release, playbook, ctx.now());
+    const { gates } = gatesInFront(playbook, record.items, input.environment, release.type);
+    const evaluated = gates.map((gate) => ({ gate, ...evaluateGate({ ...record, gate }) }));
+    const closed = evaluated.filter((e) => e.outcome === 'no-go');
+    const blockers = closed.flatMap((e) => e.blockers.map((b) => ({ ...b, gate: e.gate.id })));
+    if (closed.length && !input.force) {
+      const names = closed.map((e) => `gate ${JSON.stringify(e.gate.title)}`).join(' and ');
+      throw new GateClosedError(
+        `release ${release.version} may not go to ${input.environment}: ${names} ${closed.length === 1 ? 'says' : 'say'} NO-GO (${blockers.length} blocker${blockers.length === 1 ? '' : 's'})`,
+        blockers,
+        { hint: { action: 'status' } },
       );
     }
     const at = ctx.iso();
+    let override: GateOverride | undefined;
+    if (closed.length && input.force && role) {
+      override = {
+        releaseId: release.id,
+        kind: 'force',
+        environment: input.environment,
+        role,
+        actor: ctx.actor(),
+        at,
+        reason: input.force.reason,
+        blockers,
+      };
+      if (release.commit) override.commit = release.commit;
+      await tx.insertOverride(override);
+      await recordEvent(
+        ctx,
+        tx,
+        release.id,
+        'deployment.forced',
+        {
+          environment: input.environment,
+          commit: release.commit ?? null,
+          role,
+          reason: override.reason,
+          blockers,
+        },
+        at,
+      );
+    }
     const deployment: Deployment = {
       id: newRowId(),
       project: ctx.project,
@@ -59,6 +115,11 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
     };
     if (release.commit) deployment.commit = release.commit;
     await tx.insertDeployment(deployment);
+    const outcomes = evaluated.map((e) => ({
+      id: e.gate.id,
+      title: e.gate.title,
+      outcome: e.outcome,
+    }));
     await recordEvent(
       ctx,
       tx,
@@ -69,12 +130,13 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
         environment: deployment.environment,
         status: deployment.status,
         commit: release.commit ?? null,
-        ...(input.force ? { forced: input.force.reason } : {}),
+        gates: outcomes.map(({ id, outcome }) => ({ id, outcome })),
+        ...(override ? { forced: override.reason } : {}),
       },
       at,
     );
     await maybeFinish(ctx, tx, release, playbook, at);
-    return deployment;
+    return { ...deployment, gates: outcomes, ...(override ? { override } : {}) };
   });
 }
 
@@ -94,7 +156,7 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
           .at(-1);
     const release = running
       ? (await tx.lockRelease(running.releaseId), await tx.getRelease(running.releaseId))!
-      : await lockRelease(ctx, tx, input);
+      : await lockRelease(ctx, tx, input, ['active', 'finished']);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
     const deployment = (

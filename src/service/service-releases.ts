@@ -103,6 +103,7 @@ export async function startRelease(
         project: ctx.project,
         type: input.type ?? null,
         commit: input.commit ?? null,
+        commitAt: input.commitAt ?? null,
         playbook: { name: playbook.name, hash },
         items: items.length,
       },
@@ -142,15 +143,24 @@ export async function retarget(ctx: ServiceContext, input: RetargetInput): Promi
     };
     if (input.commitAt) patch.commitAt = input.commitAt;
     await tx.updateRelease(release.id, patch, release.rowVersion);
-    const stale = viewSignoffs(await tx.listSignoffs(release.id), input.commit)
-      .filter((s) => s.stale)
-      .map((s) => s.role);
+    const stale = [
+      ...new Set(
+        viewSignoffs(await tx.listSignoffs(release.id), input.commit)
+          .filter((s) => s.stale)
+          .map((s) => s.role),
+      ),
+    ];
     await recordEvent(
       ctx,
       tx,
       release.id,
       'release.retargeted',
-      { from: release.commit ?? null, to: input.commit, staleSignoffs: stale },
+      {
+        from: release.commit ?? null,
+        to: input.commit,
+        staleSignoffs: stale,
+        ...(input.commitAt ? { commitAt: input.commitAt } : {}),
+      },
       at,
     );
     const updated = (await tx.getRelease(release.id))!;

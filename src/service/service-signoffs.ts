@@ -1,18 +1,23 @@
 /**
- * Use cases of the gate: a role's sign-off, the evaluation of a gate now (status), and a
- * recorded decision.
+ * Use cases of the gate: a role's sign-off for one gate or sign item, the evaluation of a gate
+ * now (status), and a recorded decision (with a window override by a role the policy names).
  */
 import { ForbiddenError, InputError } from '../core/errors.ts';
+import { hashValue } from '../core/event-replay.ts';
 import { evaluateGate, selectGate } from '../core/gate.ts';
-import { acceptedStates } from '../core/release-model.ts';
-import type { Decision, ReleaseItem, SignoffView } from '../core/release-model.ts';
-import { holdsRole } from '../core/release-rules.ts';
+import { newRowId } from '../store/row-id.ts';
 import type { Playbook } from '../core/playbook.ts';
+import { acceptedStates } from '../core/release-model.ts';
+import type { Decision, GateOverride, ReleaseItem, Signoff } from '../core/release-model.ts';
+import { holdsRole } from '../core/release-rules.ts';
+import { chooseSignTarget } from '../core/signoff-target.ts';
+import { checkWindow } from '../core/window.ts';
 import type {
   DecideInput,
   DecideResult,
   PhaseProgress,
   SignInput,
+  SignResult,
   StatusInput,
   StatusView,
 } from './service-contract.ts';
@@ -29,9 +34,13 @@ import {
   syncSignItems,
   viewRelease,
 } from './service-context.ts';
+import { readGateRecord, requirePolicyRole } from './service-gate.ts';
 
-/** A role holder's go or no-go, pinned to the release's commit. */
-export async function sign(ctx: ServiceContext, input: SignInput): Promise<SignoffView> {
+/**
+ * A role holder's go or no-go for one gate or sign item (the one named, else the role's next
+ * open one), pinned to the release's commit.
+ */
+export async function sign(ctx: ServiceContext, input: SignInput): Promise<SignResult> {
   if (input.verdict !== 'go' && input.verdict !== 'no-go')
     throw new InputError(`the verdict is "go" or "no-go", not "${String(input.verdict)}"`, {
       field: 'verdict',
@@ -48,14 +57,29 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<Signo
         `${ctx.actor()} does not hold the role "${input.role}" (its members: ${(playbook.members?.[input.role] ?? []).join(', ')})`,
       );
     }
+    const [items, signoffs] = await Promise.all([
+      tx.listItems(release.id),
+      tx.listSignoffs(release.id),
+    ]);
+    const target = chooseSignTarget({
+      playbook,
+      items,
+      signoffs,
+      commit: release.commit,
+      role: input.role,
+      ...(input.gate !== undefined ? { wanted: input.gate } : {}),
+      ...(release.type !== undefined ? { type: release.type } : {}),
+    });
     const at = ctx.iso();
-    const signoff = {
+    const signoff: Signoff = {
+      id: newRowId(),
       releaseId: release.id,
       role: input.role,
       verdict: input.verdict,
+      target: { kind: target.kind, id: target.id },
       actor: ctx.actor(),
       at,
-    } as SignoffView;
+    };
     if (release.commit) signoff.commit = release.commit;
     if (input.comment) signoff.comment = input.comment;
     await tx.insertSignoff(signoff);
@@ -67,6 +91,7 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<Signo
       {
         role: input.role,
         verdict: input.verdict,
+        target: signoff.target,
         commit: release.commit ?? null,
         comment: input.comment ?? null,
       },
@@ -74,7 +99,7 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<Signo
     );
     await syncSignItems(ctx, tx, release, at);
     await maybeFinish(ctx, tx, release, playbook, at);
-    return { ...signoff, stale: false };
+    return { ...signoff, stale: false, label: target.label };
   });
 }
 
@@ -94,25 +119,20 @@ export function summarizePhases(playbook: Playbook, items: ReleaseItem[]): Phase
   }));
 }
 
-/** Evaluates a gate without recording anything. */
+/** Evaluates the next gate (or the one named) now, without recording anything. */
 export async function getStatus(ctx: ServiceContext, input: StatusInput = {}): Promise<StatusView> {
   const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'read'));
-  const gate = selectGate(
-    v.playbook,
-    v.items,
-    v.decisions,
-    v.release.commit,
-    input.gate,
-    v.release.type,
-  );
-  const result = evaluateGate({
+  const record = await readGateRecord(ctx.store, v.release, v.playbook, ctx.now());
+  const gate = selectGate({
     playbook: v.playbook,
-    items: v.items,
-    signoffs: v.signoffs,
-    gate,
-    now: ctx.now(),
-    ...(v.release.commit ? { commit: v.release.commit } : {}),
+    items: record.items,
+    decisions: v.decisions,
+    commit: v.release.commit,
+    record,
+    ...(input.gate !== undefined ? { gateId: input.gate } : {}),
+    ...(v.release.type !== undefined ? { type: v.release.type } : {}),
   });
+  const result = evaluateGate({ ...record, gate });
   return {
     view: v,
     gate,
@@ -122,7 +142,11 @@ export async function getStatus(ctx: ServiceContext, input: StatusInput = {}): P
   };
 }
 
-/** GO or NO-GO for a gate, recorded with its inputs. */
+/**
+ * GO or NO-GO for a gate, evaluated from the record now and recorded with its inputs. With
+ * `overrideWindow`, first records a window override for that gate and commit, given as a role
+ * `policy.window.override` names.
+ */
 export async function decide(ctx: ServiceContext, input: DecideInput): Promise<DecideResult> {
   if (input.overrideWindow)
     assertText(input.overrideWindow.reason, 'reason', {
@@ -133,38 +157,58 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
     const release = await lockRelease(ctx, tx, input);
     assertActive(release);
     const v = await viewRelease(tx, release);
-    if (input.overrideWindow) {
-      const managers = ['release-manager'].filter((r) => r in v.playbook.roles);
-      if (managers.length === 0 || !managers.some((r) => holdsRole(v.playbook, ctx.actor(), r))) {
-        throw new ForbiddenError(
-          managers.length === 0
-            ? 'overriding the release window needs a release manager, and the playbook declares no "release-manager" role'
-            : `only a release manager may override the release window; ${ctx.actor()} is not one`,
-        );
-      }
-    }
-    const gate = selectGate(
-      v.playbook,
-      v.items,
-      v.decisions,
-      release.commit,
-      input.gate,
-      release.type,
-    );
-    const at = ctx.iso();
-    const override = input.overrideWindow
-      ? { reason: input.overrideWindow.reason, by: ctx.actor() }
+    const role = input.overrideWindow
+      ? requirePolicyRole(
+          v.playbook,
+          ctx.actor(),
+          'policy.window.override',
+          'override the release window',
+        )
       : undefined;
-    const result = evaluateGate({
+    const now = ctx.now();
+    const record = await readGateRecord(tx, release, v.playbook, now);
+    const gate = selectGate({
       playbook: v.playbook,
-      items: v.items,
-      signoffs: v.signoffs,
-      gate,
-      now: ctx.now(),
-      ...(release.commit ? { commit: release.commit } : {}),
-      ...(override ? { override } : {}),
+      items: record.items,
+      decisions: v.decisions,
+      commit: release.commit,
+      record,
+      ...(input.gate !== undefined ? { gateId: input.gate } : {}),
+      ...(release.type !== undefined ? { type: release.type } : {}),
     });
+    const at = ctx.iso();
+    if (input.overrideWindow && role) {
+      const override: GateOverride = {
+        releaseId: release.id,
+        kind: 'window',
+        gate: gate.id,
+        role,
+        actor: ctx.actor(),
+        at,
+        reason: input.overrideWindow.reason,
+        blockers: checkWindow(v.playbook.policy.window, now),
+      };
+      if (release.commit) override.commit = release.commit;
+      await tx.insertOverride(override);
+      record.overrides = [...(record.overrides ?? []), override];
+      await recordEvent(
+        ctx,
+        tx,
+        release.id,
+        'window.overridden',
+        {
+          gate: gate.id,
+          commit: release.commit ?? null,
+          role,
+          reason: override.reason,
+          blockers: override.blockers,
+        },
+        at,
+      );
+    }
+    const result = evaluateGate({ ...record, gate });
     const decision: Decision = {
+      id: newRowId(),
       releaseId: release.id,
       gate: gate.id,
       outcome: result.outcome,
@@ -174,16 +218,7 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
       at,
     };
     if (release.commit) decision.commit = release.commit;
-    if (override) decision.override = override;
-    if (override)
-      await recordEvent(
-        ctx,
-        tx,
-        release.id,
-        'window.overridden',
-        { gate: gate.id, reason: override.reason },
-        at,
-      );
+    if (result.inputs.override) decision.override = result.inputs.override;
     await tx.insertDecision(decision);
     await recordEvent(
       ctx,
@@ -195,6 +230,9 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
         outcome: decision.outcome,
         blockers: decision.blockers,
         commit: release.commit ?? null,
+        // The inputs are large: their hash lets the log vouch for the row that keeps them.
+        inputsHash: hashValue(decision.inputs),
+        override: decision.override ?? null,
       },
       at,
     );

@@ -9,8 +9,10 @@ import type { ColumnType, Kysely, Selectable, Updateable } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
+  ChainHead,
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   Release,
   ReleaseEvent,
@@ -42,6 +44,9 @@ export interface ReleaseRow {
   created_by: string;
   updated_at: string;
   row_version: number;
+  /** The anchored head of the release's log: its event count (0 while empty) and last hash. */
+  event_count: number;
+  head_hash: string | null;
 }
 
 export interface ReleaseItemRow {
@@ -69,6 +74,8 @@ export interface SignoffRow {
   release_id: string;
   role: string;
   verdict: Signoff['verdict'];
+  target_kind: 'gate' | 'item' | null;
+  target: string | null;
   commit_sha: string | null;
   actor: string;
   at: string;
@@ -86,6 +93,20 @@ export interface DecisionRow {
   actor: string;
   at: string;
   override: string | null;
+}
+
+export interface GateOverrideRow {
+  id: string;
+  release_id: string;
+  kind: GateOverride['kind'];
+  gate: string | null;
+  environment: string | null;
+  commit_sha: string | null;
+  role: string;
+  actor: string;
+  at: string;
+  reason: string;
+  blockers: string;
 }
 
 export interface DeploymentRow {
@@ -120,6 +141,8 @@ export interface EventRow {
   payload: string;
   prev_hash: string;
   hash: string;
+  /** Set only when the event's time came from an overridden clock. */
+  real_at: string | null;
 }
 
 export interface ProjectRow {
@@ -135,6 +158,7 @@ export interface StoreTables {
   release_items: ReleaseItemRow;
   signoffs: SignoffRow;
   decisions: DecisionRow;
+  gate_overrides: GateOverrideRow;
   deployments: DeploymentRow;
   incidents: IncidentRow;
   events: EventRow;
@@ -233,6 +257,17 @@ export class KyselyStoreReader implements StoreReader {
       .orderBy('id')
       .execute();
     return rows.map(toDecision);
+  }
+
+  async listOverrides(releaseId: string): Promise<GateOverride[]> {
+    const rows = await this.db
+      .selectFrom('gate_overrides')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toOverride);
   }
 
   async listDeployments(filter: {
@@ -363,6 +398,8 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
             created_by: release.createdBy,
             updated_at: release.updatedAt,
             row_version: release.rowVersion,
+            event_count: release.head?.count ?? 0,
+            head_hash: release.head?.hash ?? null,
           })
           .execute(),
       `release ${release.version} of ${release.project} already exists ` +
@@ -394,6 +431,21 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .executeTakeFirst();
     if (!current) throw new NotFoundError(`release ${id} does not exist`);
     throw staleError(`release ${current.version}`, expectedVersion, current.row_version);
+  }
+
+  async updateReleaseHead(id: string, head: ChainHead, expected: ChainHead): Promise<boolean> {
+    let query = this.db
+      .updateTable('releases')
+      .set({ event_count: head.count, head_hash: head.hash })
+      .where('id', '=', id)
+      .where('event_count', '=', expected.count);
+    // An empty log has no head hash on the row.
+    query =
+      expected.count === 0
+        ? query.where('head_hash', 'is', null)
+        : query.where('head_hash', '=', expected.hash);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async insertItems(items: ReleaseItem[]): Promise<void> {
@@ -464,10 +516,12 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     await this.db
       .insertInto('signoffs')
       .values({
-        id: newRowId(),
+        id: signoff.id ?? newRowId(),
         release_id: signoff.releaseId,
         role: signoff.role,
         verdict: signoff.verdict,
+        target_kind: signoff.target?.kind ?? null,
+        target: signoff.target?.id ?? null,
         commit_sha: signoff.commit ?? null,
         actor: signoff.actor,
         at: signoff.at,
@@ -480,7 +534,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     await this.db
       .insertInto('decisions')
       .values({
-        id: newRowId(),
+        id: decision.id ?? newRowId(),
         release_id: decision.releaseId,
         gate: decision.gate,
         outcome: decision.outcome,
@@ -490,6 +544,25 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
         actor: decision.actor,
         at: decision.at,
         override: decision.override === undefined ? null : JSON.stringify(decision.override),
+      })
+      .execute();
+  }
+
+  async insertOverride(override: GateOverride): Promise<void> {
+    await this.db
+      .insertInto('gate_overrides')
+      .values({
+        id: newRowId(),
+        release_id: override.releaseId,
+        kind: override.kind,
+        gate: override.gate ?? null,
+        environment: override.environment ?? null,
+        commit_sha: override.commit ?? null,
+        role: override.role,
+        actor: override.actor,
+        at: override.at,
+        reason: override.reason,
+        blockers: JSON.stringify(override.blockers),
       })
       .execute();
   }
@@ -576,6 +649,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
             payload: JSON.stringify(event.payload ?? null),
             prev_hash: event.prevHash,
             hash: event.hash,
+            real_at: event.realAt ?? null,
           })
           .execute(),
       `event ${event.seq} of release ${event.releaseId} already exists: someone else changed ` +
@@ -649,6 +723,8 @@ function toRelease(row: ReleaseRow): Release {
   if (row.type !== null) release.type = row.type;
   if (row.commit_sha !== null) release.commit = row.commit_sha;
   if (row.commit_at !== null) release.commitAt = row.commit_at;
+  const count = Number(row.event_count);
+  if (count > 0 && row.head_hash !== null) release.head = { count, hash: row.head_hash };
   return release;
 }
 
@@ -677,19 +753,39 @@ function toItem(row: Selectable<ReleaseItemRow>): ReleaseItem {
 
 function toSignoff(row: SignoffRow): Signoff {
   const signoff: Signoff = {
+    id: row.id,
     releaseId: row.release_id,
     role: row.role,
     verdict: row.verdict,
     actor: row.actor,
     at: row.at,
   };
+  if (row.target_kind !== null && row.target !== null)
+    signoff.target = { kind: row.target_kind, id: row.target };
   if (row.commit_sha !== null) signoff.commit = row.commit_sha;
   if (row.comment !== null) signoff.comment = row.comment;
   return signoff;
 }
 
+function toOverride(row: GateOverrideRow): GateOverride {
+  const override: GateOverride = {
+    releaseId: row.release_id,
+    kind: row.kind,
+    role: row.role,
+    actor: row.actor,
+    at: row.at,
+    reason: row.reason,
+    blockers: JSON.parse(row.blockers) as GateOverride['blockers'],
+  };
+  if (row.gate !== null) override.gate = row.gate;
+  if (row.environment !== null) override.environment = row.environment;
+  if (row.commit_sha !== null) override.commit = row.commit_sha;
+  return override;
+}
+
 function toDecision(row: DecisionRow): Decision {
   const decision: Decision = {
+    id: row.id,
     releaseId: row.release_id,
     gate: row.gate,
     outcome: row.outcome,
@@ -733,7 +829,7 @@ function toIncident(row: IncidentRow): Incident {
 }
 
 function toEvent(row: EventRow): ReleaseEvent {
-  return {
+  const event: ReleaseEvent = {
     releaseId: row.release_id,
     seq: Number(row.seq),
     at: row.at,
@@ -743,4 +839,6 @@ function toEvent(row: EventRow): ReleaseEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+  if (row.real_at !== null) event.realAt = row.real_at;
+  return event;
 }

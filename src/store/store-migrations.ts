@@ -6,7 +6,7 @@
  */
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { InternalError } from '../core/errors.ts';
+import { EnvironmentError, GonogoError, InternalError } from '../core/errors.ts';
 
 export const migrationTable = 'gonogo_migration';
 export const migrationLockTable = 'gonogo_migration_lock';
@@ -176,21 +176,100 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Sign-offs name the gate or sign item they are for; window overrides and forced
+  // deployments become records of their own, read when a gate is evaluated.
+  '0003-signoff-gate': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // Null on sign-offs recorded before: they count for no gate (a no-go among them stands).
+      await db.schema.alterTable('signoffs').addColumn('target_kind', 'text').execute();
+      await db.schema.alterTable('signoffs').addColumn('target', 'text').execute();
+
+      await db.schema
+        .createTable('gate_overrides')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('gate', 'text')
+        .addColumn('environment', 'text')
+        .addColumn('commit_sha', 'text')
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('blockers', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('gate_overrides_release_at_idx')
+        .on('gate_overrides')
+        .columns(['release_id', 'at'])
+        .execute();
+    },
+  },
+  '0004-chain-anchor': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // The head of each release's log, kept on the release row (outside the event rows), so a
+      // deleted newest event shows; and the real time of an event written under an overridden
+      // clock. One column per statement: SQLite adds one at a time.
+      await db.schema
+        .alterTable('releases')
+        .addColumn('event_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('releases').addColumn('head_hash', 'text').execute();
+      await db.schema.alterTable('events').addColumn('real_at', 'text').execute();
+      // Logs written before: anchored where they end now (from here on, changes show).
+      await sql`
+        update releases set
+          event_count = coalesce(
+            (select max(e.seq) from events e where e.release_id = releases.id), 0),
+          head_hash = (
+            select e.hash from events e where e.release_id = releases.id
+            order by e.seq desc limit 1)
+      `.execute(db);
+    },
+  },
 };
 
 /**
  * Brings the database up to the newest migration. Safe to call on every open and from two
  * processes at once: the Migrator runs inside one transaction (SQLite: BEGIN IMMEDIATE;
- * PostgreSQL: plus an advisory lock).
+ * PostgreSQL: plus an advisory lock). A database that a newer gonogo has migrated (a migration
+ * name this build does not know) is refused untouched; with `readOnly`, a database that needs a
+ * migration is refused instead of migrated. `place` names the database in those messages.
  *
  * @example
- * await migrateStore(db, { schema: 'gonogo_test_1' });
+ * await migrateStore(db, { schema: 'gonogo_test_1', place: 'postgres://gonogo@db/gonogo' });
  */
 export async function migrateStore(
   db: Kysely<unknown>,
-  opts: { schema?: string } = {},
+  opts: { schema?: string; place?: string; readOnly?: boolean } = {},
 ): Promise<void> {
-  if (await isUpToDate(db, opts.schema)) return;
+  const applied = await readApplied(db, opts.schema);
+  const known = Object.keys(storeMigrations);
+  const where = opts.place ? `the database ${opts.place}` : 'the database';
+  const unknown = applied?.filter((name) => !(name in storeMigrations)) ?? [];
+  if (unknown.length) {
+    throw new EnvironmentError(
+      {
+        place: opts.place ?? 'the database',
+        message: `${where} was made by a newer gonogo (with migration ${unknown.join(', ')}, which this version does not know); it was left untouched`,
+        fix: 'upgrade gonogo to the version that made it',
+      },
+      { hint: { action: 'upgrade' } },
+    );
+  }
+  const pending = known.filter((name) => !applied?.includes(name));
+  if (pending.length === 0) return;
+  if (opts.readOnly) {
+    throw new EnvironmentError({
+      place: opts.place ?? 'the database',
+      message: applied
+        ? `${where} needs migration ${pending.join(', ')} to be read by this gonogo, and it is read-only`
+        : `${where} holds no gonogo data, and it is read-only`,
+      fix: applied
+        ? 'make it writable for one command, which upgrades it'
+        : 'name the database that holds the releases',
+    });
+  }
   const provider: MigrationProvider = { getMigrations: async () => storeMigrations };
   const migrator = new Migrator({
     db,
@@ -203,6 +282,9 @@ export async function migrateStore(
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    // An environment problem met on the way (refused connection, no permission) is reported
+    // as such by the store that opened the database; this is what is left: a bug.
+    if (error instanceof GonogoError) throw error;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const what = failed ? `database migration ${failed}` : 'database migration';
     const why = error instanceof Error ? error.message : String(error);
@@ -211,17 +293,24 @@ export async function migrateStore(
 }
 
 /**
- * Whether every migration is already applied: one cheap read, so opening an existing database
- * (every CLI command) does not pay for the migrator's lock table and transaction.
+ * The names of the applied migrations, in one cheap read (so opening an up-to-date database,
+ * as every CLI command does, costs no lock table and no transaction); undefined when there is
+ * no migration table yet (a new database). Any other failure (a refused connection, a damaged
+ * file) is thrown for the store to describe.
  */
-async function isUpToDate(db: Kysely<unknown>, schema?: string): Promise<boolean> {
+async function readApplied(db: Kysely<unknown>, schema?: string): Promise<string[] | undefined> {
+  const table = schema ? sql.id(schema, migrationTable) : sql.id(migrationTable);
   try {
-    const table = schema ? sql.id(schema, migrationTable) : sql.id(migrationTable);
     const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
-    const applied = new Set(rows.map((r) => r.name));
-    return Object.keys(storeMigrations).every((name) => applied.has(name));
-  } catch {
-    // No migration table yet: a new database.
-    return false;
+    return rows.map((r) => r.name);
+  } catch (error) {
+    if (isMissingTable(error)) return undefined;
+    throw error;
   }
+}
+
+/** SQLite: "no such table"; PostgreSQL: undefined_table (42P01). */
+function isMissingTable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === '42P01' || (typeof e?.message === 'string' && /no such table/.test(e.message));
 }

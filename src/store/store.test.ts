@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
+import { Kysely, Migrator } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
@@ -11,6 +12,7 @@ import type { Playbook } from '../core/playbook.ts';
 import type {
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   Release,
   ReleaseEvent,
@@ -18,6 +20,9 @@ import type {
   Signoff,
 } from '../core/release-model.ts';
 import { openStore } from './open-store.ts';
+import { NodeSqliteDialect } from './sqlite-driver.ts';
+import { migrationLockTable, migrationTable, storeMigrations } from './store-migrations.ts';
+import { checkPgAvailable, pgServerUrl } from './store-pg.fixture.ts';
 import type { Store } from './store.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,27 +30,9 @@ const repoRoot = path.resolve(here, '../..');
 const nodeBin = path.join(repoRoot, 'node_modules/.bin/node');
 const fixture = path.join(here, 'store-concurrency.fixture.ts');
 
-const pgUrl = process.env.GONOGO_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgUrl = pgServerUrl;
 // With GONOGO_TEST_PG set, PostgreSQL must be there (fail, do not skip).
-const pgAvailable = process.env.GONOGO_TEST_PG !== undefined || (await canConnect(pgUrl));
-if (!pgAvailable) {
-  console.warn(
-    `store.test.ts: SKIPPING the PostgreSQL suite: cannot connect to ${pgUrl} ` +
-      '(set GONOGO_TEST_PG to a PostgreSQL URL to run it)',
-  );
-}
-
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const pgAvailable = await checkPgAvailable('store.test.ts');
 
 async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: pgUrl });
@@ -215,7 +202,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
                 (row: { name: string }) => row.name,
               ),
             );
-      expect(migrations).toEqual(['0001-initial']);
+      expect(migrations).toEqual(Object.keys(storeMigrations));
     });
 
     if (dialect === 'sqlite') {
@@ -225,6 +212,54 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           expect(db.prepare('pragma journal_mode').get()).toEqual({ journal_mode: 'wal' });
         } finally {
           db.close();
+        }
+      });
+
+      it('upgrades a database of the first schema: its sign-offs have no target, nothing is lost', async () => {
+        const file = path.join(tmpDir!, 'first-schema.db');
+        const old = new Kysely<unknown>({
+          dialect: new NodeSqliteDialect({ database: () => new DatabaseSync(file) }),
+        });
+        const first = { '0001-initial': storeMigrations['0001-initial']! };
+        const migrated = await new Migrator({
+          db: old,
+          provider: { getMigrations: async () => first },
+          migrationTableName: migrationTable,
+          migrationLockTableName: migrationLockTable,
+        }).migrateToLatest();
+        expect(migrated.error).toBeUndefined();
+        const r = release({ project: 'upgrade' });
+        const raw = new DatabaseSync(file);
+        try {
+          raw
+            .prepare('insert into playbooks values (?, ?, ?, ?)')
+            .run('pb1', 'Test', JSON.stringify(playbook), r.createdAt);
+          raw
+            .prepare('insert into releases values (?, ?, ?, null, null, null, ?, ?, ?, ?, ?, ?)')
+            .run(r.id, r.project, r.version, 'pb1', 'active', r.createdAt, 'ann', r.createdAt, 1);
+          raw
+            .prepare('insert into signoffs values (?, ?, ?, ?, ?, ?, ?, null)')
+            .run('s1', r.id, 'qa-lead', 'no-go', 'abc', 'q@example.com', r.createdAt);
+        } finally {
+          raw.close();
+          await old.destroy();
+        }
+        const upgraded = await openStore(file);
+        try {
+          expect(await upgraded.listSignoffs(r.id)).toStrictEqual([
+            {
+              id: 's1',
+              releaseId: r.id,
+              role: 'qa-lead',
+              verdict: 'no-go',
+              commit: 'abc',
+              actor: 'q@example.com',
+              at: r.createdAt,
+            },
+          ]);
+          expect(await upgraded.listOverrides(r.id)).toEqual([]);
+        } finally {
+          await upgraded.close();
         }
       });
     }
@@ -403,6 +438,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           releaseId: r.id,
           role: 'qa-lead',
           verdict: 'no-go',
+          target: { kind: 'item', id: 'qa-sign-off' },
           actor: 'q@example.com',
           at: '2026-01-01T12:00:00.000Z',
           commit: 'abc',
@@ -419,6 +455,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           releaseId: r.id,
           role: 'qa-lead',
           verdict: 'go',
+          target: { kind: 'gate', id: 'go-no-go' },
           actor: 'q@example.com',
           at: '2026-01-01T11:00:00.000Z',
           commit: 'abc',
@@ -452,10 +489,54 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await tx.insertSignoff({ ...signoffs[0]!, releaseId: other.id });
       });
       // Same `at`: the order they were written in.
-      expect(await store.listSignoffs(r.id)).toStrictEqual([signoffs[2], signoffs[0], signoffs[1]]);
-      expect(await store.listDecisions(r.id)).toStrictEqual(decisions);
+      // Rows get their own id when the caller gives none, so a client can address them.
+      const withoutIds = <T extends { id?: string }>(rows: T[]) =>
+        rows.map(({ id, ...row }) => {
+          expect(id).toMatch(/^[0-9a-f-]{36}$/);
+          return row;
+        });
+      expect(withoutIds(await store.listSignoffs(r.id))).toStrictEqual([
+        signoffs[2],
+        signoffs[0],
+        signoffs[1],
+      ]);
+      expect(withoutIds(await store.listDecisions(r.id))).toStrictEqual(decisions);
       expect(await store.listSignoffs(other.id)).toHaveLength(1);
       expect(await store.listDecisions(other.id)).toEqual([]);
+    });
+
+    it('round-trips window overrides and forced deployments, oldest first, per release', async () => {
+      const r = await insertRelease({ project: 'override' });
+      const other = await insertRelease({ project: 'override', version: '2.0.0' });
+      const overrides: GateOverride[] = [
+        {
+          releaseId: r.id,
+          kind: 'force',
+          environment: 'production',
+          commit: 'abc',
+          role: 'release-manager',
+          actor: 'm@example.com',
+          at: '2026-01-01T15:00:00.000Z',
+          reason: 'outage fix',
+          blockers: [{ kind: 'signoff-missing', role: 'qa-lead', message: 'no go', gate: 'go' }],
+        },
+        {
+          releaseId: r.id,
+          kind: 'window',
+          gate: 'go-no-go',
+          role: 'release-manager',
+          actor: 'm@example.com',
+          at: '2026-01-01T14:00:00.000Z',
+          reason: 'on call all weekend',
+          blockers: [],
+        },
+      ];
+      await store.transaction(async (tx) => {
+        for (const o of overrides) await tx.insertOverride(o);
+        await tx.insertOverride({ ...overrides[0]!, releaseId: other.id });
+      });
+      expect(await store.listOverrides(r.id)).toStrictEqual([overrides[1], overrides[0]]);
+      expect(await store.listOverrides(other.id)).toHaveLength(1);
     });
 
     it('round-trips deployments and incidents with combined filters', async () => {
@@ -568,6 +649,41 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as Error).message).toMatch(/event 3 .* already exists.*run the command again/);
       expect(await store.lastEvent(r.id)).toStrictEqual(events[2]);
+    });
+
+    it("keeps an event's real time only when it has one", async () => {
+      const r = await insertRelease({ project: 'real-at' });
+      const plain = event(r.id, 1);
+      const overridden = event(r.id, 2, { realAt: '2026-12-01T09:00:00.000Z' });
+      await store.transaction(async (tx) => {
+        await tx.appendEvent(plain);
+        await tx.appendEvent(overridden);
+      });
+      expect(await store.listEvents(r.id)).toStrictEqual([plain, overridden]);
+    });
+
+    it('moves the anchored head only from the expected one, without bumping rowVersion', async () => {
+      const r = await insertRelease({ project: 'head' });
+      expect((await store.getRelease(r.id))?.head).toBeUndefined();
+      const empty = { count: 0, hash: '0'.repeat(64) };
+      const one = { count: 1, hash: 'h1' };
+      const two = { count: 2, hash: 'h2' };
+      expect(await store.transaction((tx) => tx.updateReleaseHead(r.id, one, empty))).toBe(true);
+      expect(await store.transaction((tx) => tx.updateReleaseHead(r.id, two, one))).toBe(true);
+      const after = await store.getRelease(r.id);
+      expect(after?.head).toEqual(two);
+      expect(after?.rowVersion).toBe(r.rowVersion);
+      // A writer that read an older head (or a log cut short behind its back) moves nothing.
+      expect(await store.transaction((tx) => tx.updateReleaseHead(r.id, two, one))).toBe(false);
+      expect(
+        await store.transaction((tx) =>
+          tx.updateReleaseHead(r.id, { count: 3, hash: 'h3' }, { count: 2, hash: 'other' }),
+        ),
+      ).toBe(false);
+      expect((await store.getRelease(r.id))?.head).toEqual(two);
+      // The optimistic version still guards the fields people change.
+      await store.transaction((tx) => tx.updateRelease(r.id, { state: 'finished' }, r.rowVersion));
+      expect((await store.getRelease(r.id))?.head).toEqual(two);
     });
 
     it('rolls back everything when the transaction throws', async () => {

@@ -4,8 +4,10 @@
  * both behind Kysely with the same queries and migrations.
  */
 import type {
+  ChainHead,
   Decision,
   Deployment,
+  GateOverride,
   Incident,
   Release,
   ReleaseEvent,
@@ -34,6 +36,8 @@ export interface StoreReader {
   listSignoffs(releaseId: string): Promise<Signoff[]>;
   /** Oldest first. */
   listDecisions(releaseId: string): Promise<Decision[]>;
+  /** Window overrides and forced deployments, oldest first. */
+  listOverrides(releaseId: string): Promise<GateOverride[]>;
   /** Oldest first (startedAt, then id). Filters combine with AND. */
   listDeployments(filter: {
     project?: string;
@@ -76,6 +80,15 @@ export interface StoreWriter extends StoreReader {
     patch: Partial<Pick<Release, 'commit' | 'commitAt' | 'state' | 'updatedAt'>>,
     expectedVersion: number,
   ): Promise<void>;
+  /**
+   * Moves the head of the release's log (the count and hash the release row anchors) from
+   * `expected` to `head`, in the transaction that appended the event. It does not bump
+   * rowVersion: appends are already serialised by {@link lockRelease}, and the optimistic
+   * version guards what people change (state, commit), which an event does not. Returns false,
+   * writing nothing, when the stored head is not `expected` (the log was changed outside the
+   * store's writers).
+   */
+  updateReleaseHead(id: string, head: ChainHead, expected: ChainHead): Promise<boolean>;
   insertItems(items: ReleaseItem[]): Promise<void>;
   /** Same optimistic rule as updateRelease, keyed by (releaseId, number). */
   updateItem(
@@ -86,6 +99,7 @@ export interface StoreWriter extends StoreReader {
   ): Promise<void>;
   insertSignoff(signoff: Signoff): Promise<void>;
   insertDecision(decision: Decision): Promise<void>;
+  insertOverride(override: GateOverride): Promise<void>;
   insertDeployment(deployment: Deployment): Promise<void>;
   updateDeployment(
     id: string,

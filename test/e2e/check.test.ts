@@ -5,12 +5,22 @@
  * a bad check parameter is a lint error with its place, and the usage errors.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repo } from './cli-helper.ts';
-import { makeRepo, mondayNow, removeRepos, saturdayNow } from './cli-helper.ts';
+import {
+  childrenOf,
+  isRunning,
+  makeRepo,
+  mondayNow,
+  removeRepos,
+  saturdayNow,
+  sleep,
+  stopWith,
+  waitFor,
+} from './cli-helper.ts';
 
 const playbook = `name: Check e2e
 policy:
@@ -110,53 +120,6 @@ async function makeReadyRepo(): Promise<{ repo: Repo; head: string }> {
 async function itemsOf(repo: Repo): Promise<Map<number, Item>> {
   const { items } = await repo.json<{ items: Item[] }>(['release', 'show']);
   return new Map(items.map((i) => [i.number, i]));
-}
-
-/** The pids of the processes whose parent is `pid`, or undefined where there is no /proc. */
-function childrenOf(pid: number): { pid: number; cmdline: string }[] | undefined {
-  if (!existsSync('/proc/self/stat')) return undefined;
-  const out: { pid: number; cmdline: string }[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): state, ppid, ...
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== pid) continue;
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      out.push({ pid: Number(name), cmdline });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return out;
-}
-
-/** True while `pid` runs (a zombie waiting for its parent to reap it counts as ended). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return !existsSync('/proc/self/stat');
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 afterAll(removeRepos);
@@ -291,14 +254,8 @@ describe('gonogo check', () => {
         )
       : (await sleep(1500), undefined);
     try {
-      child.kill('SIGINT');
-      let killed = false;
-      const timer = setTimeout(() => {
-        killed = child.kill('SIGKILL');
-      }, 10_000);
-      const r = await done;
-      clearTimeout(timer);
-      expect(killed, 'gonogo check did not end within 10 s of SIGINT').toBe(false);
+      const r = await stopWith({ child, done }, 'SIGINT');
+      expect(r.killed, 'gonogo check did not end within 10 s of SIGINT').toBe(false);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
       expect(r.stdout).toMatch(/0 passed, 0 failed, 1 could not run/);
 

@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Written to the child's stdin, which is then closed. */
   input?: string;
+  /** Run as this user and group (see {@link unprivileged}). */
+  as?: { uid: number; gid: number };
 }
 
 /** The environment every CLI run starts from: no colour, no gonogo settings of the caller. */
@@ -80,6 +82,7 @@ export function spawnCli(args: string[], opts: RunOptions): Spawned {
     cwd: opts.cwd,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(opts.as ?? {}),
   });
   const done = new Promise<RunResult>((resolve, reject) => {
     const out: Buffer[] = [];
@@ -181,12 +184,14 @@ export async function makeRepo(
         cwd: o.cwd ?? dir,
         env: { ...env, ...o.env },
         ...(o.input !== undefined ? { input: o.input } : {}),
+        ...(o.as ? { as: o.as } : {}),
       }),
     spawn: (args, o = {}) =>
       spawnCli(args, {
         cwd: o.cwd ?? dir,
         env: { ...env, ...o.env },
         ...(o.input !== undefined ? { input: o.input } : {}),
+        ...(o.as ? { as: o.as } : {}),
       }),
     async ok(args, o = {}) {
       const r = await repo.run(args, o);
@@ -252,4 +257,87 @@ export async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
   return results;
+}
+
+/**
+ * Whom to run the CLI as so that file permissions apply: nobody (65534) when the tests run as
+ * root, who may write any file; undefined (run as the caller) otherwise.
+ *
+ * @example await repo.run(['item', 'done', '1'], { ...(unprivileged() ? { as: unprivileged() } : {}) });
+ */
+export function unprivileged(): { uid: number; gid: number } | undefined {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+}
+
+/** The processes whose parent is `pid`, or undefined where there is no /proc. */
+export function childrenOf(pid: number): { pid: number; cmdline: string }[] | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  const out: { pid: number; cmdline: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state, ppid, ...
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== pid) continue;
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      out.push({ pid: Number(name), cmdline });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+/** True while `pid` runs (a zombie waiting for its parent to reap it counts as ended). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return !existsSync('/proc/self/stat');
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` every 50 ms until it gives a value; throws after `ms` naming `what`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Sends `signal` to a CLI started by {@link spawnCli} and waits for it to end; after `ms` it is
+ * killed (SIGKILL) and `killed` says so, for the test to fail on.
+ *
+ * @example const r = await stopWith(spawned, 'SIGINT'); expect(r.killed).toBe(false);
+ */
+export async function stopWith(
+  { child, done }: Spawned,
+  signal: NodeJS.Signals,
+  ms = 10_000,
+): Promise<RunResult & { killed: boolean }> {
+  child.kill(signal);
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = child.kill('SIGKILL');
+  }, ms);
+  const r = await done;
+  clearTimeout(timer);
+  return { ...r, killed };
 }

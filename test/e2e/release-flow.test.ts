@@ -103,9 +103,10 @@ describe('a release through the CLI', () => {
     expect(nogo.blockers[0]!.message).toMatch(
       new RegExp(`not the current commit ${sha.slice(0, 7)}: it must be given again`),
     );
-    // Production is refused without a GO for this commit.
+    // Production is refused: the gate in front of it says NO-GO for this commit.
     const deploy = await repo.run(['deploy', 'production']);
-    expect(deploy.code).toBe(2);
+    expect(deploy.code).toBe(1);
+    expect(deploy.stderr).toMatch(/may not go to production/);
 
     // Signed again for the new commit: GO, and the release ships and finishes.
     await repo.ok(['sign', 'qa-lead', 'go']);

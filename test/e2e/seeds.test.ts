@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repo } from './cli-helper.ts';
 import {
   hasSeeds,
@@ -16,6 +16,10 @@ import {
   seedsDir,
   mondayNow,
 } from './cli-helper.ts';
+
+// A seed's whole release is a few hundred CLI runs: on a loaded 2-core machine that takes
+// minutes, which says nothing about gonogo (timings are never asserted here).
+vi.setConfig({ testTimeout: 300_000 });
 
 if (!hasSeeds) console.warn(`seeds.test.ts: skipped, no seed checklists at ${seedsDir}`);
 const seeds = hasSeeds
@@ -175,8 +179,8 @@ describe.skipIf(!hasSeeds)('the seed checklists through the CLI', () => {
       expect(before.gate.blockers.length).toBeGreaterThan(0);
       // Deploying to production before GO is refused.
       const early = await repo.run(['deploy', 'production']);
-      expect(early.code).toBe(2);
-      expect(early.stderr).toMatch(/no GO decision/);
+      expect(early.code).toBe(1);
+      expect(early.stderr).toMatch(/may not go to production: .* NO-GO/);
 
       const signed = await clearBlockers(repo);
       // Every role the gate names was asked for and said go.

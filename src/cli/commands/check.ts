@@ -3,6 +3,7 @@ import type { CheckResult } from '../../checks/check-types.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
 import type { CheckOutcome, ReleaseItem } from '../../core/release-model.ts';
+import type { CheckResultInput } from '../../service/service-contract.ts';
 import { defineCommand } from '../cli-command.ts';
 import { clockFromEnv } from '../cli-context.ts';
 import { paint } from '../cli-output.ts';
@@ -47,10 +48,13 @@ export default defineCommand({
       import('../../checks/check-junit.ts'),
     ]);
 
-    // Ctrl-C stops every check; what was cancelled is recorded as such, nothing half-written.
+    // Ctrl-C (or a SIGTERM from CI, a SIGHUP from a closed terminal) stops every check: each
+    // check's process group is killed and what was cancelled is recorded as such. A second
+    // Ctrl-C ends gonogo at once, keeping the results recorded so far.
     const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
+    const onSignal = () => controller.abort();
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const signal of signals) process.once(signal, onSignal);
     const live = !ctx.json && Boolean(process.stdout.isTTY) && !process.env.CI;
     const progress = ctx.json
       ? undefined
@@ -63,6 +67,11 @@ export default defineCommand({
       o.out(
         `running ${items.length} check${items.length === 1 ? '' : 's'} of release ${view.release.version}`,
       );
+    // Each result is recorded as its check finishes, one transaction at a time in the order
+    // they finish, so a gonogo killed outright (kill -9) keeps every result it had.
+    const recorder = createRecorder((outcome) =>
+      svc.recordCheckResults({ results: [outcome], version: view.release.version }),
+    );
     const started = performance.now();
     let results: Map<string | number, CheckResult>;
     try {
@@ -87,34 +96,35 @@ export default defineCommand({
           signal: controller.signal,
           onEvent: (e) => {
             if (e.type === 'start') progress?.start(e.job.key as number);
-            else if (e.result) progress?.finish(e.job.key as number, e.result);
+            else if (e.result) {
+              progress?.finish(e.job.key as number, e.result);
+              // A result that cannot be recorded (the release was abandoned meanwhile) stops
+              // the run: the other results could not be recorded either.
+              const item = items.find((i) => i.number === e.job.key)!;
+              recorder.add(outcomeOf(item, e.result), () => controller.abort());
+            }
           },
         },
       );
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      for (const signal of signals) process.removeListener(signal, onSignal);
       progress?.stop();
     }
     const wall = performance.now() - started;
-    const outcomes: CheckOutcome[] = items.map((i) => {
-      const r = results.get(i.number) ?? {
-        status: 'error',
-        summary: 'not run',
-        evidence: {},
-        durationMs: 0,
-      };
-      return {
-        item: i.number,
-        result: r.status,
-        summary: r.summary,
-        ...(r.fix ? { fix: r.fix } : {}),
-        evidence: r.evidence,
-        durationMs: r.durationMs,
-        // A person's action on the item while the check ran stands over the result.
-        itemVersion: i.rowVersion,
-      };
-    });
-    await svc.recordCheckResults({ results: outcomes, version: view.release.version });
+    const outcomes: CheckResultInput[] = items.map((i) =>
+      outcomeOf(
+        i,
+        results.get(i.number) ?? {
+          status: 'error',
+          summary: 'not run',
+          evidence: {},
+          durationMs: 0,
+        },
+      ),
+    );
+    // Every job reports its end, so this records nothing more unless the runner missed one.
+    for (const outcome of outcomes) recorder.add(outcome);
+    await recorder.done();
 
     if (v.junit) {
       ctx.writeText(
@@ -145,6 +155,48 @@ export default defineCommand({
     return blocking.length ? 1 : 0;
   },
 });
+
+function outcomeOf(item: ReleaseItem, r: CheckResult): CheckResultInput {
+  return {
+    item: item.number,
+    result: r.status,
+    summary: r.summary,
+    ...(r.fix ? { fix: r.fix } : {}),
+    evidence: r.evidence,
+    durationMs: r.durationMs,
+    // A person's action on the item while the check ran stands over the result.
+    itemVersion: item.rowVersion,
+  };
+}
+
+/**
+ * Records outcomes one at a time, in the order added, each item once; the first failure stops
+ * the recording and is thrown by `done()`.
+ */
+function createRecorder(write: (outcome: CheckResultInput) => Promise<unknown>) {
+  const seen = new Set<number>();
+  let queue: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  return {
+    add(outcome: CheckResultInput, onFailure?: () => void): void {
+      if (seen.has(outcome.item)) return;
+      seen.add(outcome.item);
+      queue = queue.then(async () => {
+        if (failure) return;
+        try {
+          await write(outcome);
+        } catch (error) {
+          failure = { error };
+          onFailure?.();
+        }
+      });
+    },
+    async done(): Promise<void> {
+      await queue;
+      if (failure) throw failure.error;
+    },
+  };
+}
 
 function shortPath(cwd: string, path: string): string {
   const rel = relative(cwd, resolve(cwd, path));

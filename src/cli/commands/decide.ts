@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.ts';
 import { defineCommand } from '../cli-command.ts';
-import { paint } from '../cli-output.ts';
+import { oneLine, paint } from '../cli-output.ts';
 import { renderBlockers } from '../cli-render.ts';
 
 export default defineCommand({
@@ -25,10 +25,10 @@ export default defineCommand({
       ctx.output.out(JSON.stringify(decision));
     } else {
       const o = ctx.output;
-      const what = decision.gate === 'release' ? 'release' : `gate "${gateTitle}"`;
+      const what = decision.gate === 'release' ? 'release' : `gate "${oneLine(gateTitle)}"`;
       if (decision.outcome === 'go')
         o.out(
-          `${paint(o, 'green', 'GO')} for ${what} at commit ${decision.commit?.slice(0, 12) ?? '(none)'}${decision.override ? ` (window overridden: ${decision.override.reason})` : ''}`,
+          `${paint(o, 'green', 'GO')} for ${what} at commit ${decision.commit?.slice(0, 12) ?? '(none)'}${decision.override ? ` (window overridden: ${oneLine(decision.override.reason)})` : ''}`,
         );
       else {
         o.out(

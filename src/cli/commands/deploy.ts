@@ -4,7 +4,7 @@ import { defineCommand } from '../cli-command.ts';
 export default defineCommand({
   usage: 'gonogo deploy ENV [--status succeeded|failed] [--force --reason TEXT]',
   summary:
-    'Records a deployment of the release to ENV. The last environment (production) needs a GO decision for the current commit unless forced with a reason.',
+    "Records a deployment of the release to ENV. Every gate in front of ENV's deployment (for the last environment without a deploy step in the playbook: every gate) is evaluated now; when one says NO-GO the deployment is refused with its blockers (exit 1), unless a holder of a role the playbook's policy.force names forces it with a reason.",
   options: { status: { type: 'string' }, force: { type: 'boolean' }, reason: { type: 'string' } },
   positionals: [1, 1],
   async run(ctx, v, [env]) {
@@ -21,10 +21,14 @@ export default defineCommand({
       ...(ctx.release ? { version: ctx.release } : {}),
     });
     if (ctx.json) ctx.output.out(JSON.stringify(d));
-    else
+    else {
+      const forced = d.override
+        ? `, forced past ${d.override.blockers.length} blocker${d.override.blockers.length === 1 ? '' : 's'}: ${d.override.reason}`
+        : '';
       ctx.output.out(
-        `recorded: ${d.version} → ${d.environment} ${d.status} (commit ${d.commit?.slice(0, 12) ?? 'none'})`,
+        `recorded: ${d.version} → ${d.environment} ${d.status} (commit ${d.commit?.slice(0, 12) ?? 'none'})${forced}`,
       );
+    }
     return d.status === 'succeeded' ? 0 : 1;
   },
 });

@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.ts';
 import { exportGithub, exportMarkdown } from '../../core/release-export.ts';
+import { escapeJsonControls } from '../../core/text-safety.ts';
 import { defineCommand } from '../cli-command.ts';
 
 export default defineCommand({
@@ -14,9 +15,21 @@ export default defineCommand({
     const svc = await ctx.service({ mustExist: true });
     const ver = version ?? ctx.release;
     const view = await svc.getRelease(ver ? { version: ver } : {});
+    // JSON carries the log and its anchored head (as `release.head`, and on top for a reader);
+    // Markdown and GitHub name the head in a line of their own.
     const text =
       format === 'json'
-        ? `${JSON.stringify({ ...view, events: await svc.listEvents({ version: view.release.version }) }, null, 2)}\n`
+        ? `${escapeJsonControls(
+            JSON.stringify(
+              {
+                head: view.release.head ?? null,
+                ...view,
+                events: await svc.listEvents({ version: view.release.version }),
+              },
+              null,
+              2,
+            ),
+          )}\n`
         : format === 'github'
           ? exportGithub(view)
           : exportMarkdown(view);

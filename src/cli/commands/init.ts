@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import { countPlaybookItems } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
+import { existsError, writeOutputText } from '../cli-user-files.ts';
 import { defaultPlaybookFile } from '../cli-playbook.ts';
 
 export default defineCommand({
@@ -19,23 +20,30 @@ export default defineCommand({
   async run(ctx, v) {
     if (v.template && v.from) throw new UsageError('give --template or --from, not both');
     const out = v.output ?? defaultPlaybookFile;
-    if (existsSync(resolve(ctx.cwd, out)) && !v.force) {
-      throw new InputError([
-        { file: out, message: 'already exists', fix: 'use --force to overwrite it, or -o FILE' },
-      ]);
-    }
+    // Refuse before the work; writing refuses again if the file appears meanwhile.
+    if (existsSync(resolve(ctx.cwd, out)) && !v.force) throw existsError(out);
     let yaml: string;
+    let commandChecks: { title: string; command: string }[] | undefined;
+    let commandLines: string[] = [];
     if (v.from) {
       const { importChecklist } = await import('../../core/playbook-import.ts');
       const { detectTestCommand } = await import('../cli-project.ts');
       const testCommand = detectTestCommand(ctx.root);
-      yaml = importChecklist(ctx.readText(v.from), v.from, testCommand ? { testCommand } : {}).yaml;
+      const result = importChecklist(
+        ctx.readText(v.from),
+        v.from,
+        testCommand ? { testCommand } : {},
+      );
+      yaml = result.yaml;
+      commandChecks = result.commandChecks;
+      const { describeCommandChecks } = await import('./playbook-import.ts');
+      commandLines = describeCommandChecks(result.commandChecks);
     } else {
       const { findTemplate } = await import('../../core/templates.ts');
       yaml = findTemplate(v.template ?? 'default').yaml;
     }
     const { playbook } = loadPlaybook(yaml, out);
-    ctx.writeText(out, yaml);
+    writeOutputText(ctx.cwd, out, yaml, { overwrite: v.force ?? false });
     if (ctx.json)
       ctx.output.out(
         JSON.stringify({
@@ -43,11 +51,14 @@ export default defineCommand({
           name: playbook.name,
           phases: playbook.phases.length,
           items: countPlaybookItems(playbook),
+          ...(commandChecks ? { commandChecks } : {}),
         }),
       );
     else
       ctx.output.out(
-        `wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items\nnext: gonogo release start 1.0.0`,
+        `wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items`,
+        ...commandLines,
+        'next: gonogo release start 1.0.0',
       );
     return 0;
   },

@@ -1,6 +1,6 @@
 import type { CheckEvidence } from '../../checks/check-types.ts';
 import { defineCommand } from '../cli-command.ts';
-import { paint } from '../cli-output.ts';
+import { indentLines, oneLine, paint } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo item show REF',
@@ -18,18 +18,22 @@ export default defineCommand({
       return 0;
     }
     const o = ctx.output;
-    o.out(`${paint(o, 'bold', `#${item.number} ${item.title}`)}`);
+    // Everything below but numbers and states is recorded text: shown, never obeyed.
+    o.out(`${paint(o, 'bold', `#${item.number} ${oneLine(item.title)}`)}`);
     o.out(
       `  id ${item.phase}/${item.id} · ${item.kind}${item.optional ? ' · optional' : ''} · ${item.state}`,
     );
-    for (const d of item.spec.details ?? []) o.out(`  · ${d}`);
+    for (const d of item.spec.details ?? []) o.out(`  · ${oneLine(d)}`);
     if (item.spec.sign) o.out(`  signed by: ${item.spec.sign.join(' or ')}`);
     if (item.spec.check)
-      o.out(`  check: ${item.spec.check.name} ${JSON.stringify(item.spec.check.params)}`);
-    if (item.spec.run) o.out(`  run: ${[item.spec.run].flat().join(' ')}`);
+      o.out(`  check: ${item.spec.check.name} ${oneLine(JSON.stringify(item.spec.check.params))}`);
+    if (item.spec.run) o.out(`  run: ${oneLine([item.spec.run].flat().join(' '))}`);
     if (item.spec.suggest?.run)
-      o.out(`  suggested (never run unasked):\n${item.spec.suggest.run.replace(/^/gm, '    ')}`);
-    if (item.note) o.out(`  note: ${item.note}`);
+      o.out(
+        '  suggested (never run unasked):',
+        `    ${indentLines(item.spec.suggest.run, '    ').join('\n')}`,
+      );
+    if (item.note) o.out(`  note: ${indentLines(item.note, '        ').join('\n')}`);
     if (item.evidence) {
       const e = item.evidence as CheckEvidence & {
         result?: string;
@@ -40,12 +44,13 @@ export default defineCommand({
       };
       if (e.result)
         o.out(
-          `  result: ${e.result}${e.summary ? ` — ${e.summary}` : ''}${e.checkedAt ? ` (checked ${e.checkedAt.slice(0, 19).replace('T', ' ')})` : ''}`,
+          `  result: ${e.result}${e.summary ? ` — ${oneLine(e.summary)}` : ''}${e.checkedAt ? ` (checked ${e.checkedAt.slice(0, 19).replace('T', ' ')})` : ''}`,
         );
-      if (e.fix) o.out(`  fix: ${e.fix}`);
-      if (e.url) o.out(`  evidence: ${e.url}`);
+      if (e.fix) o.out(`  fix: ${oneLine(e.fix)}`);
+      if (e.url) o.out(`  evidence: ${oneLine(e.url)}`);
       const { summarizeEvidence } = await import('../../checks/check-junit.ts');
-      for (const line of summarizeEvidence(e)) o.out(`  ${line}`);
+      // Captured output line by line: each stays one line, however it was printed.
+      for (const line of summarizeEvidence(e)) o.out(`  ${oneLine(line)}`);
     }
     if (events.length) {
       o.out('  history:');
@@ -53,11 +58,20 @@ export default defineCommand({
         const when = e.at.slice(0, 19).replace('T', ' ');
         if (e.type === 'check.result') {
           const p = e.payload as { result: string; summary: string; reason?: string };
-          o.out(`    ${when} check ${p.result}, not applied: ${p.reason ?? p.summary}`);
+          o.out(`    ${when} check ${p.result}, not applied: ${oneLine(p.reason ?? p.summary)}`);
           continue;
         }
         const p = e.payload as { from: string; to: string; note?: string };
-        o.out(`    ${when} ${p.from} → ${p.to} by ${e.actor}${p.note ? ` — ${p.note}` : ''}`);
+        const clock = e.realAt
+          ? paint(
+              o,
+              'yellow',
+              ` (clock overridden; real time ${e.realAt.slice(0, 19).replace('T', ' ')})`,
+            )
+          : '';
+        o.out(
+          `    ${when} ${p.from} → ${p.to} by ${oneLine(e.actor)}${p.note ? ` — ${oneLine(p.note)}` : ''}${clock}`,
+        );
       }
     }
     return 0;

@@ -1,5 +1,6 @@
 import { defineCommand } from '../cli-command.ts';
-import { paint } from '../cli-output.ts';
+import { oneLine, paint } from '../cli-output.ts';
+import { clockOverrideNote } from '../cli-render.ts';
 
 export default defineCommand({
   usage: 'gonogo log [VERSION]',
@@ -17,14 +18,16 @@ export default defineCommand({
     const o = ctx.output;
     for (const e of events) {
       o.out(
-        `${paint(o, 'gray', String(e.seq).padStart(4))} ${e.at.slice(0, 19).replace('T', ' ')} ${paint(o, 'cyan', e.type.padEnd(19))} ${e.actor}  ${paint(o, 'gray', summarize(e.payload))}`,
+        `${paint(o, 'gray', String(e.seq).padStart(4))} ${e.at.slice(0, 19).replace('T', ' ')} ${paint(o, 'cyan', e.type.padEnd(19))} ${oneLine(e.actor)}  ${paint(o, 'gray', summarize(e.payload))}`,
       );
+      // An event written under an overridden clock says so on the line under it.
+      if (e.realAt) o.out(`     ${paint(o, 'yellow', clockOverrideNote(e.at, e.realAt))}`);
     }
     return 0;
   },
 });
 
 function summarize(payload: unknown): string {
-  const text = JSON.stringify(payload);
+  const text = oneLine(JSON.stringify(payload));
   return text.length > 90 ? `${text.slice(0, 89)}…` : text;
 }

@@ -1,4 +1,4 @@
-import type { PlaybookItem } from '../../core/playbook.ts';
+import type { CheckSpec, PlaybookItem } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
 import { readPlaybook } from '../cli-playbook.ts';
 import { paint } from '../cli-output.ts';
@@ -39,6 +39,7 @@ export default defineCommand({
         it.sign ? `by ${it.sign.join('|')}` : '',
         it.when?.type ? `type ${it.when.type.join('|')}` : '',
         it.when?.environment ? `env ${it.when.environment.join('|')}` : '',
+        ...runsOf(it).map((c) => `runs: ${c}`),
         it.suggest?.run ? 'suggested run' : '',
       ]
         .filter(Boolean)
@@ -70,3 +71,25 @@ export default defineCommand({
     return 0;
   },
 });
+
+/**
+ * The commands an item makes gonogo run: its `run`, or a `command` check (also inside a watch),
+ * so a reader sees at a glance what executes. Control characters are left out.
+ */
+function runsOf(it: PlaybookItem): string[] {
+  const words = (v: unknown): string =>
+    typeof v === 'string' ? v : Array.isArray(v) ? v.join(' ') : '';
+  const fromCheck = (c: CheckSpec | undefined): string => {
+    if (c?.name !== 'command') return '';
+    const p = c.params as unknown;
+    return p && typeof p === 'object' && !Array.isArray(p)
+      ? words((p as { run?: unknown }).run)
+      : words(p);
+  };
+  return (
+    [words(it.run), fromCheck(it.check), fromCheck(it.watch?.check)]
+      // eslint-disable-next-line no-control-regex
+      .map((c) => c.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim())
+      .filter(Boolean)
+  );
+}

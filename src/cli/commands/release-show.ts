@@ -1,5 +1,5 @@
 import { defineCommand } from '../cli-command.ts';
-import { paint } from '../cli-output.ts';
+import { oneLine, paint } from '../cli-output.ts';
 import { renderItems } from '../cli-render.ts';
 
 export default defineCommand({
@@ -19,28 +19,35 @@ export default defineCommand({
     const o = ctx.output;
     const r = view.release;
     o.out(
-      `${paint(o, 'bold', `${view.playbook.name} ${r.version}`)}  ${r.state}${r.type ? `, ${r.type}` : ''}, commit ${r.commit?.slice(0, 12) ?? '(none)'}, started ${r.createdAt.slice(0, 16).replace('T', ' ')} by ${r.createdBy}`,
+      `${paint(o, 'bold', `${oneLine(view.playbook.name)} ${r.version}`)}  ${r.state}${r.type ? `, ${r.type}` : ''}, commit ${r.commit?.slice(0, 12) ?? '(none)'}, started ${r.createdAt.slice(0, 16).replace('T', ' ')} by ${oneLine(r.createdBy)}`,
     );
     for (const line of renderItems(o, view)) o.out(line);
     if (view.signoffs.length) {
       o.out('', paint(o, 'bold', 'Sign-offs'));
       for (const s of view.signoffs)
         o.out(
-          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')} by ${s.actor}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${s.comment}` : ''}`,
+          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')}${s.target ? ` for ${s.target.kind} ${oneLine(s.target.id)}` : ''} by ${oneLine(s.actor)}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${oneLine(s.comment)}` : ''}`,
         );
     }
     if (view.decisions.length) {
       o.out('', paint(o, 'bold', 'Decisions'));
       for (const d of view.decisions)
         o.out(
-          `  ${d.at.slice(0, 16).replace('T', ' ')} ${d.gate}: ${d.outcome === 'go' ? paint(o, 'green', 'GO') : paint(o, 'red', 'NO-GO')} (${d.blockers.length} blockers) by ${d.actor}`,
+          `  ${d.at.slice(0, 16).replace('T', ' ')} ${d.gate}: ${d.outcome === 'go' ? paint(o, 'green', 'GO') : paint(o, 'red', 'NO-GO')} (${d.blockers.length} blockers) by ${oneLine(d.actor)}`,
         );
     }
     if (view.deployments.length) {
       o.out('', paint(o, 'bold', 'Deployments'));
       for (const d of view.deployments)
         o.out(
-          `  ${d.startedAt.slice(0, 16).replace('T', ' ')} ${d.environment}: ${d.status} by ${d.actor}`,
+          `  ${d.startedAt.slice(0, 16).replace('T', ' ')} ${d.environment}: ${d.status} by ${oneLine(d.actor)}`,
+        );
+    }
+    if (view.overrides.length) {
+      o.out('', paint(o, 'bold', 'Overrides'));
+      for (const x of view.overrides)
+        o.out(
+          `  ${x.at.slice(0, 16).replace('T', ' ')} ${x.kind === 'window' ? `window at gate ${x.gate}` : `forced to ${x.environment} past ${x.blockers.length} blockers`} by ${oneLine(x.actor)} as ${x.role} — ${oneLine(x.reason)}`,
         );
     }
     return 0;

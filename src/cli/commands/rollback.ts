@@ -1,5 +1,6 @@
 import { defineCommand } from '../cli-command.ts';
 import { renderItem } from '../cli-render.ts';
+import { oneLine } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo rollback ENV --reason TEXT',
@@ -19,7 +20,7 @@ export default defineCommand({
       return 0;
     }
     ctx.output.out(
-      `rolled back ${r.deployment.version} in ${r.deployment.environment}: ${v.reason}`,
+      `rolled back ${r.deployment.version} in ${r.deployment.environment}: ${oneLine(v.reason ?? '')}`,
     );
     if (r.items.length) {
       ctx.output.out('rollback procedure:');

@@ -1,0 +1,826 @@
+/**
+ * The log is the source of truth: replaying a release's events rebuilds the rows the other
+ * tables should hold (release, items, sign-offs, decisions, deployments, incidents, window
+ * overrides and forced deployments), and
+ * comparing them with what the tables do hold finds a state edited behind the log's back, with
+ * the event where the two part. Pure: the playbook snapshots come in by hash.
+ *
+ * One entry per event type in {@link EventPayloads} (what the service records) and in
+ * `handlers` (what it does to the rows): a new event type or payload field is one entry in each.
+ */
+import { canonicalJson, sha256 } from './hash.ts';
+import type { Playbook } from './playbook.ts';
+import type {
+  Blocker,
+  Decision,
+  Deployment,
+  DeploymentStatus,
+  Evidence,
+  GateOverride,
+  Incident,
+  ItemState,
+  Outcome,
+  Release,
+  ReleaseEvent,
+  ReleaseItem,
+  Signoff,
+  SignoffTarget,
+  Verdict,
+} from './release-model.ts';
+import { describeItem, expandItems, expandRollbackItems } from './release-rules.ts';
+
+/**
+ * The payload of each event type, as the service records it. Fields marked optional were added
+ * later: a log written before them replays without them, and what they would have said is not
+ * compared.
+ */
+export interface EventPayloads {
+  'release.started': {
+    version: string;
+    project?: string;
+    type: string | null;
+    commit: string | null;
+    commitAt?: string | null;
+    playbook: { name: string; hash: string };
+    /** How many items the release started with. */
+    items: number;
+  };
+  'release.retargeted': {
+    from: string | null;
+    to: string;
+    staleSignoffs: string[];
+    /** Present when the commit time was given with the new commit. */
+    commitAt?: string;
+  };
+  'item.state': {
+    item: number;
+    id: string;
+    from: ItemState;
+    to: ItemState;
+    action?: string;
+    note?: string;
+    evidence?: Evidence;
+  };
+  'signoff.recorded': {
+    role: string;
+    verdict: Verdict;
+    /** The gate or sign item it is for. */
+    target?: SignoffTarget;
+    commit: string | null;
+    comment: string | null;
+  };
+  /** A window override for one gate at one commit (a row of `gate_overrides` since `role`). */
+  'window.overridden': {
+    gate: string;
+    reason: string;
+    commit?: string | null;
+    /** The role it was given as, one `policy.window.override` names. */
+    role?: string;
+    /** The window blockers it let through when given. */
+    blockers?: Blocker[];
+  };
+  /** A deployment forced past gates that said NO-GO (a row of `gate_overrides`). */
+  'deployment.forced': {
+    environment: string;
+    commit: string | null;
+    role: string;
+    reason: string;
+    blockers: Blocker[];
+  };
+  'decision.recorded': {
+    gate: string;
+    outcome: Outcome;
+    blockers: Blocker[];
+    commit: string | null;
+    /** SHA-256 of the canonical JSON of the decision's inputs (they are large). */
+    inputsHash?: string;
+    override?: { reason: string; by: string } | null;
+  };
+  'deployment.recorded': {
+    id: string;
+    environment: string;
+    status: DeploymentStatus;
+    commit: string | null;
+    /** The gates in front of the environment and their outcome when it was deployed. */
+    gates?: { id: string; outcome: Outcome }[];
+    /** The reason given to deploy without a GO. */
+    forced?: string;
+  };
+  'rollback.recorded': {
+    deployment: string;
+    environment: string;
+    reason: string;
+    incident: string;
+    /** Numbers of the rollback items added to the release (none when it already had them). */
+    items: number[];
+  };
+  'release.project-changed': { from: string; to: string };
+  /** A check result logged beside its item but not applied (a person changed the item meanwhile). */
+  'check.result': {
+    item: number;
+    id: string;
+    result: 'passed' | 'failed' | 'error';
+    summary: string;
+    applied: false;
+    reason: string;
+  };
+  'release.finished': {
+    version: string;
+    /** Incidents the finish resolved (their rollback procedure is complete). */
+    resolvedIncidents?: string[];
+  };
+}
+
+export type EventType = keyof EventPayloads;
+
+/**
+ * SHA-256 of a value's canonical JSON: how a large field (decision inputs) is recorded in an
+ * event and compared with its row.
+ *
+ * @example hashValue({ b: 1, a: 2 }) === hashValue({ a: 2, b: 1 }) // true
+ */
+export function hashValue(value: unknown): string {
+  return sha256(canonicalJson(value ?? null));
+}
+
+/** A row the log rebuilds, and for each field the event that last set it. */
+export interface Replayed<T> {
+  row: T;
+  /** The event that created the row. */
+  seq: number;
+  /** Field → the event that last set it (the creating event when absent). */
+  since: Partial<Record<keyof T & string, number>>;
+  /** Fields the log does not know (written before its events recorded them): not compared. */
+  unknown: Set<keyof T & string>;
+}
+
+/** The release as its log says it is. */
+export interface ReplayedRelease {
+  release?: Replayed<ReleaseFields>;
+  items: Map<number, Replayed<ReleaseItem>>;
+  signoffs: Replayed<Signoff>[];
+  decisions: Replayed<DecisionFields>[];
+  deployments: Map<string, Replayed<DeploymentFields>>;
+  incidents: Map<string, Replayed<Incident>>;
+  /** Window overrides and forced deployments. */
+  overrides: Replayed<GateOverride>[];
+  /** Where the log cannot be replayed, or contradicts itself. */
+  problems: { seq: number; message: string }[];
+}
+
+/** The release fields the log decides (not its id, project or row version). */
+export type ReleaseFields = Pick<
+  Release,
+  | 'version'
+  | 'project'
+  | 'type'
+  | 'commit'
+  | 'commitAt'
+  | 'playbookHash'
+  | 'state'
+  | 'createdAt'
+  | 'createdBy'
+  | 'updatedAt'
+>;
+/** A decision with its inputs as a hash (the log keeps the hash, the table the inputs). */
+export type DecisionFields = Omit<Decision, 'inputs'> & { inputsHash?: string };
+/** A deployment as the log rebuilds it. */
+export type DeploymentFields = Deployment;
+
+/** What the tables hold for one release. */
+export interface ReleaseTables {
+  release: Release;
+  items: ReleaseItem[];
+  signoffs: Signoff[];
+  decisions: Decision[];
+  deployments: Deployment[];
+  incidents: Incident[];
+  overrides: GateOverride[];
+}
+
+/** A place where the tables and the log disagree. */
+export interface ReplayDifference {
+  table:
+    | 'releases'
+    | 'release_items'
+    | 'signoffs'
+    | 'decisions'
+    | 'deployments'
+    | 'incidents'
+    | 'gate_overrides';
+  /** The row, as a person names it: `item #7 "CHANGELOG updated"`, `deployment 0197…`. */
+  row: string;
+  /** The field that differs; absent when the whole row is missing on one side. */
+  field?: string;
+  /** The event where the log last set the field (or created the row); absent for a row no event made. */
+  seq?: number;
+  message: string;
+}
+
+/** Thrown inside a handler for a payload it cannot read; caught per event. */
+class ReplayError extends Error {}
+
+interface ReplayContext {
+  state: ReplayedRelease;
+  playbooks: ReadonlyMap<string, Playbook>;
+  playbook?: Playbook;
+  /** A window override waiting for its decision (logs before `decision.override` existed). */
+  pendingOverride?: { gate: string; reason: string; by: string; seq: number };
+}
+
+type Handler<T extends EventType> = (
+  ctx: ReplayContext,
+  e: ReleaseEvent & { type: T },
+  p: EventPayloads[T],
+) => void;
+
+function set<T>(r: Replayed<T>, seq: number, patch: Partial<T>): void {
+  for (const [k, v] of Object.entries(patch)) {
+    const key = k as keyof T & string;
+    if (v === undefined) delete (r.row as Record<string, unknown>)[key];
+    else (r.row as Record<string, unknown>)[key] = v;
+    r.since[key] = seq;
+    r.unknown.delete(key);
+  }
+}
+
+const created = <T>(row: T, seq: number, unknown: (keyof T & string)[] = []): Replayed<T> => ({
+  row,
+  seq,
+  since: {},
+  unknown: new Set(unknown),
+});
+
+/** Reports where the log contradicts itself; the replay goes on with what the event says. */
+function contradict(ctx: ReplayContext, e: ReleaseEvent, message: string): void {
+  ctx.state.problems.push({ seq: e.seq, message: `event ${e.seq} (${e.type}) ${message}` });
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new ReplayError(what);
+  return value;
+}
+
+const releaseOf = (ctx: ReplayContext) =>
+  need(ctx.state.release, 'it comes before the release.started event');
+
+function addItems(ctx: ReplayContext, items: ReleaseItem[], seq: number): void {
+  for (const item of items) ctx.state.items.set(item.number, created(item, seq));
+}
+
+/** What each event type does to the rows: one entry per type. */
+const handlers: { [T in EventType]: Handler<T> } = {
+  'release.started'(ctx, e, p) {
+    if (ctx.state.release) throw new ReplayError('the release was already started');
+    const hash = need(p.playbook?.hash, 'it names no playbook hash');
+    const playbook = need(
+      ctx.playbooks.get(hash),
+      `its playbook ${hash.slice(0, 12)} is not in the store`,
+    );
+    ctx.playbook = playbook;
+    const row: ReleaseFields = {
+      version: p.version,
+      // Unknown (and not compared) when the log is older than the field.
+      project: p.project ?? '',
+      playbookHash: hash,
+      state: 'active',
+      createdAt: e.at,
+      createdBy: e.actor,
+      updatedAt: e.at,
+    };
+    if (p.type !== null && p.type !== undefined) row.type = p.type;
+    if (p.commit !== null && p.commit !== undefined) row.commit = p.commit;
+    if (p.commitAt !== null && p.commitAt !== undefined) row.commitAt = p.commitAt;
+    // What a log from before these fields were recorded cannot say.
+    const unknown: (keyof ReleaseFields & string)[] = [];
+    if (!('commitAt' in p)) unknown.push('commitAt');
+    if (p.project === undefined) unknown.push('project');
+    ctx.state.release = created(row, e.seq, unknown);
+    const items = expandItems(playbook, {
+      releaseId: e.releaseId,
+      now: e.at,
+      ...(row.type !== undefined ? { type: row.type } : {}),
+    });
+    if (typeof p.items === 'number' && p.items !== items.length) {
+      contradict(
+        ctx,
+        e,
+        `says the release started with ${p.items} items, but its playbook gives ${items.length}`,
+      );
+    }
+    addItems(ctx, items, e.seq);
+  },
+
+  'release.retargeted'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    set(release, e.seq, {
+      commit: need(p.to, 'it names no commit'),
+      updatedAt: e.at,
+      ...(p.commitAt !== undefined ? { commitAt: p.commitAt } : {}),
+    });
+  },
+
+  'item.state'(ctx, e, p) {
+    const item = need(
+      ctx.state.items.get(p.item),
+      `it changes item #${p.item}, which the log never added`,
+    );
+    if (p.from !== item.row.state) {
+      contradict(
+        ctx,
+        e,
+        `moves ${describeItem(item.row)} from ${p.from}, but the log has it ${item.row.state} since event ${item.since.state ?? item.seq}`,
+      );
+    }
+    set(item, e.seq, {
+      state: p.to,
+      updatedAt: e.at,
+      updatedBy: e.actor,
+      ...(p.note !== undefined ? { note: p.note } : {}),
+      ...(p.evidence !== undefined ? { evidence: p.evidence } : {}),
+    });
+  },
+
+  'signoff.recorded'(ctx, e, p) {
+    releaseOf(ctx);
+    const row: Signoff = {
+      releaseId: e.releaseId,
+      role: p.role,
+      verdict: p.verdict,
+      actor: e.actor,
+      at: e.at,
+    };
+    if (p.target) row.target = p.target;
+    if (p.commit) row.commit = p.commit;
+    if (p.comment) row.comment = p.comment;
+    // A log from before sign-offs named their target says nothing of it.
+    ctx.state.signoffs.push(created(row, e.seq, 'target' in p ? [] : ['target']));
+  },
+
+  'window.overridden'(ctx, e, p) {
+    releaseOf(ctx);
+    ctx.pendingOverride = { gate: p.gate, reason: p.reason, by: e.actor, seq: e.seq };
+    // Before overrides had a table of their own (and a role), the decision row kept them.
+    if (p.role === undefined) return;
+    const row: GateOverride = {
+      releaseId: e.releaseId,
+      kind: 'window',
+      gate: p.gate,
+      role: p.role,
+      actor: e.actor,
+      at: e.at,
+      reason: p.reason,
+      blockers: p.blockers ?? [],
+    };
+    if (p.commit) row.commit = p.commit;
+    ctx.state.overrides.push(created(row, e.seq));
+  },
+
+  'deployment.forced'(ctx, e, p) {
+    releaseOf(ctx);
+    const row: GateOverride = {
+      releaseId: e.releaseId,
+      kind: 'force',
+      environment: p.environment,
+      role: p.role,
+      actor: e.actor,
+      at: e.at,
+      reason: p.reason,
+      blockers: p.blockers,
+    };
+    if (p.commit) row.commit = p.commit;
+    ctx.state.overrides.push(created(row, e.seq));
+  },
+
+  'decision.recorded'(ctx, e, p) {
+    releaseOf(ctx);
+    const row: DecisionFields = {
+      releaseId: e.releaseId,
+      gate: p.gate,
+      outcome: p.outcome,
+      blockers: p.blockers,
+      actor: e.actor,
+      at: e.at,
+    };
+    if (p.commit) row.commit = p.commit;
+    if (p.inputsHash !== undefined) row.inputsHash = p.inputsHash;
+    // A log from before decisions kept their inputs' hash says nothing about the inputs.
+    const unknown: (keyof DecisionFields & string)[] =
+      p.inputsHash === undefined ? ['inputsHash'] : [];
+    const pending = ctx.pendingOverride;
+    ctx.pendingOverride = undefined;
+    if ('override' in p) {
+      if (p.override) row.override = p.override;
+    } else if (pending && pending.gate === p.gate && pending.seq === e.seq - 1) {
+      // A log from before decisions named their override: the event just before says it.
+      row.override = { reason: pending.reason, by: pending.by };
+    }
+    ctx.state.decisions.push(created(row, e.seq, unknown));
+  },
+
+  'deployment.recorded'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    const row: DeploymentFields = {
+      id: need(p.id, 'it names no deployment id'),
+      project: release.row.project,
+      releaseId: e.releaseId,
+      version: release.row.version,
+      environment: p.environment,
+      status: p.status,
+      startedAt: e.at,
+      finishedAt: e.at,
+      actor: e.actor,
+    };
+    if (p.commit) row.commit = p.commit;
+    if (ctx.state.deployments.has(row.id))
+      throw new ReplayError(`deployment ${row.id} was already recorded`);
+    const unknown: (keyof DeploymentFields & string)[] = release.unknown.has('project')
+      ? ['project']
+      : [];
+    ctx.state.deployments.set(row.id, created(row, e.seq, unknown));
+  },
+
+  'rollback.recorded'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    const deployment = need(
+      ctx.state.deployments.get(p.deployment),
+      `it rolls back deployment ${p.deployment}, which the log never recorded`,
+    );
+    set(deployment, e.seq, { status: 'rolled-back' });
+    ctx.state.incidents.set(
+      p.incident,
+      created<Incident>(
+        {
+          id: p.incident,
+          deploymentId: p.deployment,
+          kind: 'rollback',
+          reason: p.reason,
+          openedAt: e.at,
+          actor: e.actor,
+        },
+        e.seq,
+      ),
+    );
+    if (p.items?.length) {
+      const playbook = need(ctx.playbook, 'the release has no playbook');
+      const items = expandRollbackItems(playbook, {
+        releaseId: e.releaseId,
+        now: e.at,
+        startNumber: p.items[0]!,
+      });
+      const got = items.map((i) => i.number);
+      if (canonicalJson(got) !== canonicalJson(p.items)) {
+        contradict(
+          ctx,
+          e,
+          `adds items ${p.items.join(', ')}, but the playbook's rollback procedure gives ${got.join(', ') || 'none'}`,
+        );
+      }
+      addItems(ctx, items, e.seq);
+    }
+    if (release.row.state !== 'active') set(release, e.seq, { state: 'active', updatedAt: e.at });
+  },
+
+  'release.project-changed'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    set(release, e.seq, { project: need(p.to, 'it names no project') });
+    // The release's deployments move with it.
+    for (const d of ctx.state.deployments.values()) set(d, e.seq, { project: p.to });
+  },
+
+  'check.result'(ctx, e, p) {
+    // Logged beside the item, not applied to it: the item must exist, its row does not change.
+    need(ctx.state.items.get(p.item), `it names item #${p.item}, which the log never added`);
+    if (p.applied !== false)
+      contradict(ctx, e, 'says it was applied, but no state change came with it');
+  },
+
+  'release.finished'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    set(release, e.seq, { state: 'finished', updatedAt: e.at });
+    let resolved = p.resolvedIncidents;
+    if (resolved === undefined) {
+      // A log from before the event named them: the finish resolved every open incident of a
+      // deployment to the last environment.
+      const last = ctx.playbook?.environments.at(-1);
+      resolved = [...ctx.state.incidents.values()]
+        .filter((i) => i.row.resolvedAt === undefined)
+        .filter((i) => ctx.state.deployments.get(i.row.deploymentId)?.row.environment === last)
+        .map((i) => i.row.id);
+    }
+    for (const id of resolved) {
+      const incident = need(
+        ctx.state.incidents.get(id),
+        `it resolves incident ${id}, which the log never opened`,
+      );
+      set(incident, e.seq, { resolvedAt: e.at });
+    }
+  },
+};
+
+/**
+ * Replays a release's log (events in log order) into the rows it implies. `playbooks` holds the
+ * snapshots the log names by hash ({@link playbookHashesOf}). An event that cannot be replayed
+ * (unknown type, unreadable payload, a change that contradicts the log before it) is reported
+ * in `problems` and skipped.
+ *
+ * @example
+ * const replayed = replayEvents(events, new Map([[hash, playbook]]));
+ * replayed.items.get(7)?.row.state // 'done'
+ */
+export function replayEvents(
+  events: readonly ReleaseEvent[],
+  playbooks: ReadonlyMap<string, Playbook>,
+): ReplayedRelease {
+  const state: ReplayedRelease = {
+    items: new Map(),
+    signoffs: [],
+    decisions: [],
+    deployments: new Map(),
+    incidents: new Map(),
+    overrides: [],
+    problems: [],
+  };
+  const ctx: ReplayContext = { state, playbooks };
+  for (const [hash, playbook] of playbooks) {
+    if (hashValue(playbook) !== hash) {
+      state.problems.push({
+        seq: 0,
+        message: `the stored snapshot of playbook ${hash.slice(0, 12)} does not match its hash: it was edited after the release started`,
+      });
+    }
+  }
+  for (const e of events) {
+    const handler = (handlers as Record<string, Handler<EventType> | undefined>)[e.type];
+    const label = `event ${e.seq} (${e.type})`;
+    if (!handler) {
+      state.problems.push({
+        seq: e.seq,
+        message: `${label} is of a type the replay does not know, so its effect on the tables is not checked`,
+      });
+      continue;
+    }
+    if (!e.payload || typeof e.payload !== 'object') {
+      state.problems.push({ seq: e.seq, message: `${label} has no payload to replay` });
+      continue;
+    }
+    try {
+      handler(ctx, e as ReleaseEvent & { type: EventType }, e.payload as EventPayloads[EventType]);
+    } catch (error) {
+      if (!(error instanceof ReplayError) && !(error instanceof TypeError)) throw error;
+      // A TypeError is a payload of the wrong shape (a forged one, most likely).
+      state.problems.push({ seq: e.seq, message: `${label} cannot be replayed: ${error.message}` });
+    }
+  }
+  return state;
+}
+
+/**
+ * The playbook hashes a log names (the snapshot each `release.started` takes).
+ *
+ * @example playbookHashesOf(events) // ['3f2a…']
+ */
+export function playbookHashesOf(events: readonly ReleaseEvent[]): string[] {
+  const hashes = new Set<string>();
+  for (const e of events) {
+    const hash = (e.payload as { playbook?: { hash?: unknown } } | null)?.playbook?.hash;
+    if (typeof hash === 'string') hashes.add(hash);
+  }
+  return [...hashes];
+}
+
+/** How a value reads in a message: states and names bare, text quoted, long values cut. */
+function show(value: unknown): string {
+  if (value === undefined || value === null) return 'nothing';
+  if (typeof value === 'string' && /^[\w.@/+:-]{1,64}$/.test(value)) return value;
+  const text = typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+const equal = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+
+/** How one table is compared: its rows' key and name, and the fields to compare. */
+interface TableSpec<T> {
+  table: ReplayDifference['table'];
+  /** The field a message names without saying which ("the table says done"). */
+  main: keyof T & string;
+  fields: (keyof T & string)[];
+  name(row: T): string;
+}
+
+function compareRow<T>(
+  spec: TableSpec<T>,
+  actual: T,
+  expected: Replayed<T>,
+  out: ReplayDifference[],
+): void {
+  for (const field of spec.fields) {
+    if (expected.unknown.has(field)) continue;
+    const a = (actual as Record<string, unknown>)[field];
+    const x = (expected.row as Record<string, unknown>)[field];
+    if (equal(a, x)) continue;
+    const seq = expected.since[field] ?? expected.seq;
+    const label = field === spec.main ? '' : `${field} `;
+    const row = spec.name(expected.row);
+    out.push({
+      table: spec.table,
+      row,
+      field,
+      seq,
+      message: `${row}: the table says ${label}${show(a)}, the log says ${label}${show(x)} since event ${seq}`,
+    });
+  }
+}
+
+function reportExtra<T>(spec: TableSpec<T>, row: T, out: ReplayDifference[]): void {
+  const name = spec.name(row);
+  out.push({
+    table: spec.table,
+    row: name,
+    message: `${name} is in the table, but no event records it: it was written behind the log's back`,
+  });
+}
+
+function reportMissing<T>(spec: TableSpec<T>, r: Replayed<T>, out: ReplayDifference[]): void {
+  const name = spec.name(r.row);
+  out.push({
+    table: spec.table,
+    row: name,
+    seq: r.seq,
+    message: `${name} is recorded by event ${r.seq}, but the table does not have it: it was deleted`,
+  });
+}
+
+/** Compares rows with a key: each side's extra rows are reported, pairs field by field. */
+function compareKeyed<T>(
+  spec: TableSpec<T>,
+  actual: T[],
+  expected: Map<string | number, Replayed<T>>,
+  keyOf: (row: T) => string | number,
+  out: ReplayDifference[],
+): void {
+  const seen = new Set<string | number>();
+  for (const row of actual) {
+    const key = keyOf(row);
+    const x = expected.get(key);
+    if (!x || seen.has(key)) reportExtra(spec, row, out);
+    else compareRow(spec, row, x, out);
+    seen.add(key);
+  }
+  for (const [key, x] of expected) if (!seen.has(key)) reportMissing(spec, x, out);
+}
+
+/**
+ * Compares rows without an id of their own (sign-offs, decisions): equal rows pair first, then
+ * rows that agree on `pairKey` (the same role or gate at the same time) are compared field by
+ * field, and what is left is extra or missing.
+ */
+function compareUnkeyed<T>(
+  spec: TableSpec<T>,
+  actual: T[],
+  expected: Replayed<T>[],
+  pairKey: (row: T) => string,
+  out: ReplayDifference[],
+): void {
+  // Equal on every field the log knows of the replayed row.
+  const same = (row: T, x: Replayed<T>) =>
+    spec.fields.every(
+      (f) =>
+        x.unknown.has(f) ||
+        equal((row as Record<string, unknown>)[f], (x.row as Record<string, unknown>)[f]),
+    );
+  const left = [...expected];
+  const unmatched: T[] = [];
+  for (const row of actual) {
+    const i = left.findIndex((x) => same(row, x));
+    if (i >= 0) left.splice(i, 1);
+    else unmatched.push(row);
+  }
+  for (const row of unmatched) {
+    const i = left.findIndex((x) => pairKey(x.row) === pairKey(row));
+    if (i >= 0) compareRow(spec, row, left.splice(i, 1)[0]!, out);
+    else reportExtra(spec, row, out);
+  }
+  for (const x of left) reportMissing(spec, x, out);
+}
+
+const itemSpec: TableSpec<ReleaseItem> = {
+  table: 'release_items',
+  main: 'state',
+  fields: [
+    'state',
+    'note',
+    'evidence',
+    'updatedBy',
+    'updatedAt',
+    'id',
+    'title',
+    'phase',
+    'section',
+    'kind',
+    'optional',
+    'parent',
+    'rollback',
+    'spec',
+  ],
+  name: (i) => `item ${describeItem(i)}`,
+};
+
+const releaseSpec: TableSpec<ReleaseFields> = {
+  table: 'releases',
+  main: 'state',
+  fields: [
+    'state',
+    'version',
+    'project',
+    'type',
+    'commit',
+    'commitAt',
+    'playbookHash',
+    'createdAt',
+    'createdBy',
+    'updatedAt',
+  ],
+  name: (r) => `release ${r.version}`,
+};
+
+const signoffSpec: TableSpec<Signoff> = {
+  table: 'signoffs',
+  main: 'verdict',
+  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment'],
+  name: (s) => `sign-off of ${s.role} by ${s.actor} at ${s.at}`,
+};
+
+const decisionSpec: TableSpec<DecisionFields> = {
+  table: 'decisions',
+  main: 'outcome',
+  fields: ['outcome', 'gate', 'blockers', 'commit', 'actor', 'at', 'override', 'inputsHash'],
+  name: (d) => `decision on ${d.gate} at ${d.at}`,
+};
+
+const deploymentSpec: TableSpec<DeploymentFields> = {
+  table: 'deployments',
+  main: 'status',
+  fields: [
+    'status',
+    'environment',
+    'project',
+    'version',
+    'commit',
+    'releaseId',
+    'startedAt',
+    'finishedAt',
+    'actor',
+  ],
+  name: (d) => `deployment ${d.id} (${d.environment})`,
+};
+
+const overrideSpec: TableSpec<GateOverride> = {
+  table: 'gate_overrides',
+  main: 'reason',
+  fields: ['reason', 'kind', 'gate', 'environment', 'commit', 'role', 'actor', 'at', 'blockers'],
+  name: (o) =>
+    o.kind === 'window'
+      ? `window override of ${o.gate} by ${o.actor} at ${o.at}`
+      : `forced deployment to ${o.environment} by ${o.actor} at ${o.at}`,
+};
+
+const incidentSpec: TableSpec<Incident> = {
+  table: 'incidents',
+  main: 'resolvedAt',
+  fields: ['resolvedAt', 'deploymentId', 'kind', 'reason', 'openedAt', 'actor'],
+  name: (i) => `incident ${i.id} (${i.kind})`,
+};
+
+/**
+ * Every difference between the tables and the replayed log, each with the row, the field and
+ * the event where they part.
+ *
+ * @example
+ * compareReplay(replayEvents(events, playbooks), tables)[0]?.message
+ * // 'item #7 "CHANGELOG updated": the table says done, the log says pending since event 12'
+ */
+export function compareReplay(
+  replayed: ReplayedRelease,
+  tables: ReleaseTables,
+): ReplayDifference[] {
+  const out: ReplayDifference[] = [];
+  if (replayed.release) compareRow(releaseSpec, tables.release, replayed.release, out);
+  compareKeyed(itemSpec, tables.items, replayed.items, (i) => i.number, out);
+  compareUnkeyed(signoffSpec, tables.signoffs, replayed.signoffs, (s) => `${s.role} ${s.at}`, out);
+  const decisions = tables.decisions.map(({ inputs, ...d }): DecisionFields => ({
+    ...d,
+    inputsHash: hashValue(inputs),
+  }));
+  compareUnkeyed(decisionSpec, decisions, replayed.decisions, (d) => `${d.gate} ${d.at}`, out);
+  compareKeyed(deploymentSpec, tables.deployments, replayed.deployments, (d) => d.id, out);
+  compareKeyed(incidentSpec, tables.incidents, replayed.incidents, (i) => i.id, out);
+  compareUnkeyed(
+    overrideSpec,
+    tables.overrides,
+    replayed.overrides,
+    (o) => `${o.kind} ${o.gate ?? o.environment} ${o.at}`,
+    out,
+  );
+  return out;
+}

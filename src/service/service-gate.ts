@@ -1,0 +1,66 @@
+/**
+ * What the use cases that judge a gate share: the record a gate is evaluated from, and who may
+ * act as a role the playbook's policy names (to override the window, to force a deployment).
+ */
+import { ForbiddenError } from '../core/errors.ts';
+import type { GateRecord } from '../core/gate.ts';
+import type { Playbook } from '../core/playbook.ts';
+import type { Release, ReleaseItem } from '../core/release-model.ts';
+import { holdsRole } from '../core/release-rules.ts';
+import type { StoreReader } from '../store/store.ts';
+
+/**
+ * What a gate is evaluated from, read in one store view (a transaction or committed data).
+ *
+ * @example evaluateGate({ ...(await readGateRecord(tx, release, playbook, ctx.now())), gate })
+ */
+export async function readGateRecord(
+  r: StoreReader,
+  release: Release,
+  playbook: Playbook,
+  now: Date,
+): Promise<GateRecord & { items: ReleaseItem[] }> {
+  const [items, signoffs, overrides] = await Promise.all([
+    r.listItems(release.id),
+    r.listSignoffs(release.id),
+    r.listOverrides(release.id),
+  ]);
+  return {
+    playbook,
+    items,
+    signoffs,
+    overrides,
+    now,
+    ...(release.commit !== undefined ? { commit: release.commit } : {}),
+  };
+}
+
+/**
+ * The role `actor` may act as for a policy key (`policy.window.override`, `policy.force`):
+ * the first role the key names that the actor holds. Throws {@link ForbiddenError} when the
+ * key names none (nobody may; the message says which key to add) or the actor holds none.
+ *
+ * @example requirePolicyRole(playbook, 'rm@example.com', 'policy.force', 'force a deployment') // 'release-manager'
+ */
+export function requirePolicyRole(
+  playbook: Playbook,
+  actor: string,
+  key: 'policy.window.override' | 'policy.force',
+  what: string,
+): string {
+  const roles =
+    (key === 'policy.force' ? playbook.policy.force : playbook.policy.window?.override) ?? [];
+  if (roles.length === 0) {
+    throw new ForbiddenError(
+      `the playbook names no role that may ${what}, so nobody may; name one with ${key}: [ROLE]`,
+      { hint: { action: 'playbook.edit' } },
+    );
+  }
+  const held = roles.find((r) => holdsRole(playbook, actor, r));
+  if (!held) {
+    throw new ForbiddenError(
+      `${actor} holds no role that may ${what} (${key}: ${roles.join(', ')})`,
+    );
+  }
+  return held;
+}
