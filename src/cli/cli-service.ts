@@ -9,9 +9,19 @@ import type { ServiceDeps } from '../service/create-service.ts';
 import { createReleaseService } from '../service/create-service.ts';
 import { createServiceContext } from '../service/service-context.ts';
 import { adoptLegacyReleases } from '../service/service-releases.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { Store } from '../store/store.ts';
-import type { DbTarget, OpenCliStoreOptions } from './cli-db.ts';
+import type { DbTarget, OpenCliStoreOptions, StoreOpener } from './cli-db.ts';
 import { openCliStore } from './cli-db.ts';
+
+/**
+ * SQLite bundled here; PostgreSQL (and pg) loaded only for a URL. Not store/open-store.ts,
+ * whose import() of the SQLite store would make that a chunk of its own on the read path.
+ */
+const openStore: StoreOpener = async (url, opts) =>
+  /^postgres(ql)?:\/\//i.test(url)
+    ? (await import('../store/postgres-store.ts')).openPostgresStore(url)
+    : openSqliteStore(url, opts.readOnly ? { readOnly: true } : {});
 
 /**
  * Opens the store at `target` for a command and the service over it; the store is closed again
@@ -27,7 +37,7 @@ export async function openLocalService(
   opts: OpenCliStoreOptions,
   deps: Omit<ServiceDeps, 'store'>,
 ): Promise<{ service: ReleaseService; store: Store }> {
-  const { store, readOnly } = await openCliStore(target, cwd, opts);
+  const { store, readOnly } = await openCliStore(target, cwd, opts, openStore);
   try {
     const full = { ...deps, store };
     // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
