@@ -28,6 +28,8 @@ export interface MeasureOptions {
   warmup: number;
   /** hyperfine rounds the runs are split into; the loop alternates every run anyway. */
   rounds: number;
+  /** Called before each round (each run with the loop): e.g. to sample the load average. */
+  onRound?: () => void;
 }
 
 export interface Timing {
@@ -38,6 +40,11 @@ export interface Timing {
   p90Ms: number;
   meanMs: number;
   minMs: number;
+  /**
+   * Mean CPU time (user + system) per run, from hyperfine; undefined with the loop runner.
+   * Time spent waiting for a CPU on a loaded machine is not in it, so it moves less with load.
+   */
+  cpuMs?: number;
 }
 
 /**
@@ -71,22 +78,41 @@ export function readHyperfineVersion(): string | undefined {
  *   { runner: 'loop', cwd: process.cwd(), env: process.env, runs: 30, warmup: 3, rounds: 1 });
  */
 export function measureCommands(specs: CommandSpec[], opts: MeasureOptions): Timing[] {
-  const times =
-    opts.runner === 'hyperfine' ? timeWithHyperfine(specs, opts) : timeWithLoop(specs, opts);
-  return specs.map((s, i) => summarizeTimes(s.label, formatCommand(s.argv), times[i]!));
+  const { times, cpuMs } =
+    opts.runner === 'hyperfine'
+      ? timeWithHyperfine(specs, opts)
+      : { times: timeWithLoop(specs, opts), cpuMs: [] };
+  return specs.map((s, i) => {
+    const timing = summarizeTimes(s.label, formatCommand(s.argv), times[i]!);
+    const cpu = cpuMs[i];
+    return cpu === undefined ? timing : { ...timing, cpuMs: cpu };
+  });
 }
 
-function timeWithHyperfine(specs: CommandSpec[], opts: MeasureOptions): number[][] {
+function timeWithHyperfine(
+  specs: CommandSpec[],
+  opts: MeasureOptions,
+): { times: number[][]; cpuMs: number[] } {
   const times: number[][] = specs.map(() => []);
+  const cpuTotals = specs.map(() => 0);
   const perRound = Math.max(2, Math.ceil(opts.runs / opts.rounds));
   for (let done = 0; done < opts.runs; done += perRound) {
+    opts.onRound?.();
     const round = runHyperfineRound(specs, opts, Math.min(perRound, Math.max(2, opts.runs - done)));
-    round.forEach((t, i) => times[i]!.push(...t));
+    round.forEach((r, i) => {
+      times[i]!.push(...r.times);
+      cpuTotals[i]! += r.cpuMs * r.times.length;
+    });
   }
-  return times;
+  return { times, cpuMs: cpuTotals.map((total, i) => total / times[i]!.length) };
 }
 
-function runHyperfineRound(specs: CommandSpec[], opts: MeasureOptions, runs: number): number[][] {
+/** One hyperfine call: every run's wall time and the mean CPU time per run, in ms. */
+function runHyperfineRound(
+  specs: CommandSpec[],
+  opts: MeasureOptions,
+  runs: number,
+): { times: number[]; cpuMs: number }[] {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-bench-hf-'));
   const jsonPath = join(dir, 'hyperfine.json');
   try {
@@ -95,8 +121,13 @@ function runHyperfineRound(specs: CommandSpec[], opts: MeasureOptions, runs: num
     const r = spawnSync('hyperfine', args, { cwd: opts.cwd, env: opts.env, encoding: 'utf8' });
     if (r.status !== 0)
       throw new Error(`hyperfine failed: ${explainFailure(specs, opts) ?? r.stderr}`);
-    const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as { results: { times: number[] }[] };
-    return report.results.map((result) => result.times.map((seconds) => seconds * 1000));
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+      results: { times: number[]; user: number; system: number }[];
+    };
+    return report.results.map((result) => ({
+      times: result.times.map((seconds) => seconds * 1000),
+      cpuMs: (result.user + result.system) * 1000,
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -116,7 +147,10 @@ function explainFailure(specs: CommandSpec[], opts: MeasureOptions): string | un
 function timeWithLoop(specs: CommandSpec[], opts: MeasureOptions): number[][] {
   for (let i = 0; i < opts.warmup; i++) specs.forEach((s) => runOnce(s, opts));
   const times: number[][] = specs.map(() => []);
-  for (let i = 0; i < opts.runs; i++) specs.forEach((s, j) => times[j]!.push(runOnce(s, opts)));
+  for (let i = 0; i < opts.runs; i++) {
+    opts.onRound?.();
+    specs.forEach((s, j) => times[j]!.push(runOnce(s, opts)));
+  }
   return times;
 }
 

@@ -6,7 +6,15 @@
  * map when the build writes one, else its chunk is named by text markers.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { SourceMap } from 'node:module';
 import type { SourceMapPayload } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -20,6 +28,8 @@ export interface ProfileShare {
 
 export interface ProfileSummary {
   runs: number;
+  /** The bundle's files the command loaded, in load order, with their sizes. */
+  files?: { name: string; bytes: number }[];
   /** Sampled time per run, profiler overhead included. */
   msPerRun: number;
   buckets: ProfileShare[];
@@ -78,10 +88,39 @@ export function profileCommand(
       if (r.status !== 0) throw new Error(`profiling node ${args.join(' ')} exited ${r.status}`);
     }
     const profiles = readdirSync(dir).map((f) => readProfile(join(dir, f)));
-    return summarizeProfiles(profiles);
+    return { ...summarizeProfiles(profiles), files: listLoadedFiles(args, cwd, env, dir) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The files `node ARGS` loads through the ES module loader (a module hook that logs every
+ * `file:` URL): each one costs a resolve, a read and a link whatever its size, so their number
+ * matters for start-up as well as their bytes.
+ */
+function listLoadedFiles(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  dir: string,
+): { name: string; bytes: number }[] {
+  const hook = join(dir, 'log-loads.mjs');
+  writeFileSync(
+    hook,
+    "import { registerHooks } from 'node:module';\n" +
+      'registerHooks({ load(url, context, next) { const r = next(url, context);' +
+      " if (url.startsWith('file:')) process.stderr.write(`gonogo-bench-load ${url}\\n`); return r; } });\n",
+  );
+  const r = spawnSync(process.execPath, ['--import', hook, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+  });
+  return [...r.stderr.matchAll(/^gonogo-bench-load (\S+)$/gm)].map((m) => {
+    const path = new URL(m[1]!).pathname;
+    return { name: basename(path), bytes: statSync(path).size };
+  });
 }
 
 function readProfile(path: string): CpuProfile {

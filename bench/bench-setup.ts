@@ -4,9 +4,17 @@
  * real database and a real playbook to show.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface Seed {
   name: string;
@@ -43,7 +51,9 @@ export function pickLargestSeed(seeds: Seed[]): Seed {
 /**
  * Copies the built CLI (dist/) to a temp folder and returns the copy's entry file. The bundle
  * is self-contained, and in a shared checkout another `npm test` may rebuild (delete) dist/
- * in the middle of a run; the copy keeps the measured build fixed.
+ * in the middle of a run; the copy keeps the measured build fixed. A package.json with
+ * `"type": "module"` goes beside it, as in an installed package: without one Node would guess
+ * each chunk's module format by parsing it, work an installed gonogo never does.
  *
  * @example
  * const cli = copyBuiltCli('/work/main'); // '/tmp/gonogo-bench-dist-…/dist/gonogo.js'
@@ -55,6 +65,7 @@ export function copyBuiltCli(repoRoot: string): string {
   }
   const target = join(mkdtempSync(join(tmpdir(), 'gonogo-bench-dist-')), 'dist');
   cpSync(source, target, { recursive: true });
+  writeFileSync(join(dirname(target), 'package.json'), '{ "type": "module" }\n');
   return join(target, 'gonogo.js');
 }
 

@@ -8,6 +8,10 @@
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood) runs only those
+ * parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and the
+ * peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
+ * has no numbers of theirs.
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
@@ -16,6 +20,7 @@ import { measureImportThroughput } from './bench-import.ts';
 import type { CommandSpec, MeasureOptions, Timing } from './bench-measure.ts';
 import { detectRunner, measureCommands, readHyperfineVersion } from './bench-measure.ts';
 import { runDogfoodBench } from './bench-dogfood.ts';
+import { preparePeerTools } from './bench-peers.ts';
 import { profileCommand } from './bench-profile.ts';
 import type { Aim, BenchResults } from './bench-report.ts';
 import { renderSummary, writeResults } from './bench-report.ts';
@@ -34,14 +39,22 @@ const cli = copyBuiltCli(repoRoot);
 const node = process.execPath;
 const ticks = 6;
 const startupRuns = 30;
+// Many short rounds rather than a few long ones: every command is timed in each round, so a
+// burst of load from other work on a shared machine lands on the floor and the commands alike.
+const startupRounds = 10;
 const importRuns = 20;
 const inProcessIterations = 200;
 const scanRuns = 3;
 const dogfoodRuns = 3;
 const aims: Aim[] = [
   { label: 'gonogo --version', maxRatio: 1.5 },
-  { label: 'gonogo status', maxRatio: 2.5 },
+  { label: 'gonogo status', maxRatio: 2.0 },
 ];
+
+const allParts = ['import', 'profile', 'secrets', 'dogfood'] as const;
+type Part = (typeof allParts)[number];
+const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
+const runs = (part: Part) => parts.has(part);
 
 const floorSpec: CommandSpec = { label: 'node -e 0', argv: [node, '-e', '0'] };
 
@@ -59,29 +72,19 @@ function logStep(text: string): void {
 }
 
 /**
- * Start-up commands and the ingredients of `status`, timed together (taking turns) so the
- * floor and every ratio share the same machine load. The `status` variants skip the identity
- * lookup (`git config user.email`) via GONOGO_USER, or reuse V8's compiled code across runs
- * via NODE_COMPILE_CACHE; `env` adds about a millisecond.
+ * Start-up commands, the peer release tools and the ingredients of `status`, timed together
+ * (taking turns, round by round) so the floor and every ratio share the same machine load.
  */
 function measureStartup(
   opts: MeasureOptions,
   hasRelease: boolean,
-): { startup: Timing[]; breakdown: Timing[] } {
+  peers: CommandSpec[],
+): { startup: Timing[]; peers: Timing[]; breakdown: Timing[] } {
   const startup = [floorSpec, specifyGonogo('--version')];
   if (hasRelease) startup.push(specifyGonogo('playbook', 'lint'), specifyGonogo('status'));
   const breakdown: CommandSpec[] = !hasRelease
     ? []
     : [
-        {
-          label: 'gonogo status, GONOGO_USER set (no `git config` call)',
-          argv: ['env', 'GONOGO_USER=bench@example.com', node, cli, 'status'],
-        },
-        {
-          // The repository is deleted afterwards, cache and all; the warm-up runs fill it.
-          label: 'gonogo status, NODE_COMPILE_CACHE warm',
-          argv: ['env', 'NODE_COMPILE_CACHE=.bench-compile-cache', node, cli, 'status'],
-        },
         {
           // scripts/build.ts bundles because of this row: Node strips and resolves every file.
           label: 'status from the TypeScript source (node src/cli/main.ts)',
@@ -95,13 +98,37 @@ function measureStartup(
           'node + node:sqlite open + one query',
           "new (require('node:sqlite').DatabaseSync)('.gonogo/gonogo.db').prepare('select count(*) from sqlite_master').get()",
         ),
+        specifyNodeEval('node + one write to stdout', "process.stdout.write('')"),
+        {
+          label: 'node + ESM `import` of node:fs, node:util, node:path, node:os',
+          argv: [
+            node,
+            '--input-type=module',
+            '-e',
+            "import 'node:fs'; import 'node:util'; import 'node:path'; import 'node:os';",
+          ],
+        },
+        {
+          label: 'node + `process.getBuiltinModule` of the same four',
+          argv: [
+            node,
+            '--input-type=module',
+            '-e',
+            "for (const m of ['fs', 'util', 'path', 'os']) process.getBuiltinModule(`node:${m}`);",
+          ],
+        },
       ];
-  const count = startup.length + breakdown.length;
+  const all = [...startup, ...peers, ...breakdown];
   logStep(
-    `start-up: ${count} commands × ${opts.runs} runs (${opts.runner === 'hyperfine' ? `hyperfine, ${opts.rounds} rounds` : 'spawnSync loop'})`,
+    `start-up: ${all.length} commands × ${opts.runs} runs (${opts.runner === 'hyperfine' ? `hyperfine, ${opts.rounds} rounds` : 'spawnSync loop'})`,
   );
-  const timings = measureCommands([...startup, ...breakdown], opts);
-  return { startup: timings.slice(0, startup.length), breakdown: timings.slice(startup.length) };
+  const timings = measureCommands(all, opts);
+  const peersAt = startup.length;
+  return {
+    startup: timings.slice(0, peersAt),
+    peers: timings.slice(peersAt, peersAt + peers.length),
+    breakdown: timings.slice(peersAt + peers.length),
+  };
 }
 
 function measureImportCli(
@@ -143,20 +170,40 @@ function runBench(): BenchResults {
   const repo = statusSeed ? prepareReleaseRepo(cli, statusSeed, ticks) : undefined;
   try {
     const base = { runner, cwd: repo ?? repoRoot, env: createBenchEnv(), warmup: 3, rounds: 3 };
+    logStep('peer tools: npm ci in bench/peers when its node_modules is missing or stale');
+    const peerTools = preparePeerTools(repoRoot, node);
+    for (const m of peerTools.missing) console.warn(`\n!!! ${m}\n`);
     const loadBefore = readLoad();
-    const { startup, breakdown } = measureStartup({ ...base, runs: startupRuns }, Boolean(repo));
-    const imports = seeds?.length
-      ? measureImportCli({ ...base, runs: importRuns }, seeds)
+    const loadDuring: number[] = [];
+    const { startup, peers, breakdown } = measureStartup(
+      {
+        ...base,
+        runs: startupRuns,
+        rounds: startupRounds,
+        warmup: 1,
+        onRound: () => loadDuring.push(loadavg()[0]!),
+      },
+      Boolean(repo),
+      peerTools.specs,
+    );
+    const importSeeds = runs('import') ? (seeds ?? []) : [];
+    const imports = importSeeds.length
+      ? measureImportCli({ ...base, runs: importRuns }, importSeeds)
       : undefined;
-    if (seeds?.length)
-      logStep(`import in-process: ${seeds.length} seeds × ${inProcessIterations} imports`);
-    const importInProcess = (seeds ?? []).map((s) =>
+    if (importSeeds.length)
+      logStep(`import in-process: ${importSeeds.length} seeds × ${inProcessIterations} imports`);
+    const importInProcess = importSeeds.map((s) =>
       measureImportThroughput(s, inProcessIterations, 20),
     );
-    if (repo) logStep('profiling gonogo status (5 runs under --cpu-prof)');
-    const profile = repo ? profileCommand([cli, 'status'], repo, base.env, 5) : undefined;
-    const secrets = attempt(() => runSecretsBench(repoRoot, logStep, { runs: scanRuns }));
-    const dogfood = attempt(() => runDogfoodBench(repoRoot, logStep, dogfoodRuns));
+    const profiled = repo && runs('profile');
+    if (profiled) logStep('profiling gonogo status (5 runs under --cpu-prof)');
+    const profile = profiled ? profileCommand([cli, 'status'], repo, base.env, 5) : undefined;
+    const secrets = runs('secrets')
+      ? attempt(() => runSecretsBench(repoRoot, logStep, { runs: scanRuns }))
+      : undefined;
+    const dogfood = runs('dogfood')
+      ? attempt(() => runDogfoodBench(repoRoot, logStep, dogfoodRuns))
+      : undefined;
     return {
       date: new Date().toISOString(),
       nodeVersion: process.version,
@@ -166,6 +213,7 @@ function runBench(): BenchResults {
       runner,
       ...(runner === 'hyperfine' ? { hyperfine: readHyperfineVersion() ?? 'hyperfine' } : {}),
       load: `${loadBefore} before, ${readLoad()} after`,
+      startupLoad: loadDuring,
       elapsedSeconds: (performance.now() - started) / 1000,
       ...(seedsMissing ? { seedsMissing } : {}),
       ...(statusSeed ? { statusSeed } : {}),
@@ -173,13 +221,24 @@ function runBench(): BenchResults {
       floor: startup[0]!,
       startup,
       aims,
+      peers,
+      peersMissing: peerTools.missing,
       breakdown,
       ...(imports ? { importFloor: imports.floor } : {}),
       importCli: imports?.perSeed ?? [],
       importInProcess,
       ...(profile ? { profile } : {}),
-      ...('error' in secrets ? { secretsError: secrets.error } : { secrets: secrets.value }),
-      ...('error' in dogfood ? { dogfoodError: dogfood.error } : { dogfood: dogfood.value }),
+      partsNotRun: allParts.filter((p) => !runs(p)),
+      ...(!secrets
+        ? {}
+        : 'error' in secrets
+          ? { secretsError: secrets.error }
+          : { secrets: secrets.value }),
+      ...(!dogfood
+        ? {}
+        : 'error' in dogfood
+          ? { dogfoodError: dogfood.error }
+          : { dogfood: dogfood.value }),
     };
   } finally {
     if (repo) rmSync(repo, { recursive: true, force: true });

@@ -5,7 +5,9 @@
  * every start costs more than bare Node itself (measured in bench/RESULTS.md).
  */
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { rewriteBuiltinImports } from './build-builtins.ts';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   version: string;
@@ -14,6 +16,22 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
 // The Node.js major version gonogo needs, from `engines` (">=24"): main.ts checks it first.
 const nodeMajor = Number(/\d+/.exec(pkg.engines.node)?.[0]);
 if (!nodeMajor) throw new Error(`package.json engines.node "${pkg.engines.node}" names no version`);
+
+/**
+ * gonogo's own modules import Node's built-ins through getBuiltinModule (build-builtins.ts).
+ * Not the entry: it must load on any Node to say which one gonogo needs (older ones lack
+ * getBuiltinModule), and it imports only node:module.
+ */
+const builtinsWithoutFacade: Plugin = {
+  name: 'builtins-without-facade',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]main\.ts$/.test(args.path)
+        ? undefined
+        : { contents: rewriteBuiltinImports(readFileSync(args.path, 'utf8')), loader: 'ts' },
+    );
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -30,8 +48,12 @@ await build({
   minify: true,
   legalComments: 'none',
   sourcemap: 'linked',
+  // A package's ES module build where it names one without "exports" (fastest-levenshtein):
+  // CommonJS would need esbuild's wrapper helpers, one more chunk on every command's path.
+  mainFields: ['module', 'main'],
   // pg loads its optional native binding lazily; we never use it.
   external: ['pg-native'],
+  plugins: [builtinsWithoutFacade],
   // Inlined, so `gonogo --version` reads no file at run time.
   define: {
     GONOGO_VERSION: JSON.stringify(pkg.version),

@@ -11,7 +11,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import { findControlChar } from '../core/text-safety.ts';
 import type { Output } from './cli-output.ts';
 import { createOutput } from './cli-output.ts';
-import { openCliStore, resolveDb } from './cli-db.ts';
+import { resolveDb } from './cli-db.ts';
 import { writeFileWhole } from './cli-files.ts';
 import { readInputText } from './cli-user-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
@@ -98,30 +98,23 @@ export function createContext(flags: {
     dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
-      const [{ createReleaseService }, { adoptLegacyReleases }, { createServiceContext }] =
-        await Promise.all([
-          import('../service/create-service.ts'),
-          import('../service/service-releases.ts'),
-          import('../service/service-context.ts'),
-        ]);
-      const { store, readOnly } = await openCliStore(resolveDb(flags.db, root), cwd, {
-        ...opts,
-        ...(flags.readOnly ? { readOnly: true } : {}),
-      });
-      closer = () => store.close();
+      // One import() for the whole opening path: the bundle then gives it one chunk (cli-service.ts).
+      const { openLocalService } = await import('./cli-service.ts');
       const now = clockFromEnv();
-      const deps = {
-        store,
-        actor: () => ctx.actor(),
-        project: ctx.project(),
-        secretEnv: process.env,
-        // An overridden clock is recorded beside the real one in every event.
-        ...(now ? { now, realNow: () => new Date() } : {}),
-      };
-      // A database made by gonogo 0.1 kept releases under "default": this repository adopts them.
-      // (Not through a read-only connection, which a database this user may not write gets.)
-      if (!readOnly) await adoptLegacyReleases(createServiceContext(deps));
-      service = createReleaseService(deps);
+      const opened = await openLocalService(
+        resolveDb(flags.db, root),
+        cwd,
+        { ...opts, ...(flags.readOnly ? { readOnly: true } : {}) },
+        {
+          actor: () => ctx.actor(),
+          project: ctx.project(),
+          secretEnv: process.env,
+          // An overridden clock is recorded beside the real one in every event.
+          ...(now ? { now, realNow: () => new Date() } : {}),
+        },
+      );
+      closer = () => opened.store.close();
+      service = opened.service;
       return service;
     },
     readText: (path) => readInputText(cwd, path),

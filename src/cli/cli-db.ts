@@ -42,6 +42,15 @@ export interface OpenCliStoreOptions {
   readOnly?: boolean;
 }
 
+/**
+ * Opens a store at a path or URL: store/open-store.ts's `openStore`, or the CLI's own, which
+ * cli-service.ts passes so that SQLite is bundled with the service (one chunk for `status`).
+ */
+export type StoreOpener = (url: string, opts: { readOnly?: boolean }) => Promise<Store>;
+
+/** A PostgreSQL URL, as store/open-store.ts's `isPostgresUrl` says (not imported: see above). */
+const postgresUrl = /^postgres(ql)?:\/\//i;
+
 /** The commands that only read, for the message that suggests them. */
 const readingCommands = 'status, log, export, env, release list|show, item show, audit verify';
 
@@ -51,17 +60,17 @@ const readingCommands = 'status, log, export, env, release list|show, item show,
  * answer says whether it was opened read-only (nothing may be written through it).
  *
  * @example
- * const { store } = await openCliStore(resolveDb(flags.db, root), cwd, { mustExist: true, readOnly: true });
+ * const { store } = await openCliStore(resolveDb(flags.db, root), cwd, { mustExist: true, readOnly: true }, openStore);
  */
 export async function openCliStore(
   target: DbTarget,
   cwd: string,
-  opts: OpenCliStoreOptions = {},
+  opts: OpenCliStoreOptions,
+  open: StoreOpener,
 ): Promise<{ store: Store; readOnly: boolean }> {
-  const { openStore, isPostgresUrl } = await import('../store/open-store.ts');
-  if (isPostgresUrl(target.url)) return { store: await openStore(target.url), readOnly: false };
+  if (postgresUrl.test(target.url)) return { store: await open(target.url, {}), readOnly: false };
   const readOnly = checkSqlitePath(target, resolve(cwd, target.url), opts);
-  return { store: await openStore(target.url, readOnly ? { readOnly } : {}), readOnly };
+  return { store: await open(target.url, readOnly ? { readOnly } : {}), readOnly };
 }
 
 /** Checks a SQLite path for the command; returns whether to open it read-only. */

@@ -1,17 +1,21 @@
 /**
  * The few git facts the CLI needs, read with execFile (never a shell, never user strings in one).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 function git(args: string[], cwd: string): string | undefined {
   try {
-    return execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    // Loaded on first use: node:child_process brings net, dgram and streams, which a command
+    // that runs no git (status) need not load.
+    return process
+      .getBuiltinModule('node:child_process')
+      .execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      .trim();
   } catch {
     return undefined;
   }

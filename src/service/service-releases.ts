@@ -6,7 +6,6 @@ import { ConflictError, InputError, TransitionError } from '../core/errors.ts';
 import { canonicalJson, sha256 } from '../core/hash.ts';
 import type { Release, ReleaseEvent } from '../core/release-model.ts';
 import { expandItems, viewSignoffs } from '../core/release-rules.ts';
-import { validateVersion } from '../core/version.ts';
 import { newRowId } from '../store/row-id.ts';
 import type { StoreWriter } from '../store/store.ts';
 import type {
@@ -42,6 +41,9 @@ export async function startRelease(
   ctx: ServiceContext,
   input: StartReleaseInput,
 ): Promise<ReleaseView> {
+  // Loaded here, not at the top: semver builds its regexes when loaded, and the read path
+  // (status, which opens this module to adopt a 0.1 database) never validates a version.
+  const { validateVersion } = await import('../core/version.ts');
   const version = validateVersion(normalizeVersionRef(input.version));
   assertCommit(input.commit);
   const { playbook } = input;
