@@ -94,7 +94,7 @@ function importQuietly(text: string): string {
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     const p = e.problems[0];
-    return `refused at line ${p?.line ?? '?'}`;
+    return `refused: ${p?.line ?? '?'}:${p?.col ?? '?'} ${(p?.message ?? '').slice(0, 60)}`;
   }
 }
 
