@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: start-up and import benchmarks of the built CLI (dist/gonogo.js), each
- * compared with bare `node -e 0` measured in the same run; secret-scanning throughput against
+ * compared with bare `node -e 0` measured in the same run; the importer on crafted checklists
+ * at 10 KB, 100 KB and 1 MB (bench-import.ts); secret-scanning throughput against
  * rg and secretlint (bench-secrets.ts); the full pre-release `gonogo check` of gonogo's own
  * repository (bench-dogfood.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
  * build (the npm script builds first), installed node_modules, and, for the seed parts, the
@@ -16,7 +17,13 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { measureImportThroughput } from './bench-import.ts';
+import type { CraftedImport } from './bench-import.ts';
+import {
+  measureCraftedImports,
+  measureImportThroughput,
+  renderCraftedImports,
+  writeCraftedSection,
+} from './bench-import.ts';
 import type { CommandSpec, MeasureOptions, Timing } from './bench-measure.ts';
 import { detectRunner, measureCommands, readHyperfineVersion } from './bench-measure.ts';
 import { runDogfoodBench } from './bench-dogfood.ts';
@@ -154,7 +161,7 @@ function describeCpu(): string {
   return model.replace(/\s+/g, ' ');
 }
 
-function runBench(): BenchResults {
+function runBench(): BenchResults & { crafted: CraftedImport[] } {
   const started = performance.now();
   const runner = detectRunner();
   const seeds = findSeeds(repoRoot);
@@ -195,6 +202,7 @@ function runBench(): BenchResults {
     const importInProcess = importSeeds.map((s) =>
       measureImportThroughput(s, inProcessIterations, 20),
     );
+    const crafted = runs('import') ? measureCraftedImports(logStep) : [];
     const profiled = repo && runs('profile');
     if (profiled) logStep('profiling gonogo status (5 runs under --cpu-prof)');
     const profile = profiled ? profileCommand([cli, 'status'], repo, base.env, 5) : undefined;
@@ -227,6 +235,7 @@ function runBench(): BenchResults {
       ...(imports ? { importFloor: imports.floor } : {}),
       importCli: imports?.perSeed ?? [],
       importInProcess,
+      crafted,
       ...(profile ? { profile } : {}),
       partsNotRun: allParts.filter((p) => !runs(p)),
       ...(!secrets
@@ -262,6 +271,10 @@ function attempt<T>(part: () => T): { value: T } | { error: string } {
 try {
   const results = runBench();
   writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
+  writeCraftedSection(
+    join(repoRoot, 'bench', 'RESULTS.md'),
+    renderCraftedImports(results.crafted, `in the run of ${results.date}`),
+  );
   console.log(`\n${renderSummary(results)}`);
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });

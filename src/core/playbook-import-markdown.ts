@@ -2,15 +2,17 @@
  * The Markdown parser of the checklist importer, linear in the size of its input.
  *
  * remark (micromark) is quadratic in places that crafted input reaches: each setext heading
- * copies every event of the flow before it, and inside one paragraph unclosed emphasis, link
- * openers or lazy lines each scan back over the paragraph. So the document is parsed as
- * independent top-level chunks, split where no block can continue (after a blank line before
- * an unindented line, around an ATX heading, between the items of a top-level list), and the
- * chunks are joined with their positions shifted, lists split between items merged again and
- * reference definitions shared, so the tree is the one a whole parse gives. What a chunk
- * cannot bound is refused before parsing, with its place: a run of more than
- * {@link maxRunBytes} without a blank line, heading or list item (any paragraph lies inside
- * one), or more than {@link maxUnderlines} setext underlines in one chunk.
+ * copies every event of the flow before it, closing a list or quote copies the document's
+ * events, and inside one paragraph unclosed emphasis, link ends or lazy lines each scan back
+ * over the paragraph. So the document is parsed in independent top-level parts of a few KiB,
+ * cut where no block can continue (after a blank line before an unindented line, around an ATX
+ * heading, between the items of a top-level list; a block found still open is parsed again
+ * with what closes it), and the parts are joined with their positions shifted, lists cut
+ * between items merged again and reference definitions shared: the tree is the one a whole
+ * parse gives. What no cut can bound is refused before parsing, with its place: a run of lines
+ * without a blank line, heading or list item (any paragraph lies inside one) over
+ * {@link maxRunBytes}, {@link maxRunLines} lines or {@link maxRunMarks} emphasis and link
+ * marks, and more than {@link maxUnderlines} setext underlines where no cut is possible.
  */
 import type { List, Nodes, Root, RootContent } from 'mdast';
 import remarkGfm from 'remark-gfm';
@@ -41,7 +43,7 @@ type BoundaryKind = 'block' | 'list';
 interface Piece {
   start: number;
   end: number;
-  /** Where the part starts: a chunk boundary of this kind, or the document's start. */
+  /** Where the part starts: a boundary of this kind, the document's start, or a block parsed again. */
   kind: BoundaryKind | 'start' | 'cut';
   root: Root;
   /** Absolute 0-based line before which the nodes are kept (the rest is parsed again). */
