@@ -245,7 +245,7 @@ function renderImport(r: BenchResults): string[] {
   const lines = [
     '## Import',
     '',
-    '`gonogo playbook import SEED -o imported.yaml`, whole process, per seed:',
+    '`gonogo playbook import SEED -o imported.yaml --force`, whole process, per seed:',
     '',
     '| seed | size | median | p90 | × `node -e 0` |',
     '|---|---:|---:|---:|---:|',

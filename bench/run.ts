@@ -143,7 +143,8 @@ function measureImportCli(
   seeds: Seed[],
 ): { floor: Timing; perSeed: { seed: Seed; timing: Timing }[] } {
   const specs = seeds.map((s) => ({
-    ...specifyGonogo('playbook', 'import', s.path, '-o', 'imported.yaml'),
+    // --force: every run after the first writes over the file the one before wrote.
+    ...specifyGonogo('playbook', 'import', s.path, '-o', 'imported.yaml', '--force'),
     label: s.name,
   }));
   logStep(`import via the CLI: ${seeds.length} seeds × ${opts.runs} runs`);
