@@ -1,8 +1,15 @@
 /**
- * Durations as people write them in playbooks: `90s`, `15m`, `2h`, `1d`, `1h30m`, `250ms`.
+ * Durations as people write them in playbooks: `90s`, `15m`, `2h`, `1d`, `1w`, `1h30m`, `250ms`.
  */
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const units: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /**
  * Milliseconds in a duration string, or undefined when it is not one.
@@ -10,9 +17,10 @@ const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
  * @example parseDuration('1h30m') // 5_400_000
  */
 export function parseDuration(text: string): number | undefined {
-  if (!/^(\d+(ms|s|m|h|d))+$/.test(text)) return undefined;
+  if (!/^(\d+(ms|s|m|h|d|w))+$/.test(text)) return undefined;
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g)) total += Number(n) * units[unit!]!;
+  for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g))
+    total += Number(n) * units[unit!]!;
   return total;
 }
 

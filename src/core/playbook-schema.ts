@@ -13,10 +13,21 @@ export const idSchema = z
     'must be lower-case letters, digits, "-" or "_" (at most 64), e.g. "qa-lead"',
   );
 
-/** Durations as `90s`, `15m`, `2h`, `1d` (or a combination such as `1h30m`). */
+/** Durations as `90s`, `15m`, `2h`, `1d`, `1w` (or a combination such as `1h30m`). */
 export const durationSchema = z
   .string()
-  .regex(/^(\d+[smhd])+$/, 'must be a duration such as "30s", "15m", "2h" or "1h30m"');
+  .regex(/^(\d+[smhdw])+$/, 'must be a duration such as "30s", "15m", "2h" or "1h30m"');
+
+/**
+ * A follow-up's due point: how long after the production deployment it is due, as `+24h` or
+ * `+1w` (the `+` may be left out).
+ */
+export const dueSchema = z
+  .string()
+  .regex(
+    /^\+?(\d+[smhdw])+$/,
+    'must be a time after the production deployment such as "+1h", "+24h" or "+1w"',
+  );
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -62,6 +73,8 @@ export interface RawItem {
   watch?: z.infer<typeof watchSchema>;
   suggest?: z.infer<typeof suggestSchema>;
   timeout?: string;
+  due?: string;
+  deploys?: string | string[];
   items?: RawItem[];
 }
 
@@ -78,6 +91,10 @@ export const itemSchema: z.ZodType<RawItem> = z.lazy(() =>
     watch: watchSchema.optional(),
     suggest: suggestSchema.optional(),
     timeout: durationSchema.optional(),
+    /** A follow-up due this long after the production deployment (`+24h`). */
+    due: dueSchema.optional(),
+    /** The environments this item deploys to: `deploy ENV` ticks it with the deployment. */
+    deploys: oneOrMany(z.string().min(1)).optional(),
     items: z.array(itemSchema).optional(),
   }),
 );
@@ -86,6 +103,9 @@ export const sectionSchema = z.strictObject({
   id: idSchema.optional(),
   title: z.string().trim().min(1).max(500).optional(),
   gate: z.array(z.string().min(1)).optional(),
+  when: whenSchema.optional(),
+  /** Due point of every item in the section that does not name its own. */
+  due: dueSchema.optional(),
   items: z.array(itemSchema),
 });
 
@@ -95,6 +115,8 @@ export const phaseSchema = z
     title: z.string().trim().min(1).max(500).optional(),
     gate: z.array(z.string().min(1)).optional(),
     when: whenSchema.optional(),
+    /** Due point of every item in the phase that does not name its own. */
+    due: dueSchema.optional(),
     sections: z.array(sectionSchema).optional(),
     items: z.array(itemSchema).optional(),
   })
@@ -161,6 +183,26 @@ export const playbookSchema = z.strictObject({
   environments: z.array(idSchema).optional(),
   types: z.array(idSchema).optional(),
   policy: policySchema.optional(),
+  /**
+   * What the checklist says that is not an item (reference lists, emergency runbooks): kept
+   * for people to read, shown with the playbook.
+   */
+  notes: z
+    .array(z.strictObject({ title: z.string().trim().min(1).max(500), text: z.string() }))
+    .optional(),
+  /**
+   * The metrics the team tracks, by id: a title and, once known, the query that measures it
+   * (watch windows and rollback criteria name them).
+   */
+  metrics: z
+    .record(
+      idSchema,
+      z.union([
+        z.string().min(1),
+        z.strictObject({ title: z.string().min(1), query: z.string().min(1).optional() }),
+      ]),
+    )
+    .optional(),
   phases: z.array(phaseSchema).min(1, 'a playbook needs at least one phase'),
   rollback: z
     .union([

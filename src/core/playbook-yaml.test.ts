@@ -334,3 +334,76 @@ describe('the YAML loader on arbitrary input (property)', () => {
     );
   });
 });
+
+describe('follow-ups, deploy items, notes and metrics', () => {
+  it('inherits due points from phase and section, normalised to +D', () => {
+    const { playbook } = loadPlaybook(`
+name: Follow-ups
+phases:
+  - title: Monitoring
+    due: 1h
+    sections:
+      - title: First 24 hours
+        due: +24h
+        items:
+          - title: Error rate normal
+          - title: Weekly review
+            due: 1w
+      - title: First hour
+        items:
+          - title: Logs clean
+            items:
+              - title: No 5xx
+`);
+    const [day, hour] = playbook.phases[0]!.sections;
+    expect([...walkItems(day!.items)].map((i) => i.due)).toEqual(['+24h', '+1w']);
+    expect([...walkItems(hour!.items)].map((i) => i.due)).toEqual(['+1h', '+1h']);
+  });
+
+  it('checks the environments an item deploys to, and keeps notes and metrics', () => {
+    expect(
+      lint(`
+name: Deploys
+phases:
+  - title: Deploy
+    items:
+      - title: Deploy to production
+        deploys: prodution
+`),
+    ).toEqual([expect.stringContaining('unknown environment "prodution"')]);
+    const { playbook } = loadPlaybook(`
+name: Notes
+notes:
+  - { title: Emergency procedures, text: "Call the on-call engineer." }
+metrics:
+  error_rate: Error rate
+  p99_latency: { title: P99 latency, query: "histogram_quantile(0.99, rate(x[5m]))" }
+phases:
+  - title: Deploy
+    items:
+      - title: Deploy to production
+        deploys: [staging, production]
+`);
+    expect(playbook.notes).toEqual([
+      { title: 'Emergency procedures', text: 'Call the on-call engineer.' },
+    ]);
+    expect(playbook.metrics).toEqual({
+      error_rate: { title: 'Error rate' },
+      p99_latency: { title: 'P99 latency', query: 'histogram_quantile(0.99, rate(x[5m]))' },
+    });
+    expect(playbook.phases[0]!.sections[0]!.items[0]!.deploys).toEqual(['staging', 'production']);
+  });
+
+  it('refuses a due point that is not a time after the deployment', () => {
+    expect(
+      lint(`
+name: Bad due
+phases:
+  - title: Later
+    items:
+      - title: Review
+        due: tomorrow
+`),
+    ).toEqual([expect.stringContaining('must be a time after the production deployment')]);
+  });
+});

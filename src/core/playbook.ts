@@ -39,6 +39,13 @@ export interface PlaybookItem {
   /** Suggestions from the importer: shown to people, never run unasked. */
   suggest?: { run?: string; check?: CheckSpec };
   timeout?: string;
+  /**
+   * A follow-up's due point after the production deployment, normalised to `+24h` (from the
+   * item, else its section, else its phase). Not a blocker once production runs the release.
+   */
+  due?: string;
+  /** Environments this item deploys to: `deploy ENV` ticks it, with the deployment as evidence. */
+  deploys?: string[];
   items?: PlaybookItem[];
 }
 
@@ -47,6 +54,8 @@ export interface PlaybookSection {
   title?: string;
   /** A go/no-go point before this section: roles that must say `go`. */
   gate?: string[];
+  /** Limits the section to release types or environments, as an item's `when`. */
+  when?: When;
   items: PlaybookItem[];
 }
 
@@ -101,8 +110,22 @@ export interface Playbook {
     force?: string[];
     rollback?: { when: string[] };
   };
+  /** What the checklist says that is not an item, kept for people to read. */
+  notes?: PlaybookNote[];
+  /** Metric id → its title and, once known, its query. */
+  metrics?: Record<string, PlaybookMetric>;
   phases: PlaybookPhase[];
   rollback: PlaybookSection[];
+}
+
+export interface PlaybookNote {
+  title: string;
+  text: string;
+}
+
+export interface PlaybookMetric {
+  title: string;
+  query?: string;
 }
 
 /** The checks gonogo knows by name (the `checks/` layer implements them). */
@@ -285,7 +308,24 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   for (const s of rawRollback) collectExplicit(s.items);
   const explicitSeen = new Set<string>();
 
-  const compileItem = (it: RawItem, path: (string | number)[]): PlaybookItem => {
+  const checkEnvironments = (value: string | string[], path: (string | number)[]): string[] => {
+    const envs = list(value)!;
+    envs.forEach((x, i) => {
+      if (!environments.includes(x))
+        problems.push({
+          path: [...path, ...(Array.isArray(value) ? [i] : [])],
+          message: `unknown environment "${x}"`,
+          fix: hint(x, environments, 'environments'),
+        });
+    });
+    return envs;
+  };
+
+  const compileItem = (
+    it: RawItem,
+    path: (string | number)[],
+    inheritedDue?: string,
+  ): PlaybookItem => {
     let id: string;
     if (it.id) {
       if (explicitSeen.has(it.id)) {
@@ -340,8 +380,12 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
       if (it.suggest.check) item.suggest.check = normalizeCheck(it.suggest.check);
     }
     if (it.timeout) item.timeout = it.timeout;
+    const due = it.due ?? inheritedDue;
+    if (due) item.due = normalizeDue(due);
+    if (it.deploys !== undefined)
+      item.deploys = checkEnvironments(it.deploys, [...path, 'deploys']);
     if (it.items?.length)
-      item.items = it.items.map((c, i) => compileItem(c, [...path, 'items', i]));
+      item.items = it.items.map((c, i) => compileItem(c, [...path, 'items', i], due));
     return item;
   };
 
@@ -350,6 +394,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     s: RawSection,
     path: (string | number)[],
     fallbackId: string,
+    inheritedDue?: string,
   ): PlaybookSection => {
     let id = s.id ?? (s.title ? slugify(s.title, fallbackId) : fallbackId);
     if (s.id && sectionIds.has(s.id))
@@ -362,12 +407,15 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
       id = `${s.title ? slugify(s.title, fallbackId) : fallbackId}-${n}`;
     sectionIds.add(id);
     s.gate?.forEach((r, i) => checkRole(r, [...path, 'gate', i]));
+    const due = s.due ?? inheritedDue;
     const out: PlaybookSection = {
       id,
-      items: s.items.map((it, i) => compileItem(it, [...path, 'items', i])),
+      items: s.items.map((it, i) => compileItem(it, [...path, 'items', i], due)),
     };
     if (s.title) out.title = s.title;
     if (s.gate) out.gate = s.gate;
+    const when = checkWhen(s.when, [...path, 'when']);
+    if (when) out.when = when;
     return out;
   };
 
@@ -387,9 +435,9 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     sectionIds.add(id);
     p.gate?.forEach((r, i) => checkRole(r, [...path, 'gate', i]));
     const sections: PlaybookSection[] = [];
-    if (p.items) sections.push(compileSection({ items: p.items }, path, id));
+    if (p.items) sections.push(compileSection({ items: p.items }, path, id, p.due));
     (p.sections ?? []).forEach((s, si) =>
-      sections.push(compileSection(s, [...path, 'sections', si], `${id}-${si + 1}`)),
+      sections.push(compileSection(s, [...path, 'sections', si], `${id}-${si + 1}`, p.due)),
     );
     if (!p.gate && sections.every((s) => s.items.length === 0)) {
       problems.push({
@@ -427,6 +475,12 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   if (raw.project) playbook.project = raw.project;
   if (raw.description) playbook.description = raw.description;
   if (raw.metadata) playbook.metadata = raw.metadata;
+  if (raw.notes?.length) playbook.notes = raw.notes;
+  if (raw.metrics) {
+    playbook.metrics = {};
+    for (const [id, m] of Object.entries(raw.metrics))
+      playbook.metrics[id] = typeof m === 'string' ? { title: m } : m;
+  }
   if (raw.policy?.window) {
     const w = raw.policy.window;
     if (!isTimeZone(w.timezone)) {
@@ -453,6 +507,11 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   }
   if (raw.policy?.rollback) playbook.policy.rollback = raw.policy.rollback;
   return { playbook, problems };
+}
+
+/** `24h` and `+24h` alike become `+24h`. */
+function normalizeDue(due: string): string {
+  return due.startsWith('+') ? due : `+${due}`;
 }
 
 /** The parameter names a check accepts, for "did you mean" and error messages. */

@@ -9,7 +9,24 @@ export type ItemState = 'pending' | 'running' | 'passed' | 'failed' | 'done' | '
 /** States that let a gate through. */
 export const acceptedStates: readonly ItemState[] = ['passed', 'done', 'na', 'waived'];
 
-export type ReleaseState = 'active' | 'finished' | 'abandoned';
+/**
+ * A release's life (DESIGN.md §1): `active` (in progress) → `deployed` (production reached,
+ * follow-up items may still be open) → `finished`; or `rolled-back`, `abandoned` (with a
+ * reason), `superseded` (by a named later release). The first three still take work.
+ */
+export type ReleaseState =
+  'active' | 'deployed' | 'rolled-back' | 'finished' | 'abandoned' | 'superseded';
+/** States in which a release still takes work: writes act on the newest of these. */
+export const openReleaseStates: readonly ReleaseState[] = ['active', 'deployed', 'rolled-back'];
+/** Each state as a person reads it. */
+export const releaseStateWords: Record<ReleaseState, string> = {
+  active: 'in progress',
+  deployed: 'deployed',
+  'rolled-back': 'rolled back',
+  finished: 'finished',
+  abandoned: 'abandoned',
+  superseded: 'superseded',
+};
 export type Verdict = 'go' | 'no-go';
 export type DeploymentStatus = 'succeeded' | 'failed' | 'rolled-back';
 export type IncidentKind = 'rollback' | 'incident';
@@ -28,6 +45,14 @@ export interface Release {
   commitAt?: string;
   playbookHash: string;
   state: ReleaseState;
+  /** Why the release reached its state (the rollback's or abandonment's reason), who, when. */
+  stateReason?: string;
+  stateBy?: string;
+  stateAt?: string;
+  /** The version this release replaces (`release start 2.0.1 --supersedes 2.0.0`). */
+  supersedes?: string;
+  /** The version that replaced it, when its state is `superseded`. */
+  supersededBy?: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;

@@ -28,7 +28,7 @@ const appliesToType = (when: { type?: string[] } | undefined, type: string | und
 /**
  * The release items of a playbook for a release type, numbered from `startNumber` (default 1)
  * in document order: phase → section → item → its sub-items right after it (with `parent`
- * set). Phases and items whose `when.type` excludes `type` are left out, with their sub-items;
+ * set). Phases, sections and items whose `when.type` excludes `type` are left out, with their sub-items;
  * without a type, items limited to types are left out. `when.environment` items are kept: they apply when
  * deploying there.
  *
@@ -45,6 +45,7 @@ export function expandItems(
   for (const phase of playbook.phases) {
     if (!appliesToType(phase.when, opts.type)) continue;
     for (const section of phase.sections) {
+      if (!appliesToType(section.when, opts.type)) continue;
       next = pushSection(out, section, phase.id, next, {
         releaseId: opts.releaseId,
         now: opts.now,

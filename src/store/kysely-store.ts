@@ -19,7 +19,7 @@ import type {
   ReleaseItem,
   Signoff,
 } from '../core/release-model.ts';
-import type { Dialect, Store, StoreReader, StoreWriter } from './store.ts';
+import type { Dialect, ReleasePatch, Store, StoreReader, StoreWriter } from './store.ts';
 
 /** Booleans read back as 0/1 from SQLite and as true/false from PostgreSQL. */
 type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
@@ -47,6 +47,11 @@ export interface ReleaseRow {
   /** The anchored head of the release's log: its event count (0 while empty) and last hash. */
   event_count: number;
   head_hash: string | null;
+  state_reason: string | null;
+  state_by: string | null;
+  state_at: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
 }
 
 export interface ReleaseItemRow {
@@ -400,6 +405,11 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
             row_version: release.rowVersion,
             event_count: release.head?.count ?? 0,
             head_hash: release.head?.hash ?? null,
+            state_reason: release.stateReason ?? null,
+            state_by: release.stateBy ?? null,
+            state_at: release.stateAt ?? null,
+            supersedes: release.supersedes ?? null,
+            superseded_by: release.supersededBy ?? null,
           })
           .execute(),
       `release ${release.version} of ${release.project} already exists ` +
@@ -407,15 +417,17 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     );
   }
 
-  async updateRelease(
-    id: string,
-    patch: Partial<Pick<Release, 'commit' | 'commitAt' | 'state' | 'updatedAt'>>,
-    expectedVersion: number,
-  ): Promise<void> {
+  async updateRelease(id: string, patch: ReleasePatch, expectedVersion: number): Promise<void> {
     const set: Updateable<ReleaseRow> = {};
     if ('commit' in patch) set.commit_sha = patch.commit ?? null;
     if ('commitAt' in patch) set.commit_at = patch.commitAt ?? null;
     if (patch.state !== undefined) set.state = patch.state;
+    if ('stateReason' in patch) set.state_reason = patch.stateReason ?? null;
+    if ('stateBy' in patch) set.state_by = patch.stateBy ?? null;
+    if ('stateAt' in patch) set.state_at = patch.stateAt ?? null;
+    if ('supersedes' in patch) set.supersedes = patch.supersedes ?? null;
+    if ('supersededBy' in patch) set.superseded_by = patch.supersededBy ?? null;
+    if (patch.playbookHash !== undefined) set.playbook_hash = patch.playbookHash;
     if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
     const result = await this.db
       .updateTable('releases')
@@ -723,6 +735,11 @@ function toRelease(row: ReleaseRow): Release {
   if (row.type !== null) release.type = row.type;
   if (row.commit_sha !== null) release.commit = row.commit_sha;
   if (row.commit_at !== null) release.commitAt = row.commit_at;
+  if (row.state_reason !== null) release.stateReason = row.state_reason;
+  if (row.state_by !== null) release.stateBy = row.state_by;
+  if (row.state_at !== null) release.stateAt = row.state_at;
+  if (row.supersedes !== null) release.supersedes = row.supersedes;
+  if (row.superseded_by !== null) release.supersededBy = row.superseded_by;
   const count = Number(row.event_count);
   if (count > 0 && row.head_hash !== null) release.head = { count, hash: row.head_hash };
   return release;

@@ -226,6 +226,13 @@ export const storeMigrations: Record<string, Migration> = {
             order by e.seq desc limit 1)
       `.execute(db);
     },
+  }, // A release's life beyond active/finished: who moved it to its state and why, and which
+  // release it replaces or was replaced by (versions of the same project).
+  '0005-release-life': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      for (const column of ['state_reason', 'state_by', 'state_at', 'supersedes', 'superseded_by'])
+        await db.schema.alterTable('releases').addColumn(column, 'text').execute();
+    },
   },
 };
 

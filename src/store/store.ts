@@ -18,6 +18,23 @@ import type { Playbook } from '../core/playbook.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** The fields of a release that change after it starts. */
+export type ReleasePatch = Partial<
+  Pick<
+    Release,
+    | 'commit'
+    | 'commitAt'
+    | 'state'
+    | 'stateReason'
+    | 'stateBy'
+    | 'stateAt'
+    | 'supersedes'
+    | 'supersededBy'
+    | 'playbookHash'
+    | 'updatedAt'
+  >
+>;
+
 /** Reads. Outside a transaction they see committed data; inside, the transaction's view. */
 export interface StoreReader {
   /** Project keys, oldest first. */
@@ -75,11 +92,7 @@ export interface StoreWriter extends StoreReader {
    * Writes the changed fields and bumps rowVersion. Throws ConflictError when the stored
    * rowVersion is not `expectedVersion` (a concurrent write won).
    */
-  updateRelease(
-    id: string,
-    patch: Partial<Pick<Release, 'commit' | 'commitAt' | 'state' | 'updatedAt'>>,
-    expectedVersion: number,
-  ): Promise<void>;
+  updateRelease(id: string, patch: ReleasePatch, expectedVersion: number): Promise<void>;
   /**
    * Moves the head of the release's log (the count and hash the release row anchors) from
    * `expected` to `head`, in the transaction that appended the event. It does not bump
