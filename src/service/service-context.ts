@@ -227,6 +227,10 @@ export async function viewRelease(r: StoreReader, release: Release): Promise<Rel
     r.listDeployments({ releaseId: release.id }),
     r.listOverrides(release.id),
   ]);
+  const incidents = (
+    await Promise.all(deployments.map((d) => r.listIncidents({ deploymentId: d.id })))
+  ).flat();
+  incidents.sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
   return {
     release,
     playbook,
@@ -235,6 +239,7 @@ export async function viewRelease(r: StoreReader, release: Release): Promise<Rel
     decisions,
     deployments,
     overrides,
+    incidents,
   };
 }
 

@@ -42,6 +42,8 @@ export interface ReleaseView {
   deployments: Deployment[];
   /** Window overrides and forced deployments, oldest first. */
   overrides: GateOverride[];
+  /** Rollbacks and incidents of the release's deployments, oldest first. */
+  incidents: Incident[];
 }
 
 export interface StartReleaseInput {
