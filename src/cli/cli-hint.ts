@@ -7,6 +7,7 @@ const flags: Record<string, string> = {
   note: '--note TEXT',
   reason: '--reason TEXT',
   comment: '--comment TEXT',
+  supersedes: '--supersedes VERSION',
 };
 
 /**
@@ -27,6 +28,8 @@ export function renderHint(hint: ErrorHint): string {
         return ['gonogo release show', refs];
       case 'release.retarget':
         return ['gonogo release retarget SHA'];
+      case 'release.abandon':
+        return ['gonogo release abandon', refs];
       case 'status':
         return ['gonogo status'];
       case 'check.run':

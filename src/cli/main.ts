@@ -36,6 +36,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'release list': () => import('./commands/release-list.ts'),
   'release show': () => import('./commands/release-show.ts'),
   'release retarget': () => import('./commands/release-retarget.ts'),
+  'release abandon': () => import('./commands/release-abandon.ts'),
   status: () => import('./commands/status.ts'),
   check: () => import('./commands/check.ts'),
   'item done': () => import('./commands/item-action.ts'),
@@ -81,8 +82,9 @@ playbooks
   playbook lint [FILE]                   validate; every problem as FILE:LINE:COL
   playbook show [FILE]                   the compiled playbook: phases, items, kinds, ids
 releases
-  release start VERSION [--type T] [--commit SHA] [--playbook FILE]
+  release start VERSION [--type T] [--commit SHA] [--playbook FILE] [--supersedes V]
   release list | show [VERSION] | retarget SHA
+  release abandon [VERSION] --reason TEXT   end a release that will not ship
   status [VERSION]                       progress per phase, blockers, next actions
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]

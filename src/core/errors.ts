@@ -59,6 +59,7 @@ export type HintAction =
   | 'release.list'
   | 'release.show'
   | 'release.retarget'
+  | 'release.abandon'
   | 'status'
   | 'check.run'
   | 'item.done'

@@ -23,6 +23,7 @@ import type {
   Release,
   ReleaseEvent,
   ReleaseItem,
+  ReleaseState,
   Signoff,
   SignoffTarget,
   Verdict,
@@ -44,7 +45,22 @@ export interface EventPayloads {
     playbook: { name: string; hash: string };
     /** How many items the release started with. */
     items: number;
+    /** The version of the release this one replaces. */
+    supersedes?: string;
   };
+  /**
+   * The release moved to another state of its life (deployed, rolled back, abandoned,
+   * superseded), with the reason where one was given.
+   */
+  'release.state': {
+    from: ReleaseState;
+    to: ReleaseState;
+    reason?: string;
+    /** For `superseded`: the version that replaced it. */
+    supersededBy?: string;
+  };
+  /** A rollback's procedure is complete: its incidents are resolved (time to restore ends). */
+  'rollback.completed': { resolvedIncidents: string[] };
   'release.retargeted': {
     from: string | null;
     to: string;
@@ -68,6 +84,11 @@ export interface EventPayloads {
     target?: SignoffTarget;
     commit: string | null;
     comment: string | null;
+    /**
+     * Carried over from the release this one supersedes (same commit): the row keeps its
+     * signer and time.
+     */
+    carried?: { from: string; actor: string; at: string };
   };
   /** A window override for one gate at one commit (a row of `gate_overrides` since `role`). */
   'window.overridden': {
@@ -113,6 +134,11 @@ export interface EventPayloads {
     incident: string;
     /** Numbers of the rollback items added to the release (none when it already had them). */
     items: number[];
+    /**
+     * The release's state when it was rolled back. Logs that say it record any change of state
+     * as a `release.state` event of its own; older ones put the release back in progress.
+     */
+    from?: ReleaseState;
   };
   'release.project-changed': { from: string; to: string };
   /** A check result logged beside its item but not applied (a person changed the item meanwhile). */
@@ -126,6 +152,8 @@ export interface EventPayloads {
   };
   'release.finished': {
     version: string;
+    /** The state it finished from; logs that say it also record who finished it and when. */
+    from?: ReleaseState;
     /** Incidents the finish resolved (their rollback procedure is complete). */
     resolvedIncidents?: string[];
   };
@@ -178,6 +206,11 @@ export type ReleaseFields = Pick<
   | 'commitAt'
   | 'playbookHash'
   | 'state'
+  | 'stateReason'
+  | 'stateBy'
+  | 'stateAt'
+  | 'supersedes'
+  | 'supersededBy'
   | 'createdAt'
   | 'createdBy'
   | 'updatedAt'
@@ -291,6 +324,7 @@ const handlers: { [T in EventType]: Handler<T> } = {
     if (p.type !== null && p.type !== undefined) row.type = p.type;
     if (p.commit !== null && p.commit !== undefined) row.commit = p.commit;
     if (p.commitAt !== null && p.commitAt !== undefined) row.commitAt = p.commitAt;
+    if (p.supersedes !== undefined) row.supersedes = p.supersedes;
     // What a log from before these fields were recorded cannot say.
     const unknown: (keyof ReleaseFields & string)[] = [];
     if (!('commitAt' in p)) unknown.push('commitAt');
@@ -318,6 +352,36 @@ const handlers: { [T in EventType]: Handler<T> } = {
       updatedAt: e.at,
       ...(p.commitAt !== undefined ? { commitAt: p.commitAt } : {}),
     });
+  },
+
+  'release.state'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    if (p.from !== release.row.state) {
+      contradict(
+        ctx,
+        e,
+        `moves the release from ${p.from}, but the log has it ${release.row.state} since event ${release.since.state ?? release.seq}`,
+      );
+    }
+    set(release, e.seq, {
+      state: p.to,
+      stateReason: p.reason,
+      stateBy: e.actor,
+      stateAt: e.at,
+      updatedAt: e.at,
+      ...(p.supersededBy !== undefined ? { supersededBy: p.supersededBy } : {}),
+    });
+  },
+
+  'rollback.completed'(ctx, e, p) {
+    releaseOf(ctx);
+    for (const id of p.resolvedIncidents) {
+      const incident = need(
+        ctx.state.incidents.get(id),
+        `it resolves incident ${id}, which the log never opened`,
+      );
+      set(incident, e.seq, { resolvedAt: e.at });
+    }
   },
 
   'item.state'(ctx, e, p) {
@@ -353,6 +417,11 @@ const handlers: { [T in EventType]: Handler<T> } = {
     if (p.target) row.target = p.target;
     if (p.commit) row.commit = p.commit;
     if (p.comment) row.comment = p.comment;
+    if (p.carried) {
+      row.actor = p.carried.actor;
+      row.at = p.carried.at;
+      row.carriedFrom = p.carried.from;
+    }
     // A log from before sign-offs named their target says nothing of it.
     ctx.state.signoffs.push(created(row, e.seq, 'target' in p ? [] : ['target']));
   },
@@ -478,7 +547,8 @@ const handlers: { [T in EventType]: Handler<T> } = {
       }
       addItems(ctx, items, e.seq);
     }
-    if (release.row.state !== 'active') set(release, e.seq, { state: 'active', updatedAt: e.at });
+    if (p.from === undefined && release.row.state !== 'active')
+      set(release, e.seq, { state: 'active', updatedAt: e.at });
   },
 
   'release.project-changed'(ctx, e, p) {
@@ -497,7 +567,11 @@ const handlers: { [T in EventType]: Handler<T> } = {
 
   'release.finished'(ctx, e, p) {
     const release = releaseOf(ctx);
-    set(release, e.seq, { state: 'finished', updatedAt: e.at });
+    set(release, e.seq, {
+      state: 'finished',
+      updatedAt: e.at,
+      ...(p.from !== undefined ? { stateReason: undefined, stateBy: e.actor, stateAt: e.at } : {}),
+    });
     let resolved = p.resolvedIncidents;
     if (resolved === undefined) {
       // A log from before the event named them: the finish resolved every open incident of a
@@ -737,6 +811,11 @@ const releaseSpec: TableSpec<ReleaseFields> = {
     'commit',
     'commitAt',
     'playbookHash',
+    'stateReason',
+    'stateBy',
+    'stateAt',
+    'supersedes',
+    'supersededBy',
     'createdAt',
     'createdBy',
     'updatedAt',
@@ -747,7 +826,7 @@ const releaseSpec: TableSpec<ReleaseFields> = {
 const signoffSpec: TableSpec<Signoff> = {
   table: 'signoffs',
   main: 'verdict',
-  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment'],
+  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment', 'carriedFrom'],
   name: (s) => `sign-off of ${s.role} by ${s.actor} at ${s.at}`,
 };
 

@@ -54,9 +54,10 @@ function namesDeployment(text: string): boolean {
 /**
  * The deployment point of `environment` in a release. The clearest sign wins, and among equal
  * signs the first in document order: (1) a phase or section whose id or title names the
- * environment and a deploy word ("Deploy to production", `release-staging`); (2) a `run` item
- * whose title says it deploys and whose title or command names the environment ("Deployed to
- * production", `./deploy.sh prod`); (3) an item limited to the environment (`when.environment`).
+ * environment and a deploy word ("Deploy to production", `release-staging`); (2) an item that
+ * says it deploys there (`deploys: [production]`); (3) a `run` item whose title says it deploys
+ * and whose title or command names the environment ("Deployed to production",
+ * `./deploy.sh prod`); (4) an item limited to the environment (`when.environment`).
  * A backup or snapshot script that merely names production is no deployment. Undefined when
  * nothing marks one.
  *
@@ -87,14 +88,16 @@ export function findDeploymentPoint(
     const run = item.spec.run === undefined ? '' : [item.spec.run].flat().join(' ');
     const at = placeOf(item, playbook);
     const label = describeItem(item);
-    if (
+    if (item.spec.deploys?.includes(environment)) {
+      candidates.push({ sign: 2, beforeNumber: item.number, label, at });
+    } else if (
       item.kind === 'run' &&
       namesDeployment(item.title) &&
       namesEnvironment(`${item.title} ${run}`, environment)
     ) {
-      candidates.push({ sign: 2, beforeNumber: item.number, label, at });
-    } else if (item.spec.when?.environment?.includes(environment)) {
       candidates.push({ sign: 3, beforeNumber: item.number, label, at });
+    } else if (item.spec.when?.environment?.includes(environment)) {
+      candidates.push({ sign: 4, beforeNumber: item.number, label, at });
     }
   }
   const best = candidates.sort((a, b) => a.sign - b.sign || a.beforeNumber - b.beforeNumber)[0];

@@ -16,6 +16,15 @@ export const acceptedStates: readonly ItemState[] = ['passed', 'done', 'na', 'wa
  */
 export type ReleaseState =
   'active' | 'deployed' | 'rolled-back' | 'finished' | 'abandoned' | 'superseded';
+/** Every state, in the order of a release's life. */
+export const releaseStates: readonly ReleaseState[] = [
+  'active',
+  'deployed',
+  'rolled-back',
+  'finished',
+  'abandoned',
+  'superseded',
+];
 /** States in which a release still takes work: writes act on the newest of these. */
 export const openReleaseStates: readonly ReleaseState[] = ['active', 'deployed', 'rolled-back'];
 /** Each state as a person reads it. */
@@ -124,6 +133,11 @@ export interface Signoff {
   actor: string;
   at: string;
   comment?: string;
+  /**
+   * The version of the release it was given in, when it was carried over to this release
+   * (`release start --supersedes`, same commit).
+   */
+  carriedFrom?: string;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   retarget,
   startRelease,
 } from './service-releases.ts';
+import { abandonRelease } from './service-release-life.ts';
 import { decide, getStatus, sign } from './service-signoffs.ts';
 
 export type { ServiceDeps } from './service-context.ts';
@@ -38,6 +39,7 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     getRelease: (input) => getRelease(ctx, input),
     listReleases: () => listReleases(ctx),
     retarget: (input) => retarget(ctx, input),
+    abandonRelease: async (input) => abandonRelease(ctx, await ctx.mask(input)),
     listEvents: (input) => listEvents(ctx, input),
     actOnItems: async (input) => actOnItems(ctx, await ctx.mask(input)),
     getItem: (input) => getItem(ctx, input),

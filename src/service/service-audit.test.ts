@@ -198,8 +198,9 @@ for (const setup of setups) {
     it('finds a whole release written by the service equal to its log', async () => {
       await wholeRelease();
       const view = await svc().getRelease({ version: '1.0.0' });
-      // The release went all the way: finished, with its incident resolved.
-      expect(view.release.state).toBe('finished');
+      // The release went all the way: rolled back, with its procedure done and incident resolved.
+      expect(view.release.state).toBe('rolled-back');
+      expect(view.incidents[0]?.resolvedAt).toBeDefined();
       const events = await svc().listEvents({ version: '1.0.0' });
       expect(new Set(events.map((e) => e.type))).toEqual(
         new Set([
@@ -213,6 +214,8 @@ for (const setup of setups) {
           'deployment.recorded',
           'rollback.recorded',
           'release.finished',
+          'release.state',
+          'rollback.completed',
         ]),
       );
       const result = await audit();
@@ -272,11 +275,12 @@ for (const setup of setups) {
           ),
         },
       ]);
-      // The finish it recorded is now a state the log does not explain: active again since the
-      // rollback.
-      const rolledBack = events.find((e) => e.type === 'rollback.recorded')!.seq;
-      expect(await messages()).toContain(
-        `release 1.0.0: the table says finished, the log says active since event ${rolledBack}`,
+      // The incident it resolved is now resolved without a reason in the log.
+      expect(last.type).toBe('rollback.completed');
+      expect(await messages()).toContainEqual(
+        expect.stringMatching(
+          /^incident .* \(rollback\): the table says 2026-.*, the log says nothing since event/,
+        ),
       );
       // Appending would hide the gap: the next write is refused, and writes nothing.
       await sql("UPDATE releases SET state = 'active' WHERE id = ?", [id]);

@@ -4,6 +4,7 @@
  * records what they found.
  */
 import { InputError, NotFoundError } from '../core/errors.ts';
+import { openReleaseStates } from '../core/release-model.ts';
 import type { Evidence, ReleaseItem } from '../core/release-model.ts';
 import { describeItem, resolveItemRef } from '../core/release-rules.ts';
 import type {
@@ -14,7 +15,7 @@ import type {
 } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
-  assertActive,
+  assertOpen,
   assertKnown,
   findRelease,
   loadPlaybookOf,
@@ -34,7 +35,7 @@ export const maxCheckResults = 1000;
  */
 export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): Promise<CheckPlan> {
   const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'write'));
-  assertActive(v.release);
+  assertOpen(v.release);
   const checks = v.items.filter((i) => i.kind === 'check' && i.spec.check);
   if (input.refs?.length) {
     const named = input.refs.map((r) => resolveItemRef(v.items, r));
@@ -76,7 +77,7 @@ export async function recordCheckResults(
   return ctx.store.transaction(async (tx) => {
     // Results are recorded one by one as checks finish, and the release may finish on one of
     // them (production reached, nothing required open): the others still land on it.
-    const release = await lockRelease(ctx, tx, input, ['active', 'finished']);
+    const release = await lockRelease(ctx, tx, input, [...openReleaseStates, 'finished']);
     const playbook = await loadPlaybookOf(tx, release);
     const at = ctx.iso();
     const items = new Map((await tx.listItems(release.id)).map((i) => [i.number, i]));

@@ -9,8 +9,14 @@ import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
 import type { EventPayloads, EventType } from '../core/event-replay.ts';
 import { suggestName } from '../core/names.ts';
 import type { Playbook } from '../core/playbook.ts';
-import { acceptedStates } from '../core/release-model.ts';
-import type { ChainHead, Evidence, Release, ReleaseItem } from '../core/release-model.ts';
+import { acceptedStates, openReleaseStates, releaseStateWords } from '../core/release-model.ts';
+import type {
+  ChainHead,
+  Evidence,
+  Release,
+  ReleaseItem,
+  ReleaseState,
+} from '../core/release-model.ts';
 import { signItemState, viewSignoffs } from '../core/release-rules.ts';
 import { findControlChar } from '../core/text-safety.ts';
 import type { Redactor } from '../core/redact.ts';
@@ -174,7 +180,7 @@ export async function findRelease(
   }
   const [current] = await r.listReleases(
     ctx.project,
-    mode === 'write' ? { state: 'active', limit: 1 } : { limit: 1 },
+    mode === 'write' ? { states: openReleaseStates, limit: 1 } : { limit: 1 },
   );
   if (!current) {
     throw new NotFoundError(
@@ -192,7 +198,7 @@ export async function lockRelease(
   ctx: ServiceContext,
   tx: StoreWriter,
   ref: ReleaseRef = {},
-  states: readonly Release['state'][] = ['active'],
+  states: readonly Release['state'][] = openReleaseStates,
 ): Promise<Release> {
   // A named version may be any state the caller accepts; without one, the newest in progress.
   const found = await findRelease(
@@ -204,7 +210,7 @@ export async function lockRelease(
   await tx.lockRelease(found.id);
   // Read again under the lock: the row may have changed while we waited for it.
   const release = (await tx.getRelease(found.id)) ?? found;
-  if (!states.includes(release.state)) assertActive(release);
+  if (!states.includes(release.state)) assertOpen(release);
   return release;
 }
 
@@ -296,7 +302,50 @@ export async function syncSignItems(
   }
 }
 
-/** Finishes the release once it reached the last environment and nothing required is open. */
+/**
+ * Moves the release to another state of its life and records it (`release.state`) with the
+ * reason and, for `superseded`, the version that replaced it; who and when come from the
+ * context. Returns the release as it is now.
+ */
+export async function setReleaseState(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  to: ReleaseState,
+  at: string,
+  extra: { reason?: string; supersededBy?: string } = {},
+): Promise<Release> {
+  const fresh = (await tx.getRelease(release.id)) ?? release;
+  const patch = {
+    state: to,
+    stateReason: extra.reason,
+    stateBy: ctx.actor(),
+    stateAt: at,
+    updatedAt: at,
+    ...(extra.supersededBy !== undefined ? { supersededBy: extra.supersededBy } : {}),
+  };
+  await tx.updateRelease(release.id, patch, fresh.rowVersion);
+  await recordEvent(
+    ctx,
+    tx,
+    release.id,
+    'release.state',
+    {
+      from: fresh.state,
+      to,
+      ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+      ...(extra.supersededBy !== undefined ? { supersededBy: extra.supersededBy } : {}),
+    },
+    at,
+  );
+  return (await tx.getRelease(release.id)) ?? { ...fresh, ...patch };
+}
+
+/**
+ * Settles what follows from the record after a change: a rollback whose procedure is complete
+ * resolves its incidents (time to restore ends there); a release that production runs, with
+ * nothing required left open, is finished.
+ */
 export async function maybeFinish(
   ctx: ServiceContext,
   tx: StoreWriter,
@@ -304,39 +353,61 @@ export async function maybeFinish(
   playbook: Playbook,
   at: string,
 ) {
+  const items = await tx.listItems(release.id);
+  await maybeCompleteRollback(ctx, tx, release, items, at);
+  const fresh = (await tx.getRelease(release.id)) ?? release;
+  if (fresh.state !== 'deployed' && fresh.state !== 'active') return;
   const last = playbook.environments.at(-1);
   const deployments = await tx.listDeployments({ releaseId: release.id, environment: last });
-  const reached = deployments.some((d) => d.status === 'succeeded' || d.status === 'rolled-back');
-  if (!reached) return;
-  const items = await tx.listItems(release.id);
-  const open = items.filter((i) => !i.optional && !acceptedStates.includes(i.state));
-  if (open.length) return;
-  const fresh = (await tx.getRelease(release.id))!;
-  await tx.updateRelease(release.id, { state: 'finished', updatedAt: at }, fresh.rowVersion);
-  // Restored: a rollback whose procedure is complete ends its incident.
-  const resolvedIncidents: string[] = [];
-  for (const d of deployments) {
-    for (const inc of await tx.listIncidents({ deploymentId: d.id })) {
-      if (inc.resolvedAt) continue;
-      await tx.updateIncident(inc.id, { resolvedAt: at });
-      resolvedIncidents.push(inc.id);
-    }
-  }
+  if (!deployments.some((d) => d.status === 'succeeded')) return;
+  if (items.some((i) => !i.optional && !acceptedStates.includes(i.state))) return;
+  await tx.updateRelease(
+    release.id,
+    { state: 'finished', stateReason: undefined, stateBy: ctx.actor(), stateAt: at, updatedAt: at },
+    fresh.rowVersion,
+  );
   await recordEvent(
     ctx,
     tx,
     release.id,
     'release.finished',
-    { version: release.version, resolvedIncidents },
+    { version: release.version, from: fresh.state, resolvedIncidents: [] },
     at,
   );
 }
 
-export function assertActive(release: Release) {
-  if (release.state !== 'active') {
-    throw new TransitionError(`release ${release.version} is ${release.state}`, {
-      hint: { action: 'release.start' },
-    });
+/** Resolves the release's open incidents once every required rollback item is accepted. */
+async function maybeCompleteRollback(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  items: ReleaseItem[],
+  at: string,
+) {
+  const procedure = items.filter((i) => i.rollback);
+  if (!procedure.length) return;
+  if (procedure.some((i) => !i.optional && !acceptedStates.includes(i.state))) return;
+  const open: string[] = [];
+  for (const d of await tx.listDeployments({ releaseId: release.id }))
+    for (const inc of await tx.listIncidents({ deploymentId: d.id }))
+      if (!inc.resolvedAt) open.push(inc.id);
+  if (!open.length) return;
+  for (const id of open) await tx.updateIncident(id, { resolvedAt: at });
+  await recordEvent(ctx, tx, release.id, 'rollback.completed', { resolvedIncidents: open }, at);
+}
+
+/**
+ * Throws unless the release still takes work: in progress, deployed (follow-ups open) or rolled
+ * back (its rollback procedure open).
+ */
+export function assertOpen(release: Release) {
+  if (!openReleaseStates.includes(release.state)) {
+    const why = release.stateReason ? ` (${release.stateReason})` : '';
+    const by = release.supersededBy ? ` by ${release.supersededBy}` : '';
+    throw new TransitionError(
+      `release ${release.version} is ${releaseStateWords[release.state]}${by}${why}; it takes no more changes`,
+      { hint: { action: 'release.start' } },
+    );
   }
 }
 

@@ -300,14 +300,34 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
         'invalid-transition',
       );
 
-      // Finishing the procedure and the remaining items finishes the release.
+      // Rolled back from production: that is the release's state, with the reason and who.
+      let view = await svc().getRelease({ version: '1.0.0' });
+      expect(view.release).toMatchObject({
+        state: 'rolled-back',
+        stateReason: 'error rate 7%',
+        stateBy: 'ana@example.com',
+      });
+      let status = await svc().getStatus();
+      expect(status.life.rollback?.incident.reason).toBe('error rate 7%');
+      expect(status.life.rollbackOpen.map((b) => b.item)).toEqual([6, 7]);
+      // Working through the procedure resolves the incident; the release stays rolled back.
       await svc().actOnItems({ refs: ['5', '6', '7'], action: 'done' });
-      const view = await svc().getRelease({ version: '1.0.0' });
-      expect(view.release.state).toBe('finished');
-      // Writes need a release in progress; reads default to the newest release, finished or not.
+      view = await svc().getRelease({ version: '1.0.0' });
+      expect(view.release.state).toBe('rolled-back');
+      expect(view.incidents).toEqual([
+        expect.objectContaining({ reason: 'error rate 7%', resolvedAt: expect.any(String) }),
+      ]);
+      status = await svc().getStatus();
+      expect(status.life.rollbackOpen).toEqual([]);
+      // Abandoned, it takes no more writes; reads default to the newest release, ended or not.
+      await rejectsWith(svc().abandonRelease({ reason: ' ' }), 'invalid-input');
+      await svc().abandonRelease({ reason: 'fixed forward in 1.0.1' });
       await rejectsWith(svc().actOnItems({ refs: ['2'], action: 'reset' }), 'not-found');
       expect((await svc().getRelease()).release.version).toBe('1.0.0');
-      expect((await svc().getStatus()).view.release.state).toBe('finished');
+      expect((await svc().getStatus()).view.release).toMatchObject({
+        state: 'abandoned',
+        stateReason: 'fixed forward in 1.0.1',
+      });
     });
 
     it('applies a check result only when nobody changed the item while it ran', async () => {

@@ -6,6 +6,7 @@
  * network as they are; identity and time are never inputs: they come from the implementation.
  */
 import type { GateTarget } from '../core/gate.ts';
+import type { FollowUp } from '../core/release-life.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
   Blocker,
@@ -54,6 +55,15 @@ export interface StartReleaseInput {
   commit?: string;
   /** When the commit was made (ISO time), for lead time. */
   commitAt?: string;
+  /**
+   * The version of a release in progress (or deployed, or rolled back) this one replaces: it
+   * becomes `superseded`, and its sign-offs at the same commit carry over.
+   */
+  supersedes?: string;
+}
+
+export interface AbandonInput extends ReleaseRef {
+  reason: string;
 }
 
 export interface RetargetInput extends ReleaseRef {
@@ -98,6 +108,20 @@ export interface StatusView {
   outcome: Outcome;
   blockers: Blocker[];
   phases: PhaseProgress[];
+  /** Its life past the gates: production deployment, follow-ups, rollback. */
+  life: ReleaseLife;
+}
+
+/** What a release's life adds to its status once production got it or it was rolled back. */
+export interface ReleaseLife {
+  /** When production got the release (its newest deployment there, not rolled back). */
+  deployedAt?: string;
+  /** Open items once production runs the release, with when each is due: not blockers. */
+  followUps: FollowUp[];
+  /** The newest rollback of the release, and what runs in its environment now. */
+  rollback?: { incident: Incident; deployment: Deployment; runsNow?: Deployment };
+  /** The rollback procedure's open items (while a rollback is not resolved). */
+  rollbackOpen: Blocker[];
 }
 
 export interface StatusInput extends ReleaseRef {
@@ -193,6 +217,11 @@ export interface EnvironmentView {
   current?: Deployment;
   /** The newest deployment attempt of any status. */
   last?: Deployment;
+  /**
+   * The newest deployment here when it was rolled back after `current` was deployed: what runs
+   * now runs again since `incident.openedAt`.
+   */
+  rolledBack?: { deployment: Deployment; incident: Incident };
 }
 
 export interface EnvironmentsInput {
@@ -248,6 +277,8 @@ export interface ReleaseService {
   listReleases(): Promise<Release[]>;
   /** Moves the release to a new candidate commit; earlier sign-offs become stale. */
   retarget(input: RetargetInput): Promise<Release>;
+  /** Ends a release that will not ship, with a reason; it takes no more changes. */
+  abandonRelease(input: AbandonInput): Promise<Release>;
   /** The release's event log, oldest first. */
   listEvents(input?: ReleaseRef): Promise<ReleaseEvent[]>;
 

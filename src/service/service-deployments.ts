@@ -5,14 +5,18 @@
 import { GateClosedError, TransitionError } from '../core/errors.ts';
 import { evaluateGate } from '../core/gate.ts';
 import { gatesInFront } from '../core/gate-deployment.ts';
+import { acceptedStates, releaseStates } from '../core/release-model.ts';
 import type {
   Deployment,
   DeploymentStatus,
   GateOverride,
   Incident,
+  Release,
+  ReleaseItem,
 } from '../core/release-model.ts';
 import { expandRollbackItems } from '../core/release-rules.ts';
 import { newRowId } from '../store/row-id.ts';
+import type { StoreWriter } from '../store/store.ts';
 import type {
   DeployInput,
   DeployResult,
@@ -23,13 +27,14 @@ import type {
 } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
-  assertActive,
   assertEnvironment,
   assertText,
   loadPlaybookOf,
   lockRelease,
   maybeFinish,
   recordEvent,
+  setItemState,
+  setReleaseState,
 } from './service-context.ts';
 import { readGateRecord, requirePolicyRole } from './service-gate.ts';
 
@@ -48,7 +53,6 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
     });
   return ctx.store.transaction(async (tx) => {
     const release = await lockRelease(ctx, tx, input);
-    assertActive(release);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
     const role = input.force
@@ -135,6 +139,11 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
       },
       at,
     );
+    if (deployment.status === 'succeeded') {
+      await tickDeployItems(ctx, tx, release, deployment);
+      if (input.environment === playbook.environments.at(-1) && release.state !== 'deployed')
+        await setReleaseState(ctx, tx, release, 'deployed', at);
+    }
     await maybeFinish(ctx, tx, release, playbook, at);
     return { ...deployment, gates: outcomes, ...(override ? { override } : {}) };
   });
@@ -156,7 +165,7 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
           .at(-1);
     const release = running
       ? (await tx.lockRelease(running.releaseId), await tx.getRelease(running.releaseId))!
-      : await lockRelease(ctx, tx, input, ['active', 'finished']);
+      : await lockRelease(ctx, tx, input, releaseStates);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
     const deployment = (
@@ -189,9 +198,6 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
           startNumber: (existing.at(-1)?.number ?? 0) + 1,
         });
     if (items.length) await tx.insertItems(items);
-    if (release.state !== 'active') {
-      await tx.updateRelease(release.id, { state: 'active', updatedAt: at }, release.rowVersion);
-    }
     await recordEvent(
       ctx,
       tx,
@@ -203,9 +209,28 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
         reason: input.reason,
         incident: incident.id,
         items: items.map((i) => i.number),
+        from: release.state,
       },
       at,
     );
+    // Production no longer runs the release: that is its state now, with the reason.
+    if (input.environment === playbook.environments.at(-1))
+      await setReleaseState(ctx, tx, release, 'rolled-back', at, { reason: input.reason });
+    // Without a procedure to follow, the rollback itself restored the service.
+    if (!items.length && !existing.some((i) => i.rollback)) {
+      await tx.updateIncident(incident.id, { resolvedAt: at });
+      await recordEvent(
+        ctx,
+        tx,
+        release.id,
+        'rollback.completed',
+        { resolvedIncidents: [incident.id] },
+        at,
+      );
+      incident.resolvedAt = at;
+    } else {
+      await maybeFinish(ctx, tx, release, playbook, at);
+    }
     return {
       deployment: { ...deployment, status: 'rolled-back' as DeploymentStatus },
       incident,
@@ -214,12 +239,48 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
   });
 }
 
-/** What runs in each environment, since when, from which release. */
+/**
+ * Ticks the release's items that say they deploy to the deployment's environment
+ * (`deploys: [production]`), with the deployment as evidence; items a person already accepted
+ * keep their state.
+ */
+async function tickDeployItems(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  deployment: Deployment,
+): Promise<ReleaseItem[]> {
+  const ticked: ReleaseItem[] = [];
+  for (const item of await tx.listItems(release.id)) {
+    if (item.rollback || !item.spec.deploys?.includes(deployment.environment)) continue;
+    if (acceptedStates.includes(item.state) || item.kind === 'sign') continue;
+    await setItemState(ctx, tx, release, item, 'done', deployment.startedAt, {
+      action: 'deploy',
+      note: `deployed ${deployment.version} to ${deployment.environment}`,
+      evidence: {
+        deployment: deployment.id,
+        environment: deployment.environment,
+        version: deployment.version,
+        ...(deployment.commit ? { commit: deployment.commit } : {}),
+      },
+    });
+    ticked.push(item);
+  }
+  return ticked;
+}
+
+/**
+ * What runs in each environment, since when, from which release; and, where the newest
+ * deployment there was rolled back, that rollback (what runs now runs again since then).
+ */
 export async function listEnvironments(
   ctx: ServiceContext,
   input: EnvironmentsInput = {},
 ): Promise<EnvironmentView[]> {
-  const all = await ctx.store.listDeployments({ project: ctx.project });
+  const [all, incidents] = await Promise.all([
+    ctx.store.listDeployments({ project: ctx.project }),
+    ctx.store.listIncidents({ project: ctx.project }),
+  ]);
   const names = [...(input.playbook?.environments ?? [])];
   for (const d of all) if (!names.includes(d.environment)) names.push(d.environment);
   return names.map((environment) => {
@@ -229,6 +290,11 @@ export async function listEnvironments(
     if (current) out.current = current;
     const last = here.at(-1);
     if (last) out.last = last;
+    const rolledBack = here.filter((d) => d.status === 'rolled-back').at(-1);
+    if (rolledBack && (!current || rolledBack.startedAt >= current.startedAt)) {
+      const incident = incidents.filter((i) => i.deploymentId === rolledBack.id).at(-1);
+      if (incident) out.rolledBack = { deployment: rolledBack, incident };
+    }
     return out;
   });
 }

@@ -8,7 +8,7 @@ import { planItemAction, resolveItemRef } from '../core/release-rules.ts';
 import type { ItemActionInput, ItemDetail, ItemRefInput } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
-  assertActive,
+  assertOpen,
   assertText,
   findRelease,
   loadPlaybookOf,
@@ -36,7 +36,7 @@ export async function actOnItems(
   assertText(input.evidence, 'evidence', { max: maxLinkLength });
   return ctx.store.transaction(async (tx) => {
     const release = await lockRelease(ctx, tx, input);
-    assertActive(release);
+    assertOpen(release);
     const playbook = await loadPlaybookOf(tx, release);
     const all = await tx.listItems(release.id);
     const items = [

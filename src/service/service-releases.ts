@@ -15,8 +15,8 @@ import type {
   StartReleaseInput,
 } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
+import { supersedeRelease } from './service-release-life.ts';
 import {
-  assertActive,
   assertKnown,
   findRelease,
   lockRelease,
@@ -82,6 +82,7 @@ export async function startRelease(
     throw new InputError(`the playbook has no items for release type "${input.type}"`, {
       field: 'type',
     });
+  if (input.supersedes !== undefined) release.supersedes = normalizeVersionRef(input.supersedes);
   await ctx.store.transaction(async (tx) => {
     if (await tx.findRelease(ctx.project, version)) {
       throw new ConflictError(`release ${version} already exists in project ${ctx.project}`, {
@@ -106,9 +107,12 @@ export async function startRelease(
         commitAt: input.commitAt ?? null,
         playbook: { name: playbook.name, hash },
         items: items.length,
+        ...(release.supersedes !== undefined ? { supersedes: release.supersedes } : {}),
       },
       at,
     );
+    if (release.supersedes !== undefined)
+      await supersedeRelease(ctx, tx, release.supersedes, release, at);
   });
   return viewRelease(ctx.store, release);
 }
@@ -133,7 +137,12 @@ export async function retarget(ctx: ServiceContext, input: RetargetInput): Promi
   assertCommit(input.commit);
   return ctx.store.transaction(async (tx) => {
     const release = await lockRelease(ctx, tx, input);
-    assertActive(release);
+    if (release.state === 'deployed') {
+      throw new TransitionError(
+        `release ${release.version} runs in production; a new candidate is a new release`,
+        { hint: { action: 'release.start', needs: ['supersedes'] } },
+      );
+    }
     if (release.commit === input.commit)
       throw new TransitionError(`release ${release.version} is already at commit ${input.commit}`);
     const at = ctx.iso();

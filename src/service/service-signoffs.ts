@@ -23,7 +23,7 @@ import type {
 } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
-  assertActive,
+  assertOpen,
   assertKnown,
   assertText,
   findRelease,
@@ -35,6 +35,7 @@ import {
   viewRelease,
 } from './service-context.ts';
 import { readGateRecord, requirePolicyRole } from './service-gate.ts';
+import { readReleaseLife } from './service-release-life.ts';
 
 /**
  * A role holder's go or no-go for one gate or sign item (the one named, else the role's next
@@ -48,7 +49,7 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<SignR
   assertText(input.comment, 'comment');
   return ctx.store.transaction(async (tx) => {
     const release = await lockRelease(ctx, tx, input);
-    assertActive(release);
+    assertOpen(release);
     const playbook = await loadPlaybookOf(tx, release);
     const roles = Object.keys(playbook.roles);
     assertKnown(input.role, roles, `the playbook has no role "${input.role}"`, 'its roles', 'role');
@@ -133,12 +134,17 @@ export async function getStatus(ctx: ServiceContext, input: StatusInput = {}): P
     ...(v.release.type !== undefined ? { type: v.release.type } : {}),
   });
   const result = evaluateGate({ ...record, gate });
+  const life = await readReleaseLife(ctx, v);
+  // Once production runs the release, what remains are follow-ups, not blockers.
+  const followUps = new Set(life.followUps.map((f) => f.item));
+  const blockers = result.blockers.filter((b) => b.item === undefined || !followUps.has(b.item));
   return {
     view: v,
     gate,
-    outcome: result.outcome,
-    blockers: result.blockers,
+    outcome: blockers.length ? 'no-go' : 'go',
+    blockers,
     phases: summarizePhases(v.playbook, v.items),
+    life,
   };
 }
 
@@ -155,7 +161,7 @@ export async function decide(ctx: ServiceContext, input: DecideInput): Promise<D
     });
   return ctx.store.transaction(async (tx) => {
     const release = await lockRelease(ctx, tx, input);
-    assertActive(release);
+    assertOpen(release);
     const v = await viewRelease(tx, release);
     const role = input.overrideWindow
       ? requirePolicyRole(

@@ -85,6 +85,7 @@ export interface SignoffRow {
   actor: string;
   at: string;
   comment: string | null;
+  carried_from: string | null;
 }
 
 export interface DecisionRow {
@@ -219,7 +220,7 @@ export class KyselyStoreReader implements StoreReader {
 
   async listReleases(
     project: string,
-    opts: { state?: Release['state']; limit?: number } = {},
+    opts: { states?: readonly Release['state'][]; limit?: number } = {},
   ): Promise<Release[]> {
     let query = this.db
       .selectFrom('releases')
@@ -227,7 +228,7 @@ export class KyselyStoreReader implements StoreReader {
       .where('project', '=', project)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc');
-    if (opts.state !== undefined) query = query.where('state', '=', opts.state);
+    if (opts.states !== undefined) query = query.where('state', 'in', [...opts.states]);
     if (opts.limit !== undefined) query = query.limit(opts.limit);
     return (await query.execute()).map(toRelease);
   }
@@ -538,6 +539,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
         actor: signoff.actor,
         at: signoff.at,
         comment: signoff.comment ?? null,
+        carried_from: signoff.carriedFrom ?? null,
       })
       .execute();
   }
@@ -781,6 +783,7 @@ function toSignoff(row: SignoffRow): Signoff {
     signoff.target = { kind: row.target_kind, id: row.target };
   if (row.commit_sha !== null) signoff.commit = row.commit_sha;
   if (row.comment !== null) signoff.comment = row.comment;
+  if (row.carried_from !== null) signoff.carriedFrom = row.carried_from;
   return signoff;
 }
 

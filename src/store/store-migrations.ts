@@ -232,6 +232,8 @@ export const storeMigrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>): Promise<void> {
       for (const column of ['state_reason', 'state_by', 'state_at', 'supersedes', 'superseded_by'])
         await db.schema.alterTable('releases').addColumn(column, 'text').execute();
+      // A sign-off carried over from the release it supersedes names that release's version.
+      await db.schema.alterTable('signoffs').addColumn('carried_from', 'text').execute();
     },
   },
 };

@@ -310,7 +310,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         '1.1.0',
         '1.0.0',
       ]);
-      expect(await store.listReleases(project, { state: 'active' })).toStrictEqual([c, a]);
+      expect(await store.listReleases(project, { states: ['active'] })).toStrictEqual([c, a]);
       expect(await store.listReleases(project, { limit: 1 })).toStrictEqual([c]);
       expect(await store.listReleases('no-such-project')).toEqual([]);
     });

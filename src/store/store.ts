@@ -45,7 +45,7 @@ export interface StoreReader {
   /** Newest first (by createdAt, then id). */
   listReleases(
     project: string,
-    opts?: { state?: Release['state']; limit?: number },
+    opts?: { states?: readonly Release['state'][]; limit?: number },
   ): Promise<Release[]>;
   /** Ordered by number. */
   listItems(releaseId: string): Promise<ReleaseItem[]>;

@@ -138,7 +138,7 @@ describe('a release through the CLI', () => {
     expect(rb.stdout).toMatch(/Previous version deployed/);
 
     const after = await repo.json<View>(['release', 'show', '1.0.0']);
-    expect(after.release.state).toBe('active');
+    expect(after.release).toMatchObject({ state: 'rolled-back', stateReason: 'error rate 9%' });
     const procedure = after.items.filter((i) => i.rollback);
     expect(procedure.map((i) => i.title)).toEqual([
       'Previous version deployed',
@@ -155,12 +155,23 @@ describe('a release through the CLI', () => {
     expect(production.last).toMatchObject({ version: '1.0.0', status: 'rolled-back' });
     expect(envs.find((e) => e.environment === 'staging')!.current?.version).toBe('1.0.0');
     const human = await repo.ok(['env']);
-    expect(human.stdout).toMatch(/^production\s+0\.9\.0 /m);
+    expect(human.stdout).toMatch(
+      /^production\s+0\.9\.0 .* after 1\.0\.0 was rolled back at .*: error rate 9%/m,
+    );
+    // status leads with the rollback, and what to do next is the procedure.
+    const status = await repo.ok(['status']);
+    expect(status.stdout).toMatch(/rolled back: error rate 9%/);
+    expect(status.stdout).toMatch(/^ROLLED BACK from production .*: error rate 9%$/m);
+    expect(status.stdout).toMatch(/production runs 0\.9\.0 again/);
+    expect(status.stdout).toMatch(
+      new RegExp(`Next:\\n  gonogo item done ${procedure.map((i) => i.number).join(' ')}`),
+    );
 
-    // Working through the procedure finishes the release again.
+    // Working through the procedure resolves the incident; the release stays rolled back.
     for (const i of procedure) await repo.ok(['item', 'done', String(i.number)]);
     const done = await repo.json<View>(['release', 'show', '1.0.0']);
-    expect(done.release.state).toBe('finished');
+    expect(done.release.state).toBe('rolled-back');
+    expect((await repo.ok(['status'])).stdout).toMatch(/rollback procedure complete/);
     await repo.ok(['audit', 'verify']);
   });
 });

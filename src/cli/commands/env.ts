@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Playbook } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
-import { paint, table } from '../cli-output.ts';
+import { oneLine, paint, table } from '../cli-output.ts';
 import { playbookPath, readPlaybook } from '../cli-playbook.ts';
 
 export default defineCommand({
@@ -18,21 +18,37 @@ export default defineCommand({
       return 0;
     }
     const o = ctx.output;
+    const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
     const rows = envs.map((e) => {
       const c = e.current;
+      const rb = e.rolledBack;
       const failedLast =
-        e.last && e.last !== c && e.last.status !== 'succeeded'
+        e.last && e.last !== c && e.last.status !== 'succeeded' && e.last !== rb?.deployment
           ? paint(o, 'yellow', ` (last: ${e.last.version} ${e.last.status})`)
           : '';
+      // What runs after a rollback runs again since the rollback, not since its own deploy.
+      const after = rb
+        ? paint(
+            o,
+            'yellow',
+            ` after ${rb.deployment.version} was rolled back at ${when(rb.incident.openedAt)} by ${oneLine(rb.incident.actor)}: ${oneLine(rb.incident.reason)}`,
+          )
+        : '';
       return c
         ? [
             e.environment,
             c.version,
             c.commit?.slice(0, 10) ?? '',
-            `since ${c.startedAt.slice(0, 16).replace('T', ' ')}`,
-            `by ${c.actor}${failedLast}`,
+            `since ${when(rb ? rb.incident.openedAt : c.startedAt)}`,
+            `by ${oneLine(c.actor)}${after}${failedLast}`,
           ]
-        : [e.environment, paint(o, 'gray', '(nothing deployed)'), '', '', failedLast];
+        : [
+            e.environment,
+            paint(o, 'gray', rb ? '(nothing runs)' : '(nothing deployed)'),
+            '',
+            '',
+            `${after.trim()}${failedLast}`,
+          ];
     });
     for (const line of table(rows)) o.out(line);
     return 0;

@@ -5,13 +5,15 @@ import { resolveCommit } from '../cli-git.ts';
 import { readPlaybook } from '../cli-playbook.ts';
 
 export default defineCommand({
-  usage: 'gonogo release start VERSION [--type T] [--commit SHA] [--playbook FILE]',
+  usage:
+    'gonogo release start VERSION [--type T] [--commit SHA] [--playbook FILE] [--supersedes V]',
   summary:
-    'Starts a release: snapshots the playbook, expands its items for the release type, pins the commit (HEAD by default).',
+    'Starts a release: snapshots the playbook, expands its items for the release type, pins the commit (HEAD by default). With --supersedes, the release it replaces ends as superseded, and its sign-offs at the same commit carry over.',
   options: {
     type: { type: 'string' },
     commit: { type: 'string' },
     playbook: { type: 'string', short: 'p' },
+    supersedes: { type: 'string' },
   },
   positionals: [1, 1],
   async run(ctx, v, [version]) {
@@ -24,6 +26,7 @@ export default defineCommand({
       playbook: loaded.playbook,
       version: version!,
       ...(v.type ? { type: v.type } : {}),
+      ...(v.supersedes !== undefined ? { supersedes: v.supersedes } : {}),
       ...commit,
     });
     if (ctx.json) {
@@ -37,6 +40,12 @@ export default defineCommand({
     ctx.output.out(
       `  ${view.items.length} items in ${new Set(view.items.map((i) => i.phase)).size} phases, commit ${r.commit?.slice(0, 12) ?? '(none: not a git repository; pass --commit SHA)'}`,
     );
+    if (r.supersedes) {
+      const carried = view.signoffs.filter((s) => s.carriedFrom === r.supersedes).length;
+      ctx.output.out(
+        `  supersedes ${r.supersedes} (now superseded); ${carried ? `${carried} sign-off${carried === 1 ? '' : 's'} carried over at the same commit` : 'no sign-offs carried over (they hold only at the same commit)'}`,
+      );
+    }
     ctx.output.out('next: gonogo status');
     return 0;
   },
