@@ -197,6 +197,10 @@ export interface DeployResult extends Deployment {
   gates: { id: string; title: string; outcome: Outcome }[];
   /** The forced deployment's override, when a gate said NO-GO and a role holder forced it. */
   override?: GateOverride;
+  /** The items that say they deploy to the environment, ticked with the deployment. */
+  ticked: { number: number; title: string }[];
+  /** The release's state after the deployment (`deployed` once production has it). */
+  releaseState: Release['state'];
 }
 
 export interface RollbackInput extends ReleaseRef {

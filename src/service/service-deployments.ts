@@ -139,13 +139,21 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
       },
       at,
     );
+    let ticked: ReleaseItem[] = [];
     if (deployment.status === 'succeeded') {
-      await tickDeployItems(ctx, tx, release, deployment);
+      ticked = await tickDeployItems(ctx, tx, release, deployment);
       if (input.environment === playbook.environments.at(-1) && release.state !== 'deployed')
         await setReleaseState(ctx, tx, release, 'deployed', at);
     }
     await maybeFinish(ctx, tx, release, playbook, at);
-    return { ...deployment, gates: outcomes, ...(override ? { override } : {}) };
+    const after = (await tx.getRelease(release.id)) ?? release;
+    return {
+      ...deployment,
+      gates: outcomes,
+      ...(override ? { override } : {}),
+      ticked: ticked.map((i) => ({ number: i.number, title: i.title })),
+      releaseState: after.state,
+    };
   });
 }
 

@@ -268,7 +268,9 @@ describe('due points and deploy items from the playbook', () => {
     await repo.ok(['release', 'start', '3.0.0'], at(mondayNow));
     await repo.ok(['item', 'done', '1'], at(mondayNow));
     await repo.ok(['sign', 'release-manager', 'go'], at(mondayNow));
-    await repo.ok(['deploy', 'production'], at('2026-11-23T10:00:00.000Z'));
+    const deployed = await repo.ok(['deploy', 'production'], at('2026-11-23T10:00:00.000Z'));
+    expect(deployed.stdout).toMatch(/ticked #2 "Deploy the application" with the deployment/);
+    expect(deployed.stdout).toMatch(/release deployed: what remains are its follow-ups/);
 
     const view = await repo.json<View>(['release', 'show']);
     const deployItem = view.items.find((i) => i.title === 'Deploy the application')!;

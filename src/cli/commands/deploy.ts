@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.ts';
 import { defineCommand } from '../cli-command.ts';
+import { oneLine } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo deploy ENV [--status succeeded|failed] [--force --reason TEXT]',
@@ -28,6 +29,14 @@ export default defineCommand({
       ctx.output.out(
         `recorded: ${d.version} → ${d.environment} ${d.status} (commit ${d.commit?.slice(0, 12) ?? 'none'})${forced}`,
       );
+      for (const t of d.ticked)
+        ctx.output.out(
+          `  ticked #${t.number} ${JSON.stringify(oneLine(t.title))} with the deployment`,
+        );
+      if (d.releaseState === 'deployed')
+        ctx.output.out('  release deployed: what remains are its follow-ups (gonogo status)');
+      else if (d.releaseState === 'finished')
+        ctx.output.out('  release finished: nothing required is left open');
     }
     return d.status === 'succeeded' ? 0 : 1;
   },

@@ -1,3 +1,4 @@
+import { describeReleaseState } from '../../core/release-life.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine, paint } from '../cli-output.ts';
 import { renderItems } from '../cli-render.ts';
@@ -19,14 +20,14 @@ export default defineCommand({
     const o = ctx.output;
     const r = view.release;
     o.out(
-      `${paint(o, 'bold', `${oneLine(view.playbook.name)} ${r.version}`)}  ${r.state}${r.type ? `, ${r.type}` : ''}, commit ${r.commit?.slice(0, 12) ?? '(none)'}, started ${r.createdAt.slice(0, 16).replace('T', ' ')} by ${oneLine(r.createdBy)}`,
+      `${paint(o, 'bold', `${oneLine(view.playbook.name)} ${r.version}`)}  ${oneLine(describeReleaseState(r))}${r.stateBy && r.stateAt ? ` (${r.stateAt.slice(0, 16).replace('T', ' ')} by ${oneLine(r.stateBy)})` : ''}${r.type ? `, ${r.type}` : ''}, commit ${r.commit?.slice(0, 12) ?? '(none)'}, started ${r.createdAt.slice(0, 16).replace('T', ' ')} by ${oneLine(r.createdBy)}`,
     );
     for (const line of renderItems(o, view)) o.out(line);
     if (view.signoffs.length) {
       o.out('', paint(o, 'bold', 'Sign-offs'));
       for (const s of view.signoffs)
         o.out(
-          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')}${s.target ? ` for ${s.target.kind} ${oneLine(s.target.id)}` : ''} by ${oneLine(s.actor)}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.comment ? ` — ${oneLine(s.comment)}` : ''}`,
+          `  ${s.role}: ${s.verdict === 'go' ? paint(o, 'green', 'go') : paint(o, 'red', 'no-go')}${s.target ? ` for ${s.target.kind} ${oneLine(s.target.id)}` : ''} by ${oneLine(s.actor)}${s.stale ? paint(o, 'yellow', ' (stale)') : ''}${s.carriedFrom ? paint(o, 'gray', ` (carried from ${oneLine(s.carriedFrom)})`) : ''}${s.comment ? ` — ${oneLine(s.comment)}` : ''}`,
         );
     }
     if (view.decisions.length) {
@@ -41,6 +42,13 @@ export default defineCommand({
       for (const d of view.deployments)
         o.out(
           `  ${d.startedAt.slice(0, 16).replace('T', ' ')} ${d.environment}: ${d.status} by ${oneLine(d.actor)}`,
+        );
+    }
+    if (view.incidents.length) {
+      o.out('', paint(o, 'bold', 'Rollbacks and incidents'));
+      for (const i of view.incidents)
+        o.out(
+          `  ${i.openedAt.slice(0, 16).replace('T', ' ')} ${i.kind} by ${oneLine(i.actor)} — ${oneLine(i.reason)}${i.resolvedAt ? `; resolved ${i.resolvedAt.slice(0, 16).replace('T', ' ')}` : '; open'}`,
         );
     }
     if (view.overrides.length) {
