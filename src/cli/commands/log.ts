@@ -1,10 +1,12 @@
+import { describeEvent } from '../../core/release-event-words.ts';
 import { defineCommand } from '../cli-command.ts';
-import { oneLine, paint } from '../cli-output.ts';
+import { fit, oneLine, paint } from '../cli-output.ts';
 import { clockOverrideNote } from '../cli-render.ts';
 
 export default defineCommand({
   usage: 'gonogo log [VERSION]',
-  summary: "The release's event log: who changed what, when.",
+  summary:
+    "The release's event log, one line per event: time (UTC), who, what, on which item, the note. --json for the events as recorded.",
   options: {},
   positionals: [0, 1],
   async run(ctx, _v, [version]) {
@@ -15,19 +17,23 @@ export default defineCommand({
       ctx.output.out(JSON.stringify(events));
       return 0;
     }
+    // The release's playbook and items name the gates and items the events refer to.
+    const view = events.length ? await svc.getRelease(ver ? { version: ver } : {}) : undefined;
+    const words = { items: view?.items ?? [], ...(view ? { playbook: view.playbook } : {}) };
     const o = ctx.output;
+    // Only a terminal cuts lines to its width: a file or a pipe gets every word.
+    const width = process.stdout.isTTY ? Math.max(40, process.stdout.columns || 80) : undefined;
+    const who = Math.max(0, ...events.map((e) => oneLine(e.actor).length));
     for (const e of events) {
-      o.out(
-        `${paint(o, 'gray', String(e.seq).padStart(4))} ${e.at.slice(0, 19).replace('T', ' ')} ${paint(o, 'cyan', e.type.padEnd(19))} ${oneLine(e.actor)}  ${paint(o, 'gray', summarize(e.payload))}`,
-      );
+      const { what, note } = describeEvent(e, words);
+      const time = e.at.slice(0, 19).replace('T', ' ');
+      const line = `${time}  ${oneLine(e.actor).padEnd(who)}  ${oneLine(what)}${note ? ` — ${oneLine(note)}` : ''}`;
+      const shown = width ? fit(line, width) : line;
+      // Colour after cutting, so the cut never splits a colour code.
+      o.out(`${paint(o, 'gray', shown.slice(0, time.length))}${shown.slice(time.length)}`);
       // An event written under an overridden clock says so on the line under it.
       if (e.realAt) o.out(`     ${paint(o, 'yellow', clockOverrideNote(e.at, e.realAt))}`);
     }
     return 0;
   },
 });
-
-function summarize(payload: unknown): string {
-  const text = oneLine(JSON.stringify(payload));
-  return text.length > 90 ? `${text.slice(0, 89)}…` : text;
-}

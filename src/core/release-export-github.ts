@@ -1,0 +1,233 @@
+/**
+ * A release as a GitHub issue body: issue-template front matter when the playbook came from
+ * one, an alert for a release that did not end well, summary tables, the checklist as task
+ * lists (ticked only for done and passed by check), long evidence and the checklist's code
+ * folded into `<details>`, and the history as tables. Pure.
+ */
+import { stringify } from 'yaml';
+import {
+  countByPhase,
+  deploymentEntries,
+  gateLabel,
+  releaseState,
+  shortCommit,
+  signoffHistory,
+} from './release-export.ts';
+import type { ExportInput } from './release-export.ts';
+import {
+  auditLines,
+  checklistLines,
+  deploymentWords,
+  inlineOpts,
+  md,
+  signer,
+  signoffStanding,
+  summaryLines,
+} from './release-export-markdown.ts';
+import type { MarkdownStyle } from './release-export-markdown.ts';
+import { codeSpan, formatTime, headingText, joinBlocks } from './release-export-text.ts';
+import { sanitizeText } from './text-safety.ts';
+
+const style: MarkdownStyle = { github: true };
+const cellOpts = { cell: true, math: true };
+/** Recorded text as a table cell: one line, `|` escaped. */
+const cell = (text: string) => md(text, cellOpts);
+const cellCode = (text: string) => codeSpan(text, { cell: true });
+
+function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
+  const sep = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+  return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
+}
+
+/** The issue template's front matter: name, about, title (filled with the version), labels, assignees. */
+function frontMatter(input: ExportInput): string[] {
+  const meta = input.playbook.metadata;
+  if (!meta?.title && !meta?.labels) return [];
+  const clean = (s: string) => sanitizeText(s, { oneLine: true });
+  const front: Record<string, unknown> = { name: clean(input.playbook.name) };
+  if (meta.about) front.about = clean(meta.about);
+  if (meta.title) front.title = clean(meta.title.replace(/<[^>]*>/g, input.release.version));
+  front.labels = (meta.labels ?? []).map(clean);
+  front.assignees = (meta.assignees ?? []).map(clean);
+  return ['---', ...stringify(front, { lineWidth: 0 }).trimEnd().split('\n'), '---', ''];
+}
+
+/** A GitHub alert for a release that was rolled back, abandoned or superseded. */
+function alertLines(input: ExportInput): string[] {
+  const { release } = input;
+  const kinds: Partial<Record<string, string>> = {
+    'rolled-back': 'CAUTION',
+    abandoned: 'WARNING',
+    superseded: 'NOTE',
+  };
+  const rolledBack = (input.incidents ?? []).filter((i) => i.kind === 'rollback');
+  const kind = kinds[release.state] ?? (rolledBack.length ? 'CAUTION' : undefined);
+  if (!kind) return [];
+  const o = inlineOpts(style);
+  const state = releaseState(release);
+  const lines: string[] = [];
+  if (kinds[release.state]) {
+    const who = state.by ? ` by ${md(state.by, o)}` : '';
+    const when = state.at ? ` at ${formatTime(state.at)}` : '';
+    lines.push(`**${state.words}**${who}${when}${state.reason ? `: ${md(state.reason, o)}` : ''}`);
+    if (release.supersededBy) lines.push(`Superseded by release ${md(release.supersededBy, o)}.`);
+  }
+  for (const i of rolledBack) {
+    const env = input.deployments?.find((d) => d.id === i.deploymentId)?.environment ?? '?';
+    lines.push(
+      `**${md(env, o)} rolled back** by ${md(i.actor, o)} at ${formatTime(i.openedAt)}: ${md(i.reason, o)}`,
+    );
+  }
+  return [`> [!${kind}]`, ...lines.flatMap((l, i) => (i ? ['>', `> ${l}`] : [`> ${l}`])), ''];
+}
+
+/** Items per phase and state, as a table. */
+function progressTable(input: ExportInput): string[] {
+  const rows = countByPhase(input).map((r) => [
+    cell(r.title),
+    String(r.total),
+    String(r.counts.done),
+    String(r.counts.passed),
+    String(r.counts.waived),
+    String(r.counts.na),
+    String(r.counts.failed),
+    String(r.counts.pending + r.counts.running),
+  ]);
+  return table(
+    ['Phase', 'Items', 'Done', 'Passed by check', 'Waived', 'N/A', 'Failed', 'Open'],
+    rows,
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  );
+}
+
+function historyTables(input: ExportInput): string[] {
+  const { playbook } = input;
+  const o = { ...inlineOpts(style), cell: true };
+  const out: string[] = [];
+
+  out.push('## Sign-offs', '');
+  const groups = signoffHistory(input).filter((g) => g.entries.length || g.label);
+  const rows = groups.flatMap((g) =>
+    g.entries.length
+      ? g.entries.map((e) => [
+          g.label ? cell(g.label) : 'no gate named',
+          formatTime(e.at),
+          `**${e.verdict}**`,
+          signer(e, input, o),
+          e.commit ? cellCode(shortCommit(e.commit)) : '',
+          cell(e.comment ?? ''),
+          signoffStanding(e),
+        ])
+      : [[cell(g.label ?? ''), '', 'none given', cell(g.roles.join(', ')), '', '', '']],
+  );
+  if (rows.length)
+    out.push(
+      ...table(['Gate / item', 'Time', 'Verdict', 'By', 'Commit', 'Comment', 'Standing'], rows),
+      '',
+    );
+  else out.push('No sign-offs recorded.', '');
+
+  out.push('## Decisions', '');
+  const decisions = input.decisions ?? [];
+  if (!decisions.length) out.push('No decisions recorded.', '');
+  else {
+    out.push(
+      ...table(
+        ['Time', 'Gate', 'Outcome', 'By', 'Commit', 'Blockers'],
+        decisions.map((d) => [
+          formatTime(d.at),
+          cell(gateLabel(playbook, d.gate)),
+          `**${d.outcome === 'go' ? 'GO' : 'NO-GO'}**`,
+          cell(d.actor),
+          d.commit ? cellCode(shortCommit(d.commit)) : '',
+          [
+            ...d.blockers.map((b) => cell(b.message)),
+            ...(d.override
+              ? [`window overridden by ${cell(d.override.by)}: ${cell(d.override.reason)}`]
+              : []),
+          ].join('<br>'),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  out.push('## Deployments', '');
+  const entries = deploymentEntries(input);
+  if (!entries.length) out.push('No deployments recorded.', '');
+  else {
+    out.push(
+      ...table(
+        ['Time', 'Environment', 'Status', 'By', 'Commit', 'Forced past NO-GO'],
+        entries.map(({ deployment: d, forced }) => [
+          formatTime(d.startedAt),
+          cell(d.environment),
+          deploymentWords[d.status] ?? d.status,
+          cell(d.actor),
+          d.commit ? cellCode(shortCommit(d.commit)) : '',
+          forced ? `by ${cell(forced.actor)} as ${cell(forced.role)}: ${cell(forced.reason)}` : '',
+        ]),
+      ),
+      '',
+    );
+  }
+
+  out.push('## Rollbacks and incidents', '');
+  const incidents = entries.flatMap((e) => e.rollbacks.map((i) => ({ i, d: e.deployment })));
+  if (!incidents.length) out.push('No rollbacks or incidents recorded.', '');
+  else {
+    out.push(
+      ...table(
+        ['Opened', 'Kind', 'Environment', 'By', 'Reason', 'Resolved'],
+        incidents.map(({ i, d }) => [
+          formatTime(i.openedAt),
+          i.kind,
+          cell(d.environment),
+          cell(i.actor),
+          cell(i.reason),
+          i.resolvedAt ? formatTime(i.resolvedAt) : 'still open',
+        ]),
+      ),
+      '',
+    );
+  }
+
+  const windows = (input.overrides ?? []).filter((x) => x.kind === 'window');
+  if (windows.length) {
+    out.push('## Window overrides', '');
+    out.push(
+      ...table(
+        ['Time', 'Gate', 'By', 'Role', 'Reason'],
+        windows.map((w) => [
+          formatTime(w.at),
+          cell(gateLabel(playbook, w.gate ?? '')),
+          cell(w.actor),
+          cell(playbook.roles[w.role] ?? w.role),
+          cell(w.reason),
+        ]),
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
+/**
+ * A GitHub issue body: front matter when the playbook came from an issue template (its title
+ * filled with the version), an alert when the release was rolled back, abandoned or superseded,
+ * the release's facts and a progress table, the checklist as task lists with long evidence and
+ * code folded away, then the history as tables and the log's head.
+ *
+ * @example exportGithub({ release, playbook, items, signoffs, events }).includes('- [x] ')
+ */
+export function exportGithub(input: ExportInput): string {
+  const out: string[] = [...frontMatter(input)];
+  out.push(`# ${headingText(`${input.playbook.name} ${input.release.version}`)}`, '');
+  out.push(...alertLines(input));
+  out.push(...summaryLines(input, style), '');
+  out.push(...progressTable(input), '');
+  out.push(...checklistLines(input, style));
+  out.push(...historyTables(input));
+  out.push('## Audit trail', '', ...auditLines(input));
+  return joinBlocks(out);
+}
