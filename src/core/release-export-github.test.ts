@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  finishedRelease,
+  nodeTypes,
+  parseGfm,
+  playbook,
+  strayEscapes,
+  taskItems,
+} from './release-export.fixture.ts';
+import { headLine } from './release-export.ts';
+import { exportGithub } from './release-export-github.ts';
+import { exportMarkdown } from './release-export-markdown.ts';
+
+describe('exportGithub', () => {
+  const input = finishedRelease();
+  const gh = exportGithub(input);
+
+  it('renders task boxes a GFM reader ticks only for done and passed by check', () => {
+    const boxes = taskItems(gh).map((t) => t.checked);
+    // done, n/a, done, passed, waived, pending, signed go, failed, rollback procedure (open)
+    expect(boxes).toEqual([true, false, true, true, false, false, true, false, false]);
+    expect(strayEscapes(gh)).toEqual([]);
+  });
+
+  it('is more than the plain Markdown: alert, tables, folded evidence and code', () => {
+    expect(gh).not.toBe(exportMarkdown(input));
+    expect(gh).toContain('> [!CAUTION]\n> **production rolled back** by ann@example.com');
+    const types = nodeTypes(gh);
+    expect(types).toContain('table');
+    expect(types).toContain('html');
+    // The evidence of the check and the checklist's code fold away.
+    expect(gh).toMatch(
+      /- \*\*passed by check\*\* `secrets`.*\n {4}<details><summary>Evidence<\/summary>\n\n {4}- read `src\/app_config.py`/,
+    );
+    expect(gh).toMatch(
+      /- Suggested commands:\n {4}<details><summary>show<\/summary>\n\n {4}```\n {4}# Create the snapshot/,
+    );
+    // The progress table counts each state.
+    expect(gh).toContain('| Pre-release | 7 | 2 | 2 | 1 | 1 | 0 | 1 |');
+    expect(gh).toContain(headLine(input.release.head!));
+  });
+
+  it('lists the sign-off history, decisions and rollbacks as tables', () => {
+    const rows = gh.split('\n').filter((l) => l.startsWith('| Gate "Deployment"'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('| **no-go** |');
+    expect(rows[0]).toContain('| load test not reviewed |');
+    expect(rows[1]).toContain('| counts now |');
+    expect(gh).toContain('| **NO-GO** |');
+    expect(gh).toContain('#6 "Database backup" is pending<br>release-manager said no-go');
+    expect(gh).toContain(
+      '| rollback | production | ann@example.com | error_rate > 5% after deploy | still open |',
+    );
+  });
+
+  it('keeps a `|` in recorded text inside its cell', () => {
+    const out = exportGithub({
+      ...input,
+      incidents: [{ ...input.incidents![0]!, reason: 'a | b `c | d`' }],
+    });
+    const tables = parseGfm(out).children.filter((n) => n.type === 'table');
+    const incidents = tables.at(-1) as { children: { children: unknown[] }[] };
+    expect(incidents.children[1]!.children).toHaveLength(6);
+  });
+
+  it('writes issue-template front matter with the version in the title, only for a template', () => {
+    expect(gh.startsWith('---')).toBe(false);
+    const templated = exportGithub({
+      ...input,
+      playbook: {
+        ...playbook,
+        metadata: {
+          title: '[Release] - <Version>',
+          about: 'Release checklist',
+          labels: ['release'],
+          assignees: [],
+        },
+      },
+    });
+    const front = /^---\n([\s\S]*?)\n---\n/.exec(templated);
+    expect(front).not.toBeNull();
+    expect(parse(front![1]!)).toEqual({
+      name: 'Web release',
+      about: 'Release checklist',
+      title: '[Release] - 1.4.0',
+      labels: ['release'],
+      assignees: [],
+    });
+    expect(taskItems(templated)).toHaveLength(9);
+  });
+
+  it('shows an abandoned release in a warning with its reason', () => {
+    const out = exportGithub({
+      ...input,
+      incidents: [],
+      release: {
+        ...input.release,
+        state: 'abandoned',
+        stateReason: 'replaced by 1.4.1',
+        stateBy: 'rm@example.com',
+        stateAt: '2026-11-24T08:00:00.000Z',
+      },
+    });
+    expect(out).toContain(
+      '> [!WARNING]\n> **abandoned** by rm@example.com at 2026-11-24 08:00 UTC: replaced by 1.4.1',
+    );
+  });
+});
