@@ -165,7 +165,9 @@ function historyTables(input: ExportInput): string[] {
           deploymentWords[d.status] ?? d.status,
           cell(d.actor),
           d.commit ? cellCode(shortCommit(d.commit)) : '',
-          forced ? `by ${cell(forced.actor)} as ${cell(forced.role)}: ${cell(forced.reason)}` : '',
+          forced
+            ? `by ${cell(forced.actor)} as ${cell(playbook.roles[forced.role] ?? forced.role)}: ${cell(forced.reason)}`
+            : '',
         ]),
       ),
       '',

@@ -99,6 +99,41 @@ describe('exportMarkdown: items as an auditor reads them', () => {
     );
   });
 
+  it('shows a forced deployment and a window override with who and why', () => {
+    const at = input.deployments![1]!.startedAt;
+    const out = exportMarkdown({
+      ...input,
+      overrides: [
+        {
+          releaseId: 'r1',
+          kind: 'window',
+          gate: 'deploy',
+          role: 'release-manager',
+          actor: 'rm@example.com',
+          at: '2026-11-23T09:31:00.000Z',
+          reason: 'hotfix on a Friday',
+          blockers: [],
+        },
+        {
+          releaseId: 'r1',
+          kind: 'force',
+          environment: 'production',
+          role: 'release-manager',
+          actor: 'rm@example.com',
+          at,
+          reason: 'customer outage',
+          blockers: [{ kind: 'item-open', message: 'x' }],
+        },
+      ],
+    });
+    expect(out).toContain(
+      '- 2026-11-23 10:30 UTC: **production** rolled back, by ann@example.com, commit `aaaaaaaaaaaa`\n  - forced past NO-GO (1 blocker) by rm@example.com as Release Manager: customer outage',
+    );
+    expect(out).toContain(
+      '## Window overrides\n\n- 2026-11-23 09:31 UTC: release window overridden for gate "Deployment" by rm@example.com as Release Manager: hotfix on a Friday',
+    );
+  });
+
   it('names the log head and says how to verify it', () => {
     expect(md).toContain(headLine(input.release.head!));
     expect(md).toContain('`gonogo audit verify 1.4.0`');

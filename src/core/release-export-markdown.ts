@@ -353,7 +353,7 @@ function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
   out.push('## Deployments', '');
   const entries = deploymentEntries(input);
   if (!entries.length) out.push(...none('deployments'));
-  for (const e of entries) out.push(...deploymentLines(e, style));
+  for (const e of entries) out.push(...deploymentLines(e, input, style));
   out.push('');
 
   out.push('## Rollbacks and incidents', '');
@@ -398,7 +398,7 @@ function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
   return out;
 }
 
-function deploymentLines(e: DeploymentEntry, style: MarkdownStyle): string[] {
+function deploymentLines(e: DeploymentEntry, input: ExportInput, style: MarkdownStyle): string[] {
   const o = inlineOpts(style);
   const d = e.deployment;
   const head = `${formatTime(d.startedAt)}: **${md(d.environment, o)}** ${deploymentWords[d.status] ?? d.status}, by ${md(d.actor, o)}${d.commit ? `, commit ${codeSpan(shortCommit(d.commit))}` : ''}`;
@@ -408,7 +408,7 @@ function deploymentLines(e: DeploymentEntry, style: MarkdownStyle): string[] {
     out.push(
       ...bullet(
         '  ',
-        `forced past NO-GO (${n} blocker${n === 1 ? '' : 's'}) by ${md(e.forced.actor, o)} as ${md(e.forced.role, o)}`,
+        `forced past NO-GO (${n} blocker${n === 1 ? '' : 's'}) by ${md(e.forced.actor, o)} as ${md(input.playbook.roles[e.forced.role] ?? e.forced.role, o)}`,
         e.forced.reason,
         style,
       ),

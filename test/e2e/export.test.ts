@@ -13,12 +13,25 @@
  * log's head hash (each event keeps its real time, `realAt`, in what its hash covers), written
  * as `<head-hash>`.
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { strayEscapes, taskItems } from '../../src/core/release-export.fixture.ts';
 import type { Repo } from './cli-helper.ts';
-import { hasSeeds, makeRepo, removeRepos, seedsDir } from './cli-helper.ts';
+import { cliPath, hasSeeds, makeRepo, removeRepos, seedsDir } from './cli-helper.ts';
+
+const execFileAsync = promisify(execFile);
+/** util-linux `script` gives the CLI a pseudo-terminal, to see what a terminal shows. */
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
@@ -273,6 +286,18 @@ describe.skipIf(!hasSeeds)('the exports of a finished release of seed 002', () =
     expect(stdout.split('\n').filter((l) => l.includes('clock overridden'))).toHaveLength(
       view.release.head.count,
     );
+    // On a terminal (a pseudo-terminal 70 columns wide), lines are cut to its width.
+    if (hasScript) {
+      const tty = await execFileAsync(
+        'script',
+        ['-qec', `stty cols 70; "${process.execPath}" "${cliPath}" log`, '/dev/null'],
+        { cwd: repo.dir, env: { ...process.env, ...repo.env, NO_COLOR: '1' } },
+      );
+      const shown = tty.stdout.split(/\r?\n/).filter((l) => /^\d{4}-/.test(l));
+      expect(shown).toHaveLength(lines.length);
+      expect(Math.max(...shown.map((l) => l.length))).toBeLessThanOrEqual(69);
+      expect(shown.some((l) => l.endsWith('…'))).toBe(true);
+    } else console.warn('export.test.ts: no `script` command, the terminal width is not tested');
     // --json is the events as recorded.
     const events = await repo.json<{ seq: number; type: string }[]>(['log']);
     expect(events.map((e) => e.seq)).toEqual(lines.map((_, i) => i + 1));

@@ -22,7 +22,10 @@ export default defineCommand({
     const words = { items: view?.items ?? [], ...(view ? { playbook: view.playbook } : {}) };
     const o = ctx.output;
     // Only a terminal cuts lines to its width: a file or a pipe gets every word.
-    const width = process.stdout.isTTY ? Math.max(40, process.stdout.columns || 80) : undefined;
+    // (One column less than the terminal's: a line as wide as it would wrap on some terminals.)
+    const width = process.stdout.isTTY
+      ? Math.max(40, (process.stdout.columns || 80) - 1)
+      : undefined;
     const who = Math.max(0, ...events.map((e) => oneLine(e.actor).length));
     for (const e of events) {
       const { what, note } = describeEvent(e, words);
@@ -32,7 +35,10 @@ export default defineCommand({
       // Colour after cutting, so the cut never splits a colour code.
       o.out(`${paint(o, 'gray', shown.slice(0, time.length))}${shown.slice(time.length)}`);
       // An event written under an overridden clock says so on the line under it.
-      if (e.realAt) o.out(`     ${paint(o, 'yellow', clockOverrideNote(e.at, e.realAt))}`);
+      if (e.realAt) {
+        const clock = `     ${clockOverrideNote(e.at, e.realAt)}`;
+        o.out(paint(o, 'yellow', width ? fit(clock, width) : clock));
+      }
     }
     return 0;
   },
