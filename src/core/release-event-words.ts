@@ -32,7 +32,7 @@ type Payload = Record<string, unknown>;
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const short = (sha: unknown) => (typeof sha === 'string' ? sha.slice(0, 12) : 'none');
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const roleName = (ctx: EventContext, role: unknown) =>
+const nameRole = (ctx: EventContext, role: unknown) =>
   typeof role === 'string' ? (ctx.playbook?.roles[role] ?? role) : '?';
 
 const stateWords: Record<string, string> = {
@@ -46,14 +46,14 @@ const stateWords: Record<string, string> = {
 };
 const state = (s: unknown) => (typeof s === 'string' ? (stateWords[s] ?? s) : '?');
 
-function itemName(p: Payload, ctx: EventContext): string {
+function nameItem(p: Payload, ctx: EventContext): string {
   const n = typeof p.item === 'number' ? p.item : undefined;
   const item = ctx.items.find((i) => i.number === n);
   if (item) return describeItem(item);
   return n !== undefined ? `#${n}` : `"${text(p.id) ?? '?'}"`;
 }
 
-function gateName(gate: unknown, ctx: EventContext): string {
+function nameGate(gate: unknown, ctx: EventContext): string {
   if (gate === 'release') return 'the whole release';
   if (typeof gate !== 'string') return 'a gate';
   return ctx.playbook
@@ -61,7 +61,7 @@ function gateName(gate: unknown, ctx: EventContext): string {
     : `gate "${gate}"`;
 }
 
-function targetName(target: unknown, ctx: EventContext): string {
+function nameTarget(target: unknown, ctx: EventContext): string {
   const t = target as SignoffTarget | undefined | null;
   if (!t || (t.kind !== 'gate' && t.kind !== 'item') || typeof t.id !== 'string')
     return 'no named gate';
@@ -71,8 +71,8 @@ function targetName(target: unknown, ctx: EventContext): string {
 
 const blockerCount = (b: unknown) => (Array.isArray(b) ? (b as Blocker[]).length : 0);
 
-function itemState(p: Payload, ctx: EventContext): EventWords {
-  const item = itemName(p, ctx);
+function describeItemState(p: Payload, ctx: EventContext): EventWords {
+  const item = nameItem(p, ctx);
   const note = text(p.note);
   const evidence = (p.evidence ?? {}) as Payload;
   const from = state(p.from);
@@ -119,27 +119,27 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
       what: `retargeted the release to commit ${short(p.to)} (was ${short(p.from)})${stale ? `; ${plural(stale, 'sign-off')} now stale` : ''}`,
     };
   },
-  'item.state': itemState,
+  'item.state': describeItemState,
   'check.result': (p, ctx) => ({
-    what: `check ${text(p.result) ?? '?'} on ${itemName(p, ctx)}, logged but not applied`,
+    what: `check ${text(p.result) ?? '?'} on ${nameItem(p, ctx)}, logged but not applied`,
     note: [text(p.summary), text(p.reason)].filter(Boolean).join(' — '),
   }),
   'signoff.recorded': (p, ctx) => {
-    const what = `signed ${text(p.verdict) ?? '?'} for ${targetName(p.target, ctx)} as ${roleName(ctx, p.role)}${text(p.commit) ? ` at commit ${short(p.commit)}` : ''}`;
+    const what = `signed ${text(p.verdict) ?? '?'} for ${nameTarget(p.target, ctx)} as ${nameRole(ctx, p.role)}${text(p.commit) ? ` at commit ${short(p.commit)}` : ''}`;
     return text(p.comment) ? { what, note: text(p.comment)! } : { what };
   },
   'decision.recorded': (p, ctx) => {
     const n = blockerCount(p.blockers);
     const override = p.override as { reason?: string; by?: string } | null | undefined;
-    const what = `decided ${p.outcome === 'go' ? 'GO' : 'NO-GO'} for ${gateName(p.gate, ctx)}${n ? ` (${plural(n, 'blocker')})` : ''}${override ? `, window overridden by ${override.by ?? '?'}` : ''}`;
+    const what = `decided ${p.outcome === 'go' ? 'GO' : 'NO-GO'} for ${nameGate(p.gate, ctx)}${n ? ` (${plural(n, 'blocker')})` : ''}${override ? `, window overridden by ${override.by ?? '?'}` : ''}`;
     return override?.reason ? { what, note: override.reason } : { what };
   },
   'window.overridden': (p, ctx) => ({
-    what: `overrode the release window for ${gateName(p.gate, ctx)}${p.role ? ` as ${roleName(ctx, p.role)}` : ''}`,
+    what: `overrode the release window for ${nameGate(p.gate, ctx)}${p.role ? ` as ${nameRole(ctx, p.role)}` : ''}`,
     note: text(p.reason) ?? '',
   }),
   'deployment.forced': (p, ctx) => ({
-    what: `forced the deployment to ${text(p.environment) ?? '?'} past NO-GO (${plural(blockerCount(p.blockers), 'blocker')}) as ${roleName(ctx, p.role)}`,
+    what: `forced the deployment to ${text(p.environment) ?? '?'} past NO-GO (${plural(blockerCount(p.blockers), 'blocker')}) as ${nameRole(ctx, p.role)}`,
     note: text(p.reason) ?? '',
   }),
   'deployment.recorded': (p) => ({
@@ -167,7 +167,7 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
  * A release state change of a type this module has no entry for (`release.abandoned`, or one
  * type whose payload names the new state as `to` or `state`).
  */
-function releaseChangeWords(type: string, p: Payload): EventWords | undefined {
+function describeReleaseChange(type: string, p: Payload): EventWords | undefined {
   const m = /^release\.([a-z-]+)$/.exec(type);
   if (!m) return undefined;
   const named = text(p.to) ?? text(p.state);
@@ -182,7 +182,7 @@ function releaseChangeWords(type: string, p: Payload): EventWords | undefined {
 }
 
 /** A playbook re-snapshot, whatever its payload names the hashes. */
-function snapshotWords(type: string, p: Payload): EventWords | undefined {
+function describeSnapshot(type: string, p: Payload): EventWords | undefined {
   if (!/snapshot/i.test(type)) return undefined;
   const from = text(p.from) ?? text((p.previous as Payload | undefined)?.hash);
   const to = text(p.to) ?? text(p.hash) ?? text((p.playbook as Payload | undefined)?.hash);
@@ -202,8 +202,8 @@ export function describeEvent(e: ReleaseEvent, ctx: EventContext): EventWords {
   const p = (e.payload && typeof e.payload === 'object' ? e.payload : {}) as Payload;
   const known = Object.hasOwn(words, e.type) ? words[e.type]! : undefined;
   const out = (known?.(p, ctx) ??
-    snapshotWords(e.type, p) ??
-    releaseChangeWords(e.type, p) ?? {
+    describeSnapshot(e.type, p) ??
+    describeReleaseChange(e.type, p) ?? {
       what: `${e.type} ${JSON.stringify(e.payload ?? null)}`,
     }) as EventWords;
   if (out.note === '') delete out.note;

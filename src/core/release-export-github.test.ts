@@ -23,7 +23,7 @@ describe('exportGithub', () => {
     expect(strayEscapes(gh)).toEqual([]);
   });
 
-  it('is more than the plain Markdown: alert, tables, folded evidence and code', () => {
+  it('is more than the plain Markdown: alert, tables, foldLines evidence and code', () => {
     expect(gh).not.toBe(exportMarkdown(input));
     expect(gh).toContain('> [!CAUTION]\n> **production rolled back** by ann@example.com');
     const types = nodeTypes(gh);
@@ -36,7 +36,7 @@ describe('exportGithub', () => {
     expect(gh).toMatch(
       /- Suggested commands:\n {4}<details><summary>show<\/summary>\n\n {4}```\n {4}# Create the snapshot/,
     );
-    // The progress table counts each state.
+    // The progress writeTable counts each state.
     expect(gh).toContain('| Pre-release | 7 | 2 | 2 | 1 | 1 | 0 | 1 |');
     expect(gh).toContain(headLine(input.release.head!));
   });

@@ -2,45 +2,45 @@
  * A release as a GitHub issue body: issue-template front matter when the playbook came from
  * one, an alert for a release that did not end well, summary tables, the checklist as task
  * lists (ticked only for done and passed by check), long evidence and the checklist's code
- * folded into `<details>`, and the history as tables. Pure.
+ * foldLines into `<details>`, and the history as tables. Pure.
  */
 import { stringify } from 'yaml';
 import {
   countByPhase,
-  deploymentEntries,
-  gateLabel,
-  releaseState,
-  shortCommit,
-  signoffHistory,
+  listDeploymentEntries,
+  describeGate,
+  describeReleaseState,
+  shortenCommit,
+  listSignoffHistory,
 } from './release-export.ts';
 import type { ExportInput } from './release-export.ts';
 import {
-  auditLines,
-  checklistLines,
+  writeAudit,
+  writeChecklist,
   deploymentWords,
-  inlineOpts,
-  md,
-  signer,
-  signoffStanding,
-  summaryLines,
+  chooseInlineOptions,
+  writeInline,
+  nameSigner,
+  describeStanding,
+  writeSummary,
 } from './release-export-markdown.ts';
 import type { MarkdownStyle } from './release-export-markdown.ts';
-import { codeSpan, formatTime, headingText, joinBlocks } from './release-export-text.ts';
+import { quoteCode, formatTime, escapeHeading, joinBlocks } from './release-export-text.ts';
 import { sanitizeText } from './text-safety.ts';
 
 const style: MarkdownStyle = { github: true };
 const cellOpts = { cell: true, math: true };
-/** Recorded text as a table cell: one line, `|` escaped. */
-const cell = (text: string) => md(text, cellOpts);
-const cellCode = (text: string) => codeSpan(text, { cell: true });
+/** Recorded text as a writeTable cell: one line, `|` escaped. */
+const cell = (text: string) => writeInline(text, cellOpts);
+const cellCode = (text: string) => quoteCode(text, { cell: true });
 
-function table(header: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
+function writeTable(header: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
   const sep = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
   return [header, sep, ...rows].map((r) => `| ${r.join(' | ')} |`);
 }
 
 /** The issue template's front matter: name, about, title (filled with the version), labels, assignees. */
-function frontMatter(input: ExportInput): string[] {
+function writeFrontMatter(input: ExportInput): string[] {
   const meta = input.playbook.metadata;
   if (!meta?.title && !meta?.labels) return [];
   const clean = (s: string) => sanitizeText(s, { oneLine: true });
@@ -53,7 +53,7 @@ function frontMatter(input: ExportInput): string[] {
 }
 
 /** A GitHub alert for a release that was rolled back, abandoned or superseded. */
-function alertLines(input: ExportInput): string[] {
+function writeAlert(input: ExportInput): string[] {
   const { release } = input;
   const kinds: Partial<Record<string, string>> = {
     'rolled-back': 'CAUTION',
@@ -63,26 +63,29 @@ function alertLines(input: ExportInput): string[] {
   const rolledBack = (input.incidents ?? []).filter((i) => i.kind === 'rollback');
   const kind = kinds[release.state] ?? (rolledBack.length ? 'CAUTION' : undefined);
   if (!kind) return [];
-  const o = inlineOpts(style);
-  const state = releaseState(release);
+  const o = chooseInlineOptions(style);
+  const state = describeReleaseState(release);
   const lines: string[] = [];
   if (kinds[release.state]) {
-    const who = state.by ? ` by ${md(state.by, o)}` : '';
+    const who = state.by ? ` by ${writeInline(state.by, o)}` : '';
     const when = state.at ? ` at ${formatTime(state.at)}` : '';
-    lines.push(`**${state.words}**${who}${when}${state.reason ? `: ${md(state.reason, o)}` : ''}`);
-    if (release.supersededBy) lines.push(`Superseded by release ${md(release.supersededBy, o)}.`);
+    lines.push(
+      `**${state.words}**${who}${when}${state.reason ? `: ${writeInline(state.reason, o)}` : ''}`,
+    );
+    if (release.supersededBy)
+      lines.push(`Superseded by release ${writeInline(release.supersededBy, o)}.`);
   }
   for (const i of rolledBack) {
     const env = input.deployments?.find((d) => d.id === i.deploymentId)?.environment ?? '?';
     lines.push(
-      `**${md(env, o)} rolled back** by ${md(i.actor, o)} at ${formatTime(i.openedAt)}: ${md(i.reason, o)}`,
+      `**${writeInline(env, o)} rolled back** by ${writeInline(i.actor, o)} at ${formatTime(i.openedAt)}: ${writeInline(i.reason, o)}`,
     );
   }
   return [`> [!${kind}]`, ...lines.flatMap((l, i) => (i ? ['>', `> ${l}`] : [`> ${l}`])), ''];
 }
 
-/** Items per phase and state, as a table. */
-function progressTable(input: ExportInput): string[] {
+/** Items per phase and state, as a writeTable. */
+function writeProgressTable(input: ExportInput): string[] {
   const rows = countByPhase(input).map((r) => [
     cell(r.title),
     String(r.total),
@@ -93,36 +96,39 @@ function progressTable(input: ExportInput): string[] {
     String(r.counts.failed),
     String(r.counts.pending + r.counts.running),
   ]);
-  return table(
+  return writeTable(
     ['Phase', 'Items', 'Done', 'Passed by check', 'Waived', 'N/A', 'Failed', 'Open'],
     rows,
     ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 }
 
-function historyTables(input: ExportInput): string[] {
+function writeHistoryTables(input: ExportInput): string[] {
   const { playbook } = input;
-  const o = { ...inlineOpts(style), cell: true };
+  const o = { ...chooseInlineOptions(style), cell: true };
   const out: string[] = [];
 
   out.push('## Sign-offs', '');
-  const groups = signoffHistory(input).filter((g) => g.entries.length || g.label);
+  const groups = listSignoffHistory(input).filter((g) => g.entries.length || g.label);
   const rows = groups.flatMap((g) =>
     g.entries.length
       ? g.entries.map((e) => [
           g.label ? cell(g.label) : 'no gate named',
           formatTime(e.at),
           `**${e.verdict}**`,
-          signer(e, input, o),
-          e.commit ? cellCode(shortCommit(e.commit)) : '',
+          nameSigner(e, input, o),
+          e.commit ? cellCode(shortenCommit(e.commit)) : '',
           cell(e.comment ?? ''),
-          signoffStanding(e),
+          describeStanding(e),
         ])
       : [[cell(g.label ?? ''), '', 'none given', cell(g.roles.join(', ')), '', '', '']],
   );
   if (rows.length)
     out.push(
-      ...table(['Gate / item', 'Time', 'Verdict', 'By', 'Commit', 'Comment', 'Standing'], rows),
+      ...writeTable(
+        ['Gate / item', 'Time', 'Verdict', 'By', 'Commit', 'Comment', 'Standing'],
+        rows,
+      ),
       '',
     );
   else out.push('No sign-offs recorded.', '');
@@ -132,14 +138,14 @@ function historyTables(input: ExportInput): string[] {
   if (!decisions.length) out.push('No decisions recorded.', '');
   else {
     out.push(
-      ...table(
+      ...writeTable(
         ['Time', 'Gate', 'Outcome', 'By', 'Commit', 'Blockers'],
         decisions.map((d) => [
           formatTime(d.at),
-          cell(gateLabel(playbook, d.gate)),
+          cell(describeGate(playbook, d.gate)),
           `**${d.outcome === 'go' ? 'GO' : 'NO-GO'}**`,
           cell(d.actor),
-          d.commit ? cellCode(shortCommit(d.commit)) : '',
+          d.commit ? cellCode(shortenCommit(d.commit)) : '',
           [
             ...d.blockers.map((b) => cell(b.message)),
             ...(d.override
@@ -153,18 +159,18 @@ function historyTables(input: ExportInput): string[] {
   }
 
   out.push('## Deployments', '');
-  const entries = deploymentEntries(input);
+  const entries = listDeploymentEntries(input);
   if (!entries.length) out.push('No deployments recorded.', '');
   else {
     out.push(
-      ...table(
+      ...writeTable(
         ['Time', 'Environment', 'Status', 'By', 'Commit', 'Forced past NO-GO'],
         entries.map(({ deployment: d, forced }) => [
           formatTime(d.startedAt),
           cell(d.environment),
           deploymentWords[d.status] ?? d.status,
           cell(d.actor),
-          d.commit ? cellCode(shortCommit(d.commit)) : '',
+          d.commit ? cellCode(shortenCommit(d.commit)) : '',
           forced
             ? `by ${cell(forced.actor)} as ${cell(playbook.roles[forced.role] ?? forced.role)}: ${cell(forced.reason)}`
             : '',
@@ -179,7 +185,7 @@ function historyTables(input: ExportInput): string[] {
   if (!incidents.length) out.push('No rollbacks or incidents recorded.', '');
   else {
     out.push(
-      ...table(
+      ...writeTable(
         ['Opened', 'Kind', 'Environment', 'By', 'Reason', 'Resolved'],
         incidents.map(({ i, d }) => [
           formatTime(i.openedAt),
@@ -198,11 +204,11 @@ function historyTables(input: ExportInput): string[] {
   if (windows.length) {
     out.push('## Window overrides', '');
     out.push(
-      ...table(
+      ...writeTable(
         ['Time', 'Gate', 'By', 'Role', 'Reason'],
         windows.map((w) => [
           formatTime(w.at),
-          cell(gateLabel(playbook, w.gate ?? '')),
+          cell(describeGate(playbook, w.gate ?? '')),
           cell(w.actor),
           cell(playbook.roles[w.role] ?? w.role),
           cell(w.reason),
@@ -217,19 +223,19 @@ function historyTables(input: ExportInput): string[] {
 /**
  * A GitHub issue body: front matter when the playbook came from an issue template (its title
  * filled with the version), an alert when the release was rolled back, abandoned or superseded,
- * the release's facts and a progress table, the checklist as task lists with long evidence and
- * code folded away, then the history as tables and the log's head.
+ * the release's facts and a progress writeTable, the checklist as task lists with long evidence and
+ * code foldLines away, then the history as tables and the log's head.
  *
  * @example exportGithub({ release, playbook, items, signoffs, events }).includes('- [x] ')
  */
 export function exportGithub(input: ExportInput): string {
-  const out: string[] = [...frontMatter(input)];
-  out.push(`# ${headingText(`${input.playbook.name} ${input.release.version}`)}`, '');
-  out.push(...alertLines(input));
-  out.push(...summaryLines(input, style), '');
-  out.push(...progressTable(input), '');
-  out.push(...checklistLines(input, style));
-  out.push(...historyTables(input));
-  out.push('## Audit trail', '', ...auditLines(input));
+  const out: string[] = [...writeFrontMatter(input)];
+  out.push(`# ${escapeHeading(`${input.playbook.name} ${input.release.version}`)}`, '');
+  out.push(...writeAlert(input));
+  out.push(...writeSummary(input, style), '');
+  out.push(...writeProgressTable(input), '');
+  out.push(...writeChecklist(input, style));
+  out.push(...writeHistoryTables(input));
+  out.push('## Audit trail', '', ...writeAudit(input));
   return joinBlocks(out);
 }

@@ -8,19 +8,19 @@
 import type { PlaybookItem, PlaybookSection } from './playbook.ts';
 import type { ReleaseItem } from './release-model.ts';
 import {
-  clockOverrides,
+  countClockOverrides,
   countByPhase,
-  deploymentEntries,
+  listDeploymentEntries,
   describeStatuses,
-  gateLabel,
+  describeGate,
   groupItems,
   hasDetails,
   headLine,
-  phaseTitleOf,
-  releaseState,
-  sectionTitleOf,
-  shortCommit,
-  signoffHistory,
+  findPhaseTitle,
+  describeReleaseState,
+  findSectionTitle,
+  shortenCommit,
+  listSignoffHistory,
 } from './release-export.ts';
 import type {
   DeploymentEntry,
@@ -30,13 +30,13 @@ import type {
   SignoffEntry,
 } from './release-export.ts';
 import {
-  codeBlock,
-  codeSpan,
+  fenceCode,
+  quoteCode,
   escapeInline,
   formatTime,
-  headingText,
+  escapeHeading,
   joinBlocks,
-  paragraphLines,
+  splitParagraph,
 } from './release-export-text.ts';
 import type { InlineOptions } from './release-export-text.ts';
 
@@ -47,67 +47,71 @@ export interface MarkdownStyle {
 }
 
 /** Recorded text, one line, as inline Markdown. */
-export const md = (text: string, opts?: InlineOptions): string => escapeInline(text, opts);
+export const writeInline = (text: string, opts?: InlineOptions): string => escapeInline(text, opts);
 
 /** `by ana@example.com at 2026-11-23 10:02 UTC`, from what is known. */
-function byAt(by: string | undefined, at: string | undefined, style: MarkdownStyle): string {
-  const o = inlineOpts(style);
-  return [by ? ` by ${md(by, o)}` : '', at ? ` at ${formatTime(at)}` : ''].join('');
+function describeByAt(
+  by: string | undefined,
+  at: string | undefined,
+  style: MarkdownStyle,
+): string {
+  const o = chooseInlineOptions(style);
+  return [by ? ` by ${writeInline(by, o)}` : '', at ? ` at ${formatTime(at)}` : ''].join('');
 }
 
-export const inlineOpts = (style: MarkdownStyle): InlineOptions =>
+export const chooseInlineOptions = (style: MarkdownStyle): InlineOptions =>
   style.github ? { math: true } : {};
 
 /**
- * The lines of one bullet at `pad`: `head` (Markdown) and then recorded text (a note), its
- * first line after `head` and `sep`, its further lines continuing the same bullet.
+ * The lines of one writeBullet at `pad`: `head` (Markdown) and then recorded text (a note), its
+ * first line after `head` and `sep`, its further lines continuing the same writeBullet.
  */
-export function bullet(
+export function writeBullet(
   pad: string,
   head: string,
   text: string | undefined,
   style: MarkdownStyle,
   sep = ': ',
 ): string[] {
-  const lines = text ? paragraphLines(text, `${pad}  `, inlineOpts(style)) : [];
+  const lines = text ? splitParagraph(text, `${pad}  `, chooseInlineOptions(style)) : [];
   if (!lines.length) return [`${pad}- ${head}`];
   return [`${pad}- ${head}${head ? sep : ''}${lines[0]}`, ...lines.slice(1)];
 }
 
 /** The one line that says how an item got to its state (Markdown, before any note). */
-export function statusHead(status: ItemStatus, style: MarkdownStyle): string {
-  const o = inlineOpts(style);
+export function describeStatusLine(status: ItemStatus, style: MarkdownStyle): string {
+  const o = chooseInlineOptions(style);
   const parts = [`**${status.word}**`];
-  const check = status.check ? ` ${codeSpan(status.check)}` : '';
-  const commit = status.commit ? ` on commit ${codeSpan(shortCommit(status.commit))}` : '';
+  const check = status.check ? ` ${quoteCode(status.check)}` : '';
+  const commit = status.commit ? ` on commit ${quoteCode(shortenCommit(status.commit))}` : '';
   if (status.word === 'passed by check' || (status.word === 'failed' && status.check)) {
     parts.push(`${status.word === 'failed' ? ' check' : ''}${check}${commit}`);
     parts.push(status.at ? ` at ${formatTime(status.at)}` : '');
-    if (status.by) parts.push(` (run by ${md(status.by, o)})`);
-    if (status.source) parts.push(`, read from ${md(status.source, o)}`);
-    if (status.summary) parts.push(`: ${md(status.summary, o)}`);
+    if (status.by) parts.push(` (run by ${writeInline(status.by, o)})`);
+    if (status.source) parts.push(`, read from ${writeInline(status.source, o)}`);
+    if (status.summary) parts.push(`: ${writeInline(status.summary, o)}`);
     return parts.join('');
   }
   if (status.role)
     parts.push(
-      `${byAt(status.by, undefined, style)} as ${md(status.role, o)}${byAt(undefined, status.at, style)}`,
+      `${describeByAt(status.by, undefined, style)} as ${writeInline(status.role, o)}${describeByAt(undefined, status.at, style)}`,
     );
   if (status.role) return parts.join('');
   if (status.word === 'running') return `**running** since ${formatTime(status.at ?? '')}`;
-  parts.push(byAt(status.by, status.at, style));
+  parts.push(describeByAt(status.by, status.at, style));
   if (status.waivedFrom || status.waivedCheck) {
     const was = status.waivedCheck
-      ? `the check had ${status.waivedCheck.result === 'error' ? 'not been able to run' : 'failed'}${status.waivedCheck.summary ? `: ${md(status.waivedCheck.summary, o)}` : ''}`
+      ? `the check had ${status.waivedCheck.result === 'error' ? 'not been able to run' : 'failed'}${status.waivedCheck.summary ? `: ${writeInline(status.waivedCheck.summary, o)}` : ''}`
       : `it was ${status.waivedFrom === 'pending' ? 'open' : status.waivedFrom}`;
     parts.push(` (${was})`);
   }
-  if (status.summary) parts.push(`: ${md(status.summary, o)}`);
-  if (status.url) parts.push(` — ${md(status.url, o)}`);
+  if (status.summary) parts.push(`: ${writeInline(status.summary, o)}`);
+  if (status.url) parts.push(` — ${writeInline(status.url, o)}`);
   return parts.join('');
 }
 
 /** The long part of a check's evidence as bullets at `pad`. */
-export function detailLines(d: EvidenceDetails, pad: string, style: MarkdownStyle): string[] {
+export function writeDetails(d: EvidenceDetails, pad: string, style: MarkdownStyle): string[] {
   const out: string[] = [];
   if (d.command !== undefined) {
     const exit =
@@ -116,13 +120,13 @@ export function detailLines(d: EvidenceDetails, pad: string, style: MarkdownStyl
         : d.exitCode === null
           ? ', no exit code (stopped)'
           : `, exit code ${d.exitCode}`;
-    out.push(`${pad}- command ${codeSpan(d.command)}${exit}`);
+    out.push(`${pad}- command ${quoteCode(d.command)}${exit}`);
   }
   for (const f of d.files ?? [])
-    out.push(`${pad}- read ${codeSpan(f.path)}, SHA-256 ${codeSpan(f.sha256)}`);
+    out.push(`${pad}- read ${quoteCode(f.path)}, SHA-256 ${quoteCode(f.sha256)}`);
   for (const f of d.findings ?? [])
-    out.push(...bullet(pad, f.where ? codeSpan(f.where) : '', f.message, style));
-  if (d.fix) out.push(...bullet(pad, 'fix', d.fix, style));
+    out.push(...writeBullet(pad, f.where ? quoteCode(f.where) : '', f.message, style));
+  if (d.fix) out.push(...writeBullet(pad, 'fix', d.fix, style));
   if (d.output?.lines) {
     const cut = d.output.lines > d.output.head.length + d.output.tail.length;
     out.push(
@@ -131,18 +135,18 @@ export function detailLines(d: EvidenceDetails, pad: string, style: MarkdownStyl
     const text = cut
       ? [...d.output.head, '…', ...d.output.tail].join('\n')
       : [...d.output.head, ...d.output.tail].join('\n');
-    out.push(...codeBlock(text, `${pad}  `, 'text'));
+    out.push(...fenceCode(text, `${pad}  `, 'text'));
   }
   return out;
 }
 
 /** `<details>` around blocks, inside a list item whose content starts at `pad`. */
-export function folded(pad: string, summary: string, body: string[]): string[] {
+export function foldLines(pad: string, summary: string, body: string[]): string[] {
   return [`${pad}<details><summary>${summary}</summary>`, '', ...body, '', `${pad}</details>`];
 }
 
 /** A checklist's code for an item (a suggested command, the command a `run` item runs). */
-function codeOf(spec: ReleaseItem['spec']): { label: string; text: string } | undefined {
+function findCode(spec: ReleaseItem['spec']): { label: string; text: string } | undefined {
   if (spec.run !== undefined) {
     const text = Array.isArray(spec.run) ? spec.run.join('\n') : spec.run;
     return { label: 'Runs', text };
@@ -155,7 +159,7 @@ function codeOf(spec: ReleaseItem['spec']): { label: string; text: string } | un
  * The checklist part: phases as `##`, sections as `###`, an item as a task line with its title,
  * under it its state in words and evidence, the checklist's details and code, and sub-items.
  */
-export function checklistLines(input: ExportInput, style: MarkdownStyle): string[] {
+export function writeChecklist(input: ExportInput, style: MarkdownStyle): string[] {
   const { playbook, items } = input;
   const statuses = describeStatuses(input);
   const out: string[] = [];
@@ -163,28 +167,28 @@ export function checklistLines(input: ExportInput, style: MarkdownStyle): string
   const children = new Map<number, ReleaseItem[]>();
   for (const i of items)
     if (i.parent !== undefined) children.set(i.parent, [...(children.get(i.parent) ?? []), i]);
-  const o = inlineOpts(style);
+  const o = chooseInlineOptions(style);
 
   const renderItem = (item: ReleaseItem, depth: number) => {
     const pad = '  '.repeat(depth);
     const inner = `${pad}  `;
     const status = statuses.get(item.number)!;
-    out.push(`${pad}- ${status.ticked ? '[x]' : '[ ]'} ${md(item.title, o)}`);
+    out.push(`${pad}- ${status.ticked ? '[x]' : '[ ]'} ${writeInline(item.title, o)}`);
     if (status.word) {
-      out.push(...bullet(inner, statusHead(status, style), status.note, style));
+      out.push(...writeBullet(inner, describeStatusLine(status, style), status.note, style));
       if (hasDetails(status.details)) {
-        const lines = detailLines(status.details, `${inner}  `, style);
-        out.push(...(style.github ? folded(`${inner}  `, 'Evidence', lines) : lines));
+        const lines = writeDetails(status.details, `${inner}  `, style);
+        out.push(...(style.github ? foldLines(`${inner}  `, 'Evidence', lines) : lines));
       }
     }
-    for (const d of item.spec.details ?? []) out.push(...bullet(inner, '', d, style));
-    const code = codeOf(item.spec);
+    for (const d of item.spec.details ?? []) out.push(...writeBullet(inner, '', d, style));
+    const code = findCode(item.spec);
     if (code) {
       if (style.github) {
         out.push(`${inner}- ${code.label}:`);
-        out.push(...folded(`${inner}  `, 'show', codeBlock(code.text, `${inner}  `)));
+        out.push(...foldLines(`${inner}  `, 'show', fenceCode(code.text, `${inner}  `)));
       } else {
-        out.push(`${inner}- ${code.label}:`, ...codeBlock(code.text, `${inner}  `));
+        out.push(`${inner}- ${code.label}:`, ...fenceCode(code.text, `${inner}  `));
       }
     }
     for (const c of children.get(item.number) ?? []) renderItem(c, depth + 1);
@@ -192,10 +196,10 @@ export function checklistLines(input: ExportInput, style: MarkdownStyle): string
 
   const groups = groupItems(items.filter((i) => i.parent === undefined || !byNumber.has(i.parent)));
   for (const [phase, sections] of groups) {
-    out.push(`## ${headingText(phaseTitleOf(playbook, phase))}`, '');
+    out.push(`## ${escapeHeading(findPhaseTitle(playbook, phase))}`, '');
     for (const [section, list] of sections) {
-      const title = sectionTitleOf(playbook, phase, section);
-      if (title) out.push(`### ${headingText(title)}`, '');
+      const title = findSectionTitle(playbook, phase, section);
+      if (title) out.push(`### ${escapeHeading(title)}`, '');
       for (const item of list) renderItem(item, 0);
       out.push('');
     }
@@ -203,19 +207,19 @@ export function checklistLines(input: ExportInput, style: MarkdownStyle): string
   // A release that has not been rolled back still shows its rollback procedure, unticked.
   if (!items.some((i) => i.rollback) && playbook.rollback.some((s) => s.items.length)) {
     out.push('## Rollback procedure', '', 'Not started: the release has not been rolled back.', '');
-    out.push(...procedureLines(playbook.rollback, style));
+    out.push(...writeProcedure(playbook.rollback, style));
   }
   return out;
 }
 
-function procedureLines(sections: PlaybookSection[], style: MarkdownStyle): string[] {
+function writeProcedure(sections: PlaybookSection[], style: MarkdownStyle): string[] {
   const out: string[] = [];
-  const o = inlineOpts(style);
+  const o = chooseInlineOptions(style);
   for (const s of sections) {
-    if (s.title) out.push(`### ${headingText(s.title)}`, '');
+    if (s.title) out.push(`### ${escapeHeading(s.title)}`, '');
     const render = (list: PlaybookItem[], depth: number) => {
       for (const it of list) {
-        out.push(`${'  '.repeat(depth)}- [ ] ${md(it.title, o)}`);
+        out.push(`${'  '.repeat(depth)}- [ ] ${writeInline(it.title, o)}`);
         if (it.items) render(it.items, depth + 1);
       }
     };
@@ -226,12 +230,12 @@ function procedureLines(sections: PlaybookSection[], style: MarkdownStyle): stri
 }
 
 /** `ana@example.com as Release Manager`: who signed, in which role. */
-export function signer(e: SignoffEntry, input: ExportInput, o: InlineOptions): string {
-  return `${md(e.actor, o)} as ${md(input.playbook.roles[e.role] ?? e.role, o)}`;
+export function nameSigner(e: SignoffEntry, input: ExportInput, o: InlineOptions): string {
+  return `${writeInline(e.actor, o)} as ${writeInline(input.playbook.roles[e.role] ?? e.role, o)}`;
 }
 
 /** Whether a sign-off counts now, in words (empty for an earlier one of its role). */
-export function signoffStanding(e: SignoffEntry): string {
+export function describeStanding(e: SignoffEntry): string {
   if (e.current) return 'counts now';
   if (e.stale) return 'stale: given for another commit';
   return '';
@@ -258,35 +262,36 @@ export const deploymentWords: Record<string, string> = {
 export function exportMarkdown(input: ExportInput): string {
   const style: MarkdownStyle = { github: false };
   const out: string[] = [];
-  out.push(`# ${headingText(`${input.playbook.name} ${input.release.version}`)}`, '');
-  out.push(...summaryLines(input, style), '');
-  out.push(...checklistLines(input, style));
-  out.push(...historyLines(input, style));
+  out.push(`# ${escapeHeading(`${input.playbook.name} ${input.release.version}`)}`, '');
+  out.push(...writeSummary(input, style), '');
+  out.push(...writeChecklist(input, style));
+  out.push(...writeHistory(input, style));
   return joinBlocks(out);
 }
 
 /** The release's facts as bullets: state, type, commit, playbook, who started it, progress. */
-export function summaryLines(input: ExportInput, style: MarkdownStyle): string[] {
+export function writeSummary(input: ExportInput, style: MarkdownStyle): string[] {
   const { release, playbook } = input;
-  const o = inlineOpts(style);
-  const state = releaseState(release);
+  const o = chooseInlineOptions(style);
+  const state = describeReleaseState(release);
   const out = [
-    ...bullet(
+    ...writeBullet(
       '',
-      `State: **${state.words}**${byAt(state.by, state.at, style)}`,
+      `State: **${state.words}**${describeByAt(state.by, state.at, style)}`,
       state.reason,
       style,
     ),
   ];
-  if (release.type) out.push(`- Type: ${md(release.type, o)}`);
-  if (release.commit) out.push(`- Commit: ${codeSpan(release.commit)}`);
+  if (release.type) out.push(`- Type: ${writeInline(release.type, o)}`);
+  if (release.commit) out.push(`- Commit: ${quoteCode(release.commit)}`);
   out.push(
-    `- Playbook: ${md(playbook.name, o)}, snapshot ${codeSpan(shortCommit(release.playbookHash))}`,
+    `- Playbook: ${writeInline(playbook.name, o)}, snapshot ${quoteCode(shortenCommit(release.playbookHash))}`,
   );
-  out.push(`- Started${byAt(release.createdBy, release.createdAt, style)}`);
-  if (release.supersedes) out.push(`- Supersedes release ${md(release.supersedes, o)}`);
-  if (release.supersededBy) out.push(`- Superseded by release ${md(release.supersededBy, o)}`);
-  out.push(`- Items: ${progressWords(input)}`);
+  out.push(`- Started${describeByAt(release.createdBy, release.createdAt, style)}`);
+  if (release.supersedes) out.push(`- Supersedes release ${writeInline(release.supersedes, o)}`);
+  if (release.supersededBy)
+    out.push(`- Superseded by release ${writeInline(release.supersededBy, o)}`);
+  out.push(`- Items: ${describeProgress(input)}`);
   out.push(
     '',
     'Times are UTC. A ticked box marks an item done by a person or passed by a check; every other state is written out under its item.',
@@ -295,7 +300,7 @@ export function summaryLines(input: ExportInput, style: MarkdownStyle): string[]
 }
 
 /** `100 items: 60 done, 3 passed by check, …, 6 open`. */
-export function progressWords(input: ExportInput): string {
+export function describeProgress(input: ExportInput): string {
   const counts = { pending: 0, running: 0, passed: 0, failed: 0, done: 0, na: 0, waived: 0 };
   for (const row of countByPhase(input))
     for (const [k, v] of Object.entries(row.counts)) counts[k as keyof typeof counts] += v;
@@ -314,23 +319,23 @@ export function progressWords(input: ExportInput): string {
 }
 
 /** The history after the checklist: sign-offs, decisions, deployments, rollbacks, overrides, log. */
-function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
+function writeHistory(input: ExportInput, style: MarkdownStyle): string[] {
   const { playbook } = input;
-  const o = inlineOpts(style);
+  const o = chooseInlineOptions(style);
   const out: string[] = [];
   const none = (what: string) => [`No ${what} recorded.`, ''];
 
   out.push('## Sign-offs', '');
-  const groups = signoffHistory(input).filter((g) => g.entries.length || g.label);
+  const groups = listSignoffHistory(input).filter((g) => g.entries.length || g.label);
   if (!groups.some((g) => g.entries.length)) out.push(...none('sign-offs'));
   for (const g of groups) {
-    const roles = g.roles.length ? ` — ${g.roles.map((r) => md(r, o)).join(', ')}` : '';
-    out.push(`### ${g.label ? headingText(g.label) : 'Sign-offs that name no gate'}${roles}`, '');
+    const roles = g.roles.length ? ` — ${g.roles.map((r) => writeInline(r, o)).join(', ')}` : '';
+    out.push(`### ${g.label ? escapeHeading(g.label) : 'Sign-offs that name no gate'}${roles}`, '');
     if (!g.entries.length) out.push('None given.');
     for (const e of g.entries) {
-      const standing = signoffStanding(e);
-      const head = `${formatTime(e.at)}: **${e.verdict}** by ${signer(e, input, o)}${e.commit ? ` on commit ${codeSpan(shortCommit(e.commit))}` : ''}${standing ? ` (${standing})` : ''}`;
-      out.push(...bullet('', head, e.comment, style));
+      const standing = describeStanding(e);
+      const head = `${formatTime(e.at)}: **${e.verdict}** by ${nameSigner(e, input, o)}${e.commit ? ` on commit ${quoteCode(shortenCommit(e.commit))}` : ''}${standing ? ` (${standing})` : ''}`;
+      out.push(...writeBullet('', head, e.comment, style));
     }
     out.push('');
   }
@@ -341,19 +346,19 @@ function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
   for (const d of decisions) {
     const n = d.blockers.length;
     const override = d.override
-      ? `; the release window was overridden by ${md(d.override.by, o)}: ${md(d.override.reason, o)}`
+      ? `; the release window was overridden by ${writeInline(d.override.by, o)}: ${writeInline(d.override.reason, o)}`
       : '';
     out.push(
-      `- ${formatTime(d.at)}: **${outcomeWord(d.outcome)}** for ${md(gateLabel(playbook, d.gate), o)} by ${md(d.actor, o)}${d.commit ? ` on commit ${codeSpan(shortCommit(d.commit))}` : ''}${n ? `, ${n} blocker${n === 1 ? '' : 's'}:` : ''}${override}`,
+      `- ${formatTime(d.at)}: **${outcomeWord(d.outcome)}** for ${writeInline(describeGate(playbook, d.gate), o)} by ${writeInline(d.actor, o)}${d.commit ? ` on commit ${quoteCode(shortenCommit(d.commit))}` : ''}${n ? `, ${n} blocker${n === 1 ? '' : 's'}:` : ''}${override}`,
     );
-    for (const b of d.blockers) out.push(...bullet('  ', '', b.message, style));
+    for (const b of d.blockers) out.push(...writeBullet('  ', '', b.message, style));
   }
   out.push('');
 
   out.push('## Deployments', '');
-  const entries = deploymentEntries(input);
+  const entries = listDeploymentEntries(input);
   if (!entries.length) out.push(...none('deployments'));
-  for (const e of entries) out.push(...deploymentLines(e, input, style));
+  for (const e of entries) out.push(...writeDeployment(e, input, style));
   out.push('');
 
   out.push('## Rollbacks and incidents', '');
@@ -362,13 +367,13 @@ function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
   for (const { i, d } of incidents) {
     const what =
       i.kind === 'rollback'
-        ? `rollback of ${md(d.environment, o)}`
-        : `incident on ${md(d.environment, o)}`;
+        ? `rollback of ${writeInline(d.environment, o)}`
+        : `incident on ${writeInline(d.environment, o)}`;
     const resolved = i.resolvedAt ? `resolved at ${formatTime(i.resolvedAt)}` : 'still open';
     out.push(
-      ...bullet(
+      ...writeBullet(
         '',
-        `${formatTime(i.openedAt)}: **${what}** (deployed at ${formatTime(d.startedAt)}) by ${md(i.actor, o)}, ${resolved}`,
+        `${formatTime(i.openedAt)}: **${what}** (deployed at ${formatTime(d.startedAt)}) by ${writeInline(i.actor, o)}, ${resolved}`,
         i.reason,
         style,
         '; reason: ',
@@ -382,9 +387,9 @@ function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
     out.push('## Window overrides', '');
     for (const w of windows) {
       out.push(
-        ...bullet(
+        ...writeBullet(
           '',
-          `${formatTime(w.at)}: release window overridden for ${md(gateLabel(playbook, w.gate ?? ''), o)} by ${md(w.actor, o)} as ${md(playbook.roles[w.role] ?? w.role, o)}`,
+          `${formatTime(w.at)}: release window overridden for ${writeInline(describeGate(playbook, w.gate ?? ''), o)} by ${writeInline(w.actor, o)} as ${writeInline(playbook.roles[w.role] ?? w.role, o)}`,
           w.reason,
           style,
         ),
@@ -394,21 +399,21 @@ function historyLines(input: ExportInput, style: MarkdownStyle): string[] {
   }
 
   out.push('## Audit trail', '');
-  out.push(...auditLines(input));
+  out.push(...writeAudit(input));
   return out;
 }
 
-function deploymentLines(e: DeploymentEntry, input: ExportInput, style: MarkdownStyle): string[] {
-  const o = inlineOpts(style);
+function writeDeployment(e: DeploymentEntry, input: ExportInput, style: MarkdownStyle): string[] {
+  const o = chooseInlineOptions(style);
   const d = e.deployment;
-  const head = `${formatTime(d.startedAt)}: **${md(d.environment, o)}** ${deploymentWords[d.status] ?? d.status}, by ${md(d.actor, o)}${d.commit ? `, commit ${codeSpan(shortCommit(d.commit))}` : ''}`;
+  const head = `${formatTime(d.startedAt)}: **${writeInline(d.environment, o)}** ${deploymentWords[d.status] ?? d.status}, by ${writeInline(d.actor, o)}${d.commit ? `, commit ${quoteCode(shortenCommit(d.commit))}` : ''}`;
   const out = [`- ${head}`];
   if (e.forced) {
     const n = e.forced.blockers.length;
     out.push(
-      ...bullet(
+      ...writeBullet(
         '  ',
-        `forced past NO-GO (${n} blocker${n === 1 ? '' : 's'}) by ${md(e.forced.actor, o)} as ${md(input.playbook.roles[e.forced.role] ?? e.forced.role, o)}`,
+        `forced past NO-GO (${n} blocker${n === 1 ? '' : 's'}) by ${writeInline(e.forced.actor, o)} as ${writeInline(input.playbook.roles[e.forced.role] ?? e.forced.role, o)}`,
         e.forced.reason,
         style,
       ),
@@ -421,18 +426,18 @@ function deploymentLines(e: DeploymentEntry, input: ExportInput, style: Markdown
  * The log's head, the clock overrides, and how to verify the head, as bullets (so that the
  * importer reads them as reference material, never as a step of the checklist).
  */
-export function auditLines(input: ExportInput): string[] {
+export function writeAudit(input: ExportInput): string[] {
   const { release } = input;
   if (!release.head) return ['- The event log is empty.', ''];
   const out = [`- ${headLine(release.head)}`];
-  const overridden = clockOverrides(input.events);
+  const overridden = countClockOverrides(input.events);
   if (overridden) {
     out.push(
       `- ${overridden} of its events were written under an overridden clock (\`GONOGO_NOW\`): their times are the ones given, and each event keeps the real time beside it (\`realAt\`).`,
     );
   }
-  const v = codeSpan(`gonogo audit verify ${release.version}`);
-  const j = codeSpan(`gonogo export ${release.version} --format json`);
+  const v = quoteCode(`gonogo audit verify ${release.version}`);
+  const j = quoteCode(`gonogo export ${release.version} --format json`);
   out.push(
     `- To verify it, run ${v} where the record is kept: it recomputes the hash of every event, checks that the chain ends at this head, and replays the log against the record.`,
     `- Without gonogo: ${j} holds every event. Each event's \`hash\` is the SHA-256 of the canonical JSON (keys sorted, no spaces) of its \`releaseId\`, \`seq\`, \`at\`, \`actor\`, \`type\`, \`payload\` and \`prevHash\` (and \`realAt\` when present); each \`prevHash\` is the hash of the event before (64 zeros for the first); the last hash is the head above.`,

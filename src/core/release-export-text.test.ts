@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseGfm, strayEscapes, taskItems, textOf } from './release-export.fixture.ts';
 import {
-  codeBlock,
-  codeSpan,
+  fenceCode,
+  quoteCode,
   escapeInline,
   escapeLineStart,
   formatTime,
-  headingText,
+  escapeHeading,
   joinBlocks,
-  paragraphLines,
+  splitParagraph,
 } from './release-export-text.ts';
 
 /** What a reader shows for `text` written as the title of a task line (and as a note line). */
 function shown(text: string, opts: { math?: boolean } = {}): { title: string; note: string } {
-  const md = `- [ ] ${escapeInline(text, opts)}\n  - ${paragraphLines(text, '    ', opts).join('\n')}\n`;
+  const md = `- [ ] ${escapeInline(text, opts)}\n  - ${splitParagraph(text, '    ', opts).join('\n')}\n`;
   const [task] = taskItems(md);
   const title = textOf(task!.children[0]).trim();
   const nested = task!.children[1] as { children: unknown[] } | undefined;
@@ -91,7 +91,7 @@ describe('escapeInline', () => {
 
 describe('paragraphLines and escapeLineStart', () => {
   it('keeps a forged task line, heading or list inside the paragraph it continues', () => {
-    const lines = paragraphLines(
+    const lines = splitParagraph(
       'ok\n- [x] #9 Security review\n## Sign-offs\n1. step\n> q\n---',
       '    ',
     );
@@ -111,10 +111,10 @@ describe('paragraphLines and escapeLineStart', () => {
   });
 });
 
-describe('codeBlock, codeSpan, headingText, joinBlocks, formatTime', () => {
+describe('codeBlock, quoteCode, escapeHeading, joinBlocks, formatTime', () => {
   it('fences code so nothing inside can close it, and keeps it verbatim', () => {
     const text = 'echo "```"\n\naws s3 cp a_b \\\n  c';
-    const lines = codeBlock(text, '  ');
+    const lines = fenceCode(text, '  ');
     expect(lines[0]).toBe('  ````');
     const tree = parseGfm(`- x\n${lines.join('\n')}\n`);
     const code = JSON.stringify(tree);
@@ -122,13 +122,13 @@ describe('codeBlock, codeSpan, headingText, joinBlocks, formatTime', () => {
   });
 
   it('writes a code span with more backticks than its text has', () => {
-    expect(codeSpan('a`b')).toBe('``a`b``');
-    expect(codeSpan('`x`')).toBe('`` `x` ``');
+    expect(quoteCode('a`b')).toBe('``a`b``');
+    expect(quoteCode('`x`')).toBe('`` `x` ``');
   });
 
   it('keeps a trailing # in a heading', () => {
-    expect(headingText('Notes for C#')).toBe('Notes for C\\#');
-    expect(textOf(parseGfm(`## ${headingText('Notes for C#')}`))).toBe('Notes for C#');
+    expect(escapeHeading('Notes for C#')).toBe('Notes for C\\#');
+    expect(textOf(parseGfm(`## ${escapeHeading('Notes for C#')}`))).toBe('Notes for C#');
   });
 
   it('collapses blank lines outside code, never inside it', () => {

@@ -80,7 +80,7 @@ function escapePlain(text: string, opts: InlineOptions, before: string, after: s
 }
 
 /** Splits text into plain parts and code spans (a backtick run closed by a run of the same length). */
-function splitCode(text: string): { code: boolean; text: string }[] {
+function splitCodeSpans(text: string): { code: boolean; text: string }[] {
   const parts: { code: boolean; text: string }[] = [];
   let plain = '';
   let i = 0;
@@ -118,7 +118,7 @@ function splitCode(text: string): { code: boolean; text: string }[] {
  */
 export function escapeInline(text: string, opts: InlineOptions = {}): string {
   const line = sanitizeText(text, { oneLine: true }).replace(/\s+/g, ' ').trim();
-  const parts = splitCode(line);
+  const parts = splitCodeSpans(line);
   return parts
     .map((p, i) => {
       if (p.code) return opts.cell ? p.text.replace(/\|/g, '\\|') : p.text;
@@ -151,9 +151,9 @@ export function escapeLineStart(line: string): string {
  * trimmed and made unable to start a block, joined by hard line breaks (`\` at the end), the
  * second and later indented by `indent` so they stay inside the list item they continue.
  *
- * @example paragraphLines('ok\n- [x] forged', '  ') // ['ok\\', '  \\- \\[x] forged']
+ * @example splitParagraph('ok\n- [x] forged', '  ') // ['ok\\', '  \\- \\[x] forged']
  */
-export function paragraphLines(text: string, indent: string, opts: InlineOptions = {}): string[] {
+export function splitParagraph(text: string, indent: string, opts: InlineOptions = {}): string[] {
   const lines = sanitizeText(text)
     .split('\n')
     .map((l) => escapeLineStart(escapeInline(l, opts)))
@@ -165,9 +165,9 @@ export function paragraphLines(text: string, indent: string, opts: InlineOptions
  * A heading's text: inline-escaped, and a trailing run of `#` escaped (a renderer would drop it
  * as the heading's closing sequence).
  *
- * @example headingText('Notes for C#') // 'Notes for C\\#'
+ * @example escapeHeading('Notes for C#') // 'Notes for C\\#'
  */
-export function headingText(text: string): string {
+export function escapeHeading(text: string): string {
   return escapeInline(text).replace(/#+$/, (m) => `\\${m}`);
 }
 
@@ -176,9 +176,9 @@ export function headingText(text: string): string {
  * by `indent`: control characters removed, fenced by more backticks than any run inside, so
  * nothing in it can close the block early.
  *
- * @example codeBlock('npm test', '  ') // ['  ```', '  npm test', '  ```']
+ * @example fenceCode('npm test', '  ') // ['  ```', '  npm test', '  ```']
  */
-export function codeBlock(text: string, indent: string, info = ''): string[] {
+export function fenceCode(text: string, indent: string, info = ''): string[] {
   const body = sanitizeText(text).replace(/\t/g, '    ').replace(/\n+$/, '');
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
@@ -190,9 +190,9 @@ export function codeBlock(text: string, indent: string, info = ''): string[] {
  * Text as a code span: backticks around it, more than any run inside, spaced when it starts or
  * ends with a backtick.
  *
- * @example codeSpan('a`b') // '``a`b``'
+ * @example quoteCode('a`b') // '``a`b``'
  */
-export function codeSpan(text: string, opts: InlineOptions = {}): string {
+export function quoteCode(text: string, opts: InlineOptions = {}): string {
   const body = sanitizeText(text, { oneLine: true });
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
   const ticks = '`'.repeat(longest + 1);

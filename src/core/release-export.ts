@@ -98,7 +98,7 @@ export interface EvidenceDetails {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
-function detailsOf(e: Evidence | undefined): EvidenceDetails {
+function readDetails(e: Evidence | undefined): EvidenceDetails {
   const d: EvidenceDetails = {};
   if (!e) return d;
   if (Array.isArray(e.command)) d.command = e.command.map(String).join(' ');
@@ -136,7 +136,7 @@ export function hasDetails(d: EvidenceDetails): boolean {
 }
 
 /** The state each item was waived from, by item number (from the log, when given). */
-function waivedFromOf(events: readonly ReleaseEvent[] | undefined): Map<number, ItemState> {
+function findWaivedFrom(events: readonly ReleaseEvent[] | undefined): Map<number, ItemState> {
   const out = new Map<number, ItemState>();
   for (const e of events ?? []) {
     if (e.type !== 'item.state') continue;
@@ -154,8 +154,8 @@ function waivedFromOf(events: readonly ReleaseEvent[] | undefined): Map<number, 
  * @example describeStatuses(input).get(12)?.word // 'waived'
  */
 export function describeStatuses(input: ExportInput): Map<number, ItemStatus> {
-  const from = waivedFromOf(input.events);
-  const signoffs = allSignoffs(input);
+  const from = findWaivedFrom(input.events);
+  const signoffs = listAllSignoffs(input);
   const out = new Map<number, ItemStatus>();
   for (const item of input.items) {
     const status = describeStatus(item, from.get(item.number));
@@ -180,7 +180,7 @@ function describeStatus(item: ReleaseItem, waivedFrom: ItemState | undefined): I
   const byCheck = str(e?.result) !== undefined;
   const status: ItemStatus = {
     ticked: tickedStates.includes(item.state),
-    details: byCheck ? detailsOf(e) : {},
+    details: byCheck ? readDetails(e) : {},
   };
   if (item.state === 'pending') return status;
   status.at = item.updatedAt;
@@ -238,7 +238,7 @@ export interface PhaseCount {
 }
 
 /** The phase titles by id (`rollback` for the rollback procedure). */
-export function phaseTitleOf(playbook: Playbook, id: string): string {
+export function findPhaseTitle(playbook: Playbook, id: string): string {
   if (id === 'rollback') return 'Rollback procedure';
   return playbook.phases.find((p) => p.id === id)?.title ?? id;
 }
@@ -255,7 +255,7 @@ export function countByPhase(input: ExportInput): PhaseCount[] {
     if (!row) {
       row = {
         phase: item.phase,
-        title: phaseTitleOf(input.playbook, item.phase),
+        title: findPhaseTitle(input.playbook, item.phase),
         total: 0,
         counts: { pending: 0, running: 0, passed: 0, failed: 0, done: 0, na: 0, waived: 0 },
       };
@@ -286,7 +286,7 @@ export interface SignoffGroup {
 }
 
 /** Every sign-off of the release: from the log when given, else the current ones. */
-function allSignoffs(input: ExportInput): Signoff[] {
+function listAllSignoffs(input: ExportInput): Signoff[] {
   if (!input.events) return input.signoffs;
   const out: Signoff[] = [];
   for (const e of input.events) {
@@ -320,11 +320,11 @@ function allSignoffs(input: ExportInput): Signoff[] {
  * the order given, the latest of each role marked as counting now (or stale, when given for
  * another commit than the release's).
  *
- * @example signoffHistory(input)[0]?.entries.map((e) => e.verdict) // ['no-go', 'go']
+ * @example listSignoffHistory(input)[0]?.entries.map((e) => e.verdict) // ['no-go', 'go']
  */
-export function signoffHistory(input: ExportInput): SignoffGroup[] {
+export function listSignoffHistory(input: ExportInput): SignoffGroup[] {
   const { playbook, items, release } = input;
-  const all = allSignoffs(input);
+  const all = listAllSignoffs(input);
   const targets = listSignTargets(playbook, items, release.type);
   const keyOf = (t: { kind: string; id: string } | undefined) => (t ? `${t.kind}:${t.id}` : '');
   const latest = new Map<string, Signoff>();
@@ -334,14 +334,14 @@ export function signoffHistory(input: ExportInput): SignoffGroup[] {
     const stale = isLatest && s.commit !== release.commit;
     return { ...s, current: isLatest && !stale, stale };
   };
-  const roleName = (r: string) => playbook.roles[r] ?? r;
+  const nameRole = (r: string) => playbook.roles[r] ?? r;
   const groups: SignoffGroup[] = [];
   const known = new Set<string>();
   for (const t of targets) {
     known.add(keyOf(t));
     const entries = all.filter((s) => keyOf(s.target) === keyOf(t)).map(entry);
     const label = t.kind === 'gate' ? `Gate ${t.label.slice('gate '.length)}` : t.label;
-    groups.push({ label, kind: t.kind, roles: t.roles.map(roleName), entries });
+    groups.push({ label, kind: t.kind, roles: t.roles.map(nameRole), entries });
   }
   // Sign-offs for a target the release no longer has, or from before sign-offs named one.
   const rest = all.filter((s) => !known.has(keyOf(s.target)));
@@ -350,7 +350,7 @@ export function signoffHistory(input: ExportInput): SignoffGroup[] {
 }
 
 /** A title for a decision's gate id: `gate "Deployment Checklist"`, or `the whole release`. */
-export function gateLabel(playbook: Playbook, id: string): string {
+export function describeGate(playbook: Playbook, id: string): string {
   if (id === 'release') return 'the whole release';
   const { points } = listPoints(playbook);
   const title = points.find((p) => p.id === id)?.title ?? id;
@@ -368,9 +368,9 @@ export interface DeploymentEntry {
  * The deployments in the order made, each with its forced override (when a role holder let it
  * past a NO-GO) and its rollbacks and incidents.
  *
- * @example deploymentEntries(input)[1]?.rollbacks[0]?.reason // 'error rate above 5%'
+ * @example listDeploymentEntries(input)[1]?.rollbacks[0]?.reason // 'error rate above 5%'
  */
-export function deploymentEntries(input: ExportInput): DeploymentEntry[] {
+export function listDeploymentEntries(input: ExportInput): DeploymentEntry[] {
   const deployments = [...(input.deployments ?? [])].sort((a, b) =>
     a.startedAt.localeCompare(b.startedAt),
   );
@@ -398,9 +398,9 @@ export interface ReleaseStateLine {
 /**
  * The release's state in words, with the reason, who and when where the record has them.
  *
- * @example releaseState(release).words // 'rolled back'
+ * @example describeReleaseState(release).words // 'rolled back'
  */
-export function releaseState(release: Release): ReleaseStateLine {
+export function describeReleaseState(release: Release): ReleaseStateLine {
   const line: ReleaseStateLine = { words: releaseStateWords[release.state] ?? release.state };
   if (release.stateBy) line.by = release.stateBy;
   if (release.stateAt) line.at = release.stateAt;
@@ -411,9 +411,9 @@ export function releaseState(release: Release): ReleaseStateLine {
 /**
  * How many events of the log were written under an overridden clock (`GONOGO_NOW`).
  *
- * @example clockOverrides(events) // 3
+ * @example countClockOverrides(events) // 3
  */
-export function clockOverrides(events: readonly ReleaseEvent[] | undefined): number {
+export function countClockOverrides(events: readonly ReleaseEvent[] | undefined): number {
   return (events ?? []).filter((e) => e.realAt !== undefined).length;
 }
 
@@ -429,7 +429,11 @@ export function groupItems(items: ReleaseItem[]): Map<string, Map<string, Releas
 }
 
 /** A section's title, when it has one (`rollback` for the rollback procedure's). */
-export function sectionTitleOf(playbook: Playbook, phase: string, id: string): string | undefined {
+export function findSectionTitle(
+  playbook: Playbook,
+  phase: string,
+  id: string,
+): string | undefined {
   const sections =
     phase === 'rollback'
       ? playbook.rollback
@@ -438,4 +442,4 @@ export function sectionTitleOf(playbook: Playbook, phase: string, id: string): s
 }
 
 /** The short form of a commit in an export. */
-export const shortCommit = (sha: string): string => sha.slice(0, 12);
+export const shortenCommit = (sha: string): string => sha.slice(0, 12);
