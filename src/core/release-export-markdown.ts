@@ -46,7 +46,11 @@ export interface MarkdownStyle {
   github: boolean;
 }
 
-/** Recorded text, one line, as inline Markdown. */
+/**
+ * Recorded text, one line, as inline Markdown.
+ *
+ * @example writeInline('a_b *c*') // 'a_b \\*c\\*'
+ */
 export const writeInline = (text: string, opts?: InlineOptions): string => escapeInline(text, opts);
 
 /** `by ana@example.com at 2026-11-23 10:02 UTC`, from what is known. */
@@ -59,12 +63,19 @@ function describeByAt(
   return [by ? ` by ${writeInline(by, o)}` : '', at ? ` at ${formatTime(at)}` : ''].join('');
 }
 
+/**
+ * The inline escaping a style needs (GitHub renders `$…$` as math).
+ *
+ * @example chooseInlineOptions({ github: true }) // { math: true }
+ */
 export const chooseInlineOptions = (style: MarkdownStyle): InlineOptions =>
   style.github ? { math: true } : {};
 
 /**
  * The lines of one writeBullet at `pad`: `head` (Markdown) and then recorded text (a note), its
  * first line after `head` and `sep`, its further lines continuing the same writeBullet.
+ *
+ * @example writeBullet('  ', '**n/a**', 'no docs', style) // ['  - **n/a**: no docs']
  */
 export function writeBullet(
   pad: string,
@@ -78,7 +89,11 @@ export function writeBullet(
   return [`${pad}- ${head}${head ? sep : ''}${lines[0]}`, ...lines.slice(1)];
 }
 
-/** The one line that says how an item got to its state (Markdown, before any note). */
+/**
+ * The one line that says how an item got to its state (Markdown, before any note).
+ *
+ * @example describeStatusLine(status, style) // '**waived** by rm@example.com at 2026-11-23 09:15 UTC'
+ */
 export function describeStatusLine(status: ItemStatus, style: MarkdownStyle): string {
   const o = chooseInlineOptions(style);
   const parts = [`**${status.word}**`];
@@ -110,7 +125,11 @@ export function describeStatusLine(status: ItemStatus, style: MarkdownStyle): st
   return parts.join('');
 }
 
-/** The long part of a check's evidence as bullets at `pad`. */
+/**
+ * The long part of a check's evidence as bullets at `pad`.
+ *
+ * @example writeDetails({ fix: 'tag it' }, '    ', style) // ['    - fix: tag it']
+ */
 export function writeDetails(d: EvidenceDetails, pad: string, style: MarkdownStyle): string[] {
   const out: string[] = [];
   if (d.command !== undefined) {
@@ -140,7 +159,11 @@ export function writeDetails(d: EvidenceDetails, pad: string, style: MarkdownSty
   return out;
 }
 
-/** `<details>` around blocks, inside a list item whose content starts at `pad`. */
+/**
+ * `<details>` around blocks, inside a list item whose content starts at `pad`.
+ *
+ * @example foldLines('  ', 'Evidence', ['  - x']) // ['  <details><summary>Evidence</summary>', '', '  - x', '', '  </details>']
+ */
 export function foldLines(pad: string, summary: string, body: string[]): string[] {
   return [`${pad}<details><summary>${summary}</summary>`, '', ...body, '', `${pad}</details>`];
 }
@@ -158,6 +181,8 @@ function findCode(spec: ReleaseItem['spec']): { label: string; text: string } | 
 /**
  * The checklist part: phases as `##`, sections as `###`, an item as a task line with its title,
  * under it its state in words and evidence, the checklist's details and code, and sub-items.
+ *
+ * @example writeChecklist(input, { github: false })[0] // '## Pre-release'
  */
 export function writeChecklist(input: ExportInput, style: MarkdownStyle): string[] {
   const { playbook, items } = input;
@@ -229,12 +254,20 @@ function writeProcedure(sections: PlaybookSection[], style: MarkdownStyle): stri
   return out;
 }
 
-/** `ana@example.com as Release Manager`: who signed, in which role. */
+/**
+ * `ana@example.com as Release Manager`: who signed, in which role.
+ *
+ * @example nameSigner(entry, input, {}) // 'rm@example.com as Release Manager'
+ */
 export function nameSigner(e: SignoffEntry, input: ExportInput, o: InlineOptions): string {
   return `${writeInline(e.actor, o)} as ${writeInline(input.playbook.roles[e.role] ?? e.role, o)}`;
 }
 
-/** Whether a sign-off counts now, in words (empty for an earlier one of its role). */
+/**
+ * Whether a sign-off counts now, in words (empty for an earlier one of its role).
+ *
+ * @example describeStanding(entry) // 'counts now'
+ */
 export function describeStanding(e: SignoffEntry): string {
   if (e.current) return 'counts now';
   if (e.stale) return 'stale: given for another commit';
@@ -269,7 +302,11 @@ export function exportMarkdown(input: ExportInput): string {
   return joinBlocks(out);
 }
 
-/** The release's facts as bullets: state, type, commit, playbook, who started it, progress. */
+/**
+ * The release's facts as bullets: state, type, commit, playbook, who started it, progress.
+ *
+ * @example writeSummary(input, style)[0] // '- State: **in progress**'
+ */
 export function writeSummary(input: ExportInput, style: MarkdownStyle): string[] {
   const { release, playbook } = input;
   const o = chooseInlineOptions(style);
@@ -299,7 +336,11 @@ export function writeSummary(input: ExportInput, style: MarkdownStyle): string[]
   return out;
 }
 
-/** `100 items: 60 done, 3 passed by check, …, 6 open`. */
+/**
+ * `100 items: 60 done, 3 passed by check, …, 6 open`.
+ *
+ * @example describeProgress(input) // '8 in the release: 2 done, 1 open.'
+ */
 export function describeProgress(input: ExportInput): string {
   const counts = { pending: 0, running: 0, passed: 0, failed: 0, done: 0, na: 0, waived: 0 };
   for (const row of countByPhase(input))
@@ -425,6 +466,8 @@ function writeDeployment(e: DeploymentEntry, input: ExportInput, style: Markdown
 /**
  * The log's head, the clock overrides, and how to verify the head, as bullets (so that the
  * importer reads them as reference material, never as a step of the checklist).
+ *
+ * @example writeAudit(input)[0] // '- Event log: 7 events, head hash 3f2a….'
  */
 export function writeAudit(input: ExportInput): string[] {
   const { release } = input;

@@ -130,7 +130,11 @@ function readDetails(e: Evidence | undefined): EvidenceDetails {
   return d;
 }
 
-/** True when the evidence has more than fits on one line. */
+/**
+ * True when the evidence has more than fits on one line.
+ *
+ * @example hasDetails({ fix: 'tag it' }) // true
+ */
 export function hasDetails(d: EvidenceDetails): boolean {
   return Boolean(d.command || d.files?.length || d.output?.lines || d.findings?.length || d.fix);
 }
@@ -237,7 +241,11 @@ export interface PhaseCount {
   counts: Record<ItemState, number>;
 }
 
-/** The phase titles by id (`rollback` for the rollback procedure). */
+/**
+ * The phase titles by id (`rollback` for the rollback procedure).
+ *
+ * @example findPhaseTitle(playbook, 'rollback') // 'Rollback procedure'
+ */
 export function findPhaseTitle(playbook: Playbook, id: string): string {
   if (id === 'rollback') return 'Rollback procedure';
   return playbook.phases.find((p) => p.id === id)?.title ?? id;
@@ -417,7 +425,11 @@ export function countClockOverrides(events: readonly ReleaseEvent[] | undefined)
   return (events ?? []).filter((e) => e.realAt !== undefined).length;
 }
 
-/** Items grouped by phase, then section, in number order. */
+/**
+ * Items grouped by phase, then section, in number order.
+ *
+ * @example groupItems(items).get('pre-release')?.get('main')?.length // 7
+ */
 export function groupItems(items: ReleaseItem[]): Map<string, Map<string, ReleaseItem[]>> {
   const groups = new Map<string, Map<string, ReleaseItem[]>>();
   for (const item of [...items].sort((a, b) => a.number - b.number)) {
@@ -428,7 +440,11 @@ export function groupItems(items: ReleaseItem[]): Map<string, Map<string, Releas
   return groups;
 }
 
-/** A section's title, when it has one (`rollback` for the rollback procedure's). */
+/**
+ * A section's title, when it has one (`rollback` for the rollback procedure's).
+ *
+ * @example findSectionTitle(playbook, 'deploy', 'steps') // 'Steps'
+ */
 export function findSectionTitle(
   playbook: Playbook,
   phase: string,
@@ -441,5 +457,9 @@ export function findSectionTitle(
   return sections?.find((s) => s.id === id)?.title;
 }
 
-/** The short form of a commit in an export. */
+/**
+ * The short form of a commit in an export.
+ *
+ * @example shortenCommit('a'.repeat(40)) // 'aaaaaaaaaaaa'
+ */
 export const shortenCommit = (sha: string): string => sha.slice(0, 12);
