@@ -89,10 +89,18 @@ describe('describeEvent', () => {
       what: 'release abandoned',
       note: 'replaced',
     });
-    expect(words('release.state', { to: 'rolled-back', reason: 'errors' })).toEqual({
-      what: 'release rolled back',
+    expect(
+      words('release.state', { from: 'deployed', to: 'rolled-back', reason: 'errors' }),
+    ).toEqual({
+      what: 'release rolled back (was deployed)',
       note: 'errors',
     });
+    expect(
+      words('release.state', { from: 'active', to: 'superseded', supersededBy: '1.4.1' }).what,
+    ).toBe('release superseded (was in progress), superseded by 1.4.1');
+    expect(words('rollback.completed', { resolvedIncidents: ['i1'] }).what).toBe(
+      'rollback procedure complete; 1 incident resolved',
+    );
   });
 
   it('falls back to the type and the payload for a type it does not know', () => {

@@ -125,7 +125,12 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
     note: [text(p.summary), text(p.reason)].filter(Boolean).join(' — '),
   }),
   'signoff.recorded': (p, ctx) => {
-    const what = `signed ${text(p.verdict) ?? '?'} for ${nameTarget(p.target, ctx)} as ${nameRole(ctx, p.role)}${text(p.commit) ? ` at commit ${short(p.commit)}` : ''}`;
+    const carried = p.carried as { from?: unknown; actor?: unknown } | undefined;
+    const from =
+      typeof carried?.from === 'string'
+        ? ` (carried over from release ${carried.from}, given by ${text(carried.actor) ?? '?'})`
+        : '';
+    const what = `signed ${text(p.verdict) ?? '?'} for ${nameTarget(p.target, ctx)} as ${nameRole(ctx, p.role)}${text(p.commit) ? ` at commit ${short(p.commit)}` : ''}${from}`;
     return text(p.comment) ? { what, note: text(p.comment)! } : { what };
   },
   'decision.recorded': (p, ctx) => {
@@ -151,6 +156,18 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
       what: `rolled back ${text(p.environment) ?? '?'}${added ? `; ${plural(added, 'rollback item')} added` : ''}`,
       note: text(p.reason) ?? '',
     };
+  },
+  'release.state': (p) => {
+    const to = text(p.to);
+    const from = text(p.from);
+    const word = (x: string) =>
+      Object.hasOwn(releaseStateWords, x) ? releaseStateWords[x as ReleaseState] : x;
+    const what = `release ${to ? word(to) : '?'}${from ? ` (was ${word(from)})` : ''}${text(p.supersededBy) ? `, superseded by ${text(p.supersededBy)}` : ''}`;
+    return text(p.reason) ? { what, note: text(p.reason)! } : { what };
+  },
+  'rollback.completed': (p) => {
+    const resolved = Array.isArray(p.resolvedIncidents) ? p.resolvedIncidents.length : 0;
+    return { what: `rollback procedure complete; ${plural(resolved, 'incident')} resolved` };
   },
   'release.project-changed': (p) => ({
     what: `moved the release from project ${text(p.from) ?? '?'} to ${text(p.to) ?? '?'}`,

@@ -66,7 +66,8 @@ function writeAlert(input: ExportInput): string[] {
   const o = chooseInlineOptions(style);
   const state = describeReleaseState(release);
   const lines: string[] = [];
-  if (kinds[release.state]) {
+  // A rolled-back release says so through its rollbacks, which name the environment.
+  if (kinds[release.state] && !(release.state === 'rolled-back' && rolledBack.length)) {
     const who = state.by ? ` by ${writeInline(state.by, o)}` : '';
     const when = state.at ? ` at ${formatTime(state.at)}` : '';
     lines.push(

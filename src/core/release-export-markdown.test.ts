@@ -4,6 +4,7 @@ import { importChecklist } from './playbook-import.ts';
 import {
   finishedRelease,
   items,
+  log,
   nodeTypes,
   playbook,
   release,
@@ -231,6 +232,28 @@ describe('exportMarkdown: recorded text stays data', () => {
       '- State: **abandoned** by rm@example.com at 2026-11-24 08:00 UTC: replaced by a hotfix',
     );
     expect(md).toContain('- Superseded by release 1.4.1');
+  });
+
+  it('shows a sign-off carried over from a superseded release with its signer and time', () => {
+    const input = finishedRelease();
+    const events = log([
+      {
+        type: 'signoff.recorded',
+        payload: {
+          role: 'security',
+          verdict: 'go',
+          target: { kind: 'item', id: 'security' },
+          commit: release.commit,
+          comment: null,
+          carried: { from: '1.3.9', actor: 'sec@example.com', at: '2026-11-20T15:00:00.000Z' },
+        },
+        at: '09:00',
+      },
+    ]);
+    const md = exportMarkdown({ ...input, events });
+    expect(md).toContain(
+      '- 2026-11-20 15:00 UTC: **go** by sec@example.com as Security on commit `aaaaaaaaaaaa` (carried over from release 1.3.9; counts now)',
+    );
   });
 
   it('shows the current sign-offs when no log is given', () => {

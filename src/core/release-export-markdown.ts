@@ -269,9 +269,9 @@ export function nameSigner(e: SignoffEntry, input: ExportInput, o: InlineOptions
  * @example describeStanding(entry) // 'counts now'
  */
 export function describeStanding(e: SignoffEntry): string {
-  if (e.current) return 'counts now';
-  if (e.stale) return 'stale: given for another commit';
-  return '';
+  const carried = e.carriedFrom ? `carried over from release ${e.carriedFrom}` : '';
+  const standing = e.current ? 'counts now' : e.stale ? 'stale: given for another commit' : '';
+  return [carried, standing].filter(Boolean).join('; ');
 }
 
 /** `(7 blockers)` and the words of a decision's outcome. */

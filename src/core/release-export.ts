@@ -305,6 +305,7 @@ function listAllSignoffs(input: ExportInput): Signoff[] {
       target?: { kind?: unknown; id?: unknown } | null;
       commit?: unknown;
       comment?: unknown;
+      carried?: unknown;
     } | null;
     if (typeof p?.role !== 'string' || (p.verdict !== 'go' && p.verdict !== 'no-go')) continue;
     const s: Signoff = {
@@ -318,6 +319,13 @@ function listAllSignoffs(input: ExportInput): Signoff[] {
       s.target = { kind: p.target.kind, id: p.target.id };
     if (typeof p.commit === 'string') s.commit = p.commit;
     if (typeof p.comment === 'string' && p.comment) s.comment = p.comment;
+    // Carried over from the release this one supersedes: its signer and time, and where from.
+    const carried = p.carried as { from?: unknown; actor?: unknown; at?: unknown } | undefined;
+    if (typeof carried?.from === 'string') {
+      s.carriedFrom = carried.from;
+      if (typeof carried.actor === 'string') s.actor = carried.actor;
+      if (typeof carried.at === 'string') s.at = carried.at;
+    }
     out.push(s);
   }
   return out;

@@ -280,6 +280,8 @@ describe.skipIf(!hasSeeds)('the exports of a finished release of seed 002', () =
     expect(stdout).toContain(
       'rolled back production; 15 rollback items added — error rate above 5% after the deploy (error_rate > 5%)',
     );
+    expect(stdout).toMatch(/ {2}release deployed \(was in progress\)$/m);
+    expect(stdout).toContain('release rolled back (was deployed) — error rate above 5%');
     // The whole note, however long the line: a pipe or a file gets every word.
     expect(stdout).toContain('— CI ran these on the release commit: pipeline #4711');
     // Every event was written under GONOGO_NOW, and says so.
