@@ -25,7 +25,10 @@ export default defineCommand({
     });
     if (ctx.json) ctx.output.out(JSON.stringify(rows));
     else
-      for (const line of table(rows.map((r) => [r.id, r.title, `${r.items} items`, r.summary])))
+      for (const line of table([
+        ['ID', 'TITLE', 'ITEMS', 'SUMMARY'],
+        ...rows.map((r) => [r.id, r.title, String(r.items), r.summary]),
+      ]))
         ctx.output.out(line);
     return 0;
   },
