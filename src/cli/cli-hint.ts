@@ -8,6 +8,7 @@ const flags: Record<string, string> = {
   reason: '--reason TEXT',
   comment: '--comment TEXT',
   supersedes: '--supersedes VERSION',
+  skipUnmatched: '--skip-unmatched',
 };
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
+import { ForbiddenError, InputError, TransitionError } from './errors.ts';
 import type { GonogoError } from './errors.ts';
 import { loadPlaybook } from './playbook-yaml.ts';
 import type {
@@ -15,7 +15,6 @@ import {
   holdsRole,
   latestSignoff,
   planItemAction,
-  resolveItemRef,
   rolesOf,
   sameTarget,
   signItemState,
@@ -153,44 +152,6 @@ describe('expandRollbackItems', () => {
       [12, 'Previous version deployed', 'rollback', true, 'run'],
       [13, 'Tell the team', 'rollback', true, 'manual'],
     ]);
-  });
-});
-
-describe('resolveItemRef', () => {
-  const items = expandItems(playbook, { releaseId: 'r1', type: 'major', now });
-
-  it('finds an item by number, #number, id and phase- or section-qualified id', () => {
-    expect(resolveItemRef(items, '2').id).toBe('changelog');
-    expect(resolveItemRef(items, '#2').id).toBe('changelog');
-    expect(resolveItemRef(items, 'changelog').number).toBe(2);
-    expect(resolveItemRef(items, 'Pre-Release/changelog').number).toBe(2);
-    expect(resolveItemRef(items, 'code-quality/changelog').number).toBe(2);
-  });
-
-  it('suggests the closest id for a typo and says how to list the items', () => {
-    expect(() => resolveItemRef(items, 'chnagelog')).toThrow(NotFoundError);
-    expect(() => resolveItemRef(items, 'chnagelog')).toThrow(/did you mean "changelog"\?/);
-    expect(hintOf(() => resolveItemRef(items, 'chnagelog'))).toEqual({ action: 'status' });
-    expect(() => resolveItemRef(items, 'pre-release/chnagelog')).toThrow(
-      /did you mean "pre-release\/changelog"/,
-    );
-    expect(() => resolveItemRef(items, 'deploy/changelog')).toThrow(NotFoundError);
-  });
-
-  it('says which numbers exist for an unknown number', () => {
-    expect(() => resolveItemRef(items, '99')).toThrow(/no item #99 .*#1 to #11/);
-    expect(hintOf(() => resolveItemRef(items, '99'))).toEqual({ action: 'status' });
-  });
-
-  it('refuses an id that names two items and asks for the number', () => {
-    const twice = [
-      ...items,
-      ...expandRollbackItems(playbook, { releaseId: 'r1', now, startNumber: 12 }),
-      ...expandRollbackItems(playbook, { releaseId: 'r1', now, startNumber: 14 }),
-    ];
-    expect(() => resolveItemRef(twice, 'tell-the-team')).toThrow(InputError);
-    expect(() => resolveItemRef(twice, 'tell-the-team')).toThrow(/#13 .*#15/);
-    expect(resolveItemRef(twice, '15').id).toBe('tell-the-team');
   });
 });
 

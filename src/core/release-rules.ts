@@ -1,10 +1,9 @@
 /**
- * The release rules a person meets item by item: which items a release has, how an item is
- * found from what someone typed, who holds a role, which manual actions an item allows, and how
+ * The release rules a person meets item by item: which items a release has (how one is found
+ * from what someone typed is in `item-refs.ts`), who holds a role, which manual actions an item allows, and how
  * sign-offs count. Pure: time comes in as ISO strings, nothing is read or written.
  */
-import { ForbiddenError, InputError, NotFoundError, TransitionError } from './errors.ts';
-import { suggestName } from './names.ts';
+import { ForbiddenError, InputError, TransitionError } from './errors.ts';
 import type { Playbook, PlaybookItem, PlaybookSection } from './playbook.ts';
 import type {
   ItemAction,
@@ -114,61 +113,6 @@ function pushSection(
   };
   visit(section.items, undefined);
   return next;
-}
-
-/**
- * Finds an item by number (`12` or `#12`), id (`changelog`) or phase- or section-qualified id
- * (`pre-release/changelog`). Throws {@link NotFoundError} with a did-you-mean when nothing
- * matches, and {@link InputError} when an id is ambiguous (the same id twice, e.g. after two
- * rollbacks).
- *
- * @example resolveItemRef(items, 'pre-release/changelog').number // 3
- */
-export function resolveItemRef(items: ReleaseItem[], ref: string): ReleaseItem {
-  const text = ref.trim();
-  const numeric = /^#?(\d+)$/.exec(text);
-  if (numeric) {
-    const n = Number(numeric[1]);
-    const hit = items.find((i) => i.number === n);
-    if (hit) return hit;
-    const range = items.length
-      ? ` (it has #${Math.min(...items.map((i) => i.number))} to #${Math.max(...items.map((i) => i.number))})`
-      : ' (it has no items)';
-    throw new NotFoundError(`no item #${n} in this release${range}`, {
-      hint: { action: 'status' },
-    });
-  }
-  const wanted = text.toLowerCase();
-  const slash = wanted.lastIndexOf('/');
-  let matches: ReleaseItem[];
-  let candidates: string[];
-  if (slash >= 0) {
-    const scope = wanted.slice(0, slash);
-    const id = wanted.slice(slash + 1);
-    matches = items.filter(
-      (i) =>
-        i.id.toLowerCase() === id &&
-        (i.phase.toLowerCase() === scope || i.section.toLowerCase() === scope),
-    );
-    candidates = items.map((i) => `${i.phase}/${i.id}`);
-  } else {
-    matches = items.filter((i) => i.id.toLowerCase() === wanted);
-    candidates = items.map((i) => i.id);
-  }
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new InputError([
-      {
-        message: `"${text}" names more than one item: ${matches.map(describeItem).join(', ')}`,
-        fix: `use the number, e.g. ${matches.at(-1)!.number}`,
-      },
-    ]);
-  }
-  const near = suggestName(wanted, [...new Set(candidates)]);
-  throw new NotFoundError(
-    `no item "${text}" in this release${near ? `; did you mean "${near}"?` : ''}`,
-    { hint: { action: 'status' } },
-  );
 }
 
 const sameActor = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

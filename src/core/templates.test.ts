@@ -5,7 +5,7 @@ import { NotFoundError } from './errors.ts';
 import { knownChecks, walkItems } from './playbook.ts';
 import type { Playbook, PlaybookItem } from './playbook.ts';
 import { lintPlaybook, loadPlaybook } from './playbook-yaml.ts';
-import { findTemplate, templates } from './templates.ts';
+import { findTemplate, templateTitle, templates } from './templates.ts';
 
 function load(name: string): Playbook {
   return loadPlaybook(findTemplate(name).yaml, `${name}.yaml`).playbook;
@@ -107,6 +107,25 @@ describe('templates', () => {
 describe('findTemplate', () => {
   it('finds a template by name', () => {
     expect(findTemplate('lean').name).toBe('lean');
+  });
+
+  it('finds a template by its id however it is written, or by its title', () => {
+    for (const name of [
+      'Container-Service',
+      'CONTAINER-SERVICE',
+      'container_service',
+      ' Container Service ',
+      'container--service',
+      'Container service release',
+    ])
+      expect(findTemplate(name).name, name).toBe('container-service');
+    expect(findTemplate('Default').name).toBe('default');
+    expect(() => findTemplate('Container-Servic')).toThrow(/did you mean "container-service"\?/);
+  });
+
+  it('knows each title as its playbook gives it', () => {
+    for (const t of templates) expect(templateTitle(t), t.name).toBe(load(t.name).name);
+    expect(new Set(templates.map(templateTitle)).size).toBe(templates.length);
   });
 
   it('suggests the closest name and lists them all', () => {

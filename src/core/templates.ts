@@ -66,18 +66,40 @@ export const templates: readonly Template[] = Object.freeze([
   },
 ]);
 
+/** A name as people write it: case, spaces and underscores aside (`Container_Service`). */
+const normalizeName = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '-');
+
 /**
- * Finds a built-in template by name.
+ * The title a template's playbook gives itself (its `name:`), shown beside its id.
+ *
+ * @example templateTitle(findTemplate('lean')) // 'Lean release'
+ */
+export function templateTitle(t: Pick<Template, 'yaml'>): string {
+  const line = /^name:[ \t]*(.+?)[ \t]*$/m.exec(t.yaml)?.[1] ?? '';
+  return line.replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/**
+ * Finds a built-in template by its id, however it is written (`container-service`,
+ * `Container-Service`, `container_service`, `Container Service`), or by its title
+ * (`"Container service release"`).
  *
  * @throws NotFoundError naming the closest template and listing them all.
  * @example
- * const { yaml } = findTemplate('container-service');
+ * const { yaml } = findTemplate('Container-Service');
  */
 export function findTemplate(name: string): Template {
-  const found = templates.find((t) => t.name === name);
+  const wanted = normalizeName(name);
+  const found =
+    templates.find((t) => t.name === wanted) ??
+    templates.find((t) => normalizeName(templateTitle(t)) === wanted);
   if (found) return found;
   const names = templates.map((t) => t.name);
-  const near = suggestName(name, names);
+  const near = suggestName(wanted, names);
   const hint = near ? ` (did you mean "${near}"?)` : '';
   throw new NotFoundError(
     `unknown template "${name}"${hint}; built-in templates: ${names.join(', ')}`,

@@ -6,7 +6,9 @@
 import { InputError, NotFoundError } from '../core/errors.ts';
 import { openReleaseStates } from '../core/release-model.ts';
 import type { Evidence, ReleaseItem } from '../core/release-model.ts';
-import { describeItem, resolveItemRef } from '../core/release-rules.ts';
+import { combine } from '../core/item-action-plan.ts';
+import { isGroupMatch, matchItemRefs } from '../core/item-refs.ts';
+import { describeItem } from '../core/release-rules.ts';
 import type {
   CheckPlan,
   PlanChecksInput,
@@ -23,6 +25,7 @@ import {
   maybeFinish,
   recordEvent,
   setItemState,
+  syncParentItems,
   viewRelease,
 } from './service-context.ts';
 
@@ -30,23 +33,42 @@ import {
 export const maxCheckResults = 1000;
 
 /**
- * The check items to run: those named (numbers or ids), or those of one phase, or all; items
- * marked n/a or waived are run only when named.
+ * The check items to run: those the refs name (numbers, ranges and ids must each be a check;
+ * a section or phase gives its checks), or those of one phase, or all. Items marked n/a or
+ * waived are run only when named one by one. Every problem with the refs is listed at once.
  */
 export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): Promise<CheckPlan> {
   const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'write'));
   assertOpen(v.release);
   const checks = v.items.filter((i) => i.kind === 'check' && i.spec.check);
+  const runnable = (i: ReleaseItem) => i.state !== 'na' && i.state !== 'waived';
   if (input.refs?.length) {
-    const named = input.refs.map((r) => resolveItemRef(v.items, r));
-    const notCheck = named.find((i) => i.kind !== 'check');
-    if (notCheck) {
-      throw new InputError(
-        `${describeItem(notCheck)} is a ${notCheck.kind} item, not a check: there is nothing to run`,
-        { field: 'refs' },
-      );
+    const { matches, problems } = matchItemRefs(v.items, input.refs);
+    const errors = problems.map((p) => p.error);
+    const named = new Map<number, ReleaseItem>();
+    for (const m of matches) {
+      if (isGroupMatch(m)) {
+        const inIt = m.items.filter((i) => checks.includes(i));
+        if (inIt.length === 0)
+          errors.push(
+            new InputError(`${m.label} has no checks: there is nothing to run`, { field: 'refs' }),
+          );
+        for (const i of inIt.filter(runnable)) named.set(i.number, i);
+        continue;
+      }
+      for (const i of m.items) {
+        if (i.kind !== 'check') {
+          errors.push(
+            new InputError(
+              `${describeItem(i)} is a ${i.kind} item, not a check: there is nothing to run`,
+              { field: 'refs' },
+            ),
+          );
+        } else named.set(i.number, i);
+      }
     }
-    return { view: v, items: [...new Map(named.map((i) => [i.number, i])).values()] };
+    if (errors.length) throw combine(errors, `nothing was run: ${errors.length} problems`);
+    return { view: v, items: [...named.values()] };
   }
   let pool = checks;
   if (input.phase) {
@@ -60,7 +82,7 @@ export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): P
     );
     pool = checks.filter((i) => i.phase === input.phase);
   }
-  return { view: v, items: pool.filter((i) => i.state !== 'na' && i.state !== 'waived') };
+  return { view: v, items: pool.filter(runnable) };
 }
 
 /**
@@ -121,6 +143,7 @@ export async function recordCheckResults(
       await setItemState(ctx, tx, release, item, next, at, { evidence, action: 'check' });
       items.set(item.number, { ...item, state: next, rowVersion: item.rowVersion + 1 });
     }
+    await syncParentItems(ctx, tx, release, at);
     await maybeFinish(ctx, tx, release, playbook, at);
     const after = await tx.listItems(release.id);
     return {

@@ -7,6 +7,12 @@ import { InputError, IntegrityError, NotFoundError, TransitionError } from '../c
 import type { ErrorHint } from '../core/errors.ts';
 import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
 import type { EventPayloads, EventType } from '../core/event-replay.ts';
+import {
+  followSubItemsAction,
+  followingParents,
+  mayReopenParents,
+  planParentSync,
+} from '../core/item-parents.ts';
 import { suggestName } from '../core/names.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates, openReleaseStates, releaseStateWords } from '../core/release-model.ts';
@@ -285,7 +291,7 @@ export async function setItemState(
   );
 }
 
-/** Brings sign items in line with the current sign-offs. */
+/** Brings sign items in line with the current sign-offs, and their parents with them. */
 export async function syncSignItems(
   ctx: ServiceContext,
   tx: StoreWriter,
@@ -300,6 +306,39 @@ export async function syncSignItems(
       await setItemState(ctx, tx, release, item, next, at, { action: 'sign-sync' });
     }
   }
+  await syncParentItems(ctx, tx, release, at);
+}
+
+/**
+ * Moves parents to follow their sub-items (`core/item-parents.ts`): done when every sub-item is
+ * accepted, back to pending when one no longer is and the parent was done by this rule. Each
+ * move is an `item.state` event by whoever made the change that caused it. Every use case that
+ * changes item states calls it, in its transaction, before {@link maybeFinish}. Returns the
+ * parents it moved, as they are now.
+ *
+ * @example const followed = await syncParentItems(ctx, tx, release, at);
+ */
+export async function syncParentItems(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  at: string,
+): Promise<ReleaseItem[]> {
+  const items = await tx.listItems(release.id);
+  // The log is read only when a parent might go back to pending: rarely.
+  const following = mayReopenParents(items)
+    ? followingParents(await tx.listEvents(release.id))
+    : new Set<number>();
+  const changes = planParentSync(items, following);
+  for (const c of changes) {
+    await setItemState(ctx, tx, release, c.item, c.to, at, {
+      action: followSubItemsAction,
+      note: c.note,
+    });
+  }
+  if (changes.length === 0) return [];
+  const after = await tx.listItems(release.id);
+  return changes.map((c) => after.find((i) => i.number === c.item.number)!);
 }
 
 /**

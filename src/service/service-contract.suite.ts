@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../core/errors.ts';
 import { GonogoError } from '../core/errors.ts';
-import type { GateClosedError } from '../core/errors.ts';
+import type { GateClosedError, InputError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
 
@@ -53,6 +53,26 @@ rollback:
   - title: Health checks passing
 `;
 
+/** A playbook whose parents have sub-items of every kind a person or a machine settles. */
+export const parentsYaml = `
+name: Parents
+roles:
+  qa-lead: { name: QA Lead, members: [qa@example.com] }
+phases:
+  - id: verify
+    items:
+      - title: Verified on staging
+        items:
+          - title: Smoke test
+          - title: Tests green
+            check: { command: "npm test" }
+          - title: QA approval
+            sign: qa-lead
+      - title: Notes written
+        items:
+          - title: Release notes
+`;
+
 // Monday 2026-11-23 10:00 in Berlin; Saturday 2026-11-28 for the window test.
 const monday = new Date('2026-11-23T09:00:00Z');
 const saturday = new Date('2026-11-28T09:00:00Z');
@@ -80,6 +100,7 @@ async function rejectsWith(p: Promise<unknown>, code: ErrorCode, message?: RegEx
 export function describeServiceContract(name: string, makeSetup: () => ContractSetup) {
   describe(`service contract: ${name}`, () => {
     const { playbook } = loadPlaybook(contractYaml, 'test.yaml');
+    const { playbook: withParents } = loadPlaybook(parentsYaml, 'parents.yaml');
     const t = makeSetup();
     const svc = (actor = 'ana@example.com', project?: string) => t.service(actor, project);
 
@@ -134,7 +155,9 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       );
       expect(na.hint).toEqual({ action: 'item.na', refs: ['3'], needs: ['note'] });
       expect(na.field).toBe('note');
-      const [done] = await svc().actOnItems({
+      const {
+        items: [done],
+      } = await svc().actOnItems({
         refs: ['pre-release/docs-updated-if-applicable'],
         action: 'na',
         note: 'no user-facing change',
@@ -144,7 +167,9 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
         svc('mallory@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'trust me' }),
         'forbidden',
       );
-      const [waived] = await svc('rm@example.com').actOnItems({
+      const {
+        items: [waived],
+      } = await svc('rm@example.com').actOnItems({
         refs: ['1'],
         action: 'waive',
         note: 'flaky CI, run locally',
@@ -172,7 +197,7 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
         'invalid-transition',
       );
       expect((await svc().getRelease()).items.find((i) => i.number === 2)?.state).toBe('pending');
-      const done = await svc().actOnItems({
+      const { items: done } = await svc().actOnItems({
         refs: ['2', 'pre-release/docs-updated-if-applicable', '2'],
         action: 'done',
       });
@@ -187,6 +212,140 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
         'done',
         'pending',
       ]);
+    });
+
+    it('takes ranges, sections and phases; skips what does not match only when asked', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      const state = async (n: number) =>
+        (await svc().getRelease()).items.find((i) => i.number === n)?.state;
+      // Items named one by one are all or none: #1 is a check, so #2 and #3 stay pending.
+      await rejectsWith(svc().actOnItems({ refs: ['1-3'], action: 'done' }), 'invalid-transition');
+      const all = await rejectsWith(
+        svc().actOnItems({ refs: ['1-3', '99'], action: 'done' }),
+        'invalid-input',
+        /^nothing was marked done: 2 problems\n/,
+      );
+      expect((all as InputError).problems.map((p) => p.message)).toEqual([
+        'nothing was marked done: 2 problems',
+        expect.stringMatching(/^no item #99 /),
+        expect.stringMatching(/^#1 "Tests pass" is a check/),
+      ]);
+      expect(all.hint).toEqual({
+        action: 'item.done',
+        refs: ['1-3', '99'],
+        needs: ['skipUnmatched'],
+      });
+      expect(await state(2)).toBe('pending');
+      await rejectsWith(
+        svc().actOnItems({ refs: ['3-1'], action: 'done', skipUnmatched: true }),
+        'invalid-input',
+        /runs backwards/,
+      );
+
+      const some = await svc().actOnItems({
+        refs: ['1-3', '99'],
+        action: 'done',
+        skipUnmatched: true,
+      });
+      expect(some.items.map((i) => [i.number, i.state])).toEqual([
+        [2, 'done'],
+        [3, 'done'],
+      ]);
+      expect(some.skipped).toEqual([
+        { ref: '99', reason: expect.stringMatching(/^no item #99/), code: 'not-found' },
+        {
+          ref: '1-3',
+          item: 1,
+          reason: expect.stringMatching(/is a check/),
+          code: 'invalid-transition',
+        },
+      ]);
+      expect(some.followed).toEqual([]);
+
+      // A phase takes what the action fits, and says what it left.
+      const reset = await svc().actOnItems({ refs: ['pre-release'], action: 'reset' });
+      expect(reset.items.map((i) => i.number)).toEqual([2, 3]);
+      expect(reset.skipped.map((x) => x.item)).toEqual([1, 4]);
+      const ticked = await svc().actOnItems({ refs: ['Pre-Release/'], action: 'done' });
+      expect(ticked.items.map((i) => i.number)).toEqual([2, 3]);
+      expect(ticked.skipped.map((x) => [x.item, x.reason])).toEqual([
+        [1, expect.stringMatching(/is a check/)],
+        [4, expect.stringMatching(/is a sign-off/)],
+      ]);
+      await rejectsWith(
+        svc().actOnItems({ refs: ['pre-release'], action: 'done' }),
+        'invalid-transition',
+        /^nothing to be marked done in pre-release/,
+      );
+      const detail = await svc().getItem({ ref: 'deploy' });
+      expect(detail.item.number).toBe(5);
+      await rejectsWith(svc().getItem({ ref: '2-3' }), 'invalid-input', /names 2 items/);
+      const events = await svc().listEvents();
+      expect(events.filter((e) => e.type === 'item.state')).toHaveLength(6);
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]?.ok).toBe(true);
+    });
+
+    it('makes a parent done when its sub-items are all accepted, by any path, and undoes only that', async () => {
+      await svc().startRelease({ playbook: withParents, version: '1.0.0', commit: 'a'.repeat(40) });
+      const item = async (n: number) =>
+        (await svc().getRelease()).items.find((i) => i.number === n)!;
+      // #1 follows #2 (manual), #3 (check), #4 (sign); #5 follows #6.
+      expect((await svc().actOnItems({ refs: ['2'], action: 'done' })).followed).toEqual([]);
+      const check = (result: 'passed' | 'failed') =>
+        svc().recordCheckResults({
+          results: [{ item: 3, result, summary: result, evidence: {}, durationMs: 1 }],
+        });
+      await check('passed');
+      expect((await item(1)).state).toBe('pending');
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go', gate: 'qa-approval' });
+      const parent = await item(1);
+      expect(parent).toMatchObject({
+        state: 'done',
+        updatedBy: 'qa@example.com',
+        note: 'follows its sub-items: all 3 accepted',
+      });
+      // A failed sub-item takes back what the rule gave.
+      await check('failed');
+      expect(await item(1)).toMatchObject({
+        state: 'pending',
+        note: 'follows its sub-items: #3 "Tests green" is failed',
+      });
+      await check('passed');
+      expect((await item(1)).state).toBe('done');
+
+      // What a person gave a parent stands; resetting one that would be done again at once is refused.
+      const ticked = await svc().actOnItems({ refs: ['5', '6'], action: 'done' });
+      expect(ticked.followed).toEqual([]);
+      await rejectsWith(
+        svc().actOnItems({ refs: ['5'], action: 'reset' }),
+        'invalid-transition',
+        /follows its sub-items, which are all accepted/,
+      );
+      await svc().actOnItems({ refs: ['6'], action: 'reset' });
+      expect((await item(5)).state).toBe('done');
+      // A person's reset of a sub-item reopens a parent the rule made done, in the same call.
+      const reopened = await svc().actOnItems({ refs: ['smoke-test'], action: 'reset' });
+      expect(reopened.followed.map((i) => [i.number, i.state])).toEqual([[1, 'pending']]);
+      const refilled = await svc().actOnItems({ refs: ['verify'], action: 'done' });
+      expect(refilled.items.map((i) => i.number)).toEqual([2, 6]);
+      expect(refilled.followed.map((i) => [i.number, i.state])).toEqual([[1, 'done']]);
+
+      const moves = (await svc().listEvents()).filter(
+        (e) => e.type === 'item.state' && (e.payload as { action?: string }).action === 'sub-items',
+      );
+      expect(
+        moves.map((e) => [(e.payload as { item: number }).item, (e.payload as { to: string }).to]),
+      ).toEqual([
+        [1, 'done'],
+        [1, 'pending'],
+        [1, 'done'],
+        [1, 'pending'],
+        [1, 'done'],
+      ]);
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({
+        ok: true,
+        problems: [],
+      });
     });
 
     it('decides GO only with every required item, the gate role, and the window', async () => {
@@ -391,7 +550,9 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
       // Split so that this file does not itself hold a token-shaped string.
       const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
-      const [item] = await svc().actOnItems({
+      const {
+        items: [item],
+      } = await svc().actOnItems({
         refs: ['2'],
         action: 'done',
         note: `ran with ${token}`,

@@ -6,6 +6,7 @@
  * network as they are; identity and time are never inputs: they come from the implementation.
  */
 import type { GateTarget } from '../core/gate.ts';
+import type { SkippedItemRef } from '../core/item-action-plan.ts';
 import type { FollowUp } from '../core/release-life.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
@@ -72,13 +73,33 @@ export interface RetargetInput extends ReleaseRef {
 }
 
 export interface ItemActionInput extends ReleaseRef {
-  /** Item numbers (`12`) or ids (`changelog`, `pre-release/changelog`); all or none. */
+  /**
+   * Item refs (`core/item-refs.ts`): numbers (`12`), ranges (`9-14`), ids (`changelog`,
+   * `pre-release/changelog`), sections or phases (`code-quality`, `pre-release/code-quality`).
+   * Items named one by one are all or none; a section or phase takes the items the action fits.
+   */
   refs: string[];
   action: ItemAction;
   /** The reason or remark; n/a, waive and fail need one. */
   note?: string;
   /** A link to what shows it. */
   evidence?: string;
+  /**
+   * Apply the action to what it fits and report the rest (refs that name nothing, items whose
+   * kind or state refuse it) instead of refusing all. A malformed or ambiguous ref, a missing
+   * reason or role still refuses all, and so does finding nothing to change.
+   */
+  skipUnmatched?: boolean;
+}
+
+/** What a person's action did. */
+export interface ItemActionResult {
+  /** The items it changed, as they are now, in the order the refs named them. */
+  items: ReleaseItem[];
+  /** Refs and items it left out, each with why. */
+  skipped: SkippedItemRef[];
+  /** Parents that moved to follow their sub-items (done when all are accepted), as they are now. */
+  followed: ReleaseItem[];
 }
 
 export interface ItemRefInput extends ReleaseRef {
@@ -286,8 +307,11 @@ export interface ReleaseService {
   /** The release's event log, oldest first. */
   listEvents(input?: ReleaseRef): Promise<ReleaseEvent[]>;
 
-  /** A person's action on one or more items, all or none. */
-  actOnItems(input: ItemActionInput): Promise<ReleaseItem[]>;
+  /**
+   * A person's action on one or more items: all or none for items named one by one, the items
+   * it fits in a section or phase; with `skipUnmatched`, what it can, reporting the rest.
+   */
+  actOnItems(input: ItemActionInput): Promise<ItemActionResult>;
   getItem(input: ItemRefInput): Promise<ItemDetail>;
   /** The next gate's evaluation now (nothing recorded), with progress per phase. */
   getStatus(input?: StatusInput): Promise<StatusView>;

@@ -1,11 +1,17 @@
 /**
- * Use cases on items: a person's action on one or more items (all or none), and one item with
- * its history.
+ * Use cases on items: a person's action on the items some refs name, and one item with its
+ * history.
  */
+import { planItemActions } from '../core/item-action-plan.ts';
+import { resolveItemRef } from '../core/item-refs.ts';
 import { InputError } from '../core/errors.ts';
-import type { Evidence, ReleaseItem } from '../core/release-model.ts';
-import { planItemAction, resolveItemRef } from '../core/release-rules.ts';
-import type { ItemActionInput, ItemDetail, ItemRefInput } from './service-contract.ts';
+import type { Evidence } from '../core/release-model.ts';
+import type {
+  ItemActionInput,
+  ItemActionResult,
+  ItemDetail,
+  ItemRefInput,
+} from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
   assertOpen,
@@ -16,22 +22,24 @@ import {
   maxLinkLength,
   maybeFinish,
   setItemState,
+  syncParentItems,
 } from './service-context.ts';
 
-/** The most items one action may name. */
+/** The most refs one action may name (a range or a section counts as one). */
 export const maxItemRefs = 500;
 
 /**
- * The same action on several items, all or none: every item is checked before anything is
- * written, so one bad ref leaves the release as it was.
+ * The same action on the items some refs name (see `core/item-action-plan.ts` for which):
+ * everything is checked before anything is written, so a refusal leaves the release as it was.
+ * Parents then follow their sub-items.
  */
 export async function actOnItems(
   ctx: ServiceContext,
   input: ItemActionInput,
-): Promise<ReleaseItem[]> {
+): Promise<ItemActionResult> {
   if (input.refs.length === 0) throw new InputError('name at least one item', { field: 'refs' });
   if (input.refs.length > maxItemRefs)
-    throw new InputError(`at most ${maxItemRefs} items at once`, { field: 'refs' });
+    throw new InputError(`at most ${maxItemRefs} refs at once`, { field: 'refs' });
   assertText(input.note, 'note');
   assertText(input.evidence, 'evidence', { max: maxLinkLength });
   return ctx.store.transaction(async (tx) => {
@@ -39,26 +47,29 @@ export async function actOnItems(
     assertOpen(release);
     const playbook = await loadPlaybookOf(tx, release);
     const all = await tx.listItems(release.id);
-    const items = [
-      ...new Map(input.refs.map((r) => resolveItemRef(all, r)).map((i) => [i.number, i])).values(),
-    ];
-    const plans = items.map((item) => ({
-      item,
-      next: planItemAction(playbook, item, input.action, {
-        actor: ctx.actor(),
-        ...(input.note !== undefined ? { note: input.note } : {}),
-      }),
-    }));
+    const plan = planItemActions(playbook, all, {
+      refs: input.refs,
+      action: input.action,
+      actor: ctx.actor(),
+      ...(input.note !== undefined ? { note: input.note } : {}),
+      ...(input.skipUnmatched ? { skipUnmatched: true } : {}),
+    });
     const at = ctx.iso();
     const extra: { note?: string; evidence?: Evidence; action: string } = {
       action: input.action,
     };
     if (input.note !== undefined) extra.note = input.note;
     if (input.evidence !== undefined) extra.evidence = { url: input.evidence };
-    for (const { item, next } of plans) await setItemState(ctx, tx, release, item, next, at, extra);
+    for (const { item, next } of plan.changes)
+      await setItemState(ctx, tx, release, item, next, at, extra);
+    const followed = await syncParentItems(ctx, tx, release, at);
     await maybeFinish(ctx, tx, release, playbook, at);
-    const after = await tx.listItems(release.id);
-    return items.map((item) => after.find((i) => i.number === item.number)!);
+    const after = new Map((await tx.listItems(release.id)).map((i) => [i.number, i]));
+    return {
+      items: plan.changes.map(({ item }) => after.get(item.number)!),
+      skipped: plan.skipped,
+      followed: followed.map((i) => after.get(i.number)!),
+    };
   });
 }
 

@@ -13,7 +13,7 @@ import { createProgress } from '../cli-progress.ts';
 export default defineCommand({
   usage: 'gonogo check [REF...] [--phase P] [--concurrency N] [--junit FILE] [--json]',
   summary:
-    "Runs the release's automated checks (all, the items named, or one phase) in parallel, records each result with its evidence, and exits 1 when a required check failed or could not run.",
+    "Runs the release's automated checks (all, the items named, or one phase) in parallel, records each result with its evidence, and exits 1 when a required check failed or could not run. REF is a number (12), a range (9-14) or an id, each of a check, or a section or phase (code-quality, pre-release/code-quality): its checks.",
   options: {
     phase: { type: 'string' },
     concurrency: { type: 'string' },

@@ -25,6 +25,8 @@ export default defineCommand({
     let yaml: string;
     let commandChecks: { title: string; command: string }[] | undefined;
     let commandLines: string[] = [];
+    // The template's id as listed, however --template spelt it.
+    let templateName: string | undefined;
     if (v.from) {
       const { importChecklist } = await import('../../core/playbook-import.ts');
       const { detectTestCommand } = await import('../cli-project.ts');
@@ -40,7 +42,9 @@ export default defineCommand({
       commandLines = describeCommandChecks(result.commandChecks);
     } else {
       const { findTemplate } = await import('../../core/templates.ts');
-      yaml = findTemplate(v.template ?? 'default').yaml;
+      const template = findTemplate(v.template ?? 'default');
+      yaml = template.yaml;
+      templateName = template.name;
     }
     const { playbook } = loadPlaybook(yaml, out);
     writeOutputText(ctx.cwd, out, yaml, { overwrite: v.force ?? false });
@@ -48,6 +52,7 @@ export default defineCommand({
       ctx.output.out(
         JSON.stringify({
           file: out,
+          ...(templateName ? { template: templateName } : {}),
           name: playbook.name,
           phases: playbook.phases.length,
           items: countPlaybookItems(playbook),
@@ -56,7 +61,7 @@ export default defineCommand({
       );
     else
       ctx.output.out(
-        `wrote ${out}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items`,
+        `wrote ${out}${templateName ? ` from template ${templateName}` : ''}: "${playbook.name}", ${playbook.phases.length} phases, ${countPlaybookItems(playbook)} items`,
         ...commandLines,
         'next: gonogo release start 1.0.0',
       );
