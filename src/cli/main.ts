@@ -87,7 +87,8 @@ releases
   release abandon [VERSION] --reason TEXT   end a release that will not ship
   status [VERSION]                       progress per phase, blockers, next actions
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
-  item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL]
+  item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL] [--skip-unmatched]
+                                         REF: 12, 9-14, an id, a section or phase (pre-release/code-quality)
   item show REF                          an item with its history and evidence
   sign ROLE go|no-go [--gate G] [-m TEXT] a role's go or no-go for one gate or sign item, at the commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)

@@ -35,6 +35,7 @@ import {
   recordEvent,
   setItemState,
   setReleaseState,
+  syncParentItems,
 } from './service-context.ts';
 import { readGateRecord, requirePolicyRole } from './service-gate.ts';
 
@@ -142,6 +143,7 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
     let ticked: ReleaseItem[] = [];
     if (deployment.status === 'succeeded') {
       ticked = await tickDeployItems(ctx, tx, release, deployment);
+      if (ticked.length) await syncParentItems(ctx, tx, release, at);
       if (input.environment === playbook.environments.at(-1) && release.state !== 'deployed')
         await setReleaseState(ctx, tx, release, 'deployed', at);
     }
