@@ -33,23 +33,24 @@ describe('nextActions', () => {
       { kind: 'signoff-missing', role: 'release-manager', message: '' },
     ];
     expect(nextActions(view, blockers, 10)).toEqual([
-      'gonogo check 1 2   # run 2 checks',
+      'gonogo check 1-2   # run 2 checks',
       'gonogo sign qa-lead go   # Item 5',
       'gonogo item waive 6 --note TEXT   # or fix it and gonogo check 6',
       'gonogo sign release-manager go',
-      'gonogo item done 3 4   # when done: 2 items',
+      'gonogo item done 3-4   # when done: 2 items',
     ]);
   });
 
-  it('keeps a long list pasteable: eight numbers, and says how many there are', () => {
-    const items = Array.from({ length: 12 }, (_, i) => item(i + 1, 'manual'));
-    const blockers = items.map((i) => ({
-      kind: 'item-open' as const,
-      item: i.number,
-      message: '',
-    }));
-    expect(nextActions({ items } as ReleaseView, blockers)).toEqual([
-      'gonogo item done 1 2 3 4 5 6 7 8   # when done: 8 of 12 items',
+  it('keeps a long list pasteable: runs as ranges, eight refs at most, and says how many', () => {
+    const items = Array.from({ length: 30 }, (_, i) => item(i + 1, 'manual'));
+    const ref = (ns: number[]) =>
+      ns.map((n) => ({ kind: 'item-open' as const, item: n, message: '' }));
+    expect(
+      nextActions({ items } as ReleaseView, ref([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])),
+    ).toEqual(['gonogo item done 1-12   # when done: 12 items']);
+    const scattered = [1, 3, 5, 7, 9, 11, 13, 15, 17, 18, 19];
+    expect(nextActions({ items } as ReleaseView, ref(scattered))).toEqual([
+      'gonogo item done 1 3 5 7 9 11 13 15   # when done: 8 of 11 items',
     ]);
   });
 });

@@ -130,12 +130,27 @@ export function nextActions(
       );
     }
   }
-  // At most eight numbers, so the line stays a command one can paste.
-  const list = (ns: number[]) => ns.slice(0, 8).join(' ');
-  const count = (ns: number[], noun: string) =>
-    ns.length > 8
-      ? `8 of ${ns.length} ${noun}s`
+  // Runs of numbers as ranges (`1-8 12`), at most eight refs, so the line stays a command one
+  // can paste.
+  const groups = (ns: number[]) => {
+    const out: number[][] = [];
+    for (const n of [...new Set(ns)].sort((x, y) => x - y)) {
+      const last = out.at(-1);
+      if (last && n === last.at(-1)! + 1) last.push(n);
+      else out.push([n]);
+    }
+    return out.slice(0, 8);
+  };
+  const list = (ns: number[]) =>
+    groups(ns)
+      .map((g) => (g.length > 1 ? `${g[0]}-${g.at(-1)}` : String(g[0])))
+      .join(' ');
+  const count = (ns: number[], noun: string) => {
+    const shown = groups(ns).flat().length;
+    return shown < ns.length
+      ? `${shown} of ${ns.length} ${noun}s`
       : `${ns.length} ${noun}${ns.length === 1 ? '' : 's'}`;
+  };
   if (toCheck.length)
     out.unshift(`gonogo check ${list(toCheck)}   # run ${count(toCheck, 'check')}`);
   if (toTick.length)
