@@ -386,3 +386,17 @@ describe('roles', () => {
     expect(result.yaml).toMatch(/^# roles: anyone may act as a role until its members are named/m);
   });
 });
+
+describe('the rollback procedure', () => {
+  it('keeps its conditions as optional steps: it runs whatever the release type', () => {
+    const { playbook } = load(
+      '## Ship\n\n- [ ] Deploy to production\n\n## Rollback\n\n### Database (major releases only)\n\n- [ ] Restore the snapshot\n- [ ] Tell users (if major changes)\n',
+    );
+    const steps = playbook.rollback.flatMap((s) => s.items);
+    expect(steps.map((i) => [i.title, i.optional, i.when])).toEqual([
+      ['Restore the snapshot', true, undefined],
+      ['Tell users (if major changes)', true, undefined],
+    ]);
+    expect(playbook.rollback.every((s) => s.when === undefined)).toBe(true);
+  });
+});

@@ -203,11 +203,14 @@ export function importChecklist(
   };
   // "(if applicable)" makes work optional; "(if major changes)" limits it to a type instead.
   const optionalWords = (t: string) => isOptionalText(t) && !(conditionOf(t) && !saysOptional(t));
-  const decorate = (items: RawItem[], optional: boolean) => {
+  // The rollback procedure runs whatever the release's type: its conditions make steps optional.
+  const conditional = (t: string) => isOptionalText(t) || readCondition(t, vocab) !== undefined;
+  const decorate = (items: RawItem[], optional: boolean, conditions = true) => {
     for (const it of items) {
-      const when = conditionOf(it.title);
+      const when = conditions ? conditionOf(it.title) : undefined;
       if (when) it.when = toWhen(when);
-      if (optional || optionalWords(it.title)) it.optional = true;
+      if (optional || (conditions ? optionalWords(it.title) : conditional(it.title)))
+        it.optional = true;
       const words = it.title.replace(/`/g, '');
       const signers = findSigners([words, ...toList(it.details)].join(' '));
       if (signers.length) {
@@ -223,7 +226,7 @@ export function importChecklist(
         if (check !== undefined) it.check = check;
       }
       for (const d of findDeniedDays(words)) denied.add(d);
-      if (it.items) decorate(it.items, optional);
+      if (it.items) decorate(it.items, optional, conditions);
     }
   };
 
@@ -238,13 +241,14 @@ export function importChecklist(
       items: [],
       sections: [],
     };
-    const phaseWhen = phase.implicit ? undefined : conditionOf(phase.title);
+    const phaseWhen = phase.implicit || isRollback ? undefined : conditionOf(phase.title);
     if (phaseWhen) group.when = phaseWhen;
     const unplaced: OutlineSection[] = [];
     for (const s of phase.sections) {
       const all = [...phaseHeadings, ...s.path];
       const leaf = s.path.at(-1);
-      const sectionOptional = phaseOptional || s.path.some(optionalWords);
+      const sectionOptional =
+        phaseOptional || s.path.some(isRollback ? conditional : optionalWords);
       if (s.criteria.length) {
         appendAll(criteria, s.criteria.map(normalizeRollbackCriterion));
         own.set(s, { kind: 'rollback-criteria', count: s.criteria.length });
@@ -279,7 +283,7 @@ export function importChecklist(
         const step: RawItem = { title: stripStep(leaf), details: s.prose };
         s.items.push(step);
       }
-      decorate(s.items, sectionOptional);
+      decorate(s.items, sectionOptional, !isRollback);
       if (!s.items.length) {
         if (!own.has(s)) unplaced.push(s);
         continue;
@@ -292,11 +296,10 @@ export function importChecklist(
           items: s.items,
           source: s,
         };
-        const when = mergeWhen(
-          leaf ? conditionOf(leaf) : undefined,
-          type ? { type: [type] } : undefined,
-        );
-        if (type) usedTypes.add(type);
+        const when = isRollback
+          ? undefined
+          : mergeWhen(leaf ? conditionOf(leaf) : undefined, type ? { type: [type] } : undefined);
+        if (type && !isRollback) usedTypes.add(type);
         if (when) section.when = when;
         group.sections.push(section);
         own.set(s, { kind: isRollback ? 'rollback' : 'section', items: s.items, section });
