@@ -43,11 +43,10 @@ function listOf(word: string): string {
 const typeNouns =
   '(?:releases?|changes?|versions?|updates?|upgrades?|deploy\\w*|fix(?:es)?|builds?)';
 
-const conditionCache = new Map<string, { types: RegExp[]; environments: RegExp[] }>();
+const conditionCache = new WeakMap<Vocabulary, { types: RegExp[]; environments: RegExp[] }>();
 
 function conditionPatterns(vocab: Vocabulary): { types: RegExp[]; environments: RegExp[] } {
-  const key = `${vocab.types.join(',')}|${vocab.environments.join(',')}`;
-  const cached = conditionCache.get(key);
+  const cached = conditionCache.get(vocab);
   if (cached) return cached;
   const types = vocab.types.length
     ? listOf(
@@ -90,20 +89,30 @@ function conditionPatterns(vocab: Vocabulary): { types: RegExp[]; environments: 
       new RegExp(`\\b(?:if|when)\\s+deploying\\s+to\\s+(?:the\\s+)?(${envs})\\b`, 'i'),
     ],
   };
-  if (conditionCache.size > 32) conditionCache.clear();
-  conditionCache.set(key, patterns);
+  conditionCache.set(vocab, patterns);
   return patterns;
+}
+
+const nameCache = new Map<string, RegExp>();
+
+/** The pattern of one type (with its plural) or environment (with its other names). */
+function namePattern(name: string, environment: boolean): RegExp {
+  const key = `${environment ? 'e' : 't'}:${name}`;
+  let re = nameCache.get(key);
+  if (!re) {
+    const all = [name, ...(environment ? (environmentAliases[name] ?? []) : [])];
+    const words = all.map((w) => (environment ? escape(w) : typeWord(w)));
+    re = new RegExp(`\\b(?:${words.join('|')})\\b`, 'i');
+    // A checklist names a few; a crafted one cannot grow this without bound.
+    if (nameCache.size > 256) nameCache.clear();
+    nameCache.set(key, re);
+  }
+  return re;
 }
 
 /** The names of `vocab` a matched phrase lists ("minor/major releases" → minor, major). */
 function namesIn(phrase: string, names: readonly string[], aliases = false): string[] {
-  const out: string[] = [];
-  for (const n of names) {
-    const all = [n, ...(aliases ? (environmentAliases[n] ?? []) : [])];
-    const words = all.map((w) => (aliases ? escape(w) : typeWord(w)));
-    if (new RegExp(`\\b(?:${words.join('|')})\\b`, 'i').test(phrase)) out.push(n);
-  }
-  return out;
+  return names.filter((n) => namePattern(n, aliases).test(phrase));
 }
 
 /**
