@@ -320,7 +320,11 @@ const deployVerb = /\b(?:re)?deploy(?:s|ed)?\b/i;
 const otherVerbs =
   /\b(?:promot(?:e|es|ed)|releas(?:e|es|ed)|ship(?:s|ped)?|push(?:es|ed)?|roll(?:s|ed)?[- ]out)\b/i;
 
-/** "Step 2: Deploy Application" → "Deploy Application"; "3. Backup" → "Backup". */
+/**
+ * A heading without its step number: "Step 2: Deploy Application" → "Deploy Application".
+ *
+ * @example stripStep('3. Database Backup') // 'Database Backup'
+ */
 export function stripStep(text: string): string {
   return (
     text
