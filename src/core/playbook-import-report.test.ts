@@ -3,7 +3,9 @@
  * metrics, release types with their steps, conditions (`when:`), due points, deployments,
  * roles without members and blanks. Small made-up checklists in several layouts.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InputError } from './errors.ts';
 import { walkItems } from './playbook.ts';
 import type { Playbook, PlaybookItem } from './playbook.ts';
 import { lintPlaybook } from './playbook-yaml.ts';
@@ -398,5 +400,71 @@ describe('the rollback procedure', () => {
       ['Tell users (if major changes)', true, undefined],
     ]);
     expect(playbook.rollback.every((s) => s.when === undefined)).toBe(true);
+  });
+});
+
+describe('the report on arbitrary checklists (property)', () => {
+  const word = fc.constantFrom(
+    'deploy',
+    'to',
+    'production',
+    'staging',
+    'first',
+    'hour',
+    '24',
+    'hours',
+    'release',
+    'types',
+    'hotfix',
+    'major',
+    'metrics',
+    'rollback',
+    'when',
+    'if',
+    'only',
+    'notes',
+    '[Name]',
+    '`code`',
+    'monitor',
+    'for',
+  );
+  const words = fc.array(word, { minLength: 1, maxLength: 5 }).map((w) => w.join(' '));
+  const block = fc.oneof(
+    fc.tuple(fc.integer({ min: 1, max: 6 }), words).map(([d, t]) => `${'#'.repeat(d)} ${t}`),
+    words.map((t) => `- [ ] ${t}`),
+    words.map((t) => `- ${t}`),
+    words.map((t) => `1. ${t}`),
+    words.map((t) => `${t}:`),
+    words.map((t) => `\`\`\`\n${t}\n\`\`\``),
+    fc.constant('---'),
+  );
+
+  it('names every ATX heading once, in order, with a fate in words', () => {
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 30 }), (blocks) => {
+        const text = [...blocks, '- [ ] end'].join('\n\n');
+        let result: ImportResult;
+        try {
+          result = importChecklist(text, 'p.md');
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+          return;
+        }
+        expect(lintPlaybook(result.yaml, 'g.yaml').problems).toEqual([]);
+        let line = 1;
+        const headingLines: number[] = [];
+        for (const b of blocks) {
+          if (/^#{1,6} /.test(b)) headingLines.push(line);
+          line += b.split('\n').length + 1;
+        }
+        const named = result.report.headings.filter((h) => h.depth > 0);
+        expect(named.map((h) => h.line)).toEqual(headingLines);
+        for (const h of result.report.headings) {
+          expect(h.summary.length).toBeGreaterThan(0);
+          if (h.became === 'dropped') expect(h.reason).toBeTruthy();
+        }
+      }),
+      { numRuns: Number(process.env.IMPORT_RUNS ?? 200) },
+    );
   });
 });
