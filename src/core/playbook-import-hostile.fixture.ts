@@ -71,6 +71,24 @@ export const hostileShapes: HostileShape[] = [
     unit: `- [ ] ${'test deploy production friday '.repeat(40)}\n`,
   },
   { name: 'urls', about: 'URLs that never reach /health', unit: 'see http://http://http://a\n\n' },
+  {
+    name: 'due-words',
+    about: 'due-point, condition and deploy words repeated in titles',
+    unit: `- [ ] ${'monitor for the first 1 - 2 hours after (if major deploy to staging only) '.repeat(8)}\n`,
+  },
+  { name: 'blanks', about: 'placeholders on every line', unit: '- [ ] [Name] <who> ____ TBD [a\n' },
+  { name: 'notes', about: 'headings with prose and no items', unit: '# a\n\nwords <!-- x\n\n' },
+  {
+    name: 'release-types',
+    about: 'release types headings with steps',
+    unit: '## Release types\n### Hotfix release\n1. step\n',
+  },
+  { name: 'metrics', about: 'metric definitions with one name', unit: '## Metrics\n- Uptime: x\n' },
+  {
+    name: 'headings-deep',
+    about: 'headings nested six deep, no items',
+    unit: '# a\n## b\n### c\n#### d\n##### e\n###### f\n',
+  },
 ];
 
 /**

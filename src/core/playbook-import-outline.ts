@@ -5,7 +5,7 @@
  */
 import type { Code, Heading, List, ListItem, Nodes, Paragraph, Root, RootContent } from 'mdast';
 import type { RawItem } from './playbook-schema.ts';
-import { collapse, plainText } from './playbook-import-text.ts';
+import { collapse, plainText, titleText } from './playbook-import-text.ts';
 import { firstWords, stripNumbering, titleBlock } from './playbook-import-rules.ts';
 
 /**
@@ -19,6 +19,25 @@ export function appendAll<T>(target: T[], items: readonly T[]): void {
 /** The longest title the schema accepts. */
 const maxTitle = 500;
 
+/** A heading of the document, with the part it plays in the outline. */
+export interface OutlineHeading {
+  line: number;
+  /** First line after the heading (a setext heading's underline is part of it). */
+  from: number;
+  /** Last line of its part: before the next heading of its level or a shallower one. */
+  to: number;
+  /** 1 to 6, as `#` to `######` (setext headings are 1 and 2). */
+  depth: number;
+  text: string;
+  role: 'title' | 'phase' | 'section';
+}
+
+/** A list's lead-in ("**Monitor for 15 minutes:**") and the items of the list it introduces. */
+export interface OutlineLead {
+  text: string;
+  items: RawItem[];
+}
+
 /** A group of items: a section, or (without a title) the items directly under a phase. */
 export interface OutlineSection {
   /** Heading path below the phase; empty for the phase's own items. */
@@ -26,9 +45,33 @@ export interface OutlineSection {
   /** Set for blocks of a heading-less text, which get a title of their own. */
   title?: string;
   line: number;
+  /** The heading this section's text follows (the phase's own for its items); none before any. */
+  heading?: OutlineHeading;
+  /** First and last line (1-based) of the text under the heading, sub-headings excluded. */
+  from: number;
+  to: number;
   items: RawItem[];
   /** Plain bullets of a "When to rollback" section. */
   criteria: string[];
+  /**
+   * Entries of lists without tasks in a document with tasks: reference material, not items,
+   * kept for what it may be instead (a release type's steps, metric definitions).
+   */
+  refs: RawItem[];
+  /** Some entry of the section is a task (`- [ ]`). */
+  tasks: boolean;
+  /** The section holds a table of contents of the document (left out). */
+  toc: boolean;
+  /** Line ranges (1-based, inclusive) of its tables of contents. */
+  tocs: [number, number][];
+  /** Top-level paragraphs (a heading's prose). */
+  prose: string[];
+  /** Lists introduced by a line ending in ":", with their items. */
+  leads: OutlineLead[];
+  /** A code fence before the section's first list, attached to its first item. */
+  leadRun?: { item: RawItem; run: string };
+  /** Line ranges (1-based, inclusive) of the lists whose entries became items or refs. */
+  lists: [number, number][];
 }
 
 export interface OutlinePhase {
@@ -36,6 +79,10 @@ export interface OutlinePhase {
   /** True for the "Checklist" phase that holds what comes before any phase heading. */
   implicit: boolean;
   line: number;
+  /** The phase's heading (none for the implicit phase). */
+  heading?: OutlineHeading;
+  /** Last line (1-based) of the phase's text. */
+  to: number;
   sections: OutlineSection[];
 }
 
@@ -45,6 +92,8 @@ export interface Outline {
   /** The first short line of text, when there is no title heading. */
   firstLine?: string;
   description?: string;
+  /** Every heading in document order (headings folded away in `<details>` left out). */
+  headings: OutlineHeading[];
   phases: OutlinePhase[];
 }
 
@@ -53,6 +102,11 @@ interface Bucket {
   depth: number;
   leaf: boolean;
   line: number;
+  heading?: OutlineHeading;
+  /** First line of the text under the heading. */
+  from: number;
+  /** Line of the next heading (any level), or one past the document. */
+  next: number;
   nodes: RootContent[];
 }
 
@@ -60,6 +114,9 @@ interface PhaseDraft {
   title: string;
   implicit: boolean;
   line: number;
+  heading?: OutlineHeading;
+  /** Line of the next phase heading, or one past the document. */
+  next: number;
   buckets: Bucket[];
 }
 
@@ -92,14 +149,17 @@ export function outlineChecklist(root: Root): Outline {
       : undefined;
   const rest = headings.filter((h) => h !== titleHeading);
   const phaseDepth = rest.reduce((m, h) => Math.min(m, h.depth), Infinity);
+  const endLine = (root.position?.end.line ?? 1) + 1;
 
   const implicit: PhaseDraft = {
     title: 'Checklist',
     implicit: true,
     line: 1,
-    buckets: [{ path: [], depth: 0, leaf: false, line: 1, nodes: [] }],
+    next: endLine,
+    buckets: [{ path: [], depth: 0, leaf: false, line: 1, from: 1, next: endLine, nodes: [] }],
   };
   const drafts: PhaseDraft[] = [implicit];
+  const outlineHeadings: OutlineHeading[] = [];
   let phase = implicit;
   let stack: { depth: number; text: string }[] = [];
   for (const node of nodes) {
@@ -107,16 +167,58 @@ export function outlineChecklist(root: Root): Outline {
       phase.buckets.at(-1)!.nodes.push(node);
       continue;
     }
-    if (node === titleHeading) continue;
-    const text = plainText(node) || 'Untitled';
     const line = node.position?.start.line ?? 1;
+    // A setext heading's underline is part of it.
+    const from = (node.position?.end.line ?? line) + 1;
+    // The text before this heading ends here, whatever the heading's level.
+    phase.buckets.at(-1)!.next = line;
+    if (node === titleHeading) {
+      outlineHeadings.push({
+        line,
+        from,
+        to: endLine - 1,
+        depth: node.depth,
+        text: titleText(node),
+        role: 'title',
+      });
+      continue;
+    }
+    const text = titleText(node) || 'Untitled';
     if (node.depth <= phaseDepth) {
-      phase = { title: text, implicit: false, line, buckets: [] };
-      phase.buckets.push({ path: [], depth: node.depth, leaf: true, line, nodes: [] });
+      phase.next = line;
+      const heading: OutlineHeading = {
+        line,
+        from,
+        to: endLine - 1,
+        depth: node.depth,
+        text,
+        role: 'phase',
+      };
+      outlineHeadings.push(heading);
+      phase = { title: text, implicit: false, line, heading, next: endLine, buckets: [] };
+      phase.buckets.push({
+        path: [],
+        depth: node.depth,
+        leaf: true,
+        line,
+        heading,
+        from,
+        next: endLine,
+        nodes: [],
+      });
       drafts.push(phase);
       stack = [];
       continue;
     }
+    const heading: OutlineHeading = {
+      line,
+      from,
+      to: endLine - 1,
+      depth: node.depth,
+      text,
+      role: 'section',
+    };
+    outlineHeadings.push(heading);
     // The heading before this one, when shallower, has a sub-heading: it is no leaf.
     const parent = phase.buckets.at(-1)!;
     if (parent.depth < node.depth) parent.leaf = false;
@@ -127,12 +229,21 @@ export function outlineChecklist(root: Root): Outline {
       depth: node.depth,
       leaf: true,
       line,
+      heading,
+      from,
+      next: endLine,
       nodes: [],
     });
   }
 
-  const outline: Outline = { phases: [] };
-  if (titleHeading) outline.title = plainText(titleHeading) || undefined;
+  // Each heading's part ends where a heading of its level or a shallower one starts.
+  const open: OutlineHeading[] = [];
+  for (const h of outlineHeadings) {
+    while (open.length && open.at(-1)!.depth >= h.depth) open.pop()!.to = h.line - 1;
+    open.push(h);
+  }
+  const outline: Outline = { headings: outlineHeadings, phases: [] };
+  if (titleHeading) outline.title = titleText(titleHeading) || undefined;
   const preamble = implicit.buckets[0]!.nodes;
   const consumed = new Set<RootContent>();
   if (!outline.title) {
@@ -158,7 +269,8 @@ export function outlineChecklist(root: Root): Outline {
     for (const bucket of draft.buckets) {
       const leafTitle = bucket.path.at(-1) ?? (draft.implicit ? undefined : draft.title);
       const criteriaMode =
-        isRollback && /\bwhen\b|criteria|triggers?\b/i.test(bucket.path.at(-1) ?? '');
+        (isRollback && /\bwhen\b|criteria|triggers?\b/i.test(leafTitle ?? '')) ||
+        isRollbackCriteriaHeading(leafTitle ?? '');
       const groups = convertBucket(bucket.nodes, ctx, {
         grouping: grouping && draft.implicit,
         criteria: criteriaMode,
@@ -173,19 +285,33 @@ export function outlineChecklist(root: Root): Outline {
         const section: OutlineSection = {
           path: bucket.path,
           line: g.line ?? bucket.line,
+          from: bucket.from,
+          to: bucket.next - 1,
           items: g.items,
           criteria: g.criteria,
+          refs: g.refs,
+          tasks: g.tasks,
+          toc: g.toc,
+          tocs: g.tocs,
+          prose: g.prose,
+          leads: g.leads,
+          lists: g.lists,
         };
+        if (bucket.heading) section.heading = bucket.heading;
         if (g.title) section.title = g.title;
+        if (g.leadRun) section.leadRun = g.leadRun;
         sections.push(section);
       }
     }
-    outline.phases.push({
+    const phase: OutlinePhase = {
       title: draft.title,
       implicit: draft.implicit,
       line: draft.line,
+      to: draft.next - 1,
       sections,
-    });
+    };
+    if (draft.heading) phase.heading = draft.heading;
+    outline.phases.push(phase);
   }
 
   // Block titles: keep them distinct, so the sections read (and get ids) apart.
@@ -320,46 +446,97 @@ interface Group {
   line?: number;
   items: RawItem[];
   criteria: string[];
+  refs: RawItem[];
+  tasks: boolean;
+  toc: boolean;
+  tocs: [number, number][];
+  prose: string[];
+  leads: OutlineLead[];
+  leadRun?: { item: RawItem; run: string };
+  lists: [number, number][];
 }
+
+const newGroup = (): Group => ({
+  items: [],
+  criteria: [],
+  refs: [],
+  tasks: false,
+  toc: false,
+  tocs: [],
+  prose: [],
+  leads: [],
+  lists: [],
+});
 
 function convertBucket(
   nodes: RootContent[],
   ctx: Context,
   opts: { grouping: boolean; criteria: boolean; consumed: Set<RootContent> },
 ): Group[] {
-  const groups: Group[] = [{ items: [], criteria: [] }];
+  const groups: Group[] = [newGroup()];
   let pending: string[] = [];
-  const take = (items: RawItem[]) => {
+  const take = (items: RawItem[], list: List, lead: RootContent | undefined) => {
+    const group = groups.at(-1)!;
     if (pending.length && items[0]) {
-      addRun(items[0], pending.join('\n\n'));
+      const run = pending.join('\n\n');
+      addRun(items[0], run);
+      if (!group.items.length && !group.leadRun) group.leadRun = { item: items[0], run };
       pending = [];
     }
-    appendAll(groups.at(-1)!.items, items);
+    if (containsTask(list)) group.tasks = true;
+    const p = list.position;
+    if (p) group.lists.push([p.start.line, p.end.line]);
+    const leadText = lead?.type === 'paragraph' ? plainText(lead) : '';
+    if (items.length && /:\s*$/.test(leadText)) group.leads.push({ text: leadText, items });
+    appendAll(group.items, items);
   };
   nodes.forEach((node, i) => {
     if (node.type === 'code') {
       if (node.value.trim()) pending.push(node.value);
       return;
     }
-    if (node.type !== 'list' || isToc(node, ctx)) return;
+    if (node.type === 'paragraph' && !opts.consumed.has(node)) {
+      const text = plainText(node);
+      if (text) groups.at(-1)!.prose.push(text);
+      return;
+    }
+    if (node.type !== 'list') return;
+    if (isToc(node, ctx)) {
+      const group = groups.at(-1)!;
+      group.toc = true;
+      if (node.position) group.tocs.push([node.position.start.line, node.position.end.line]);
+      return;
+    }
     if (!opts.grouping) {
-      take(convertList(node.children, node, ctx, opts.criteria ? groups[0]!.criteria : undefined));
+      const refs = groups.at(-1)!.refs;
+      const items = convertList(
+        node.children,
+        node,
+        ctx,
+        opts.criteria ? groups[0]!.criteria : undefined,
+        refs,
+      );
+      take(items, node, nodes[i - 1]);
       return;
     }
     runsOf(node).forEach((run, ri) => {
-      const items = convertList(run, node, ctx, undefined);
+      const items = convertList(run, node, ctx, undefined, []);
       if (!items.length) return;
       const given = ri === 0 ? blockTitle(nodes[i - 1]) : undefined;
-      if (given) opts.consumed.add(nodes[i - 1]!);
+      if (given) {
+        opts.consumed.add(nodes[i - 1]!);
+        // The block's title line was read as prose before the list: it is the title instead.
+        const prose = groups.at(-1)!.prose;
+        if (prose.at(-1) === plainText(nodes[i - 1]!)) prose.pop();
+      }
       const group: Group = {
+        ...newGroup(),
         title: given ?? titleBlock(items.map((it) => [it.title, ...detailsOf(it)].join(' '))),
         line: run[0]!.position?.start.line,
-        items: [],
-        criteria: [],
       };
       if (groups.length === 1 && groups[0]!.items.length === 0 && !groups[0]!.title) groups.pop();
       groups.push(group);
-      take(items);
+      take(items, node, undefined);
     });
   });
   // A fence after the last item still belongs to the section: it goes to that item.
@@ -386,6 +563,7 @@ function convertList(
   list: List,
   ctx: Context,
   criteria: string[] | undefined,
+  refs: RawItem[],
 ): RawItem[] {
   const listHasTask = list.children.some(isTask);
   const out: RawItem[] = [];
@@ -395,7 +573,10 @@ function convertList(
       if (text) criteria.push(text);
       continue;
     }
-    if (ctx.hasTasks && !listHasTask && !containsTask(e)) continue;
+    if (ctx.hasTasks && !listHasTask && !containsTask(e)) {
+      appendAll(refs, convertEntry(e, ctx));
+      continue;
+    }
     appendAll(out, convertEntry(e, ctx));
   }
   return out;
@@ -407,15 +588,15 @@ function firstParagraphText(e: ListItem): string {
 }
 
 /**
- * Inline code written in an item's own line ("All tests passing (`pytest -m unit`)"): the
- * titles lose the backticks, and the check suggestions need the commands back.
+ * Inline code written in an item's own line ("All tests passing (`pytest -m unit`)"), for the
+ * check suggestions: the commands the item names.
  */
 export const inlineCodeOf = new WeakMap<RawItem, string[]>();
 
 /** One list entry → one item (or, for an entry without text of its own, its nested entries). */
 function convertEntry(e: ListItem, ctx: Context): RawItem[] {
   const first = e.children[0];
-  const title = first?.type === 'paragraph' ? plainText(first) : '';
+  const title = first?.type === 'paragraph' ? titleText(first) : '';
   const rest = first?.type === 'paragraph' ? e.children.slice(1) : e.children;
   if (!title) {
     // "- " with nested bullets: the nested entries are the items.
@@ -434,7 +615,7 @@ function convertEntry(e: ListItem, ctx: Context): RawItem[] {
       : [];
   if (codes.length) inlineCodeOf.set(item, codes);
   if (title.length > maxTitle) {
-    item.title = `${title.slice(0, maxTitle - 1).replace(/\s+\S*$/, '')}…`;
+    item.title = truncateTitle(title);
     details.unshift(title);
   }
   if (details.length) item.details = details;
@@ -489,11 +670,30 @@ function fallbackItem(nodes: RootContent[], heading: string): RawItem | undefine
   const paragraphs = nodes.filter((n): n is Paragraph => n.type === 'paragraph');
   const inline = paragraphs.flatMap((p) => inlineCodes(p));
   if (!fences.length && !inline.length) return undefined;
-  const item: RawItem = { title: stripNumbering(heading).slice(0, maxTitle) };
+  const item: RawItem = { title: truncateTitle(stripNumbering(heading)) };
   const details = paragraphs.map((p) => plainText(p)).filter(Boolean);
   if (details.length) item.details = details;
   item.suggest = { run: fences.length ? fences.join('\n\n') : inline.join('\n') };
   return item;
+}
+
+/** A title cut to the schema's limit at a word boundary, marked with "…". */
+function truncateTitle(title: string): string {
+  return title.length <= maxTitle
+    ? title
+    : `${title.slice(0, maxTitle - 1).replace(/\s+\S*$/, '')}…`;
+}
+
+/**
+ * A heading that introduces rollback criteria wherever it stands: "When to Rollback",
+ * "Rollback criteria", "Rollback triggers".
+ *
+ * @example isRollbackCriteriaHeading('When to roll back') // true
+ */
+export function isRollbackCriteriaHeading(text: string): boolean {
+  return /\b(?:when|criteria|triggers?|conditions?|reasons?)\b.{0,40}\broll[- ]?back\b|\broll[- ]?back\s+(?:criteria|triggers?|conditions?|if|when)\b/i.test(
+    text,
+  );
 }
 
 function inlineCodes(node: Nodes): string[] {

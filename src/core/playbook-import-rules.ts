@@ -125,9 +125,18 @@ export function findDeniedDays(text: string): Weekday[] {
  * ("Error rate > 5%" → "error_rate > 5%"), the rest verbatim.
  *
  * @example normalizeRollbackCriterion('Response times > 2x baseline') // 'response_time > 2x baseline'
+ * @example normalizeRollbackCriterion('Error rate above 2%') // 'error_rate > 2%'
  */
 export function normalizeRollbackCriterion(text: string): string {
-  const m = /^([A-Za-z][A-Za-z0-9 ]{0,40}?)\s*(>=|<=|==|!=|>|<|=|≥|≤)\s*(\S.*)$/.exec(text.trim());
+  // "Error rate above 5%" says "error rate > 5%" in words.
+  const worded = text
+    .trim()
+    .replace(
+      /^([A-Za-z][A-Za-z0-9 ]{0,40}?)\s+(?:is\s+|are\s+|goes\s+|rises\s+)?(above|over|exceeds?|greater than|more than|higher than|below|under|less than|lower than)\s+(?=[\d<>])/i,
+      (_m, subject: string, word: string) =>
+        `${subject} ${/above|over|exceed|greater|more|higher/i.test(word) ? '>' : '<'} `,
+    );
+  const m = /^([A-Za-z][A-Za-z0-9 ]{0,40}?)\s*(>=|<=|==|!=|>|<|=|≥|≤)\s*(\S.*)$/.exec(worded);
   if (!m) return text.trim();
   const words = m[1]!.toLowerCase().split(/\s+/).filter(Boolean);
   const last = words.at(-1)!;

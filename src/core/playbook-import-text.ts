@@ -163,7 +163,31 @@ function convertBulletGlyphs(lines: string[]): string {
  * @example plainText(heading) // 'Pre-Release'
  */
 export function plainText(node: Nodes): string {
-  return collapse(rawText(node));
+  return collapse(rawText(node, false));
+}
+
+/**
+ * Like {@link plainText}, but inline code keeps its backticks: the words of a title as a
+ * person reads them, with the command or file name still marked as code (and the title still
+ * the same when written back as Markdown).
+ *
+ * @example titleText(item) // 'Run `performance_profiler.py`'
+ */
+export function titleText(node: Nodes): string {
+  return collapse(rawText(node, true));
+}
+
+/** A code span around `value`: a fence one longer than any backtick run inside it. */
+function codeSpan(value: string): string {
+  let longest = 0;
+  let run = 0;
+  for (const ch of value) {
+    run = ch === '`' ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  const fence = '`'.repeat(longest + 1);
+  const pad = value.startsWith('`') || value.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${value}${pad}${fence}`;
 }
 
 /** Whitespace runs → one space, trimmed (the same whitespace the schema's trim removes). */
@@ -171,11 +195,12 @@ export function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function rawText(node: Nodes): string {
+function rawText(node: Nodes, code: boolean): string {
   switch (node.type) {
     case 'text':
-    case 'inlineCode':
       return node.value;
+    case 'inlineCode':
+      return code && node.value.trim() ? codeSpan(node.value) : node.value;
     case 'html':
     case 'footnoteReference':
     case 'definition':
@@ -194,8 +219,8 @@ function rawText(node: Nodes): string {
     case 'blockquote':
     case 'table':
     case 'tableRow':
-      return node.children.map((c) => rawText(c)).join(' ');
+      return node.children.map((c) => rawText(c, code)).join(' ');
     default:
-      return 'children' in node ? node.children.map((c) => rawText(c as Nodes)).join('') : '';
+      return 'children' in node ? node.children.map((c) => rawText(c as Nodes, code)).join('') : '';
   }
 }

@@ -53,11 +53,11 @@ const find = (p: Playbook, title: string) => {
 const sectionTitles = (p: Playbook) =>
   p.phases.flatMap((ph) => ph.sections.filter((s) => s.title).map((s) => s.title!));
 
-/** What a reader sees of a Markdown line: markup stripped, words kept. */
-function stripMarkup(s: string): string {
+/** What a reader sees of a Markdown line: markup stripped, words (and inline code) kept. */
+function stripMarkup(s: string, keepCode = true): string {
   return s
     .replace(/\[([^\]]*)\]\(([^)\s]*)\)/g, '$1')
-    .replace(/\*\*|__|`/g, '')
+    .replace(keepCode ? /\*\*|__/g : /\*\*|__|`/g, '')
     .replace(/\\([()[\]*_`#\\.-])/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
@@ -155,7 +155,7 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
     const at = lines.findIndex((l) => l.includes('**Version Bump**'));
     const nested = [];
     for (let i = at + 1; /^\s+- /.test(lines[i] ?? ''); i++)
-      nested.push(stripMarkup(lines[i]!.replace(/^\s+- /, '')));
+      nested.push(stripMarkup(lines[i]!.replace(/^\s+- /, ''), false));
     const bump = find(playbook, 'Version Bump');
     expect(nested.length).toBe(2);
     expect(bump.details).toEqual(nested);
@@ -252,21 +252,31 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
       'Pre-Release Checklist',
       'Deployment Checklist',
       'Post-Deployment Monitoring',
+      'Release Types',
     ]);
     expect(sectionTitles(playbook)).toContain('Pre-Deployment (1 hour before) / 1. Notifications');
     expect(sectionTitles(playbook)).toContain(
       'Pre-Deployment (1 hour before) / 3. Database Backup',
     );
-    // Every task line is an item, in order; the two fence-only sections add one item each.
-    const fenceOnly = ['Database Backup', 'Health Check Baseline'];
-    expect(titles(phaseItems(playbook)).filter((t) => !fenceOnly.includes(t))).toEqual(
+    // Every task line is an item, in order; the two fence-only sections add one item each, and
+    // the deploy step's heading is an item of its own; the release types' steps follow.
+    const added = ['Database Backup', 'Health Check Baseline', 'Deploy Application'];
+    const typed = new Set(
+      playbook.phases
+        .flatMap((p) => p.sections)
+        .filter((s) => s.when?.type)
+        .flatMap((s) => titles(s.items)),
+    );
+    expect(titles(phaseItems(playbook)).filter((t) => !added.includes(t) && !typed.has(t))).toEqual(
       taskLines(main),
     );
     expect(titles(rollbackItems(playbook))).toEqual(taskLines(rollback));
 
-    const docker = find(playbook, 'Docker build successful');
-    expect(docker.suggest?.run).toContain('./deploy.sh deploy');
-    expect(docker.kind).toBe('manual'); // a suggestion, never a `run:`
+    const deploy = find(playbook, 'Deploy Application');
+    expect(deploy.deploys).toEqual(['production']);
+    expect(deploy.suggest?.run).toContain('./deploy.sh deploy');
+    expect(deploy.kind).toBe('manual'); // a suggestion, never a `run:`
+    expect(find(playbook, 'Docker build successful').suggest).toBeUndefined();
     expect(allItems(playbook).some((i) => i.run !== undefined)).toBe(false);
     expect(find(playbook, 'Images pushed to ECR').suggest).toBeUndefined();
     expect(find(playbook, 'Previous version deployed').suggest?.run).toContain(
@@ -290,15 +300,24 @@ describe.skipIf(!haveSeeds)('importChecklist on the seed checklists', () => {
     // Heading markers make everything under them optional.
     const step1 = playbook.phases[1]!.sections.find((s) => s.title?.includes('Step 1'))!;
     expect(step1.items.every((i) => i.optional)).toBe(true);
-    expect(find(playbook, 'Send email notification to users (if major changes)').optional).toBe(
-      true,
-    );
+    // "(if major changes)" limits the item to major releases: a condition, not "optional".
+    const email = find(playbook, 'Send email notification to users (if major changes)');
+    expect(email.when).toEqual({ type: ['major'] });
+    expect(email.optional).toBe(false);
     expect(find(playbook, 'API documentation updated (if API changed)').optional).toBe(true);
 
-    // Reference material in a task document is not items: numbered steps, definitions.
-    const plain = [...text.matchAll(/^\s*(?:\d+\.|-) (?!\[)\**([^*\n]+)/gm)].map((m) =>
-      stripMarkup(m[1]!),
+    // Reference material in a task document is not items (definitions, emergency runbooks,
+    // improvement lists), except the release types' numbered steps.
+    const steps = new Set(
+      [...text.matchAll(/^### \w+ Release\n\n[^\n]*\n\n((?:\d+\. .*\n)+)/gm)].flatMap((m) =>
+        [...m[1]!.matchAll(/^\d+\. (.*)$/gm)].map((x) => stripMarkup(x[1]!)),
+      ),
     );
+    expect(steps.size).toBe(15);
+    expect(typed).toEqual(steps);
+    const plain = [...text.matchAll(/^\s*(?:\d+\.|-) (?!\[)\**([^*\n]+)/gm)]
+      .map((m) => stripMarkup(m[1]!))
+      .filter((t) => !steps.has(t));
     expect(plain.length).toBeGreaterThan(20);
     const all = new Set(titles(allItems(playbook)));
     expect(plain.filter((t) => all.has(t))).toEqual([]);
@@ -433,17 +452,17 @@ describe.skipIf(!haveSeeds)('check suggestions on the seed checklists', () => {
   it('002: commands written in the items, coverage, repository checks and the health URL', () => {
     const { out, stats } = suggestions('002_', 'npm test');
     expect(out).toEqual([
-      'All unit tests passing (pytest --cov=app --cov-fail-under=80) → {"command":"pytest --cov=app --cov-fail-under=80"}',
-      'All integration tests passing (pytest -m integration) → {"command":"pytest -m integration"}',
-      'End-to-end tests passing (pytest -m e2e) → {"command":"pytest -m e2e"}',
+      'All unit tests passing (`pytest --cov=app --cov-fail-under=80`) → {"command":"pytest --cov=app --cov-fail-under=80"}',
+      'All integration tests passing (`pytest -m integration`) → {"command":"pytest -m integration"}',
+      'End-to-end tests passing (`pytest -m e2e`) → {"command":"pytest -m e2e"}',
       'Code coverage >= 80% → {"coverage":80}',
-      'No critical security vulnerabilities (safety check, bandit -r app/) → {"command":{"run":"safety check && bandit -r app/","shell":"sh"}}',
+      'No critical security vulnerabilities (`safety check`, `bandit -r app/`) → {"command":{"run":"safety check && bandit -r app/","shell":"sh"}}',
       'Branch is up to date with main → {"git-up-to-date":"main"}',
       'CHANGELOG.md updated with new features/fixes → "changelog"',
       'No secrets committed to git → "secrets"',
-      'All environment variables documented in .env.example → "env-documented"',
+      'All environment variables documented in `.env.example` → "env-documented"',
       'Run full test suite one final time → {"command":"npm test"}',
-      'Create git tag for release (e.g., v1.2.0) → "git-tag"',
+      'Create git tag for release (e.g., `v1.2.0`) → "git-tag"',
       'Health checks passing → {"http":{"url":"https://api.example.com/health"}}',
       'Health checks passing → {"http":{"url":"https://api.example.com/health"}}',
       'Health checks passing → {"http":{"url":"https://api.example.com/health"}}',
@@ -499,13 +518,33 @@ describe('importChecklist rules', () => {
     expect(p.phases.map((x) => x.title)).toEqual(['Checklist', 'Later', 'Also']);
   });
 
-  it('strips markup from titles and keeps the words', () => {
+  it('strips markup from titles and keeps the words, and inline code as code', () => {
     const p = load(
       '- [x] **Bump** `version` in [the file](http://x.y) <!-- c --> (if applicable)\n',
     );
     const it = phaseItems(p)[0]!;
-    expect(it.title).toBe('Bump version in the file (if applicable)');
+    expect(it.title).toBe('Bump `version` in the file (if applicable)');
     expect(it.optional).toBe(true);
+  });
+
+  it('keeps inline code in titles and headings, backticks inside code included, through YAML', () => {
+    const { result, playbook } = importAndLoad(
+      '# Doc\n\n## Run `make`\n\n- [ ] Run `performance_profiler.py`\n- [ ] Quote ``a `b` c`` here\n- [ ] `:colon` start\n',
+    );
+    expect(playbook.phases[0]!.title).toBe('Run `make`');
+    expect(titles(allItems(playbook))).toEqual([
+      'Run `performance_profiler.py`',
+      'Quote ``a `b` c`` here',
+      '`:colon` start',
+    ]);
+    // Written back as Markdown, a title reads as the same words again.
+    const again = importAndLoad(
+      titles(allItems(playbook))
+        .map((t) => `- [ ] ${t}`)
+        .join('\n'),
+    ).playbook;
+    expect(titles(allItems(again))).toEqual(titles(allItems(playbook)));
+    expect(result.yaml).toContain('Run `performance_profiler.py`');
   });
 
   it('treats task-less lists as reference in a task document, and every bullet as an item otherwise', () => {
@@ -662,10 +701,10 @@ describe('importChecklist: text is data', () => {
   it('writes checks for known verifiers only, lists each, and keeps the rest as text nothing runs', () => {
     const { result, playbook } = importAndLoad(md);
     expect(result.commandChecks).toEqual([
-      { title: 'Run the tests (npm test)', command: 'npm test' },
-      { title: 'Vitest passes (npx vitest run)', command: 'npx vitest run' },
+      { title: 'Run the tests (`npm test`)', command: 'npm test' },
+      { title: 'Vitest passes (`npx vitest run`)', command: 'npx vitest run' },
       { title: 'Python tests', command: 'pytest -q' },
-      { title: 'Go tests (go test ./...)', command: 'go test ./...' },
+      { title: 'Go tests (`go test ./...`)', command: 'go test ./...' },
     ]);
     const commands = allItems(playbook)
       .filter((i) => i.check?.name === 'command')
@@ -679,9 +718,9 @@ describe('importChecklist: text is data', () => {
   it("does not put the project's test command in place of a command it refused", () => {
     const result = importChecklist(md, 'c.md', { testCommand: 'npm test' });
     const titles = result.commandChecks.map((c) => c.title);
-    expect(titles).not.toContain('All tests pass (rm -rf build && npm test)');
+    expect(titles).not.toContain('All tests pass (`rm -rf build && npm test`)');
     expect(titles).not.toContain('Tests green');
-    expect(titles).not.toContain('Unit tests pass (npm test > out.txt)');
+    expect(titles).not.toContain('Unit tests pass (`npm test > out.txt`)');
   });
 });
 

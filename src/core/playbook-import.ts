@@ -1,31 +1,60 @@
 /**
  * `gonogo playbook import`: a Markdown or plain-text release checklist → a gonogo playbook
- * (the raw object and readable `gonogo.yaml` text). The outline (phases, sections, items)
- * comes from `playbook-import-outline.ts`; this file adds what the words say: optional items,
- * sign-offs and their roles, the go/no-go gate, the rollback procedure and its criteria,
- * release types, environments, the release window and the issue template's metadata.
- * Pure: it takes the text and the file name, and reads nothing.
+ * (the raw object and readable `gonogo.yaml` text) and a report of what became of every
+ * heading. The outline (phases, sections, items) comes from `playbook-import-outline.ts`; this
+ * file adds what the words say: optional items and conditions (`when:`), sign-offs and their
+ * roles, the go/no-go gate, the items that deploy and the follow-ups due after the production
+ * deployment, the rollback procedure and its criteria, release types with their own steps,
+ * metrics, notes for the text that is no item, environments, the release window and the issue
+ * template's metadata. Pure: it takes the text and the file name, and reads nothing.
  */
-import { Document, isScalar, isSeq, visit } from 'yaml';
 import { InputError } from './errors.ts';
-import { slugify } from './names.ts';
-import { idSchema } from './playbook-schema.ts';
+import { defaultTypes } from './playbook.ts';
 import type { RawItem, RawPhase, RawPlaybook, RawSection, Weekday } from './playbook-schema.ts';
 import { checkInputText } from './playbook-yaml-input.ts';
 import { parseChecklistMarkdown } from './playbook-import-markdown.ts';
 import { appendAll, inlineCodeOf, outlineChecklist } from './playbook-import-outline.ts';
+import type { Outline, OutlineHeading, OutlineSection } from './playbook-import-outline.ts';
 import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
 import type { CheckHints } from './playbook-import-checks.ts';
-import type { OutlineSection } from './playbook-import-outline.ts';
+import { findBlanks } from './playbook-import-blanks.ts';
+import {
+  hasWords,
+  isMetricsHeading,
+  isReleaseTypesHeading,
+  metricsOf,
+  noteText,
+  releaseTypeOf,
+} from './playbook-import-keep.ts';
 import {
   findDeniedDays,
   findEnvironments,
   findSigners,
   isOptionalText,
   normalizeRollbackCriterion,
-  stripNumbering,
 } from './playbook-import-rules.ts';
+import type { Became, ImportReport } from './playbook-import-summary.ts';
 import { collapse, prepareChecklistText } from './playbook-import-text.ts';
+import { readCondition, saysOptional, stripStep } from './playbook-import-words.ts';
+import type { Condition, Vocabulary } from './playbook-import-words.ts';
+import {
+  commandChecksOf,
+  metadataOf,
+  orderItem,
+  renderYaml,
+  truncate,
+} from './playbook-import-write.ts';
+import type { Group, ImportStats, Own, SectionDraft } from './playbook-import-draft.ts';
+import { countAll, mergeWhen, toList, toWhen, unitsOf } from './playbook-import-draft.ts';
+import {
+  isDeployHeading,
+  markDeployments,
+  placeGate,
+  setDuePoints,
+} from './playbook-import-placement.ts';
+import { describeHeadings, flagRoles } from './playbook-import-fates.ts';
+
+export type { ImportReport } from './playbook-import-summary.ts';
 
 export interface ImportResult {
   /** The raw playbook object (valid against playbookSchema from playbook-schema.ts). */
@@ -37,42 +66,25 @@ export interface ImportResult {
    * titled sections (rollback sections included); `items`, `sign`, `optional` and
    * `suggestedRuns` count every item, sub-items and rollback items included.
    */
-  stats: {
-    phases: number;
-    sections: number;
-    items: number;
-    sign: number;
-    optional: number;
-    suggestedRuns: number;
-    /** Items that got a suggested `check:` and so run by themselves. */
-    automated: number;
-  };
+  stats: ImportStats;
   /**
    * Every command the import wrote as a check (known verifiers only, or the project's test
    * command), with its item's title: what `gonogo check` will run, for a person to review.
    */
   commandChecks: { title: string; command: string }[];
-}
-
-/** A phase or section as the importer builds it, before it is written out. */
-interface Group {
-  title: string;
-  /** The phase's heading (none for the implicit phase); a section's heading path. */
-  headings: string[];
-  items: RawItem[];
-  sections: { title: string; headings: string[]; items: RawItem[]; gate?: string[] }[];
-  gate?: string[];
+  /** What became of every heading, the blanks to fill, the roles without members. */
+  report: ImportReport;
 }
 
 const weekdayOrder: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /**
- * Imports a Markdown or plain-text release checklist as a playbook. Throws an
- * {@link InputError} (with file, line and column, and a fix) when the text is too large,
- * binary, has broken front matter, or holds no checklist items.
+ * Imports a Markdown or plain-text release checklist as a playbook, with a report of what
+ * became of every heading. Throws an {@link InputError} (with file, line and column, and a
+ * fix) when the text is too large, binary, has broken front matter, or holds no items.
  *
  * @example
- * const { yaml, stats } = importChecklist(readFileSync('RELEASE.md', 'utf8'), 'RELEASE.md');
+ * const { yaml, report } = importChecklist(readFileSync('RELEASE.md', 'utf8'), 'RELEASE.md');
  * writeFileSync('gonogo.yaml', yaml);
  */
 export function importChecklist(
@@ -83,7 +95,7 @@ export function importChecklist(
   const bad = checkInputText(text, file);
   if (bad) throw new InputError([{ line: 1, col: 1, ...bad }]);
   const { body, frontMatter } = prepareChecklistText(text, file);
-  let outline;
+  let outline: Outline;
   try {
     outline = outlineChecklist(parseChecklistMarkdown(body, file));
   } catch (e) {
@@ -102,81 +114,251 @@ export function importChecklist(
       { cause: e },
     );
   }
+  const lines = body.split('\n');
+  const environments = findEnvironments(body);
+  // Release types first: a condition anywhere in the checklist may name them.
+  const docTypes = findReleaseTypes(outline);
+  const vocab: Vocabulary = { types: [...new Set([...docTypes, ...defaultTypes])], environments };
 
   const roles = new Map<string, string>();
   const denied = new Set<Weekday>();
-  const types: string[] = [];
+  const usedTypes = new Set<string>();
   const criteria: string[] = [];
+  const notes: { title: string; text: string; line: number }[] = [];
+  const metrics: [string, string][] = [];
+  const metricIds = new Map<string, number>();
   const phases: Group[] = [];
   let rollback: Group | undefined;
+  const own = new Map<OutlineSection, Own>();
+  /** Phase headings whose fate is the phase's, not their own text's. */
+  const phaseFates = new Map<number, { kind: Became; group?: Group; note?: string }>();
 
   const hints: CheckHints = {
     healthUrls: findHealthUrls(body),
     ...(options.testCommand ? { testCommand: options.testCommand } : {}),
   };
-  const decorate = (items: RawItem[], optional: boolean) => {
+  const conditionOf = (t: string): Condition | undefined => {
+    const c = readCondition(t, vocab);
+    for (const x of c?.type ?? []) usedTypes.add(x);
+    return c;
+  };
+  // "(if applicable)" makes work optional; "(if major changes)" limits it to a type instead.
+  const optionalWords = (t: string) => isOptionalText(t) && !(conditionOf(t) && !saysOptional(t));
+  // The rollback procedure runs whatever the release's type: its conditions make steps optional.
+  const conditional = (t: string) => isOptionalText(t) || readCondition(t, vocab) !== undefined;
+  const decorate = (items: RawItem[], optional: boolean, conditions = true) => {
     for (const it of items) {
-      if (optional || isOptionalText(it.title)) it.optional = true;
-      const signers = findSigners([it.title, ...toList(it.details)].join(' '));
+      const when = conditions ? conditionOf(it.title) : undefined;
+      if (when) it.when = toWhen(when);
+      if (optional || (conditions ? optionalWords(it.title) : conditional(it.title)))
+        it.optional = true;
+      const words = it.title.replace(/`/g, '');
+      const signers = findSigners([words, ...toList(it.details)].join(' '));
       if (signers.length) {
         for (const r of signers) if (!roles.has(r.id)) roles.set(r.id, r.name);
         const ids = signers.map((r) => r.id);
         it.sign = ids.length === 1 ? ids[0]! : ids;
       } else {
         // A heading-like title ("Changelog", "Tests") says what to do in its first detail.
-        const short = it.title.split(/\s+/).length <= 3;
+        const short = words.split(/\s+/).length <= 3;
         const firstDetail = short ? toList(it.details)[0] : undefined;
-        const text = firstDetail ? `${it.title}: ${firstDetail}` : it.title;
-        const check = suggestCheck(text, inlineCodeOf.get(it) ?? [], hints, it.suggest?.run);
+        const checkText = firstDetail ? `${words}: ${firstDetail}` : words;
+        const check = suggestCheck(checkText, inlineCodeOf.get(it) ?? [], hints, it.suggest?.run);
         if (check !== undefined) it.check = check;
       }
-      for (const d of findDeniedDays(it.title)) denied.add(d);
-      if (it.items) decorate(it.items, optional);
+      for (const d of findDeniedDays(words)) denied.add(d);
+      if (it.items) decorate(it.items, optional, conditions);
     }
   };
 
   for (const phase of outline.phases) {
     const isRollback = !phase.implicit && /rollback|roll back/i.test(phase.title);
-    if (!phase.implicit && /release types|types of releases?/i.test(phase.title)) {
-      for (const s of phase.sections) {
-        const m = /^(.+?)\s+releases?$/i.exec(stripNumbering(s.path[0] ?? ''));
-        const id = m ? slugify(m[1]!, '') : '';
-        if (id && idSchema.safeParse(id).success && !types.includes(id)) types.push(id);
-      }
-    }
+    const phaseHeadings = phase.implicit ? [] : [phase.title];
     // "Rollback Procedure (If Needed)": being the rollback procedure already says "if needed".
-    const phaseOptional = !phase.implicit && !isRollback && isOptionalText(phase.title);
+    const phaseOptional = !phase.implicit && !isRollback && optionalWords(phase.title);
     const group: Group = {
       title: phase.title,
-      headings: phase.implicit ? [] : [phase.title],
+      headings: phaseHeadings,
       items: [],
       sections: [],
     };
+    const phaseWhen = phase.implicit || isRollback ? undefined : conditionOf(phase.title);
+    if (phaseWhen) group.when = phaseWhen;
+    const unplaced: OutlineSection[] = [];
     for (const s of phase.sections) {
-      if (isRollback) appendAll(criteria, s.criteria.map(normalizeRollbackCriterion));
-      decorate(s.items, phaseOptional || s.path.some(isOptionalText));
-      if (!s.items.length) continue;
+      const all = [...phaseHeadings, ...s.path];
+      const leaf = s.path.at(-1);
+      const sectionOptional =
+        phaseOptional || s.path.some(isRollback ? conditional : optionalWords);
+      if (s.criteria.length) {
+        appendAll(criteria, s.criteria.map(normalizeRollbackCriterion));
+        own.set(s, { kind: 'rollback-criteria', count: s.criteria.length });
+      }
+      const underTypes = all.slice(0, -1).some(isReleaseTypesHeading);
+      const type = leaf ? releaseTypeOf(leaf, underTypes, vocab.types) : undefined;
+      if (type && underTypes && !isRollback) {
+        // A release type with its own steps: a section only releases of that type have.
+        const steps = s.items.length ? s.items : s.refs;
+        decorate(steps, sectionOptional);
+        usedTypes.add(type);
+        const section: SectionDraft = {
+          title: leaf!,
+          headings: s.path,
+          items: steps,
+          when: { type: [type] },
+          source: s,
+        };
+        if (steps.length) group.sections.push(section);
+        own.set(s, { kind: 'release-type', type, count: steps.length, section });
+        continue;
+      }
+      const entries = s.items.length ? s.items : s.refs;
+      if (!s.tasks && entries.length && !isRollback && all.some(isMetricsHeading)) {
+        const found = metricsOf(entries, metricIds);
+        appendAll(metrics, found);
+        own.set(s, { kind: 'metrics', count: found.length, metrics: found.map(([id]) => id) });
+        continue;
+      }
+      if (!s.items.length && leaf && isDeployHeading(leaf) && s.prose.length) {
+        // "### Deploy to production" with words but no list is still the deployment step.
+        const step: RawItem = { title: stripStep(leaf), details: s.prose };
+        s.items.push(step);
+      }
+      decorate(s.items, sectionOptional, !isRollback);
+      if (!s.items.length) {
+        if (!own.has(s)) unplaced.push(s);
+        continue;
+      }
       const title = sectionTitle(s);
-      if (title)
-        group.sections.push({ title, headings: s.path.length ? s.path : [title], items: s.items });
-      else appendAll(group.items, s.items);
+      if (title) {
+        const section: SectionDraft = {
+          title,
+          headings: s.path.length ? s.path : [title],
+          items: s.items,
+          source: s,
+        };
+        const when = isRollback
+          ? undefined
+          : mergeWhen(leaf ? conditionOf(leaf) : undefined, type ? { type: [type] } : undefined);
+        if (type && !isRollback) usedTypes.add(type);
+        if (when) section.when = when;
+        group.sections.push(section);
+        own.set(s, { kind: isRollback ? 'rollback' : 'section', items: s.items, section });
+      } else {
+        appendAll(group.items, s.items);
+        group.itemsSource ??= s;
+        own.set(s, { kind: isRollback ? 'rollback' : 'section', items: s.items });
+      }
     }
+    keepUnplaced(phase, group, unplaced);
     if (isRollback) {
       if (!rollback)
         rollback = { ...group, items: [...group.items], sections: [...group.sections] };
       else {
         rollback.sections.push(
           ...(group.items.length
-            ? [{ title: group.title, headings: group.headings, items: group.items }]
+            ? [
+                {
+                  title: group.title,
+                  headings: group.headings,
+                  items: group.items,
+                  source: group.itemsSource!,
+                },
+              ]
             : []),
         );
         appendAll(rollback.sections, group.sections);
       }
-    } else if (group.items.length || group.sections.length) phases.push(group);
+      if (phase.heading && (group.items.length || group.sections.length))
+        phaseFates.set(phase.heading.line, { kind: 'rollback', group });
+    } else if (group.items.length || group.sections.length) {
+      phases.push(group);
+      if (phase.heading)
+        phaseFates.set(phase.heading.line, {
+          kind: isReleaseTypesHeading(phase.title) ? 'release-types' : 'phase',
+          group,
+        });
+    }
   }
+
+  /**
+   * Sections with no items: their text becomes a note; a phase with nothing else becomes one
+   * note of all its text. Empty ones and tables of contents are dropped, with the reason.
+   */
+  function keepUnplaced(
+    phase: Outline['phases'][number],
+    group: Group,
+    unplaced: OutlineSection[],
+  ): void {
+    if (phase.implicit) {
+      // Before the first heading: the document's introduction, read as its description.
+      for (const s of unplaced) own.set(s, { kind: 'empty' });
+      return;
+    }
+    const left = new Set(unplaced);
+    const placed =
+      group.items.length ||
+      group.sections.length ||
+      phase.sections.some((s) => own.has(s) && !left.has(s));
+    if (!placed && phase.heading) {
+      const tocs = unplaced.flatMap((s) => s.tocs);
+      const text = noteText(lines, phase.heading.from, phase.to, tocs);
+      if (hasWords(text)) {
+        notes.push({ title: phase.title, text, line: phase.line });
+        phaseFates.set(phase.heading.line, { kind: 'note', note: phase.title });
+        for (const s of unplaced) own.set(s, { kind: 'note', note: phase.title });
+        return;
+      }
+    }
+    for (const s of unplaced) {
+      const text = noteText(lines, s.from, s.to, s.tocs);
+      if (!hasWords(text)) {
+        own.set(
+          s,
+          s.toc
+            ? { kind: 'dropped', reason: 'a table of contents of the headings of the checklist' }
+            : { kind: 'empty' },
+        );
+        continue;
+      }
+      const title = truncate([phase.title, ...s.path].join(' / '), 500);
+      notes.push({ title, text, line: s.line });
+      own.set(s, { kind: 'note', note: title });
+    }
+  }
+
+  // The text of release-types headings beside their steps ("For critical bugs", "Timeline"):
+  // one pass over the headings, each type's lists going to the innermost such heading open.
+  const typeNotes = new Map<number, string>();
+  const typeLists = new Map<OutlineHeading, [number, number][]>();
+  for (const [s, o] of own)
+    if (o.kind === 'release-type' && s.heading) typeLists.set(s.heading, s.lists);
+  const typeHeadings: { h: OutlineHeading; skip: [number, number][] }[] = [];
+  const openTypes: { h: OutlineHeading; skip: [number, number][] }[] = [];
+  for (const h of outline.headings) {
+    while (openTypes.length && openTypes.at(-1)!.h.to < h.line) openTypes.pop();
+    const lists = typeLists.get(h);
+    if (lists && openTypes.length) appendAll(openTypes.at(-1)!.skip, lists);
+    if (h.role !== 'title' && isReleaseTypesHeading(h.text)) {
+      const entry = { h, skip: [] };
+      typeHeadings.push(entry);
+      openTypes.push(entry);
+    }
+  }
+  for (const { h, skip } of typeHeadings) {
+    if (!skip.length) continue;
+    const text = noteText(lines, h.from, h.to, skip);
+    if (!hasWords(text)) continue;
+    notes.push({ title: h.text, text, line: h.line });
+    typeNotes.set(h.line, h.text);
+  }
+
   // A document that is nothing but a rollback procedure still imports, as a phase.
   if (!phases.length && rollback && (rollback.items.length || rollback.sections.length)) {
     phases.push(rollback);
+    for (const [line, f] of phaseFates)
+      if (f.kind === 'rollback') phaseFates.set(line, { kind: 'phase', group: f.group! });
+    for (const [s, o] of own) if (o.kind === 'rollback') own.set(s, { ...o, kind: 'section' });
     rollback = undefined;
   }
   const count = countAll(phases, rollback);
@@ -192,7 +374,10 @@ export function importChecklist(
     ]);
   }
 
-  placeGate(phases, roles);
+  const target = placeGate(phases, roles, environments);
+  const units = unitsOf(phases);
+  markDeployments(units, target, environments);
+  setDuePoints(units, target, environments, conditionOf);
   // A window policy needs someone who may override it: the release manager.
   if (denied.size && !roles.has('release-manager')) roles.set('release-manager', 'Release Manager');
 
@@ -202,8 +387,9 @@ export function importChecklist(
   if (outline.description) raw.description = outline.description;
   raw.metadata = metadataOf(frontMatter, file);
   if (roles.size) raw.roles = Object.fromEntries(roles);
-  raw.environments = findEnvironments(body);
-  if (types.length) raw.types = types;
+  raw.environments = environments;
+  // The types the checklist names, and those its conditions use that it does not name.
+  if (docTypes.length) raw.types = [...new Set([...docTypes, ...usedTypes])];
   if (denied.size || criteria.length) {
     raw.policy = {};
     if (denied.size)
@@ -214,6 +400,9 @@ export function importChecklist(
       };
     if (criteria.length) raw.policy.rollback = { when: criteria };
   }
+  if (notes.length)
+    raw.notes = notes.sort((a, b) => a.line - b.line).map(({ title, text }) => ({ title, text }));
+  if (metrics.length) raw.metrics = Object.fromEntries(metrics);
   for (const g of [...phases, ...(rollback ? [rollback] : [])]) {
     g.items = g.items.map(orderItem);
     for (const s of g.sections) s.items = s.items.map(orderItem);
@@ -224,56 +413,41 @@ export function importChecklist(
       ? {
           sections: [
             ...(rollback.items.length ? [{ items: rollback.items }] : []),
-            ...rollback.sections.map((s) => ({ title: s.title, items: s.items })),
+            ...rollback.sections.map((s) => toRawSection(s)),
           ],
         }
       : { items: rollback.items };
   }
-  return { raw, yaml: renderYaml(raw, file), stats: count, commandChecks: commandChecksOf(raw) };
-}
-
-function commandChecksOf(raw: RawPlaybook): ImportResult['commandChecks'] {
-  const out: ImportResult['commandChecks'] = [];
-  const walk = (items: RawItem[] | undefined) => {
-    for (const it of items ?? []) {
-      const check = it.check;
-      if (check && typeof check === 'object' && 'command' in check) {
-        const c = check.command as string | { run: string };
-        out.push({ title: it.title, command: typeof c === 'string' ? c : c.run });
-      }
-      walk(it.items);
-    }
+  const { blanks, total } = findBlanks(text);
+  const report: ImportReport = {
+    headings: describeHeadings(outline, own, phaseFates, typeNotes),
+    blanks,
+    blanksTotal: total,
+    roles: flagRoles(raw),
   };
-  for (const p of raw.phases) {
-    walk(p.items);
-    for (const s of p.sections ?? []) walk(s.items);
-  }
-  const rb = raw.rollback;
-  if (rb && !Array.isArray(rb)) {
-    walk(rb.items);
-    for (const s of rb.sections ?? []) walk(s.items);
+  return {
+    raw,
+    yaml: renderYaml(raw, file),
+    stats: count,
+    commandChecks: commandChecksOf(raw),
+    report,
+  };
+}
+
+/** The release types a checklist lists under a "Release Types" heading, in order. */
+function findReleaseTypes(outline: Outline): string[] {
+  const out: string[] = [];
+  for (const phase of outline.phases) {
+    const phaseHeadings = phase.implicit ? [] : [phase.title];
+    for (const s of phase.sections) {
+      const all = [...phaseHeadings, ...s.path];
+      const leaf = s.path.at(-1);
+      if (!leaf || !all.slice(0, -1).some(isReleaseTypesHeading)) continue;
+      const type = releaseTypeOf(leaf, true, defaultTypes);
+      if (type && !out.includes(type)) out.push(type);
+    }
   }
   return out;
-}
-
-function toList(v: string | string[] | undefined): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Keys in reading order: what it is, whether it must be done, who signs, then the rest. */
-function orderItem(it: RawItem): RawItem {
-  const out: RawItem = { title: it.title };
-  if (it.optional) out.optional = true;
-  if (it.sign !== undefined) out.sign = it.sign;
-  if (it.check !== undefined) out.check = it.check;
-  if (it.details !== undefined) out.details = it.details;
-  if (it.suggest !== undefined) out.suggest = it.suggest;
-  if (it.items?.length) out.items = it.items.map(orderItem);
-  return out;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
 /** "Pre-Deployment (1 hour before) / 1. Notifications"; a block's own title; '' for none. */
@@ -281,156 +455,27 @@ function sectionTitle(s: OutlineSection): string {
   return truncate(s.title ?? s.path.join(' / '), 500);
 }
 
-const productionPattern = (t: string) =>
-  /production|\bprod\b/i.test(t) && !/\b(?:pre|non)[- ]?prod/i.test(t);
-const deployPattern = (t: string) =>
-  /deploy/i.test(t) && !/pre-?deploy|post-?deploy|readiness/i.test(t);
-
-/**
- * The go/no-go gate goes where production deployment starts: the first phase or section
- * heading about production, else about deploying (not the pre-deployment preparation).
- * Sign-offs before it already hold the release; without any, the release manager decides.
- */
-function placeGate(phases: Group[], roles: Map<string, string>): void {
-  for (const matches of [productionPattern, deployPattern]) {
-    // Sign-offs in the phases before this one, counted as the loop goes (not again per phase).
-    let signsInEarlierPhases = 0;
-    for (const p of phases) {
-      let target: { gate?: string[] } | undefined;
-      let signsBefore = signsInEarlierPhases;
-      signsInEarlierPhases += countAll([p]).sign;
-      if (matches(p.title) && p.headings.length) target = p;
-      else {
-        const si = p.sections.findIndex((s) => s.headings.some(matches));
-        if (si >= 0) {
-          target = p.sections[si];
-          signsBefore +=
-            countItems(p.items).sign +
-            p.sections.slice(0, si).reduce((n, s) => n + countItems(s.items).sign, 0);
-        }
-      }
-      if (!target) continue;
-      if (signsBefore > 0) target.gate = [];
-      else {
-        target.gate = ['release-manager'];
-        if (!roles.has('release-manager')) roles.set('release-manager', 'Release Manager');
-      }
-      return;
-    }
-  }
+function toRawSection(s: SectionDraft): RawSection {
+  const out: RawSection = { title: s.title, items: s.items };
+  if (s.gate) out.gate = s.gate;
+  if (s.when) out.when = toWhen(s.when);
+  if (s.due) out.due = s.due;
+  // Keys in reading order: what it is, then when, then its items.
+  return {
+    title: out.title,
+    ...(out.gate ? { gate: out.gate } : {}),
+    ...(out.when ? { when: out.when } : {}),
+    ...(out.due ? { due: out.due } : {}),
+    items: out.items,
+  } as RawSection;
 }
 
 function toRawPhase(g: Group): RawPhase {
   const out: RawPhase = { title: truncate(g.title, 500) };
   if (g.gate) out.gate = g.gate;
+  if (g.when) out.when = toWhen(g.when);
+  if (g.due) out.due = g.due;
   if (g.items.length) out.items = g.items;
-  if (g.sections.length) {
-    out.sections = g.sections.map((s) => {
-      const section: RawSection = { title: s.title, items: s.items };
-      if (s.gate) return { title: s.title, gate: s.gate, items: s.items };
-      return section;
-    });
-  }
+  if (g.sections.length) out.sections = g.sections.map(toRawSection);
   return out;
-}
-
-function metadataOf(
-  fm: Record<string, unknown> | undefined,
-  file: string,
-): NonNullable<RawPlaybook['metadata']> {
-  const out: NonNullable<RawPlaybook['metadata']> = {};
-  const str = (v: unknown) =>
-    typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
-  const strings = (v: unknown): string[] | undefined => {
-    if (Array.isArray(v)) return v.map(str).filter((x): x is string => x !== undefined);
-    const s = str(v);
-    return s === undefined
-      ? undefined
-      : s
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean);
-  };
-  const title = str(fm?.['title']);
-  const about = str(fm?.['about']);
-  const labels = strings(fm?.['labels']);
-  const assignees = strings(fm?.['assignees']);
-  if (title !== undefined) out.title = title;
-  if (about !== undefined) out.about = about;
-  if (labels) out.labels = labels;
-  if (assignees) out.assignees = assignees;
-  out.source = file.split(/[\\/]/).filter(Boolean).pop() ?? file;
-  return out;
-}
-
-function countItems(items: RawItem[] | undefined) {
-  const c = { items: 0, sign: 0, optional: 0, suggestedRuns: 0, automated: 0 };
-  const walk = (list: RawItem[] | undefined) => {
-    for (const it of list ?? []) {
-      c.items++;
-      if (it.sign !== undefined) c.sign++;
-      if (it.optional) c.optional++;
-      if (it.suggest?.run) c.suggestedRuns++;
-      if (it.check !== undefined) c.automated++;
-      walk(it.items);
-    }
-  };
-  walk(items);
-  return c;
-}
-
-function countAll(phases: Group[], rollback?: Group): ImportResult['stats'] {
-  const total = {
-    phases: phases.length,
-    sections: 0,
-    items: 0,
-    sign: 0,
-    optional: 0,
-    suggestedRuns: 0,
-    automated: 0,
-  };
-  const add = (items: RawItem[]) => {
-    const c = countItems(items);
-    total.items += c.items;
-    total.sign += c.sign;
-    total.optional += c.optional;
-    total.suggestedRuns += c.suggestedRuns;
-    total.automated += c.automated;
-  };
-  for (const g of rollback ? [...phases, rollback] : phases) {
-    add(g.items);
-    for (const s of g.sections) {
-      total.sections++;
-      add(s.items);
-    }
-  }
-  return total;
-}
-
-/** Short lists of names read best on one line: `sign: [team-lead, qa]`. */
-const flowKeys = new Set([
-  'sign',
-  'gate',
-  'labels',
-  'assignees',
-  'environments',
-  'types',
-  'deny',
-  'type',
-  'environment',
-]);
-
-function renderYaml(raw: RawPlaybook, file: string): string {
-  const doc = new Document(raw);
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && flowKeys.has(String(pair.key.value)) && isSeq(pair.value))
-        pair.value.flow = true;
-    },
-  });
-  const name = file.replace(/[\r\n]+/g, ' ');
-  doc.commentBefore =
-    ` gonogo playbook imported from ${name} by \`gonogo playbook import\`\n` +
-    ' suggest: entries are commands found in the checklist; gonogo shows them and never runs them unasked.';
-  return doc.toString({ lineWidth: 100, flowCollectionPadding: false });
 }

@@ -407,3 +407,40 @@ phases:
     ).toEqual([expect.stringContaining('must be a time after the production deployment')]);
   });
 });
+
+describe('lint warnings', () => {
+  it('warns at the role for each role a gate or sign item asks for that has no members', () => {
+    const { problems, warnings, loaded } = lintPlaybook(
+      [
+        'name: x',
+        'roles:',
+        '  qa-lead: QA Lead',
+        '  release-manager: { name: Release Manager, members: [ana@example.com] }',
+        '  cto: CTO',
+        '  security: { name: Security, members: [] }',
+        'phases:',
+        '  - id: pre',
+        '    items:',
+        '      - { title: QA sign-off, sign: qa-lead }',
+        '      - { title: Security review, sign: [security, qa-lead] }',
+        '  - id: ship',
+        '    gate: [release-manager, qa-lead]',
+        '    items: [{ title: Deploy }]',
+      ].join('\n'),
+      'g.yaml',
+    );
+    expect(problems).toEqual([]);
+    expect(loaded).toBeDefined();
+    expect(warnings.map(formatProblem)).toEqual([
+      'g.yaml:3:3 role "qa-lead" has no members: anyone may act as it until members are named (asked for by 1 gate and 2 sign items) (name them: roles: { qa-lead: { name: "QA Lead", members: [alice@example.com] } })',
+      'g.yaml:6:3 role "security" has no members: anyone may act as it until members are named (asked for by 1 sign item) (name them: roles: { security: { name: "Security", members: [alice@example.com] } })',
+    ]);
+  });
+
+  it('has no warnings for a playbook with problems, or one without roles', () => {
+    expect(lintPlaybook('name: x\nphases: []\n').warnings).toEqual([]);
+    expect(lintPlaybook('name: x\nphases: [{ id: p, items: [{ title: A }] }]\n').warnings).toEqual(
+      [],
+    );
+  });
+});

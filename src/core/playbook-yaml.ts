@@ -18,7 +18,7 @@ import { PlaybookError } from './errors.ts';
 import type { Place, Problem } from './errors.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { checkInputText } from './playbook-yaml-input.ts';
-import { compilePlaybook, suggestName } from './playbook.ts';
+import { compilePlaybook, suggestName, walkItems } from './playbook.ts';
 import type { PathProblem, Playbook } from './playbook.ts';
 import {
   metadataSchema,
@@ -50,6 +50,8 @@ const itemKeys = [
   'watch',
   'suggest',
   'timeout',
+  'due',
+  'deploys',
   'items',
 ];
 
@@ -123,13 +125,17 @@ export function loadPlaybook(text: string, file = 'gonogo.yaml'): LoadedPlaybook
   return result.loaded;
 }
 
-/** Like {@link loadPlaybook} but returns the problems instead of throwing. */
+/**
+ * Like {@link loadPlaybook} but returns the problems instead of throwing; for a playbook that
+ * loads, also the warnings: what is allowed but probably not meant (a role that a gate or a
+ * sign item asks for and that anyone may act as, having no members).
+ */
 export function lintPlaybook(
   text: string,
   file = 'gonogo.yaml',
-): { problems: Problem[]; loaded?: LoadedPlaybook } {
+): { problems: Problem[]; warnings: Problem[]; loaded?: LoadedPlaybook } {
   const inputProblem = checkInputText(text, file);
-  if (inputProblem) return { problems: [inputProblem] };
+  if (inputProblem) return { problems: [inputProblem], warnings: [] };
   const lineCounter = new LineCounter();
   // A problem without a node (an empty document) is placed at its start.
   const at = (offset: number | undefined) => {
@@ -142,6 +148,7 @@ export function lintPlaybook(
     // Nesting deep enough to exhaust the stack in the parser or the validation is bad input.
     if (!(e instanceof RangeError)) throw e;
     return {
+      warnings: [],
       problems: [
         {
           file,
@@ -159,7 +166,7 @@ function lintDocument(
   text: string,
   lineCounter: LineCounter,
   at: (offset: number | undefined) => Place,
-): { problems: Problem[]; loaded?: LoadedPlaybook } {
+): { problems: Problem[]; warnings: Problem[]; loaded?: LoadedPlaybook } {
   // Merge keys (`<<: *defaults`) are how YAML users share settings between entries.
   const doc = parseDocument(text, {
     lineCounter,
@@ -175,9 +182,9 @@ function lintDocument(
       fix: 'fix the YAML syntax',
     });
   }
-  if (problems.length) return { problems };
+  if (problems.length) return { problems, warnings: [] };
   const resolved = yamlValue(doc, at);
-  if ('problem' in resolved) return { problems: [resolved.problem] };
+  if ('problem' in resolved) return { problems: [resolved.problem], warnings: [] };
   const value = resolved.value;
   const placeOf = (path: PropertyKey[], atKey = false) =>
     at(locate(doc.contents, path, atKey)?.range?.[0]);
@@ -200,12 +207,51 @@ function lintDocument(
         problems.push({ ...placeOf(issue.path), message: `${where}${issue.message}` });
       }
     }
-    return { problems: sortProblems(problems) };
+    return { problems: sortProblems(problems), warnings: [] };
   }
   const { playbook, problems: semantic } = compilePlaybook(parsed.data);
   for (const p of semantic) problems.push(toProblem(p, placeOf));
-  if (problems.length) return { problems: sortProblems(problems) };
-  return { problems, loaded: { playbook, hash: hashPlaybook(playbook) } };
+  if (problems.length) return { problems: sortProblems(problems), warnings: [] };
+  const warnings = sortProblems(warnPlaybook(playbook).map((p) => toProblem(p, placeOf)));
+  return { problems, warnings, loaded: { playbook, hash: hashPlaybook(playbook) } };
+}
+
+/**
+ * What a sound playbook allows but probably does not mean: each role that a gate or a sign
+ * item asks for and that has no members, so anyone may act as it. Placed at the role.
+ *
+ * @example warnPlaybook(playbook)[0]?.message // 'role "qa-lead" has no members: anyone may act as it …'
+ */
+export function warnPlaybook(playbook: Playbook): PathProblem[] {
+  const asked = new Map<string, { gates: number; signs: number }>();
+  const ask = (role: string, key: 'gates' | 'signs') => {
+    const a = asked.get(role) ?? { gates: 0, signs: 0 };
+    a[key]++;
+    asked.set(role, a);
+  };
+  const sections = [...playbook.phases.flatMap((p) => p.sections), ...playbook.rollback];
+  for (const p of playbook.phases) for (const r of p.gate ?? []) ask(r, 'gates');
+  for (const s of sections) {
+    for (const r of s.gate ?? []) ask(r, 'gates');
+    for (const it of walkItems(s.items)) for (const r of it.sign ?? []) ask(r, 'signs');
+  }
+  const out: PathProblem[] = [];
+  for (const [role, a] of asked) {
+    if (playbook.members?.[role]?.length || playbook.roles[role] === undefined) continue;
+    const where = [
+      a.gates ? `${a.gates} gate${a.gates === 1 ? '' : 's'}` : '',
+      a.signs ? `${a.signs} sign item${a.signs === 1 ? '' : 's'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    out.push({
+      path: ['roles', role],
+      atKey: true,
+      message: `role "${role}" has no members: anyone may act as it until members are named (asked for by ${where})`,
+      fix: `name them: roles: { ${role}: { name: ${JSON.stringify(playbook.roles[role])}, members: [alice@example.com] } }`,
+    });
+  }
+  return out;
 }
 
 /** More anchors and aliases than any hand-written file has; each alias lookup scans them. */

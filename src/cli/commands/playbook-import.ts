@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import { importChecklist } from '../../core/playbook-import.ts';
 import type { ImportResult } from '../../core/playbook-import.ts';
+import { describeReport } from '../../core/playbook-import-summary.ts';
 import { defineCommand } from '../cli-command.ts';
 import { existsError, writeOutputText } from '../cli-user-files.ts';
 import { detectTestCommand } from '../cli-project.ts';
@@ -10,7 +11,7 @@ import { detectTestCommand } from '../cli-project.ts';
 export default defineCommand({
   usage: 'gonogo playbook import FILE [-o OUT] [--force]',
   summary:
-    'Turns a Markdown or text checklist into a gonogo.yaml playbook (to stdout, or to OUT; an existing OUT only with --force).',
+    'Turns a Markdown or text checklist into a gonogo.yaml playbook (to stdout, or to OUT; an existing OUT only with --force), and reports what became of every heading, the blanks to fill and the roles without members.',
   options: { output: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   positionals: [1, 1],
   async run(ctx, v, [file]) {
@@ -23,16 +24,22 @@ export default defineCommand({
     const s = result.stats;
     const summary = `${file}: ${s.phases} phases, ${s.sections} sections, ${s.items} items (${s.automated} automated by a check, ${s.sign} sign-offs, ${s.optional} optional, ${s.suggestedRuns} suggested commands)`;
     const checks = result.commandChecks;
+    const report = result.report;
+    const told = [summary, ...describeReport(report), ...describeCommandChecks(checks)];
     if (v.output) {
       writeOutputText(ctx.cwd, v.output, result.yaml, { overwrite: v.force ?? false });
       if (ctx.json)
-        ctx.output.out(JSON.stringify({ file, output: v.output, stats: s, commandChecks: checks }));
-      else ctx.output.out(summary, ...describeCommandChecks(checks), `wrote ${v.output}`);
+        ctx.output.out(
+          JSON.stringify({ file, output: v.output, stats: s, commandChecks: checks, ...report }),
+        );
+      else ctx.output.out(...told, `wrote ${v.output}`);
     } else if (ctx.json) {
-      ctx.output.out(JSON.stringify({ file, stats: s, commandChecks: checks, yaml: result.yaml }));
+      ctx.output.out(
+        JSON.stringify({ file, stats: s, commandChecks: checks, ...report, yaml: result.yaml }),
+      );
     } else {
       process.stdout.write(result.yaml);
-      ctx.output.err([summary, ...describeCommandChecks(checks)].join('\n'));
+      ctx.output.err(told.join('\n'));
     }
     return 0;
   },
