@@ -1,6 +1,7 @@
 /**
  * Human renderings of releases shared by several commands, for an 80-column terminal.
  */
+import { sortItems } from '../core/gate.ts';
 import type { Blocker, ReleaseItem } from '../core/release-model.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type { PhaseProgress, ReleaseView } from '../service/service-contract.ts';
@@ -32,7 +33,8 @@ export function renderItems(
   const lines: string[] = [];
   let phase = '';
   let section = '';
-  for (const item of view.items) {
+  // Document order: an item a re-snapshot added has a high number but stands in its section.
+  for (const item of sortItems(view.playbook, view.items)) {
     if (opts.onlyOpen && acceptedStates.includes(item.state)) continue;
     if (item.phase !== phase) {
       phase = item.phase;

@@ -2,7 +2,15 @@
  * Which gates stand in front of a deployment to an environment: the gates before the point in
  * the playbook where that environment is deployed. Pure.
  */
-import { listGates, listPoints, numberAt, phaseApplies, wholeRelease } from './gate.ts';
+import {
+  listGates,
+  listPoints,
+  numberAt,
+  phaseApplies,
+  rankItems,
+  standsBefore,
+  wholeRelease,
+} from './gate.ts';
 import type { GateTarget } from './gate.ts';
 import type { Playbook } from './playbook.ts';
 import type { ReleaseItem } from './release-model.ts';
@@ -71,13 +79,14 @@ export function findDeploymentPoint(
 ): DeploymentPoint | undefined {
   const candidates: (DeploymentPoint & { sign: number })[] = [];
   const { points, ordinals } = listPoints(playbook);
+  const ranks = rankItems(playbook, items);
   for (const p of points) {
     if (!phaseApplies(p.phase, items, type)) continue;
     const text = `${p.id} ${p.title}`;
     if (namesEnvironment(text, environment) && namesDeployment(text)) {
       candidates.push({
         sign: 1,
-        beforeNumber: numberAt(p.ordinal, items, ordinals),
+        beforeNumber: numberAt(p.ordinal, items, ordinals, ranks),
         label: `${p.kind} ${JSON.stringify(p.title)}`,
         at: { kind: p.kind, id: p.id, title: p.title },
       });
@@ -100,7 +109,10 @@ export function findDeploymentPoint(
       candidates.push({ sign: 4, beforeNumber: item.number, label, at });
     }
   }
-  const best = candidates.sort((a, b) => a.sign - b.sign || a.beforeNumber - b.beforeNumber)[0];
+  const rank = (n: number) => ranks.get(n) ?? Infinity;
+  const best = candidates.sort(
+    (a, b) => a.sign - b.sign || rank(a.beforeNumber) - rank(b.beforeNumber),
+  )[0];
   return best && { beforeNumber: best.beforeNumber, label: best.label, at: best.at };
 }
 
@@ -136,7 +148,13 @@ export function gatesInFront(
       ? { gates: gates.length ? gates : [wholeRelease(items)], rule: 'last-environment' }
       : { gates: [], rule: 'none' };
   }
-  const before = gates.filter((g) => g.beforeNumber <= point.beforeNumber);
+  // In document order: an item a re-snapshot added has a high number wherever it stands.
+  const ranks = rankItems(playbook, items);
+  const before = gates.filter(
+    (g) =>
+      g.beforeNumber === point.beforeNumber ||
+      standsBefore(ranks, g.beforeNumber, point.beforeNumber),
+  );
   // The last environment is never reached past no gate at all: the point is one then.
   const atPoint: GateTarget = { ...point.at, roles: [], beforeNumber: point.beforeNumber };
   return { gates: last && before.length === 0 ? [atPoint] : before, rule: 'point', point };

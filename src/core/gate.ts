@@ -5,7 +5,7 @@
  * Pure: the instant to judge is passed in.
  */
 import { NotFoundError } from './errors.ts';
-import { suggestName } from './names.ts';
+import { suggestName, walkItems } from './names.ts';
 import type { Playbook, PlaybookPhase } from './playbook.ts';
 import { acceptedStates } from './release-model.ts';
 import type {
@@ -111,19 +111,83 @@ export function phaseApplies(
   return !hasItems || items.some((i) => !i.rollback && i.phase === phase.id);
 }
 
-/** Number of the first release item at or after a point's ordinal (past the last when none). */
+/**
+ * Each release item's place in document order (item number → 0, 1, …): by the playbook's
+ * phases and sections, then the item's place in its section, sub-items after their parent;
+ * rollback items after every other, in the order of the rollback sections. A release starts
+ * with numbers in document order, but an item that a re-snapshot adds takes the next free
+ * number wherever it stands, so "before a gate" is decided by this place, never the number.
+ *
+ * @example rankItems(playbook, items).get(12) // 3: the fourth item of the release
+ */
+export function rankItems(playbook: Playbook, items: ReleaseItem[]): Map<number, number> {
+  const place = new Map<string, [number, number]>();
+  let index = 0;
+  const { ordinals } = listPoints(playbook);
+  for (const phase of playbook.phases)
+    for (const section of phase.sections)
+      for (const it of walkItems(section.items)) place.set(it.id, [0, index++]);
+  for (const section of playbook.rollback)
+    for (const it of walkItems(section.items)) place.set(it.id, [1, index++]);
+  const keyOf = (item: ReleaseItem): [number, number, number, number] => {
+    const group = item.rollback ? 1 : 0;
+    const at = place.get(item.id);
+    // An item the snapshot does not place (there should be none) keeps its number's order.
+    if (!at || at[0] !== group) {
+      const ordinal = ordinals.get(`${item.phase}\u0000${item.section}`) ?? Infinity;
+      return [group, ordinal, Infinity, item.number];
+    }
+    const ordinal = group ? 0 : (ordinals.get(`${item.phase}\u0000${item.section}`) ?? Infinity);
+    return [group, ordinal, at[1], item.number];
+  };
+  const keyed = items.map((i) => ({ number: i.number, key: keyOf(i) }));
+  keyed.sort((a, b) => {
+    for (let k = 0; k < 4; k++) if (a.key[k] !== b.key[k]) return a.key[k]! < b.key[k]! ? -1 : 1;
+    return 0;
+  });
+  return new Map(keyed.map((k, i) => [k.number, i]));
+}
+
+/**
+ * The release items in document order (see {@link rankItems}), for lists a person reads.
+ *
+ * @example sortItems(playbook, items).map((i) => i.number) // [1, 2, 24, 3, …]
+ */
+export function sortItems(playbook: Playbook, items: ReleaseItem[]): ReleaseItem[] {
+  const ranks = rankItems(playbook, items);
+  return [...items].sort((a, b) => ranks.get(a.number)! - ranks.get(b.number)!);
+}
+
+/**
+ * Whether the item numbered `a` stands before the one numbered `b` in document order. A number
+ * no item has (the place past the last item) stands after every item.
+ */
+export function standsBefore(ranks: Map<number, number>, a: number, b: number): boolean {
+  return (ranks.get(a) ?? Infinity) < (ranks.get(b) ?? Infinity);
+}
+
+/**
+ * Number of the first release item (in document order) at or after a point's ordinal; past the
+ * last number when none is.
+ */
 export function numberAt(
   ordinal: number,
   items: ReleaseItem[],
   ordinals: Map<string, number>,
+  ranks?: Map<number, number>,
 ): number {
   let first: number | undefined;
   let last = 0;
+  const rank = (n: number) => ranks?.get(n) ?? n;
   for (const item of items) {
     if (item.rollback) continue;
     last = Math.max(last, item.number);
     const at = ordinals.get(`${item.phase}\u0000${item.section}`);
-    if (at !== undefined && at >= ordinal && (first === undefined || item.number < first)) {
+    if (
+      at !== undefined &&
+      at >= ordinal &&
+      (first === undefined || rank(item.number) < rank(first))
+    ) {
       first = item.number;
     }
   }
@@ -154,6 +218,7 @@ export function wholeRelease(items: ReleaseItem[]): GateTarget {
  */
 export function listGates(playbook: Playbook, items: ReleaseItem[], type?: string): GateTarget[] {
   const { points, ordinals } = listPoints(playbook);
+  const ranks = rankItems(playbook, items);
   return points
     .filter((p) => p.gate && phaseApplies(p.phase, items, type))
     .map((p) => ({
@@ -161,7 +226,7 @@ export function listGates(playbook: Playbook, items: ReleaseItem[], type?: strin
       kind: p.kind,
       title: p.title,
       roles: [...p.gate!],
-      beforeNumber: numberAt(p.ordinal, items, ordinals),
+      beforeNumber: numberAt(p.ordinal, items, ordinals, ranks),
     }));
 }
 
@@ -211,7 +276,7 @@ export function selectGate(input: {
         kind: point.kind,
         title: point.title,
         roles: [],
-        beforeNumber: numberAt(point.ordinal, items, ordinals),
+        beforeNumber: numberAt(point.ordinal, items, ordinals, rankItems(playbook, items)),
       };
     }
     const names = [...new Set([...gates.map((g) => g.id), ...points.map((p) => p.id), 'release'])];
@@ -268,6 +333,27 @@ export function describeTarget(
 }
 
 /**
+ * The items a gate covers, in document order: every non-rollback item before it (all of them for
+ * the whole release).
+ *
+ * @example guardedItems(playbook, items, gate).map((i) => i.number) // [1, 2, 3]
+ */
+export function guardedItems(
+  playbook: Playbook,
+  items: ReleaseItem[],
+  gate: GateTarget,
+): ReleaseItem[] {
+  const ranks = rankItems(playbook, items);
+  return items
+    .filter(
+      (i) =>
+        !i.rollback &&
+        (gate.kind === 'release' || standsBefore(ranks, i.number, gate.beforeNumber)),
+    )
+    .sort((a, b) => ranks.get(a.number)! - ranks.get(b.number)!);
+}
+
+/**
  * Evaluates a gate from the record, now. Blockers, in this order: (1) every required item the
  * gate guards that is not passed, done, n/a or waived (`item-failed` or `item-open`; required
  * sub-items of an item marked n/a are let through with it; rollback items never block); (2)
@@ -295,9 +381,7 @@ export function evaluateGate(input: GateRecord & { gate: GateTarget }): GateEval
   };
 
   // (1) The items the gate covers.
-  const guarded = items
-    .filter((i) => !i.rollback && (gate.kind === 'release' || i.number < gate.beforeNumber))
-    .sort((a, b) => a.number - b.number);
+  const guarded = guardedItems(playbook, items, gate);
   for (const item of guarded) {
     if (item.optional || acceptedStates.includes(item.state) || underNa(item)) continue;
     if (item.state === 'failed') {
@@ -330,7 +414,13 @@ export function evaluateGate(input: GateRecord & { gate: GateTarget }): GateEval
     const name = roleName(role);
     const latest = latestSignoff(signoffs, role, here);
     if (latest) counted.push(latest);
-    if (latest && latest.commit === commit && latest.verdict === 'go') continue;
+    if (
+      latest &&
+      latest.commit === commit &&
+      latest.verdict === 'go' &&
+      latest.staleSince === undefined
+    )
+      continue;
     if (!latest) {
       const elsewhere = signoffs.filter(
         (s) => s.role === role && s.commit === commit && s.verdict === 'go' && s.target,
@@ -352,6 +442,12 @@ export function evaluateGate(input: GateRecord & { gate: GateTarget }): GateEval
         kind: 'signoff-stale',
         role,
         message: `${name}'s ${latest.verdict} (by ${latest.actor}) was for ${was}, not ${now}: it must be given again`,
+      });
+    } else if (latest.staleSince !== undefined && latest.verdict === 'go') {
+      blockers.push({
+        kind: 'signoff-stale',
+        role,
+        message: `${name}'s go (by ${latest.actor}) was given before the playbook re-snapshot of event ${latest.staleSince} changed this gate: it must be given again`,
       });
     } else if (!standing.includes(latest)) {
       // A no-go here that a later go elsewhere lifted: it still is no go for this gate.

@@ -138,11 +138,17 @@ export interface Signoff {
    * (`release start --supersedes`, same commit).
    */
   carriedFrom?: string;
+  /**
+   * The event (seq) of the re-snapshot that changed the gate or sign item it was given for:
+   * from then on it counts no more for that target (it was given for another checklist). A
+   * no-go still stands until the same role says go again.
+   */
+  staleSince?: number;
 }
 
 /**
  * A sign-off as it counts now: the latest of its role for its target, `stale` when given for
- * another commit than the release's.
+ * another commit than the release's, or before a re-snapshot changed its target.
  */
 export interface SignoffView extends Signoff {
   stale: boolean;

@@ -295,7 +295,8 @@ function latestBy(signoffs: Signoff[], key: (s: Signoff) => string): Map<string,
 
 /**
  * The latest sign-off per role and target (ties go to the one recorded last), marked `stale`
- * when its commit differs from the release's, sorted by role, then target.
+ * when its commit differs from the release's or a re-snapshot changed its target since it was
+ * given (`staleSince`), sorted by role, then target.
  *
  * @example viewSignoffs(signoffs, 'def5678').find((s) => s.role === 'qa-lead')?.stale // true
  */
@@ -303,7 +304,7 @@ export function viewSignoffs(signoffs: Signoff[], commit: string | undefined): S
   const order = (s: Signoff) => `${s.role}\u0000${targetKey(s.target)}`;
   return [...latestBy(signoffs, order).values()]
     .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
-    .map((s) => ({ ...s, stale: s.commit !== commit }));
+    .map((s) => ({ ...s, stale: s.commit !== commit || s.staleSince !== undefined }));
 }
 
 /**

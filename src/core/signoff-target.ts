@@ -4,7 +4,7 @@
  * one in document order. Pure.
  */
 import { InputError, NotFoundError } from './errors.ts';
-import { listGates } from './gate.ts';
+import { listGates, rankItems } from './gate.ts';
 import { suggestName } from './names.ts';
 import type { Playbook } from './playbook.ts';
 import { acceptedStates } from './release-model.ts';
@@ -34,6 +34,9 @@ export function listSignTargets(
   items: ReleaseItem[],
   type?: string,
 ): SignTarget[] {
+  // Document order, not number order: an item a re-snapshot added has a high number.
+  const ranks = rankItems(playbook, items);
+  const rank = (n: number) => ranks.get(n) ?? ranks.size;
   const gates: SignTarget[] = listGates(playbook, items, type)
     .filter((g) => g.roles.length > 0)
     .map((g) => ({
@@ -41,7 +44,7 @@ export function listSignTargets(
       id: g.id,
       label: `gate ${JSON.stringify(g.title)}`,
       roles: g.roles,
-      position: g.beforeNumber - 0.5,
+      position: rank(g.beforeNumber) - 0.5,
     }));
   const signs: SignTarget[] = items
     .filter((i) => i.kind === 'sign' && i.spec.sign?.length)
@@ -51,7 +54,7 @@ export function listSignTargets(
       label: describeItem(i),
       roles: i.spec.sign!,
       item: i.number,
-      position: i.number,
+      position: rank(i.number),
     }));
   return [...gates, ...signs].sort((a, b) => a.position - b.position);
 }
@@ -131,7 +134,9 @@ export function chooseSignTarget(input: {
   const byNumber = new Map(items.map((i) => [i.number, i]));
   const isOpen = (t: SignTarget) => {
     const latest = latestSignoff(signoffs, role, t);
-    const current = latest?.commit === commit ? latest : undefined;
+    // A sign-off given before a re-snapshot changed its target counts no more.
+    const current =
+      latest?.commit === commit && latest?.staleSince === undefined ? latest : undefined;
     if (t.kind === 'gate') return current?.verdict !== 'go';
     if (current?.verdict === 'no-go') return true;
     const state = byNumber.get(t.item!)?.state;

@@ -4,7 +4,7 @@
  */
 import { ForbiddenError, InputError } from '../core/errors.ts';
 import { hashValue } from '../core/event-replay.ts';
-import { evaluateGate, selectGate } from '../core/gate.ts';
+import { evaluateGate, selectGate, sortItems } from '../core/gate.ts';
 import { newRowId } from '../store/row-id.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates } from '../core/release-model.ts';
@@ -107,7 +107,9 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<SignR
 /** Progress per phase, in the release's order (rollback last when it is there). */
 export function summarizePhases(playbook: Playbook, items: ReleaseItem[]): PhaseProgress[] {
   const phases = new Map<string, ReleaseItem[]>();
-  for (const i of items) phases.set(i.phase, [...(phases.get(i.phase) ?? []), i]);
+  // In document order: a phase a re-snapshot added comes where it stands, not last.
+  for (const i of sortItems(playbook, items))
+    phases.set(i.phase, [...(phases.get(i.phase) ?? []), i]);
   return [...phases].map(([phase, list]) => ({
     phase,
     title:

@@ -18,8 +18,16 @@ import type {
   ReleaseEvent,
   ReleaseItem,
   Signoff,
+  SignoffTarget,
 } from '../core/release-model.ts';
-import type { Dialect, ReleasePatch, Store, StoreReader, StoreWriter } from './store.ts';
+import type {
+  Dialect,
+  ItemSnapshotPatch,
+  ReleasePatch,
+  Store,
+  StoreReader,
+  StoreWriter,
+} from './store.ts';
 
 /** Booleans read back as 0/1 from SQLite and as true/false from PostgreSQL. */
 type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
@@ -86,6 +94,8 @@ export interface SignoffRow {
   at: string;
   comment: string | null;
   carried_from: string | null;
+  /** The re-snapshot event from which it counts no more for its target; null while it counts. */
+  stale_since: number | null;
 }
 
 export interface DecisionRow {
@@ -525,6 +535,57 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     throw staleError(`item ${number}`, expectedVersion, current.row_version);
   }
 
+  async updateItemSnapshot(
+    releaseId: string,
+    number: number,
+    patch: ItemSnapshotPatch,
+    expectedVersion: number,
+  ): Promise<void> {
+    const set: Updateable<ReleaseItemRow> = {};
+    if (patch.title !== undefined) set.title = patch.title;
+    if (patch.kind !== undefined) set.kind = patch.kind;
+    if (patch.optional !== undefined) set.optional = patch.optional;
+    if (patch.phase !== undefined) set.phase = patch.phase;
+    if (patch.section !== undefined) set.section = patch.section;
+    if ('parent' in patch) set.parent = patch.parent ?? null;
+    if (patch.rollback !== undefined) set.rollback = patch.rollback;
+    if (patch.spec !== undefined) set.spec = JSON.stringify(patch.spec);
+    if (patch.state !== undefined) set.state = patch.state;
+    if ('note' in patch) set.note = patch.note ?? null;
+    if ('evidence' in patch) {
+      set.evidence = patch.evidence === undefined ? null : JSON.stringify(patch.evidence);
+    }
+    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
+    if ('updatedBy' in patch) set.updated_by = patch.updatedBy ?? null;
+    const result = await this.db
+      .updateTable('release_items')
+      .set((eb) => ({ ...set, row_version: eb('row_version', '+', 1) }))
+      .where('release_id', '=', releaseId)
+      .where('number', '=', number)
+      .where('row_version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n) return;
+    const current = await this.db
+      .selectFrom('release_items')
+      .select('row_version')
+      .where('release_id', '=', releaseId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    if (!current) throw new NotFoundError(`item ${number} does not exist in release ${releaseId}`);
+    throw staleError(`item ${number}`, expectedVersion, current.row_version);
+  }
+
+  async deleteItems(releaseId: string, numbers: number[]): Promise<void> {
+    // Chunks keep each statement under SQLite's bound-parameter limit.
+    for (let i = 0; i < numbers.length; i += 500) {
+      await this.db
+        .deleteFrom('release_items')
+        .where('release_id', '=', releaseId)
+        .where('number', 'in', numbers.slice(i, i + 500))
+        .execute();
+    }
+  }
+
   async insertSignoff(signoff: Signoff): Promise<void> {
     await this.db
       .insertInto('signoffs')
@@ -540,8 +601,43 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
         at: signoff.at,
         comment: signoff.comment ?? null,
         carried_from: signoff.carriedFrom ?? null,
+        stale_since: signoff.staleSince ?? null,
       })
       .execute();
+  }
+
+  async markSignoffsStale(
+    releaseId: string,
+    targets: SignoffTarget[],
+    seq: number,
+  ): Promise<Signoff[]> {
+    const marked: Signoff[] = [];
+    for (const kind of ['gate', 'item'] as const) {
+      const ids = [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.id))];
+      for (let i = 0; i < ids.length; i += 500) {
+        const where = ids.slice(i, i + 500);
+        const rows = await this.db
+          .selectFrom('signoffs')
+          .selectAll()
+          .where('release_id', '=', releaseId)
+          .where('target_kind', '=', kind)
+          .where('target', 'in', where)
+          .where('stale_since', 'is', null)
+          .execute();
+        if (rows.length === 0) continue;
+        // The same rows: the caller holds the release's lock, so none came in between.
+        await this.db
+          .updateTable('signoffs')
+          .set({ stale_since: seq })
+          .where('release_id', '=', releaseId)
+          .where('target_kind', '=', kind)
+          .where('target', 'in', where)
+          .where('stale_since', 'is', null)
+          .execute();
+        marked.push(...rows.map((r) => toSignoff({ ...r, stale_since: seq })));
+      }
+    }
+    return marked.sort((a, b) => a.at.localeCompare(b.at) || a.id!.localeCompare(b.id!));
   }
 
   async insertDecision(decision: Decision): Promise<void> {
@@ -784,6 +880,8 @@ function toSignoff(row: SignoffRow): Signoff {
   if (row.commit_sha !== null) signoff.commit = row.commit_sha;
   if (row.comment !== null) signoff.comment = row.comment;
   if (row.carried_from !== null) signoff.carriedFrom = row.carried_from;
+  if (row.stale_since !== null && row.stale_since !== undefined)
+    signoff.staleSince = Number(row.stale_since);
   return signoff;
 }
 

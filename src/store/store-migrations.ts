@@ -236,6 +236,13 @@ export const storeMigrations: Record<string, Migration> = {
       await db.schema.alterTable('signoffs').addColumn('carried_from', 'text').execute();
     },
   },
+  // A re-snapshot of the playbook that changes a gate or sign item makes the sign-offs given
+  // for it before count no more: the event that did it, on each such sign-off (null: it counts).
+  '0006-signoff-stale-since': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('signoffs').addColumn('stale_since', 'integer').execute();
+    },
+  },
 };
 
 /**

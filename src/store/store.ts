@@ -13,6 +13,7 @@ import type {
   ReleaseEvent,
   ReleaseItem,
   Signoff,
+  SignoffTarget,
 } from '../core/release-model.ts';
 import type { Playbook } from '../core/playbook.ts';
 
@@ -32,6 +33,26 @@ export type ReleasePatch = Partial<
     | 'supersededBy'
     | 'playbookHash'
     | 'updatedAt'
+  >
+>;
+
+/** What a re-snapshot of the playbook may change on an item that stays in the release. */
+export type ItemSnapshotPatch = Partial<
+  Pick<
+    ReleaseItem,
+    | 'title'
+    | 'kind'
+    | 'optional'
+    | 'phase'
+    | 'section'
+    | 'parent'
+    | 'rollback'
+    | 'spec'
+    | 'state'
+    | 'note'
+    | 'evidence'
+    | 'updatedAt'
+    | 'updatedBy'
   >
 >;
 
@@ -110,7 +131,24 @@ export interface StoreWriter extends StoreReader {
     patch: Partial<Pick<ReleaseItem, 'state' | 'note' | 'evidence' | 'updatedAt' | 'updatedBy'>>,
     expectedVersion: number,
   ): Promise<void>;
+  /**
+   * Rewrites an item from a new playbook snapshot (a key present with `undefined` clears that
+   * field), bumping rowVersion, under the same optimistic rule as updateItem.
+   */
+  updateItemSnapshot(
+    releaseId: string,
+    number: number,
+    patch: ItemSnapshotPatch,
+    expectedVersion: number,
+  ): Promise<void>;
+  /** Removes items from a release (a re-snapshot dropped them; their last state is in its event). */
+  deleteItems(releaseId: string, numbers: number[]): Promise<void>;
   insertSignoff(signoff: Signoff): Promise<void>;
+  /**
+   * Marks the release's sign-offs for `targets` that still count as stale since event `seq`
+   * (a re-snapshot changed those gates or sign items); returns the sign-offs it marked.
+   */
+  markSignoffsStale(releaseId: string, targets: SignoffTarget[], seq: number): Promise<Signoff[]>;
   insertDecision(decision: Decision): Promise<void>;
   insertOverride(override: GateOverride): Promise<void>;
   insertDeployment(deployment: Deployment): Promise<void>;
