@@ -37,6 +37,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'release show': () => import('./commands/release-show.ts'),
   'release retarget': () => import('./commands/release-retarget.ts'),
   'release abandon': () => import('./commands/release-abandon.ts'),
+  'release resnapshot': () => import('./commands/release-resnapshot.ts'),
   status: () => import('./commands/status.ts'),
   check: () => import('./commands/check.ts'),
   'item done': () => import('./commands/item-action.ts'),
@@ -85,6 +86,7 @@ releases
   release start VERSION [--type T] [--commit SHA] [--playbook FILE] [--supersedes V]
   release list | show [VERSION] | retarget SHA
   release abandon [VERSION] --reason TEXT   end a release that will not ship
+  release resnapshot [--dry-run]         take the edited playbook into the release in progress
   status [VERSION]                       progress per phase, blockers, next actions
   check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL] [--skip-unmatched]

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chainEvent } from './event-chain.ts';
 import type { EventPayloads, EventType, ReleaseTables, ReplayedRelease } from './event-replay.ts';
 import { compareReplay, hashValue, playbookHashesOf, replayEvents } from './event-replay.ts';
+import { diffPlaybook } from './playbook-diff.ts';
 import { loadPlaybook } from './playbook-yaml.ts';
 import type { Release, ReleaseEvent, ReleaseItem } from './release-model.ts';
 import { expandItems } from './release-rules.ts';
@@ -605,5 +606,179 @@ describe('compareReplay', () => {
       { type: 'release.finished', payload: { version: '1.4.0' } },
     ]);
     expect(replayEvents(log, playbooks).incidents.get('i1')?.row.resolvedAt).toBe(at(4));
+  });
+
+  describe('a re-snapshot of the playbook', () => {
+    // Item "changelog" gets a check, "qa" is dropped, "smoke" comes, the gate adds a role.
+    const { playbook: edited, hash: editedHash } = loadPlaybook(
+      `
+name: Replay
+roles:
+  qa-lead: QA Lead
+  rm: Release Manager
+environments: [staging, production]
+types: [minor, major]
+phases:
+  - id: pre-release
+    items:
+      - id: tests
+        title: Tests pass
+        check: { command: "npm test" }
+      - id: changelog
+        title: CHANGELOG updated
+        check: changelog
+      - id: load
+        title: Load test
+        when: { type: major }
+      - id: smoke
+        title: Smoke test
+  - id: go-no-go
+    gate: [qa-lead, rm]
+rollback:
+  - title: Previous version deployed
+  - title: Health checks passing
+`,
+    );
+    const both = new Map([
+      [hash, playbook],
+      [editedHash, edited],
+    ]);
+
+    /** A log: started, #2 done, qa's go for the gate and the item, then the re-snapshot. */
+    function resnapshotLog(payload?: Partial<EventPayloads['release.playbook']>) {
+      const head = logOf([
+        { type: 'release.started', payload: started },
+        {
+          type: 'item.state',
+          payload: { item: 2, id: 'changelog', from: 'pending', to: 'done', note: 'ok' },
+        },
+        {
+          type: 'signoff.recorded',
+          actor: 'qa@example.com',
+          payload: {
+            role: 'qa-lead',
+            verdict: 'go',
+            target: { kind: 'gate', id: 'go-no-go' },
+            commit,
+            comment: null,
+          },
+        },
+      ]);
+      const items = expandItems(playbook, { releaseId, type: 'minor', now: at(1) });
+      items[1] = {
+        ...items[1]!,
+        state: 'done',
+        note: 'ok',
+        updatedAt: at(2),
+        updatedBy: 'ann@example.com',
+      };
+      const { diff, rows } = diffPlaybook({
+        items,
+        from: playbook,
+        to: edited,
+        type: 'minor',
+        releaseId,
+        at: at(4),
+        actor: 'ann@example.com',
+        nextNumber: 4,
+      });
+      const log = [...head];
+      log.push(
+        chainEvent(log.at(-1), {
+          releaseId,
+          at: at(4),
+          actor: 'ann@example.com',
+          type: 'release.playbook',
+          payload: {
+            from: { hash },
+            playbook: { name: edited.name, hash: editedHash },
+            ...diff,
+            ...payload,
+          },
+        }),
+      );
+      return { log, diff, rows, items };
+    }
+
+    it('rebuilds the items, the playbook hash and the stale sign-offs, and finds the new hash', () => {
+      const { log, diff } = resnapshotLog();
+      expect(diff.changed.map((c) => [c.item, c.fields, c.to])).toEqual([
+        [2, ['kind', 'check'], 'pending'],
+      ]);
+      expect(playbookHashesOf(log)).toEqual([hash, editedHash]);
+      const r = replayEvents(log, both);
+      expect(r.problems).toEqual([]);
+      expect([...r.items.keys()].sort((a, b) => a - b)).toEqual([1, 2, 4]);
+      expect(r.items.get(2)?.row).toMatchObject({
+        kind: 'check',
+        state: 'pending',
+        updatedAt: at(4),
+      });
+      expect(r.items.get(2)?.row.note).toBeUndefined();
+      expect(r.items.get(4)?.row).toMatchObject({ id: 'smoke', state: 'pending' });
+      expect(r.items.get(4)?.seq).toBe(4);
+      expect(r.release?.row.playbookHash).toBe(editedHash);
+      expect(r.signoffs[0]?.row.staleSince).toBe(4);
+    });
+
+    it('reports an event that records another difference than its playbook gives', () => {
+      const { log } = resnapshotLog({ removed: [] });
+      const r = replayEvents(log, both);
+      expect(r.problems.map((p) => p.message)).toEqual([
+        'event 4 (release.playbook) records added #4 smoke; removed none; changed #2 done→pending; stale gate go-no-go, item qa, but its playbook gives added #4 smoke; removed #3; changed #2 done→pending; stale gate go-no-go, item qa',
+      ]);
+    });
+
+    it('finds a row edited after the re-snapshot, and a sign-off made current again', () => {
+      const { log, rows, items } = resnapshotLog();
+      const replayed = replayEvents(log, both);
+      const after = [
+        ...items.filter(
+          (i) => !rows.remove.includes(i.number) && !rows.update.some((u) => u.number === i.number),
+        ),
+        ...rows.update,
+        ...rows.insert,
+      ];
+      const t: ReleaseTables = {
+        release: {
+          id: releaseId,
+          project: 'default',
+          version: '1.4.0',
+          type: 'minor',
+          commit,
+          commitAt: '2026-11-20T08:00:00.000Z',
+          playbookHash: editedHash,
+          state: 'active',
+          createdAt: at(1),
+          createdBy: 'ann@example.com',
+          updatedAt: at(4),
+          rowVersion: 1,
+        },
+        items: after,
+        signoffs: [
+          {
+            releaseId,
+            role: 'qa-lead',
+            verdict: 'go',
+            target: { kind: 'gate', id: 'go-no-go' },
+            commit,
+            actor: 'qa@example.com',
+            at: at(3),
+            staleSince: 4,
+          },
+        ],
+        decisions: [],
+        deployments: [],
+        incidents: [],
+        overrides: [],
+      };
+      expect(messages(replayed, t)).toEqual([]);
+      t.items = after.map((i) => (i.number === 2 ? { ...i, state: 'done' } : i));
+      delete t.signoffs[0]!.staleSince;
+      expect(messages(replayed, t)).toEqual([
+        'item #2 "CHANGELOG updated": the table says done, the log says pending since event 4',
+        'sign-off of qa-lead by qa@example.com at 2026-11-23T09:02:00.000Z: the table says staleSince nothing, the log says staleSince 4 since event 4',
+      ]);
+    });
   });
 });

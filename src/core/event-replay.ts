@@ -10,6 +10,8 @@
  */
 import { canonicalJson, sha256 } from './hash.ts';
 import type { Playbook } from './playbook.ts';
+import { diffPlaybook } from './playbook-diff.ts';
+import type { PlaybookDiff } from './playbook-diff.ts';
 import type {
   Blocker,
   Decision,
@@ -157,6 +159,17 @@ export interface EventPayloads {
     /** Incidents the finish resolved (their rollback procedure is complete). */
     resolvedIncidents?: string[];
   };
+  /**
+   * A person re-snapshot the release's playbook: the difference it made (items added, removed
+   * with their last state, changed with the state they had; gates changed; the gates and sign
+   * items whose earlier sign-offs count no more).
+   */
+  'release.playbook': {
+    /** The playbook the release had. */
+    from: { hash: string };
+    /** The playbook it has since (its snapshot is stored under this hash). */
+    playbook: { name: string; hash: string };
+  } & PlaybookDiff;
 }
 
 export type EventType = keyof EventPayloads;
@@ -259,6 +272,8 @@ interface ReplayContext {
   playbook?: Playbook;
   /** A window override waiting for its decision (logs before `decision.override` existed). */
   pendingOverride?: { gate: string; reason: string; by: string; seq: number };
+  /** The highest number of an item a re-snapshot removed: numbers are never given again. */
+  highestRemoved?: number;
 }
 
 type Handler<T extends EventType> = (
@@ -565,6 +580,64 @@ const handlers: { [T in EventType]: Handler<T> } = {
       contradict(ctx, e, 'says it was applied, but no state change came with it');
   },
 
+  'release.playbook'(ctx, e, p) {
+    const release = releaseOf(ctx);
+    const hash = need(p.playbook?.hash, 'it names no playbook hash');
+    const to = need(
+      ctx.playbooks.get(hash),
+      `its playbook ${hash.slice(0, 12)} is not in the store`,
+    );
+    const from = need(ctx.playbook, 'the release has no playbook');
+    if (p.from?.hash !== release.row.playbookHash) {
+      contradict(
+        ctx,
+        e,
+        `re-snapshots from playbook ${String(p.from?.hash).slice(0, 12)}, but the log has the release on ${release.row.playbookHash.slice(0, 12)}`,
+      );
+    }
+    const items = [...ctx.state.items.values()].map((r) => r.row);
+    let highest = ctx.highestRemoved ?? 0;
+    for (const i of items) highest = Math.max(highest, i.number);
+    const { diff, rows } = diffPlaybook({
+      items,
+      from,
+      to,
+      ...(release.row.type !== undefined ? { type: release.row.type } : {}),
+      releaseId: e.releaseId,
+      at: e.at,
+      actor: e.actor,
+      nextNumber: highest + 1,
+    });
+    const recorded = describeDiff(p);
+    const replayed = describeDiff(diff);
+    if (recorded !== replayed)
+      contradict(ctx, e, `records ${recorded}, but its playbook gives ${replayed}`);
+    for (const n of rows.remove) {
+      ctx.state.items.delete(n);
+      ctx.highestRemoved = Math.max(ctx.highestRemoved ?? 0, n);
+    }
+    for (const row of rows.update) {
+      const item = need(ctx.state.items.get(row.number), `item #${row.number} is not there`);
+      const { releaseId: _r, number: _n, id: _i, rowVersion: _v, ...fields } = row;
+      set(item, e.seq, {
+        ...fields,
+        parent: row.parent,
+        note: row.note,
+        evidence: row.evidence,
+        updatedBy: row.updatedBy,
+      });
+    }
+    addItems(ctx, rows.insert, e.seq);
+    const stale = new Set(diff.stale.map((t) => `${t.kind}:${t.id}`));
+    for (const s of ctx.state.signoffs) {
+      const t = s.row.target;
+      if (t && s.row.staleSince === undefined && stale.has(`${t.kind}:${t.id}`))
+        set(s, e.seq, { staleSince: e.seq });
+    }
+    set(release, e.seq, { playbookHash: hash, updatedAt: e.at });
+    ctx.playbook = to;
+  },
+
   'release.finished'(ctx, e, p) {
     const release = releaseOf(ctx);
     set(release, e.seq, {
@@ -591,6 +664,19 @@ const handlers: { [T in EventType]: Handler<T> } = {
     }
   },
 };
+
+/** A re-snapshot's effect in a few words, to compare what an event records with its replay. */
+function describeDiff(
+  d: Partial<Pick<PlaybookDiff, 'added' | 'removed' | 'changed' | 'stale'>>,
+): string {
+  const list = (ns: (number | string)[]) => (ns.length ? ns.join(', ') : 'none');
+  return [
+    `added ${list((d.added ?? []).map((a) => `#${a.item} ${a.id}`))}`,
+    `removed ${list((d.removed ?? []).map((r) => `#${r.item}`))}`,
+    `changed ${list((d.changed ?? []).map((c) => `#${c.item} ${c.from}→${c.to}`))}`,
+    `stale ${list((d.stale ?? []).map((t) => `${t.kind} ${t.id}`))}`,
+  ].join('; ');
+}
 
 /**
  * Replays a release's log (events in log order) into the rows it implies. `playbooks` holds the
@@ -826,7 +912,7 @@ const releaseSpec: TableSpec<ReleaseFields> = {
 const signoffSpec: TableSpec<Signoff> = {
   table: 'signoffs',
   main: 'verdict',
-  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment', 'carriedFrom'],
+  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment', 'carriedFrom', 'staleSince'],
   name: (s) => `sign-off of ${s.role} by ${s.actor} at ${s.at}`,
 };
 

@@ -19,6 +19,7 @@ import {
 } from './service-releases.ts';
 import { abandonRelease } from './service-release-life.ts';
 import { decide, getStatus, sign } from './service-signoffs.ts';
+import { resnapshot } from './service-playbook-update.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -41,6 +42,7 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     retarget: (input) => retarget(ctx, input),
     abandonRelease: async (input) => abandonRelease(ctx, await ctx.mask(input)),
     listEvents: (input) => listEvents(ctx, input),
+    resnapshot: (input) => resnapshot(ctx, input),
     actOnItems: async (input) => actOnItems(ctx, await ctx.mask(input)),
     getItem: (input) => getItem(ctx, input),
     getStatus: (input) => getStatus(ctx, input),

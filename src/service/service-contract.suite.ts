@@ -565,6 +565,158 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       expect(log).not.toContain('hunter2hunter2');
     });
 
+    it('re-snapshots an edited playbook: states kept, new numbers, changed gates signed again', async () => {
+      const commit = 'c'.repeat(40);
+      await svc().startRelease({ playbook, version: '1.0.0', type: 'minor', commit });
+      await svc('rm@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'by hand' });
+      await svc().actOnItems({ refs: ['2'], action: 'done', note: 'see PR 12' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      expect((await svc().getStatus()).outcome).toBe('go');
+      const events = (await svc().listEvents()).length;
+
+      const { playbook: edited } = loadPlaybook(
+        contractYaml
+          .replace('      - title: Docs updated (if applicable)\n        optional: true\n', '')
+          .replace(
+            '      - title: QA sign-off',
+            '      - title: Smoke test\n      - title: QA sign-off',
+          )
+          .replace('gate: [release-manager]', 'gate: [release-manager, qa-lead]'),
+        'edited.yaml',
+      );
+      const dry = await svc().resnapshot({ playbook: edited, dryRun: true });
+      expect(dry).toMatchObject({ recorded: false, same: false });
+      expect((await svc().listEvents()).length).toBe(events);
+      expect((await svc().getRelease()).items.map((i) => i.number)).toEqual([1, 2, 3, 4, 5]);
+
+      const done = await svc().resnapshot({ playbook: edited });
+      expect(done.recorded).toBe(true);
+      expect(done.diff.added).toEqual([
+        {
+          item: 6,
+          id: 'smoke-test',
+          title: 'Smoke test',
+          phase: 'pre-release',
+          section: 'pre-release-2',
+        },
+      ]);
+      expect(done.diff.removed.map((r) => [r.item, r.state])).toEqual([[3, 'pending']]);
+      expect(done.diff.gates.map((g) => [g.id, g.roles.to, g.items])).toEqual([
+        ['go-no-go', ['release-manager', 'qa-lead'], { added: [6], removed: [3], changed: [] }],
+      ]);
+      expect(done.staleSignoffs.map((x) => [x.role, x.target?.id, x.staleSince])).toEqual([
+        ['release-manager', 'go-no-go', done.seq],
+      ]);
+      expect((await svc().listEvents()).at(-1)).toMatchObject({
+        seq: done.seq,
+        type: 'release.playbook',
+        payload: { from: { hash: dry.from }, playbook: { hash: dry.to } },
+      });
+      const view = await svc().getRelease();
+      expect(view.release.playbookHash).toBe(done.to);
+      expect(view.items.map((i) => [i.number, i.state])).toEqual([
+        [1, 'waived'],
+        [2, 'done'],
+        [4, 'passed'],
+        [5, 'pending'],
+        [6, 'pending'],
+      ]);
+      expect(view.items.find((i) => i.number === 2)?.note).toBe('see PR 12');
+      // The release manager's go was for the gate before it changed; qa-lead's for the item.
+      expect(view.signoffs.map((x) => [x.role, x.stale])).toEqual([
+        ['qa-lead', false],
+        ['release-manager', true],
+      ]);
+      let status = await svc().getStatus();
+      expect(status.outcome).toBe('no-go');
+      expect(status.blockers.map((b) => [b.kind, b.item ?? b.role])).toEqual([
+        ['item-open', 6],
+        ['signoff-stale', 'release-manager'],
+        ['signoff-missing', 'qa-lead'],
+      ]);
+      await svc().actOnItems({ refs: ['6'], action: 'done' });
+      await svc('rm@example.com').sign({
+        role: 'release-manager',
+        verdict: 'go',
+        gate: 'go-no-go',
+      });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go', gate: 'go-no-go' });
+      status = await svc().getStatus();
+      expect(status.outcome).toBe('go');
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
+
+      // The same playbook again changes nothing and records nothing.
+      const again = await svc().resnapshot({ playbook: edited });
+      expect(again).toMatchObject({ same: true, recorded: false });
+      expect((await svc().listEvents()).at(-1)?.type).not.toBe('release.playbook');
+    });
+
+    it('never lifts a no-go by a re-snapshot, records what it drops, and never reuses a number', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
+      await svc().actOnItems({ refs: ['2'], action: 'fail', note: 'changelog is wrong' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'no-go', comment: 'bugs' });
+      // Drop the failing item and the only place qa-lead signs.
+      const { playbook: dropped } = loadPlaybook(
+        contractYaml
+          .replace('      - title: CHANGELOG updated\n', '')
+          .replace('      - title: QA sign-off\n        sign: qa-lead\n', ''),
+        'dropped.yaml',
+      );
+      const r = await svc().resnapshot({ playbook: dropped });
+      expect(r.diff.removed.map((x) => [x.item, x.id, x.state, x.note])).toEqual([
+        [2, 'changelog-updated', 'failed', 'changelog is wrong'],
+        [4, 'qa-sign-off', 'failed', undefined],
+      ]);
+      expect(r.strandedNoGos).toEqual([
+        { role: 'qa-lead', actor: 'qa@example.com', comment: 'bugs' },
+      ]);
+      const status = await svc().getStatus();
+      expect(status.blockers.map((b) => b.kind)).toContain('signoff-no-go');
+      expect(status.blockers.some((b) => b.item === 2)).toBe(false);
+      await rejectsWith(svc().actOnItems({ refs: ['2'], action: 'reset' }), 'not-found');
+
+      // The highest number (#5) leaves and an item comes: it gets #6, never #5 again.
+      const { playbook: noDeploy } = loadPlaybook(
+        contractYaml
+          .replace('      - title: CHANGELOG updated\n', '')
+          .replace('      - title: QA sign-off\n        sign: qa-lead\n', '')
+          .replace(
+            '      - title: Deploy to production\n        run: ./deploy.sh production\n',
+            '      - title: Tell the team\n',
+          ),
+        'no-deploy.yaml',
+      );
+      await svc().resnapshot({ playbook: noDeploy });
+      const { playbook: back } = loadPlaybook(
+        contractYaml
+          .replace('      - title: CHANGELOG updated\n', '')
+          .replace('      - title: QA sign-off\n        sign: qa-lead\n', ''),
+        'back.yaml',
+      );
+      const last = await svc().resnapshot({ playbook: back });
+      expect(last.diff.added.map((a) => [a.item, a.id])).toEqual([[7, 'deploy-to-production']]);
+      expect((await svc().getRelease()).items.map((i) => i.number)).toEqual([1, 3, 7]);
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
+    });
+
+    it('refuses a playbook the release cannot take, writing nothing', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', type: 'minor' });
+      const { playbook: noMinor } = loadPlaybook(
+        contractYaml
+          .replace('types: [minor, major]', 'types: [major]')
+          .replace('when: { type: major }', 'when: { type: major }'),
+        'no-minor.yaml',
+      );
+      await rejectsWith(svc().resnapshot({ playbook: noMinor }), 'invalid-input', /type "minor"/);
+      const { playbook: onlyMajor } = loadPlaybook(
+        `name: Major only\ntypes: [minor, major]\nphases:\n  - id: big\n    when: { type: major }\n    items:\n      - title: Big thing\n`,
+        'major.yaml',
+      );
+      await rejectsWith(svc().resnapshot({ playbook: onlyMajor }), 'invalid-input', /no items/);
+      expect((await svc().listEvents()).map((e) => e.type)).toEqual(['release.started']);
+    });
+
     it('keeps a hash chain that verifies', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
       await svc().actOnItems({

@@ -8,6 +8,7 @@
 import type { GateTarget } from '../core/gate.ts';
 import type { SkippedItemRef } from '../core/item-action-plan.ts';
 import type { FollowUp } from '../core/release-life.ts';
+import type { PlaybookDiff, RetitledItem } from '../core/playbook-diff.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type {
   Blocker,
@@ -22,6 +23,7 @@ import type {
   Release,
   ReleaseEvent,
   ReleaseItem,
+  Signoff,
   SignoffView,
   Verdict,
 } from '../core/release-model.ts';
@@ -70,6 +72,35 @@ export interface AbandonInput extends ReleaseRef {
 export interface RetargetInput extends ReleaseRef {
   commit: string;
   commitAt?: string;
+}
+
+export interface ResnapshotInput extends ReleaseRef {
+  /** The edited playbook, compiled; the service snapshots it under its own content hash. */
+  playbook: Playbook;
+  /** Say what would change, record nothing. */
+  dryRun?: boolean;
+}
+
+/** What a re-snapshot changed (or, in a dry run, would change). */
+export interface ResnapshotResult {
+  /** The release as it is after (before, in a dry run). */
+  release: Release;
+  /** The hash of the playbook the release had, and of the new one. */
+  from: string;
+  to: string;
+  /** The release has this playbook already: nothing to do, nothing recorded. */
+  same: boolean;
+  /** Whether it was recorded (false for a dry run or the same playbook). */
+  recorded: boolean;
+  /** The position of its event in the release's log, when recorded. */
+  seq?: number;
+  diff: PlaybookDiff;
+  /** Removed and added items that look like one item retitled without an id. */
+  retitled: RetitledItem[];
+  /** The sign-offs that count no more since (or would, in a dry run). */
+  staleSignoffs: Signoff[];
+  /** Standing no-gos whose role no gate or sign item of the new playbook names: they still block. */
+  strandedNoGos: { role: string; actor: string; comment?: string }[];
 }
 
 export interface ItemActionInput extends ReleaseRef {
@@ -306,6 +337,11 @@ export interface ReleaseService {
   abandonRelease(input: AbandonInput): Promise<Release>;
   /** The release's event log, oldest first. */
   listEvents(input?: ReleaseRef): Promise<ReleaseEvent[]>;
+  /**
+   * Re-snapshots an edited playbook into a release in progress, recorded as one event with the
+   * difference; sign-offs of the gates and sign items it changed count no more.
+   */
+  resnapshot(input: ResnapshotInput): Promise<ResnapshotResult>;
 
   /**
    * A person's action on one or more items: all or none for items named one by one, the items

@@ -38,6 +38,7 @@ import {
   syncParentItems,
 } from './service-context.ts';
 import { readGateRecord, requirePolicyRole } from './service-gate.ts';
+import { nextItemNumber } from './service-playbook-update.ts';
 
 /**
  * Records a deployment of the release to an environment. In the same transaction it evaluates,
@@ -205,7 +206,8 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
       : expandRollbackItems(playbook, {
           releaseId: release.id,
           now: at,
-          startNumber: (existing.at(-1)?.number ?? 0) + 1,
+          // Past every number the release ever gave, those a re-snapshot removed included.
+          startNumber: await nextItemNumber(tx, release.id, existing),
         });
     if (items.length) await tx.insertItems(items);
     await recordEvent(
