@@ -61,6 +61,11 @@ export interface CheckContext {
   commit?: string;
   /** The playbook's policy (the window check reads it). */
   policy: Playbook['policy'];
+  /**
+   * The environment the checks are for (`gonogo check --env ENV`, else the one the release
+   * deploys to next): a check given a URL per environment uses this environment's.
+   */
+  environment?: string;
   /** Environment variables (process.env in the CLI; tests pass their own). */
   env: Record<string, string | undefined>;
   /** The clock. */

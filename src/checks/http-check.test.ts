@@ -192,6 +192,44 @@ describe('http check', () => {
 });
 
 describe('http helpers', () => {
+  it('takes the URL of the environment from a URL per environment', async () => {
+    const urls = { staging: `${base}/health`, production: `${base}/down` };
+    const forEnv = (environment?: string) =>
+      httpCheck.run(
+        { ...ctx(), ...(environment ? { environment } : {}) },
+        checkParams.http.parse({ url: urls }),
+        new AbortController().signal,
+      );
+    const staging = await forEnv('staging');
+    expect(staging.status).toBe('passed');
+    expect(staging.evidence).toMatchObject({
+      environment: 'staging',
+      http: { url: `${base}/health`, status: 200 },
+    });
+    expect((await forEnv('production')).status).toBe('failed');
+    const none = await forEnv('development');
+    expect(none).toMatchObject({
+      status: 'error',
+      summary: 'could not run: no URL for development (the check has one for staging, production)',
+    });
+    expect((await forEnv()).summary).toMatch(/no environment was given/);
+    // A plain URL is the same for every environment.
+    expect(
+      (
+        await httpCheck.run(
+          { ...ctx(), environment: 'development' },
+          checkParams.http.parse(`${base}/health`),
+          new AbortController().signal,
+        )
+      ).status,
+    ).toBe('passed');
+    expect(checkParams.http.safeParse({ url: {} }).success).toBe(false);
+    expect(checkParams.http.safeParse({ url: { staging: 'ftp://x' } }).success).toBe(false);
+    expect(checkParams.http.safeParse({ url: 5 }).error?.issues[0]?.message).toMatch(
+      /URL, or a map of environment to URL/,
+    );
+  });
+
   it('takes nearest-rank percentiles', () => {
     expect(percentile([40, 10, 30, 20], 50)).toBe(20);
     expect(percentile([40, 10, 30, 20], 95)).toBe(40);

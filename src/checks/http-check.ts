@@ -105,10 +105,41 @@ interface Sample {
   body: string;
 }
 
+/**
+ * The URL to request: the one given, or the environment's from a URL per environment; undefined
+ * when the map has none for it (or no environment is known).
+ *
+ * @example pickUrl({ staging: 'https://s', production: 'https://p' }, 'staging') // 'https://s'
+ */
+export function pickUrl(
+  url: string | Record<string, string>,
+  environment?: string,
+): string | undefined {
+  if (typeof url === 'string') return url;
+  return environment !== undefined && Object.hasOwn(url, environment)
+    ? url[environment]
+    : undefined;
+}
+
 const httpCheck: CheckDefinition<CheckParams<'http'>> = {
   name: 'http',
   timeoutMs: 30_000,
-  async run(ctx, params, signal) {
+  async run(ctx, givenParams, signal) {
+    const picked = pickUrl(givenParams.url, ctx.environment);
+    if (picked === undefined) {
+      const named = Object.keys(givenParams.url);
+      return {
+        status: 'error',
+        summary: ctx.environment
+          ? `could not run: no URL for ${ctx.environment} (the check has one for ${named.join(', ')})`
+          : `could not run: the check has a URL per environment (${named.join(', ')}) and no environment was given`,
+        fix: ctx.environment
+          ? `add ${ctx.environment}: to the check's url map, or run it for another environment (gonogo check --env ${named[0]})`
+          : `name the environment: gonogo check --env ${named[0]}`,
+        evidence: ctx.environment ? { environment: ctx.environment } : {},
+      };
+    }
+    const params = { ...givenParams, url: picked };
     const url = redactUrl(params.url);
     const expected = Array.isArray(params.status) ? params.status : [params.status];
     const headers: Record<string, string> = {};
@@ -177,6 +208,7 @@ const httpCheck: CheckDefinition<CheckParams<'http'>> = {
     const evidence: CheckEvidence = {
       http: { url, status: last.status, samples: samples.length, ...timings },
       statuses,
+      ...(typeof givenParams.url === 'string' ? {} : { environment: ctx.environment }),
     };
     const findings: { where: string; message: string }[] = [];
 

@@ -54,10 +54,24 @@ const msOrDuration = z.union([
   durationSchema,
 ]);
 
+const httpUrl = z.url({ protocol: /^https?$/ });
+
 export const httpParams = z.preprocess(
   (v) => (typeof v === 'string' ? { url: v } : v),
   z.strictObject({
-    url: z.url({ protocol: /^https?$/ }),
+    /**
+     * The URL, or one per environment (`{ staging: https://…, production: https://… }`):
+     * `gonogo check --env ENV` picks one, else the environment the release deploys to next.
+     */
+    url: z.union(
+      [
+        httpUrl,
+        z
+          .record(z.string().min(1), httpUrl)
+          .refine((m) => Object.keys(m).length > 0, 'name at least one environment and its URL'),
+      ],
+      { error: 'must be an http(s) URL, or a map of environment to URL' },
+    ),
     method: z.enum(['GET', 'HEAD']).default('GET'),
     /** Expected status code(s) (default 200). */
     status: z.union([z.number().int(), z.array(z.number().int()).min(1)]).default(200),

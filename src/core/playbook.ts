@@ -8,7 +8,7 @@ import { slugify, suggestName, titleCase, walkItems } from './names.ts';
 
 // Re-exported: these helpers live in names.ts so light callers do not load the schemas.
 export { slugify, suggestName, titleCase, walkItems } from './names.ts';
-import { checkParams, isCheckName } from './check-params.ts';
+import { checkParams, environmentsNamed, isCheckName } from './check-params.ts';
 import type { CheckName } from './check-params.ts';
 
 export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'manual';
@@ -261,6 +261,18 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
             });
           }
         }
+      }
+    }
+    if (typeof spec !== 'string') {
+      // A value per environment (an http check's `url:`) names environments of the playbook.
+      for (const { param, environment } of environmentsNamed(c.name, c.params)) {
+        if (environments.includes(environment)) continue;
+        problems.push({
+          path: [...path, c.name, param, environment],
+          atKey: true,
+          message: `unknown environment "${environment}" in ${param}`,
+          fix: hint(environment, environments, 'environments'),
+        });
       }
     }
     if (!isCheckName(c.name)) {

@@ -4,19 +4,23 @@
  * records what they found.
  */
 import { InputError, NotFoundError } from '../core/errors.ts';
+import { guardedItems, selectGate } from '../core/gate.ts';
+import type { Playbook } from '../core/playbook.ts';
 import { openReleaseStates } from '../core/release-model.ts';
-import type { Evidence, ReleaseItem } from '../core/release-model.ts';
+import type { Deployment, Evidence, ReleaseItem } from '../core/release-model.ts';
 import { combine } from '../core/item-action-plan.ts';
 import { isGroupMatch, matchItemRefs } from '../core/item-refs.ts';
 import { describeItem } from '../core/release-rules.ts';
 import type {
   CheckPlan,
+  CheckScope,
   PlanChecksInput,
   RecordCheckResultsInput,
   RecordCheckResultsResult,
 } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
+  assertEnvironment,
   assertOpen,
   assertKnown,
   findRelease,
@@ -28,18 +32,42 @@ import {
   syncParentItems,
   viewRelease,
 } from './service-context.ts';
+import { readGateRecord } from './service-gate.ts';
 
 /** The most results one call may record. */
 export const maxCheckResults = 1000;
 
 /**
+ * The environment a release deploys to next: the first in promotion order without a succeeded
+ * deployment of it; the last when every one has one (what runs there is what is checked).
+ *
+ * @example nextEnvironment(playbook, deployments) // 'staging'
+ */
+export function nextEnvironment(playbook: Playbook, deployments: Deployment[]): string | undefined {
+  const reached = new Set(
+    deployments.filter((d) => d.status === 'succeeded').map((d) => d.environment),
+  );
+  return playbook.environments.find((e) => !reached.has(e)) ?? playbook.environments.at(-1);
+}
+
+/**
  * The check items to run: those the refs name (numbers, ranges and ids must each be a check;
- * a section or phase gives its checks), or those of one phase, or all. Items marked n/a or
- * waived are run only when named one by one. Every problem with the refs is listed at once.
+ * a section or phase gives its checks), or those of one phase, or all of them, or by default
+ * those in front of the next gate that does not say GO (not the ones after it, such as the
+ * checks after a deployment; every check once every gate says GO). Items marked n/a or waived
+ * are run only when named one by one. Every problem with the refs is listed at once.
  */
 export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): Promise<CheckPlan> {
   const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'write'));
   assertOpen(v.release);
+  if (input.environment !== undefined) assertEnvironment(v.playbook, input.environment);
+  const environment = input.environment ?? nextEnvironment(v.playbook, v.deployments);
+  const plan = (items: ReleaseItem[], scope: CheckScope): CheckPlan => ({
+    view: v,
+    items,
+    scope,
+    ...(environment !== undefined ? { environment } : {}),
+  });
   const checks = v.items.filter((i) => i.kind === 'check' && i.spec.check);
   const runnable = (i: ReleaseItem) => i.state !== 'na' && i.state !== 'waived';
   if (input.refs?.length) {
@@ -68,9 +96,8 @@ export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): P
       }
     }
     if (errors.length) throw combine(errors, `nothing was run: ${errors.length} problems`);
-    return { view: v, items: [...named.values()] };
+    return plan([...named.values()], { kind: 'refs' });
   }
-  let pool = checks;
   if (input.phase) {
     const phases = [...new Set(v.items.map((i) => i.phase))];
     assertKnown(
@@ -80,9 +107,34 @@ export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): P
       'its phases',
       'phase',
     );
-    pool = checks.filter((i) => i.phase === input.phase);
+    return plan(
+      checks.filter((i) => i.phase === input.phase && runnable(i)),
+      {
+        kind: 'phase',
+        phase: input.phase,
+      },
+    );
   }
-  return { view: v, items: pool.filter(runnable) };
+  if (input.all) return plan(checks.filter(runnable), { kind: 'all' });
+  // The gate `status` shows: the first without a recorded GO at the commit, or NO-GO now.
+  const record = await readGateRecord(ctx.store, v.release, v.playbook, ctx.now());
+  const gate = selectGate({
+    playbook: v.playbook,
+    items: v.items,
+    decisions: v.decisions,
+    commit: v.release.commit,
+    record,
+    ...(v.release.type !== undefined ? { type: v.release.type } : {}),
+  });
+  const covered = new Set(guardedItems(v.playbook, v.items, gate).map((i) => i.number));
+  // After a rollback its procedure is the work at hand: its checks run too.
+  const inFront = checks.filter((i) => i.rollback || covered.has(i.number));
+  return plan(inFront.filter(runnable), {
+    kind: 'gate',
+    gate: gate.id,
+    title: gate.title,
+    later: checks.filter(runnable).length - inFront.filter(runnable).length,
+  });
 }
 
 /**

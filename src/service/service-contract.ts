@@ -184,12 +184,41 @@ export interface StatusInput extends ReleaseRef {
 export interface PlanChecksInput extends ReleaseRef {
   refs?: string[];
   phase?: string;
+  /** Every check of the release, those after the next gate and the deployment too. */
+  all?: boolean;
+  /**
+   * The environment a check with a URL per environment is run for; default: the one the release
+   * deploys to next.
+   */
+  environment?: string;
 }
+
+/**
+ * Which checks a plan holds: the items named, one phase, every check, or (the default) those in
+ * front of the next gate that does not say GO (`gate`; the whole release once every gate does).
+ */
+export type CheckScope =
+  | { kind: 'refs' }
+  | { kind: 'phase'; phase: string }
+  | { kind: 'all' }
+  | {
+      kind: 'gate';
+      gate: string;
+      title: string;
+      /** How many checks of the release it leaves for later (after that gate). */
+      later: number;
+    };
 
 /** The check items to run, each with its row version when planned (see {@link CheckResultInput}). */
 export interface CheckPlan {
   view: ReleaseView;
   items: ReleaseItem[];
+  scope: CheckScope;
+  /**
+   * The environment the checks are for: the one asked for, else the first in promotion order
+   * without a succeeded deployment of this release (the last when every one has one).
+   */
+  environment?: string;
 }
 
 /**

@@ -298,7 +298,13 @@ describe('gonogo check', () => {
     await plain.ok(['release', 'start', '1.0.0']);
     const r = await plain.ok(['check']);
     expect(r.stdout).toMatch(/no checks to run/);
-    expect(await plain.json(['check'])).toEqual({ release: '1.0.0', results: [] });
+    // No gate waits for a GO: the scope is the whole release.
+    expect(await plain.json(['check'])).toEqual({
+      release: '1.0.0',
+      scope: { kind: 'gate', gate: 'release', title: 'the whole release', later: 0 },
+      environment: 'development',
+      results: [],
+    });
     // A check with nothing to run is still a usage error on a manual item.
     const one = await plain.run(['check', '1']);
     expect(one.code).toBe(2);

@@ -3,19 +3,23 @@ import type { CheckResult } from '../../checks/check-types.ts';
 import { UsageError } from '../../core/errors.ts';
 import { formatDuration, parseDuration } from '../../core/duration.ts';
 import type { CheckOutcome, ReleaseItem } from '../../core/release-model.ts';
-import type { CheckResultInput } from '../../service/service-contract.ts';
+import { environmentsNamed } from '../../core/check-params.ts';
+import type { CheckResultInput, CheckScope } from '../../service/service-contract.ts';
 import { defineCommand } from '../cli-command.ts';
 import { clockFromEnv } from '../cli-context.ts';
-import { paint } from '../cli-output.ts';
+import { oneLine, paint } from '../cli-output.ts';
 import type { Output } from '../cli-output.ts';
 import { createProgress } from '../cli-progress.ts';
 
 export default defineCommand({
-  usage: 'gonogo check [REF...] [--phase P] [--concurrency N] [--junit FILE] [--json]',
+  usage:
+    'gonogo check [REF...] [--phase P | --all] [--env ENV] [--concurrency N] [--junit FILE] [--json]',
   summary:
-    "Runs the release's automated checks (all, the items named, or one phase) in parallel, records each result with its evidence, and exits 1 when a required check failed or could not run. REF is a number (12), a range (9-14) or an id, each of a check, or a section or phase (code-quality, pre-release/code-quality): its checks.",
+    "Runs the release's automated checks in parallel (those in front of the next gate that does not say GO, not the ones after it such as post-deployment checks; or --all, or the items named, or one phase), records each result with its evidence, and exits 1 when a required check failed or could not run. REF is a number (12), a range (9-14) or an id, each of a check, or a section or phase (code-quality, pre-release/code-quality): its checks. A check with a URL per environment uses --env ENV, else the environment the release deploys to next.",
   options: {
     phase: { type: 'string' },
+    all: { type: 'boolean' },
+    env: { type: 'string' },
     concurrency: { type: 'string' },
     junit: { type: 'string' },
   },
@@ -28,19 +32,25 @@ export default defineCommand({
     ) {
       throw new UsageError('--concurrency is a whole number from 1 to 64');
     }
+    const chosen = [refs.length ? 'REF' : '', v.phase ? '--phase' : '', v.all ? '--all' : ''];
+    if (chosen.filter(Boolean).length > 1)
+      throw new UsageError(
+        `${chosen.filter(Boolean).join(' and ')} choose the checks each: give one of them`,
+      );
     const svc = await ctx.service({ mustExist: true });
-    const { view, items } = await svc.planChecks({
+    const { view, items, scope, environment } = await svc.planChecks({
       ...(refs.length ? { refs } : {}),
       ...(v.phase ? { phase: v.phase } : {}),
+      ...(v.all ? { all: true } : {}),
+      ...(v.env ? { environment: v.env } : {}),
       ...(ctx.release ? { version: ctx.release } : {}),
     });
     const o = ctx.output;
+    const scopeText = describeScope(scope);
     if (items.length === 0) {
-      if (ctx.json) o.out(JSON.stringify({ release: view.release.version, results: [] }));
-      else
-        o.out(
-          `no checks to run in release ${view.release.version}${v.phase ? ` phase ${v.phase}` : ''}`,
-        );
+      if (ctx.json)
+        o.out(JSON.stringify({ release: view.release.version, scope, environment, results: [] }));
+      else o.out(`no checks to run in release ${view.release.version} (${scopeText})`);
       return 0;
     }
     const [{ runChecks }, { renderJunit }] = await Promise.all([
@@ -56,6 +66,14 @@ export default defineCommand({
     const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
     for (const signal of signals) process.once(signal, onSignal);
     const live = !ctx.json && Boolean(process.stdout.isTTY) && !process.env.CI;
+    const perEnvironment = items.some(
+      (i) => environmentsNamed(i.spec.check!.name, i.spec.check!.params).length,
+    );
+    // Said before the live list starts drawing below it.
+    if (!ctx.json)
+      o.out(
+        `running ${items.length} check${items.length === 1 ? '' : 's'} of release ${view.release.version}: ${scopeText}${perEnvironment && environment ? `; URLs for ${environment}` : ''}`,
+      );
     const progress = ctx.json
       ? undefined
       : createProgress(
@@ -63,10 +81,6 @@ export default defineCommand({
           items.map((i) => ({ key: i.number, label: `#${i.number} ${i.title}` })),
           { live },
         );
-    if (!ctx.json && !live)
-      o.out(
-        `running ${items.length} check${items.length === 1 ? '' : 's'} of release ${view.release.version}`,
-      );
     // Each result is recorded as its check finishes, one transaction at a time in the order
     // they finish, so a gonogo killed outright (kill -9) keeps every result it had.
     const recorder = createRecorder((outcome) =>
@@ -87,6 +101,7 @@ export default defineCommand({
           version: view.release.version,
           ...(view.release.commit ? { commit: view.release.commit } : {}),
           policy: view.playbook.policy,
+          ...(environment !== undefined ? { environment } : {}),
           env: process.env,
           // GONOGO_NOW fixes the clock for the window check as it does for decide.
           now: clockFromEnv() ?? (() => new Date()),
@@ -145,6 +160,8 @@ export default defineCommand({
       o.out(
         JSON.stringify({
           release: view.release.version,
+          scope,
+          environment,
           wallMs: Math.round(wall),
           results: outcomes,
         }),
@@ -155,6 +172,21 @@ export default defineCommand({
     return blocking.length ? 1 : 0;
   },
 });
+
+/** Which checks ran, in words. */
+function describeScope(scope: CheckScope): string {
+  switch (scope.kind) {
+    case 'refs':
+      return 'the items named';
+    case 'phase':
+      return `phase ${scope.phase}`;
+    case 'all':
+      return 'every check (--all)';
+    case 'gate':
+      if (scope.gate === 'release') return 'every check: no gate waits for a GO';
+      return `those in front of gate "${oneLine(scope.title)}"${scope.later ? `; ${scope.later} after it wait (--all runs them too)` : ''}`;
+  }
+}
 
 function outcomeOf(item: ReleaseItem, r: CheckResult): CheckResultInput {
   return {
