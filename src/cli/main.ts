@@ -88,7 +88,9 @@ releases
   release abandon [VERSION] --reason TEXT   end a release that will not ship
   release resnapshot [--dry-run]         take the edited playbook into the release in progress
   status [VERSION]                       progress per phase, blockers, next actions
-  check [REF...] [--phase P] [--junit F] run the automated checks, record results (exit 1 on failure)
+  check [REF...] [--phase P | --all] [--env ENV] [--junit F]
+                                         run the checks in front of the next gate (or those named),
+                                         record results (exit 1 on failure)
   item done|na|waive|fail|reset REF... [--note TEXT] [--evidence URL] [--skip-unmatched]
                                          REF: 12, 9-14, an id, a section or phase (pre-release/code-quality)
   item show REF                          an item with its history and evidence

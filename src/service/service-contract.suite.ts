@@ -700,6 +700,56 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
     });
 
+    it('follows a gate whose roles a re-snapshot removed, recorded, and a no-go still blocks', async () => {
+      await svc().startRelease({
+        playbook,
+        version: '1.0.0',
+        type: 'minor',
+        commit: 'b'.repeat(40),
+      });
+      await svc('rm@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'by hand' });
+      await svc().actOnItems({ refs: ['2'], action: 'done' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      await svc('rm@example.com').sign({
+        role: 'release-manager',
+        verdict: 'no-go',
+        comment: 'not this week',
+      });
+      // Taking the release manager off the gate does not take the no-go away.
+      const { playbook: noRoles } = loadPlaybook(
+        contractYaml.replace('gate: [release-manager]', 'gate: []'),
+        'no-roles.yaml',
+      );
+      const r = await svc().resnapshot({ playbook: noRoles });
+      expect(r.diff.gates).toMatchObject([
+        { id: 'go-no-go', change: 'changed', roles: { from: ['release-manager'], to: [] } },
+      ]);
+      expect(r.staleSignoffs.map((x) => [x.role, x.verdict])).toEqual([
+        ['release-manager', 'no-go'],
+      ]);
+      expect(r.strandedNoGos).toEqual([
+        { role: 'release-manager', actor: 'rm@example.com', comment: 'not this week' },
+      ]);
+      let status = await svc().getStatus();
+      expect(status.gate.roles).toEqual([]);
+      expect(status.blockers.map((b) => [b.kind, b.role])).toEqual([
+        ['signoff-no-go', 'release-manager'],
+      ]);
+      // Only the role saying go lifts it: the playbook has to name the role somewhere again.
+      await rejectsWith(
+        svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' }),
+        'invalid-input',
+        /nothing for it to sign/,
+      );
+      await svc().resnapshot({ playbook });
+      await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      status = await svc().getStatus();
+      expect(status.outcome).toBe('go');
+      const types = (await svc().listEvents()).map((e) => e.type);
+      expect(types.filter((t) => t === 'release.playbook')).toHaveLength(2);
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
+    });
+
     it('refuses a playbook the release cannot take, writing nothing', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', type: 'minor' });
       const { playbook: noMinor } = loadPlaybook(
