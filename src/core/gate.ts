@@ -161,6 +161,8 @@ export function sortItems(playbook: Playbook, items: ReleaseItem[]): ReleaseItem
 /**
  * Whether the item numbered `a` stands before the one numbered `b` in document order. A number
  * no item has (the place past the last item) stands after every item.
+ *
+ * @example standsBefore(rankItems(playbook, items), 40, gate.beforeNumber) // true: #40 is in front
  */
 export function standsBefore(ranks: Map<number, number>, a: number, b: number): boolean {
   return (ranks.get(a) ?? Infinity) < (ranks.get(b) ?? Infinity);

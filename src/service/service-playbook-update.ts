@@ -50,6 +50,10 @@ export async function nextItemNumber(
  * Re-snapshots the playbook of a release in progress (`active`, `deployed` or `rolled-back`):
  * with `dryRun`, only says what it would change. The same playbook as the release's changes
  * nothing and records nothing.
+ *
+ * @example
+ * const r = await resnapshot(ctx, { playbook: edited });
+ * r.diff.added; // [{ item: 31, id: 'smoke-test', … }]
  */
 export async function resnapshot(
   ctx: ServiceContext,

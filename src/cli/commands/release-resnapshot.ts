@@ -36,7 +36,11 @@ const short = (hash: string) => hash.slice(0, 12);
 const title = (t: string) => JSON.stringify(oneLine(t));
 const states = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
 
-/** The difference a re-snapshot made (or would make), for a person. */
+/**
+ * The difference a re-snapshot made (or would make), for a person.
+ *
+ * @example for (const line of renderResnapshot(ctx.output, result, 'gonogo.yaml')) ctx.output.out(line);
+ */
 export function renderResnapshot(o: Output, r: ResnapshotResult, file: string): string[] {
   const v = r.release.version;
   if (r.same) {
