@@ -912,7 +912,17 @@ const releaseSpec: TableSpec<ReleaseFields> = {
 const signoffSpec: TableSpec<Signoff> = {
   table: 'signoffs',
   main: 'verdict',
-  fields: ['verdict', 'role', 'target', 'commit', 'actor', 'at', 'comment', 'carriedFrom', 'staleSince'],
+  fields: [
+    'verdict',
+    'role',
+    'target',
+    'commit',
+    'actor',
+    'at',
+    'comment',
+    'carriedFrom',
+    'staleSince',
+  ],
   name: (s) => `sign-off of ${s.role} by ${s.actor} at ${s.at}`,
 };
 

@@ -750,6 +750,41 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
     });
 
+    it('re-snapshots a deployed release, and refuses a finished one', async () => {
+      await svc().startRelease({ playbook, version: '1.0.0', commit: 'd'.repeat(40) });
+      await svc('rm@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'by hand' });
+      await svc().actOnItems({ refs: ['2'], action: 'done' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      await svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      await svc().deploy({ environment: 'production' });
+      expect((await svc().getRelease()).release.state).toBe('deployed');
+      const { playbook: more } = loadPlaybook(
+        contractYaml.replace(
+          '        run: ./deploy.sh production\n',
+          '        run: ./deploy.sh production\n      - title: Error rates watched\n',
+        ),
+        'more.yaml',
+      );
+      const r = await svc().resnapshot({ playbook: more });
+      expect(r.diff.added.map((a) => [a.item, a.id])).toEqual([[6, 'error-rates-watched']]);
+      // After the gate: its sign-offs still count.
+      expect(r.diff.gates).toEqual([]);
+      expect(r.staleSignoffs).toEqual([]);
+      expect(r.release.state).toBe('deployed');
+      await svc().actOnItems({ refs: ['5', '6'], action: 'done' });
+      expect((await svc().getRelease()).release.state).toBe('finished');
+      await rejectsWith(
+        svc().resnapshot({ playbook, version: '1.0.0' }),
+        'invalid-transition',
+        /finished/,
+      );
+      await rejectsWith(
+        svc().resnapshot({ playbook, version: '1.0.0', dryRun: true }),
+        'invalid-transition',
+      );
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
+    });
+
     it('refuses a playbook the release cannot take, writing nothing', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', type: 'minor' });
       const { playbook: noMinor } = loadPlaybook(

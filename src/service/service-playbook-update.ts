@@ -5,7 +5,7 @@
  * release; removed ones leave it, their last state kept in the event. Sign-offs of the gates and
  * sign items that changed count no more; a standing no-go still stands.
  */
-import { InputError, TransitionError } from '../core/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { canonicalJson, sha256 } from '../core/hash.ts';
 import { diffPlaybook } from '../core/playbook-diff.ts';
 import type { Playbook } from '../core/playbook.ts';
@@ -18,6 +18,7 @@ import type { ResnapshotInput, ResnapshotResult } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import {
   assertKnown,
+  assertOpen,
   findRelease,
   loadPlaybookOf,
   lockRelease,
@@ -83,14 +84,6 @@ export async function resnapshot(
     }
     return apply(ctx, tx, release, input.playbook, planned, at);
   });
-}
-
-function assertOpen(release: Release): void {
-  if (openReleaseStates.includes(release.state)) return;
-  throw new TransitionError(
-    `release ${release.version} is ${release.state}: only a release in progress takes a new playbook`,
-    { hint: { action: 'release.start' } },
-  );
 }
 
 interface Planned extends ResnapshotResult {
