@@ -785,6 +785,47 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
     });
 
+    it('lets a parent follow its sub-items after a re-snapshot adds or drops one', async () => {
+      const yaml = (extra: string) => `name: Parents
+phases:
+  - id: pre-release
+    items:
+      - title: Smoke tests
+        items:
+          - title: Login works
+          - title: Export works
+${extra}`;
+      const { playbook: two } = loadPlaybook(yaml(''), 'two.yaml');
+      await svc().startRelease({ playbook: two, version: '1.0.0' });
+      await svc().actOnItems({ refs: ['2', '3'], action: 'done' });
+      expect((await svc().getRelease()).items[0]?.state).toBe('done');
+      const { playbook: three } = loadPlaybook(
+        yaml('          - title: Search works\n'),
+        'three.yaml',
+      );
+      await svc().resnapshot({ playbook: three });
+      let items = (await svc().getRelease()).items;
+      expect(items.map((i) => [i.number, i.parent, i.state])).toEqual([
+        [1, undefined, 'pending'],
+        [2, 1, 'done'],
+        [3, 1, 'done'],
+        [4, 1, 'pending'],
+      ]);
+      expect((await svc().listEvents()).slice(-2).map((e) => e.type)).toEqual([
+        'release.playbook',
+        'item.state',
+      ]);
+      // Dropping the open sub-item again lets the parent follow the two that are done.
+      await svc().resnapshot({ playbook: two });
+      items = (await svc().getRelease()).items;
+      expect(items.map((i) => [i.number, i.state])).toEqual([
+        [1, 'done'],
+        [2, 'done'],
+        [3, 'done'],
+      ]);
+      expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
+    });
+
     it('refuses a playbook the release cannot take, writing nothing', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', type: 'minor' });
       const { playbook: noMinor } = loadPlaybook(

@@ -24,6 +24,7 @@ import {
   lockRelease,
   maybeFinish,
   recordEvent,
+  syncParentItems,
 } from './service-context.ts';
 
 /**
@@ -231,7 +232,10 @@ async function apply(
   );
   const staleSignoffs = await tx.markSignoffsStale(release.id, diff.stale, event.seq);
   const updated = (await tx.getRelease(release.id))!;
-  // Dropping the last open follow-up of a release in production finishes it, as ticking it would.
+  // Parents follow their sub-items as they are now (one added, one removed), each move an event
+  // of its own after this one; dropping the last open follow-up of a release in production
+  // finishes it, as ticking it would.
+  await syncParentItems(ctx, tx, updated, at);
   await maybeFinish(ctx, tx, updated, playbook, at);
   const { rows: _rows, ...result } = planned;
   return {
