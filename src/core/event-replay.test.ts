@@ -645,7 +645,7 @@ rollback:
     ]);
 
     /** A log: started, #2 done, qa's go for the gate and the item, then the re-snapshot. */
-    function resnapshotLog(payload?: Partial<EventPayloads['release.playbook']>) {
+    function resnapshotLog(payload?: Partial<EventPayloads['release.resnapshot']>) {
       const head = logOf([
         { type: 'release.started', payload: started },
         {
@@ -688,7 +688,7 @@ rollback:
           releaseId,
           at: at(4),
           actor: 'ann@example.com',
-          type: 'release.playbook',
+          type: 'release.resnapshot',
           payload: {
             from: { hash },
             playbook: { name: edited.name, hash: editedHash },
@@ -725,7 +725,7 @@ rollback:
       const { log } = resnapshotLog({ removed: [] });
       const r = replayEvents(log, both);
       expect(r.problems.map((p) => p.message)).toEqual([
-        'event 4 (release.playbook) records added #4 smoke; removed none; changed #2 done→pending; stale gate go-no-go, item qa, but its playbook gives added #4 smoke; removed #3; changed #2 done→pending; stale gate go-no-go, item qa',
+        'event 4 (release.resnapshot) records added #4 smoke; removed none; changed #2 done→pending; stale gate go-no-go, item qa, but its playbook gives added #4 smoke; removed #3; changed #2 done→pending; stale gate go-no-go, item qa',
       ]);
     });
 

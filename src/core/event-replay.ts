@@ -164,7 +164,7 @@ export interface EventPayloads {
    * with their last state, changed with the state they had; gates changed; the gates and sign
    * items whose earlier sign-offs count no more).
    */
-  'release.playbook': {
+  'release.resnapshot': {
     /** The playbook the release had. */
     from: { hash: string };
     /** The playbook it has since (its snapshot is stored under this hash). */
@@ -580,7 +580,7 @@ const handlers: { [T in EventType]: Handler<T> } = {
       contradict(ctx, e, 'says it was applied, but no state change came with it');
   },
 
-  'release.playbook'(ctx, e, p) {
+  'release.resnapshot'(ctx, e, p) {
     const release = releaseOf(ctx);
     const hash = need(p.playbook?.hash, 'it names no playbook hash');
     const to = need(

@@ -103,6 +103,23 @@ describe('describeEvent', () => {
     );
   });
 
+  it('counts what a re-snapshot of the playbook changed', () => {
+    const payload = {
+      from: { hash: 'a'.repeat(64) },
+      playbook: { name: 'x', hash: 'b'.repeat(64) },
+      added: [{ item: 9 }],
+      removed: [],
+      changed: [
+        { item: 1, from: 'done', to: 'pending' },
+        { item: 2, from: 'done', to: 'done' },
+      ],
+      gates: [{ id: 'go-no-go' }],
+    };
+    expect(words('release.resnapshot', payload).what).toBe(
+      `re-snapshot the playbook (${'a'.repeat(12)} → ${'b'.repeat(12)}): 1 added, 2 changed (1 back to open), 1 gate changed`,
+    );
+  });
+
   it('falls back to the type and the payload for a type it does not know', () => {
     expect(words('custom.thing', { a: 1 })).toEqual({ what: 'custom.thing {"a":1}' });
   });

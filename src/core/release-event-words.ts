@@ -169,6 +169,23 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
     const resolved = Array.isArray(p.resolvedIncidents) ? p.resolvedIncidents.length : 0;
     return { what: `rollback procedure complete; ${plural(resolved, 'incident')} resolved` };
   },
+  'release.resnapshot': (p) => {
+    const from = short((p.from as Payload | undefined)?.hash);
+    const to = short((p.playbook as Payload | undefined)?.hash);
+    const count = (k: string) => (Array.isArray(p[k]) ? (p[k] as unknown[]).length : 0);
+    const reset = Array.isArray(p.changed)
+      ? (p.changed as Payload[]).filter((c) => c.to === 'pending' && c.from !== 'pending').length
+      : 0;
+    const parts = [
+      count('added') && `${count('added')} added`,
+      count('removed') && `${count('removed')} removed`,
+      count('changed') && `${count('changed')} changed${reset ? ` (${reset} back to open)` : ''}`,
+      count('gates') && plural(count('gates'), 'gate') + ' changed',
+    ].filter(Boolean);
+    return {
+      what: `re-snapshot the playbook (${from} → ${to})${parts.length ? `: ${parts.join(', ')}` : ''}`,
+    };
+  },
   'release.project-changed': (p) => ({
     what: `moved the release from project ${text(p.from) ?? '?'} to ${text(p.to) ?? '?'}`,
   }),

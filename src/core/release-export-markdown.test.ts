@@ -276,4 +276,28 @@ describe('exportMarkdown: recorded text stays data', () => {
     expect(md).toMatch(/\*\*go\*\* by rm@example\.com as Release Manager .*\(counts now\)/);
     expect(md).not.toContain('**no-go**');
   });
+
+  it('says a sign-off given before a re-snapshot changed its gate is stale, and why', () => {
+    const { events: _e, ...input } = finishedRelease();
+    const md = exportMarkdown({
+      ...input,
+      signoffs: [
+        {
+          releaseId: 'r1',
+          role: 'release-manager',
+          verdict: 'go',
+          target: { kind: 'gate', id: 'deploy' },
+          commit: release.commit!,
+          actor: 'rm@example.com',
+          at: '2026-11-23T09:30:00.000Z',
+          staleSince: 7,
+          stale: true,
+        },
+      ],
+    });
+    expect(md).toMatch(
+      /\*\*go\*\* by rm@example\.com .*\(stale: given before the playbook re-snapshot of event 7\)/,
+    );
+    expect(md).not.toContain('counts now');
+  });
 });

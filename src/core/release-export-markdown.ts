@@ -270,7 +270,11 @@ export function nameSigner(e: SignoffEntry, input: ExportInput, o: InlineOptions
  */
 export function describeStanding(e: SignoffEntry): string {
   const carried = e.carriedFrom ? `carried over from release ${e.carriedFrom}` : '';
-  const standing = e.current ? 'counts now' : e.stale ? 'stale: given for another commit' : '';
+  const stale =
+    e.staleSince !== undefined
+      ? `stale: given before the playbook re-snapshot of event ${e.staleSince}`
+      : 'stale: given for another commit';
+  const standing = e.current ? 'counts now' : e.stale ? stale : '';
   return [carried, standing].filter(Boolean).join('; ');
 }
 

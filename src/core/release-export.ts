@@ -347,7 +347,8 @@ export function listSignoffHistory(input: ExportInput): SignoffGroup[] {
   for (const s of all) latest.set(`${keyOf(s.target)}\0${s.role}`, s);
   const entry = (s: Signoff): SignoffEntry => {
     const isLatest = latest.get(`${keyOf(s.target)}\0${s.role}`) === s;
-    const stale = isLatest && s.commit !== release.commit;
+    // Given for another commit, or before a re-snapshot changed its gate or sign item.
+    const stale = isLatest && (s.commit !== release.commit || s.staleSince !== undefined);
     return { ...s, current: isLatest && !stale, stale };
   };
   const nameRole = (r: string) => playbook.roles[r] ?? r;

@@ -610,7 +610,7 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       ]);
       expect((await svc().listEvents()).at(-1)).toMatchObject({
         seq: done.seq,
-        type: 'release.playbook',
+        type: 'release.resnapshot',
         payload: { from: { hash: dry.from }, playbook: { hash: dry.to } },
       });
       const view = await svc().getRelease();
@@ -649,7 +649,7 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       // The same playbook again changes nothing and records nothing.
       const again = await svc().resnapshot({ playbook: edited });
       expect(again).toMatchObject({ same: true, recorded: false });
-      expect((await svc().listEvents()).at(-1)?.type).not.toBe('release.playbook');
+      expect((await svc().listEvents()).at(-1)?.type).not.toBe('release.resnapshot');
     });
 
     it('never lifts a no-go by a re-snapshot, records what it drops, and never reuses a number', async () => {
@@ -746,7 +746,7 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
       status = await svc().getStatus();
       expect(status.outcome).toBe('go');
       const types = (await svc().listEvents()).map((e) => e.type);
-      expect(types.filter((t) => t === 'release.playbook')).toHaveLength(2);
+      expect(types.filter((t) => t === 'release.resnapshot')).toHaveLength(2);
       expect((await svc().verifyAudit({ version: '1.0.0' }))[0]).toMatchObject({ ok: true });
     });
 
@@ -812,7 +812,7 @@ ${extra}`;
         [4, 1, 'pending'],
       ]);
       expect((await svc().listEvents()).slice(-2).map((e) => e.type)).toEqual([
-        'release.playbook',
+        'release.resnapshot',
         'item.state',
       ]);
       // Dropping the open sub-item again lets the parent follow the two that are done.

@@ -41,7 +41,7 @@ export async function nextItemNumber(
   let highest = 0;
   for (const i of items ?? (await r.listItems(releaseId))) highest = Math.max(highest, i.number);
   for (const e of await r.listEvents(releaseId)) {
-    if (e.type !== 'release.playbook') continue;
+    if (e.type !== 'release.resnapshot') continue;
     const removed = (e.payload as { removed?: { item?: unknown }[] } | null)?.removed ?? [];
     for (const x of removed) if (typeof x.item === 'number') highest = Math.max(highest, x.item);
   }
@@ -226,7 +226,7 @@ async function apply(
     ctx,
     tx,
     release.id,
-    'release.playbook',
+    'release.resnapshot',
     { from: { hash: planned.from }, playbook: { name: playbook.name, hash: planned.to }, ...diff },
     at,
   );

@@ -183,7 +183,11 @@ describe.skipIf(!hasSeeds)('gonogo release resnapshot on seed 002', () => {
     const signed = await repo.json<StatusJson>(['status'], { env });
     expect(signed.gate.blockers.some((b) => b.kind === 'signoff-stale')).toBe(false);
 
-    // The log replays to the tables; the same playbook again changes nothing.
+    // The log says it in words, replays to the tables; the same playbook again changes nothing.
+    const log = await repo.ok(['log'], { env });
+    expect(log.stdout).toMatch(
+      /re-snapshot the playbook \([0-9a-f]{12} → [0-9a-f]{12}\): 1 added, 1 removed, 2 changed \(2 back to open\), 1 gate changed/,
+    );
     await repo.ok(['audit', 'verify']);
     const again = await repo.run(['release', 'resnapshot'], { env });
     expect(again.code).toBe(0);
