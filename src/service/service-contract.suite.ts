@@ -648,7 +648,7 @@ export function describeServiceContract(name: string, makeSetup: () => ContractS
 
       // The same playbook again changes nothing and records nothing.
       const again = await svc().resnapshot({ playbook: edited });
-      expect(again).toMatchObject({ same: true, recorded: false });
+      expect(again).toMatchObject({ same: true, recorded: false, diff: { unchanged: 5 } });
       expect((await svc().listEvents()).at(-1)?.type).not.toBe('release.resnapshot');
     });
 

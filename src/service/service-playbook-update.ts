@@ -111,7 +111,7 @@ async function plan(
         removed: [],
         changed: [],
         gates: [],
-        unchanged: 0,
+        unchanged: (await r.listItems(release.id)).length,
         stale: [],
         settings: [],
       },
