@@ -79,15 +79,18 @@ usage: gonogo <command> [options]
 playbooks
   init [--template NAME | --from FILE]   write gonogo.yaml from a template or a checklist
   templates                              list the built-in templates
-  playbook import FILE [-o OUT]          Markdown/text checklist -> gonogo.yaml
+  playbook import FILE [-o OUT] [--force]
+                                         Markdown/text checklist -> gonogo.yaml, with the fate of each heading
   playbook lint [FILE]                   validate; every problem as FILE:LINE:COL
   playbook show [FILE]                   the compiled playbook: phases, items, kinds, ids
 releases
   release start VERSION [--type T] [--commit SHA] [--playbook FILE] [--supersedes V]
   release list | show [VERSION] | retarget SHA
-  release abandon [VERSION] --reason TEXT   end a release that will not ship
-  release resnapshot [--dry-run]         take the edited playbook into the release in progress
-  status [VERSION]                       progress per phase, blockers, next actions
+  release abandon [VERSION] --reason TEXT
+                                         end a release that will not ship
+  release resnapshot [--playbook FILE] [--dry-run]
+                                         take the edited playbook into the release in progress
+  status [VERSION]                       state, progress, blockers or follow-ups due, next actions
   check [REF...] [--phase P | --all] [--env ENV] [--junit F]
                                          run the checks in front of the next gate (or those named),
                                          record results (exit 1 on failure)
@@ -97,10 +100,10 @@ releases
   sign ROLE go|no-go [--gate G] [-m TEXT] a role's go or no-go for one gate or sign item, at the commit
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)
   deploy ENV [--force --reason TEXT]     record a deployment; every gate in front of ENV must say GO
-  rollback ENV --reason TEXT             record a rollback and add the rollback procedure
-  env                                    what runs in each environment, since when
+  rollback ENV --reason TEXT             record a rollback; the rollback procedure comes next
+  env                                    what runs in each environment, since when, after which rollback
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
-  log [VERSION]                          the release's event log
+  log [VERSION]                          the event log, one line per event: when, who, what, note
   audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
 
 global options (before or after the command)
