@@ -3,6 +3,7 @@
  * follow-ups that remain with when they are due, a rollback with what runs again, and the end
  * of an abandoned or superseded release.
  */
+import { formatNumbers } from '../core/item-refs.ts';
 import type { FollowUp } from '../core/release-life.ts';
 import type { Blocker } from '../core/release-model.ts';
 import type { ReleaseLife, ReleaseView } from '../service/service-contract.ts';
@@ -63,10 +64,13 @@ export function renderLifeHeadline(o: Output, view: ReleaseView, life: ReleaseLi
  *
  * @example renderFollowUps(o, life.followUps, now) // ['Follow-ups: 14 open, not blockers', '  #88 ... due +24h (2026-11-24 10:00)']
  */
-export function renderFollowUps(o: Output, followUps: FollowUp[], max = 8): string[] {
-  if (!followUps.length) return ['Follow-ups: none open'];
+export function renderFollowUps(o: Output, all: FollowUp[], max = 8): string[] {
+  const followUps = all.filter((f) => !f.beforeDeployment);
+  const leftOpen = all.filter((f) => f.beforeDeployment);
   const out = [
-    `Follow-ups: ${followUps.length} open (what remains after the deployment, not blockers)`,
+    followUps.length
+      ? `Follow-ups: ${followUps.length} open (what remains after the deployment, not blockers)`
+      : 'Follow-ups: none open',
   ];
   for (const f of followUps.slice(0, max)) {
     const due = f.dueAt
@@ -81,6 +85,15 @@ export function renderFollowUps(o: Output, followUps: FollowUp[], max = 8): stri
     );
   }
   if (followUps.length > max) out.push(paint(o, 'gray', `  … and ${followUps.length - max} more`));
+  // Items before the deployment point still open went out unchecked: said apart, not hidden.
+  if (leftOpen.length)
+    out.push(
+      paint(
+        o,
+        'yellow',
+        `Left open before the deployment: ${leftOpen.length} item${leftOpen.length === 1 ? '' : 's'} (${formatNumbers(leftOpen.map((f) => f.item))})`,
+      ),
+    );
   return out;
 }
 

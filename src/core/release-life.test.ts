@@ -36,7 +36,7 @@ describe('listFollowUps', () => {
       item(5, { rollback: true }),
       due(6, '+15m', { optional: true }),
     ];
-    expect(listFollowUps(items, deployedAt, '2026-11-23T10:30:00.000Z')).toEqual([
+    expect(listFollowUps(items, deployedAt, '2026-11-23T10:30:00.000Z', new Set([1]))).toEqual([
       {
         item: 6,
         title: 'Item 6',
@@ -44,6 +44,7 @@ describe('listFollowUps', () => {
         due: '+15m',
         dueAt: '2026-11-23T10:15:00.000Z',
         overdue: true,
+        beforeDeployment: false,
       },
       {
         item: 3,
@@ -52,6 +53,7 @@ describe('listFollowUps', () => {
         due: '+1h',
         dueAt: '2026-11-23T11:00:00.000Z',
         overdue: false,
+        beforeDeployment: false,
       },
       {
         item: 2,
@@ -60,8 +62,9 @@ describe('listFollowUps', () => {
         due: '+1w',
         dueAt: '2026-11-30T10:00:00.000Z',
         overdue: false,
+        beforeDeployment: false,
       },
-      { item: 1, title: 'Item 1', optional: false, overdue: false },
+      { item: 1, title: 'Item 1', optional: false, overdue: false, beforeDeployment: true },
     ]);
   });
 

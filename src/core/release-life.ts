@@ -35,6 +35,11 @@ export interface FollowUp {
   dueAt?: string;
   /** True when `dueAt` has passed. */
   overdue: boolean;
+  /**
+   * True for an item that stands before the production deployment in the playbook: left open
+   * when the release went out, rather than work that follows it.
+   */
+  beforeDeployment: boolean;
 }
 
 /**
@@ -55,15 +60,17 @@ export function currentDeployment(
 /**
  * The release's open items once production runs it (rollback items aside), each with its due
  * time (`deployedAt` + the item's `due`); ordered by due time, items without one last, then by
- * number. These are what remains of the release, not blockers of a gate.
+ * number. These are what remains of the release, not blockers of a gate; `before` names the items
+ * that stand before the production deployment (left open when it went out).
  *
  * @example listFollowUps(items, '2026-11-23T10:00:00.000Z', now)[0]
- * // { item: 88, title: 'Error rate normal', due: '+24h', dueAt: '2026-11-24T10:00:00.000Z', overdue: false, optional: false }
+ * // { item: 88, title: 'Error rate normal', due: '+24h', dueAt: '2026-11-24T10:00:00.000Z', overdue: false, optional: false, beforeDeployment: false }
  */
 export function listFollowUps(
   items: readonly ReleaseItem[],
   deployedAt: string,
   now: string,
+  before: ReadonlySet<number> = new Set(),
 ): FollowUp[] {
   const start = Date.parse(deployedAt);
   const out: FollowUp[] = [];
@@ -74,6 +81,7 @@ export function listFollowUps(
       title: item.title,
       optional: item.optional,
       overdue: false,
+      beforeDeployment: before.has(item.number),
     };
     const ms = item.spec.due ? parseDuration(item.spec.due.replace(/^\+/, '')) : undefined;
     if (item.spec.due && ms !== undefined) {

@@ -4,6 +4,8 @@
  */
 import { TransitionError } from '../core/errors.ts';
 import type { Release, Signoff } from '../core/release-model.ts';
+import { guardedItems } from '../core/gate.ts';
+import { findDeploymentPoint } from '../core/gate-deployment.ts';
 import { currentDeployment, listFollowUps, openRollbackItems } from '../core/release-life.ts';
 import { listSignTargets } from '../core/signoff-target.ts';
 import { newRowId } from '../store/row-id.ts';
@@ -135,8 +137,22 @@ export async function readReleaseLife(
   const life: ReleaseLife = { followUps: [], rollbackOpen: [] };
   if (production) {
     life.deployedAt = production.startedAt;
-    if (release.state === 'deployed' || release.state === 'finished')
-      life.followUps = listFollowUps(items, production.startedAt, ctx.iso());
+    if (release.state === 'deployed' || release.state === 'finished') {
+      const point = findDeploymentPoint(playbook, items, production.environment, release.type);
+      const before = point
+        ? guardedItems(playbook, items, {
+            ...point.at,
+            roles: [],
+            beforeNumber: point.beforeNumber,
+          })
+        : [];
+      life.followUps = listFollowUps(
+        items,
+        production.startedAt,
+        ctx.iso(),
+        new Set(before.map((i) => i.number)),
+      );
+    }
   }
   const incident = incidents.at(-1);
   const deployment = incident && deployments.find((d) => d.id === incident.deploymentId);

@@ -43,7 +43,13 @@ interface Status {
   gate: { outcome: string; blockers: { item?: number }[] };
   life: {
     deployedAt?: string;
-    followUps: { item: number; due?: string; dueAt?: string; overdue: boolean }[];
+    followUps: {
+      item: number;
+      due?: string;
+      dueAt?: string;
+      overdue: boolean;
+      beforeDeployment: boolean;
+    }[];
     rollback?: { incident: { reason: string }; runsNow?: { version: string } };
     rollbackOpen: { item?: number }[];
   };
@@ -299,6 +305,42 @@ describe('due points and deploy items from the playbook', () => {
     await repo.ok(['item', 'done', '3', '4', '5'], at('2026-11-30T11:00:00.000Z'));
     const done = await repo.json<View>(['release', 'show']);
     expect(done.release).toMatchObject({ state: 'finished', stateBy: 'rm@example.com' });
+    await repo.ok(['audit', 'verify']);
+  });
+});
+
+const seed002 = hasSeeds ? readdirSync(seedsDir).find((s) => s.startsWith('002_')) : undefined;
+
+describe.skipIf(!seed002)('seed 002 after the production deployment', () => {
+  it('lists its monitoring items as follow-ups due +15m, +1h, +24h, +1w, and what was left open', async () => {
+    const repo = await makeRepo({ user: 'rm@example.com' });
+    await repo.ok(['playbook', 'import', path.join(seedsDir, seed002!), '-o', 'gonogo.yaml']);
+    await repo.ok(['release', 'start', '1.0.0', '--type', 'minor'], at(mondayNow));
+    // The whole pre-release phase by its id: manual items ticked, the checks waived.
+    await repo.ok(['item', 'done', 'pre-release-checklist'], at(mondayNow));
+    await repo.ok(
+      ['item', 'waive', 'pre-release-checklist', '--note', 'CI pipeline 4711', '--skip-unmatched'],
+      at(mondayNow),
+    );
+    await repo.ok(['sign', 'release-manager', 'go'], at(mondayNow));
+    await repo.ok(['deploy', 'staging'], at(mondayNow));
+    const deployed = await repo.ok(['deploy', 'production'], at('2026-11-23T10:00:00.000Z'));
+    expect(deployed.stdout).toMatch(/ticked #\d+ "Deploy Application" with the deployment/);
+
+    const status = await repo.json<Status>(['status'], at('2026-11-23T10:20:00.000Z'));
+    expect(status.state).toBe('deployed');
+    expect(status.gate.blockers).toEqual([]);
+    const dues = new Set(status.life.followUps.map((f) => f.due).filter(Boolean));
+    expect([...dues]).toEqual(expect.arrayContaining(['+15m', '+1h', '+24h', '+1w']));
+    const week = status.life.followUps.find((f) => f.due === '+1w')!;
+    expect(week.dueAt).toBe('2026-11-30T10:00:00.000Z');
+    expect(status.life.followUps.filter((f) => f.overdue).every((f) => f.due === '+15m')).toBe(
+      true,
+    );
+    const human = await repo.ok(['status'], at('2026-11-23T10:20:00.000Z'));
+    expect(human.stdout).toMatch(/overdue since 2026-11-23 10:15 \(\+15m\)/);
+    expect(human.stdout).toMatch(/^Left open before the deployment: \d+ items? \(#/m);
+    expect(human.stdout).not.toMatch(/NO-GO/);
     await repo.ok(['audit', 'verify']);
   });
 });
