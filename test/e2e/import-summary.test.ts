@@ -272,3 +272,22 @@ describe.skipIf(!hasSeeds)('blanks to fill', () => {
     expect(zero.blanks.map((b) => b.text)).toEqual(['<Version or Release Name>']);
   });
 });
+
+describe.skipIf(!hasSeeds)('gonogo init --from', () => {
+  it('tells what became of each heading, as playbook import does', async () => {
+    const repo = await makeRepo();
+    const seed = seeds.find((s) => s.startsWith('001_'))!;
+    const init = await repo.ok(['init', '--from', path.join(seedsDir, seed)]);
+    expect(init.stdout).toMatch(/^wrote gonogo\.yaml: /);
+    expect(init.stdout).toMatch(/^what became of each heading/m);
+    expect(init.stdout).toMatch(/## Pre-Release Preparation → phase \(\d+ items/);
+    const json = await repo.json<ImportJson>([
+      'init',
+      '--from',
+      path.join(seedsDir, seed),
+      '-o',
+      'again.yaml',
+    ]);
+    expect(json.headings.length).toBeGreaterThan(10);
+  });
+});

@@ -20,4 +20,14 @@ it("lints the README's example playbook clean", async () => {
   const result = JSON.parse(lint.stdout) as { errors: number };
   expect(result.errors, lint.stdout).toBe(0);
   expect(lint.code).toBe(0);
+
+  // What playbook show says of it: what gonogo runs, what a person runs, follow-ups, notes.
+  const show = await repo.ok(['playbook', 'show']);
+  expect(show.stdout).toMatch(/All unit tests passing .*\[check, runs: npm test\]/);
+  expect(show.stdout).toMatch(
+    /Deploy to production .*\[run, deploys to production, a person runs: \.\/deploy\.sh production\]/,
+  );
+  expect(show.stdout).toMatch(/Error rate at its baseline .*\[due \+24h\]/);
+  expect(show.stdout).toMatch(/^Metrics\n {2}error_rate: Error rate {2}query: /m);
+  expect(show.stdout).toMatch(/^Notes .*\n {2}Emergency procedures {2}1 line$/m);
 });

@@ -27,6 +27,7 @@ export default defineCommand({
     let commandLines: string[] = [];
     // The template's id as listed, however --template spelt it.
     let templateName: string | undefined;
+    let report: object | undefined;
     if (v.from) {
       const { importChecklist } = await import('../../core/playbook-import.ts');
       const { detectTestCommand } = await import('../cli-project.ts');
@@ -39,7 +40,13 @@ export default defineCommand({
       yaml = result.yaml;
       commandChecks = result.commandChecks;
       const { describeCommandChecks } = await import('./playbook-import.ts');
-      commandLines = describeCommandChecks(result.commandChecks);
+      const { describeReport } = await import('../../core/playbook-import-summary.ts');
+      // The same account of the import as `playbook import` gives: every heading's fate.
+      commandLines = [
+        ...describeReport(result.report),
+        ...describeCommandChecks(result.commandChecks),
+      ];
+      report = result.report;
     } else {
       const { findTemplate } = await import('../../core/templates.ts');
       const template = findTemplate(v.template ?? 'default');
@@ -57,6 +64,7 @@ export default defineCommand({
           phases: playbook.phases.length,
           items: countPlaybookItems(playbook),
           ...(commandChecks ? { commandChecks } : {}),
+          ...(report ?? {}),
         }),
       );
     else

@@ -1,7 +1,7 @@
 import type { CheckSpec, PlaybookItem } from '../../core/playbook.ts';
 import { defineCommand } from '../cli-command.ts';
 import { readPlaybook } from '../cli-playbook.ts';
-import { paint } from '../cli-output.ts';
+import { oneLine, paint } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo playbook show [FILE]',
@@ -39,13 +39,16 @@ export default defineCommand({
         it.sign ? `by ${it.sign.join('|')}` : '',
         it.when?.type ? `type ${it.when.type.join('|')}` : '',
         it.when?.environment ? `env ${it.when.environment.join('|')}` : '',
+        it.due ? `due ${it.due}` : '',
+        it.deploys ? `deploys to ${it.deploys.join('|')}` : '',
         ...runsOf(it).map((c) => `runs: ${c}`),
+        it.run !== undefined ? `a person runs: ${oneLine([it.run].flat().join(' && '))}` : '',
         it.suggest?.run ? 'suggested run' : '',
       ]
         .filter(Boolean)
         .join(', ');
       o.out(
-        `${'  '.repeat(depth + 2)}- ${it.title}  ${paint(o, 'gray', `${it.id}${tags ? ` [${tags}]` : ''}`)}`,
+        `${'  '.repeat(depth + 2)}- ${oneLine(it.title)}  ${paint(o, 'gray', `${it.id}${tags ? ` [${tags}]` : ''}`)}`,
       );
       for (const c of it.items ?? []) item(c, depth + 1);
     };
@@ -54,9 +57,15 @@ export default defineCommand({
         `\n${paint(o, 'bold', p.title)}  ${paint(o, 'gray', p.id)}${p.gate ? paint(o, 'magenta', `  gate: ${p.gate.join(', ') || '(sign-offs above)'}`) : ''}`,
       );
       for (const s of p.sections) {
+        const limit = [
+          s.when?.type ? `type ${s.when.type.join('|')}` : '',
+          s.when?.environment ? `env ${s.when.environment.join('|')}` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
         if (s.title)
           o.out(
-            `  ${s.title}${s.gate ? paint(o, 'magenta', `  gate: ${s.gate.join(', ') || '(sign-offs above)'}`) : ''}`,
+            `  ${oneLine(s.title)}${limit ? paint(o, 'gray', `  [${limit}]`) : ''}${s.gate ? paint(o, 'magenta', `  gate: ${s.gate.join(', ') || '(sign-offs above)'}`) : ''}`,
           );
         for (const it of s.items) item(it, 0);
       }
@@ -64,8 +73,25 @@ export default defineCommand({
     if (playbook.rollback.length) {
       o.out(`\n${paint(o, 'bold', 'Rollback procedure')}`);
       for (const s of playbook.rollback) {
-        if (s.title) o.out(`  ${s.title}`);
+        if (s.title) o.out(`  ${oneLine(s.title)}`);
         for (const it of s.items) item(it, 0);
+      }
+    }
+    const metrics = Object.entries(playbook.metrics ?? {});
+    if (metrics.length) {
+      o.out(`\n${paint(o, 'bold', 'Metrics')}`);
+      for (const [id, m] of metrics)
+        o.out(
+          `  ${id}: ${oneLine(m.title)}${m.query ? paint(o, 'gray', `  query: ${oneLine(m.query)}`) : paint(o, 'gray', '  (no query yet)')}`,
+        );
+    }
+    if (playbook.notes?.length) {
+      o.out(`\n${paint(o, 'bold', 'Notes')}  ${paint(o, 'gray', '(kept for people to read)')}`);
+      for (const n of playbook.notes) {
+        const lines = n.text.split('\n').filter((l) => l.trim()).length;
+        o.out(
+          `  ${oneLine(n.title)}  ${paint(o, 'gray', `${lines} line${lines === 1 ? '' : 's'}`)}`,
+        );
       }
     }
     return 0;
@@ -73,8 +99,9 @@ export default defineCommand({
 });
 
 /**
- * The commands an item makes gonogo run: its `run`, or a `command` check (also inside a watch),
- * so a reader sees at a glance what executes. Control characters are left out.
+ * The commands gonogo runs for an item: a `command` check (also inside a watch), so a reader
+ * sees at a glance what executes (a `run` item is shown apart: a person runs it, for now).
+ * Control characters are left out.
  */
 function runsOf(it: PlaybookItem): string[] {
   const words = (v: unknown): string =>
@@ -87,7 +114,7 @@ function runsOf(it: PlaybookItem): string[] {
       : words(p);
   };
   return (
-    [words(it.run), fromCheck(it.check), fromCheck(it.watch?.check)]
+    [fromCheck(it.check), fromCheck(it.watch?.check)]
       // eslint-disable-next-line no-control-regex
       .map((c) => c.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim())
       .filter(Boolean)
