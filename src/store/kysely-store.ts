@@ -509,30 +509,8 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     patch: Partial<Pick<ReleaseItem, 'state' | 'note' | 'evidence' | 'updatedAt' | 'updatedBy'>>,
     expectedVersion: number,
   ): Promise<void> {
-    const set: Updateable<ReleaseItemRow> = {};
-    if (patch.state !== undefined) set.state = patch.state;
-    if ('note' in patch) set.note = patch.note ?? null;
-    if ('evidence' in patch) {
-      set.evidence = patch.evidence === undefined ? null : JSON.stringify(patch.evidence);
-    }
-    if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
-    if ('updatedBy' in patch) set.updated_by = patch.updatedBy ?? null;
-    const result = await this.db
-      .updateTable('release_items')
-      .set((eb) => ({ ...set, row_version: eb('row_version', '+', 1) }))
-      .where('release_id', '=', releaseId)
-      .where('number', '=', number)
-      .where('row_version', '=', expectedVersion)
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) return;
-    const current = await this.db
-      .selectFrom('release_items')
-      .select('row_version')
-      .where('release_id', '=', releaseId)
-      .where('number', '=', number)
-      .executeTakeFirst();
-    if (!current) throw new NotFoundError(`item ${number} does not exist in release ${releaseId}`);
-    throw staleError(`item ${number}`, expectedVersion, current.row_version);
+    // The state fields are a part of the snapshot's: one guarded write serves both.
+    await this.updateItemSnapshot(releaseId, number, patch, expectedVersion);
   }
 
   async updateItemSnapshot(
