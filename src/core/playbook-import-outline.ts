@@ -441,20 +441,11 @@ function blockTitle(node: RootContent | undefined): string | undefined {
   return text && text.length <= 60 && !/[.!?;,]$/.test(text) ? text : undefined;
 }
 
-interface Group {
+/** A section's content while it is collected, before its place (path, lines) is known. */
+type Group = Omit<OutlineSection, 'path' | 'title' | 'line' | 'heading' | 'from' | 'to'> & {
   title?: string;
   line?: number;
-  items: RawItem[];
-  criteria: string[];
-  refs: RawItem[];
-  tasks: boolean;
-  toc: boolean;
-  tocs: [number, number][];
-  prose: string[];
-  leads: OutlineLead[];
-  leadRun?: { item: RawItem; run: string };
-  lists: [number, number][];
-}
+};
 
 const newGroup = (): Group => ({
   items: [],
