@@ -4,7 +4,7 @@
  * records what they found.
  */
 import { InputError, NotFoundError } from '../core/errors.ts';
-import { guardedItems, selectGate } from '../core/gate.ts';
+import { guardedItems } from '../core/gate.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { openReleaseStates } from '../core/release-model.ts';
 import type { Deployment, Evidence, ReleaseItem } from '../core/release-model.ts';
@@ -32,7 +32,7 @@ import {
   syncParentItems,
   viewRelease,
 } from './service-context.ts';
-import { readGateRecord } from './service-gate.ts';
+import { readNextGate } from './service-gate.ts';
 
 /** The most results one call may record. */
 export const maxCheckResults = 1000;
@@ -117,15 +117,7 @@ export async function planChecks(ctx: ServiceContext, input: PlanChecksInput): P
   }
   if (input.all) return plan(checks.filter(runnable), { kind: 'all' });
   // The gate `status` shows: the first without a recorded GO at the commit, or NO-GO now.
-  const record = await readGateRecord(ctx.store, v.release, v.playbook, ctx.now());
-  const gate = selectGate({
-    playbook: v.playbook,
-    items: v.items,
-    decisions: v.decisions,
-    commit: v.release.commit,
-    record,
-    ...(v.release.type !== undefined ? { type: v.release.type } : {}),
-  });
+  const { gate } = await readNextGate(ctx.store, v, ctx.now());
   const covered = new Set(guardedItems(v.playbook, v.items, gate).map((i) => i.number));
   // After a rollback its procedure is the work at hand: its checks run too.
   const inFront = checks.filter((i) => i.rollback || covered.has(i.number));

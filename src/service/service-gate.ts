@@ -3,9 +3,10 @@
  * act as a role the playbook's policy names (to override the window, to force a deployment).
  */
 import { ForbiddenError } from '../core/errors.ts';
-import type { GateRecord } from '../core/gate.ts';
+import { selectGate } from '../core/gate.ts';
+import type { GateRecord, GateTarget } from '../core/gate.ts';
 import type { Playbook } from '../core/playbook.ts';
-import type { Release, ReleaseItem } from '../core/release-model.ts';
+import type { Decision, Release, ReleaseItem } from '../core/release-model.ts';
 import { holdsRole } from '../core/release-rules.ts';
 import type { StoreReader } from '../store/store.ts';
 
@@ -33,6 +34,31 @@ export async function readGateRecord(
     now,
     ...(release.commit !== undefined ? { commit: release.commit } : {}),
   };
+}
+
+/**
+ * The gate `status` shows (the first without a recorded GO at the commit, or NO-GO now; or the
+ * one named), with the record it was chosen from.
+ *
+ * @example const { gate, record } = await readNextGate(ctx.store, view, ctx.now());
+ */
+export async function readNextGate(
+  r: StoreReader,
+  view: { release: Release; playbook: Playbook; decisions: Decision[] },
+  now: Date,
+  gateId?: string,
+): Promise<{ gate: GateTarget; record: GateRecord & { items: ReleaseItem[] } }> {
+  const record = await readGateRecord(r, view.release, view.playbook, now);
+  const gate = selectGate({
+    playbook: view.playbook,
+    items: record.items,
+    decisions: view.decisions,
+    commit: view.release.commit,
+    record,
+    ...(gateId !== undefined ? { gateId } : {}),
+    ...(view.release.type !== undefined ? { type: view.release.type } : {}),
+  });
+  return { gate, record };
 }
 
 /**

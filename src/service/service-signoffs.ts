@@ -34,7 +34,7 @@ import {
   syncSignItems,
   viewRelease,
 } from './service-context.ts';
-import { readGateRecord, requirePolicyRole } from './service-gate.ts';
+import { readGateRecord, readNextGate, requirePolicyRole } from './service-gate.ts';
 import { readReleaseLife } from './service-release-life.ts';
 
 /**
@@ -125,16 +125,7 @@ export function summarizePhases(playbook: Playbook, items: ReleaseItem[]): Phase
 /** Evaluates the next gate (or the one named) now, without recording anything. */
 export async function getStatus(ctx: ServiceContext, input: StatusInput = {}): Promise<StatusView> {
   const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'read'));
-  const record = await readGateRecord(ctx.store, v.release, v.playbook, ctx.now());
-  const gate = selectGate({
-    playbook: v.playbook,
-    items: record.items,
-    decisions: v.decisions,
-    commit: v.release.commit,
-    record,
-    ...(input.gate !== undefined ? { gateId: input.gate } : {}),
-    ...(v.release.type !== undefined ? { type: v.release.type } : {}),
-  });
+  const { gate, record } = await readNextGate(ctx.store, v, ctx.now(), input.gate);
   const result = evaluateGate({ ...record, gate });
   const life = await readReleaseLife(ctx, v);
   // Once production runs the release, what remains are follow-ups, not blockers.
