@@ -110,6 +110,10 @@ export function nextActions(
   for (const b of blockers) {
     if (b.role && (b.kind === 'signoff-missing' || b.kind === 'signoff-stale'))
       out.push(`gonogo sign ${b.role} go${gate ? ` --gate ${gate}` : ''}`);
+    else if (b.role && b.kind === 'signoff-four-eyes')
+      out.push(
+        `gonogo sign ${b.role} go${gate ? ` --gate ${gate}` : ''}   # by a holder of ${b.role} who did not work on the release (four eyes)`,
+      );
     else if (b.role && b.kind === 'signoff-no-go') {
       // Any go of the role lifts its no-go: one already asked for does.
       if (!out.some((a) => a.startsWith(`gonogo sign ${b.role} go`)))

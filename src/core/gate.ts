@@ -28,6 +28,8 @@ export interface GateTarget {
   roles: string[];
   /** Number of the first item at or after the gate: items before it are what the gate guards. */
   beforeNumber: number;
+  /** Four eyes: a go from someone who started the release or acted on its items does not count. */
+  fourEyes?: true;
 }
 
 /** What a decision was computed from, recorded with it (`Decision.inputs`). */
@@ -56,6 +58,7 @@ interface Point {
   id: string;
   title: string;
   gate: string[] | undefined;
+  fourEyes?: true;
   ordinal: number;
   phase: PlaybookPhase;
 }
@@ -77,6 +80,7 @@ export function listPoints(playbook: Playbook): {
       id: phase.id,
       title: phase.title,
       gate: phase.gate,
+      ...(phase.fourEyes ? { fourEyes: true as const } : {}),
       ordinal,
       phase,
     });
@@ -87,6 +91,7 @@ export function listPoints(playbook: Playbook): {
         id: section.id,
         title: section.title ?? section.id,
         gate: section.gate,
+        ...(section.fourEyes ? { fourEyes: true as const } : {}),
         ordinal,
         phase,
       });
@@ -229,6 +234,7 @@ export function listGates(playbook: Playbook, items: ReleaseItem[], type?: strin
       title: p.title,
       roles: [...p.gate!],
       beforeNumber: numberAt(p.ordinal, items, ordinals, ranks),
+      ...(p.fourEyes ? { fourEyes: true as const } : {}),
     }));
 }
 
@@ -240,6 +246,11 @@ export interface GateRecord {
   signoffs: Signoff[];
   /** Every window override and forced deployment of the release. */
   overrides?: GateOverride[];
+  /**
+   * Who started the release or acted on its items, by lower-cased name, with the first such act
+   * in words (`started the release`, `marked #12 done`): for gates with four eyes.
+   */
+  involved?: Record<string, string>;
   commit?: string;
   now: Date;
 }
@@ -416,13 +427,23 @@ export function evaluateGate(input: GateRecord & { gate: GateTarget }): GateEval
     const name = roleName(role);
     const latest = latestSignoff(signoffs, role, here);
     if (latest) counted.push(latest);
-    if (
+    const current =
       latest &&
       latest.commit === commit &&
       latest.verdict === 'go' &&
-      latest.staleSince === undefined
-    )
+      latest.staleSince === undefined;
+    // Four eyes: a go from someone who started the release or worked on it does not count.
+    const involvement =
+      current && gate.fourEyes ? input.involved?.[latest.actor.toLowerCase()] : undefined;
+    if (current && involvement) {
+      blockers.push({
+        kind: 'signoff-four-eyes',
+        role,
+        message: `${name}'s go (by ${latest.actor}) does not count: this gate asks for four eyes, and ${latest.actor} ${involvement}; another holder of ${role} must say go`,
+      });
       continue;
+    }
+    if (current) continue;
     if (!latest) {
       const elsewhere = signoffs.filter(
         (s) => s.role === role && s.commit === commit && s.verdict === 'go' && s.target,

@@ -103,6 +103,8 @@ export const sectionSchema = z.strictObject({
   id: idSchema.optional(),
   title: z.string().trim().min(1).max(500).optional(),
   gate: z.array(z.string().min(1)).optional(),
+  /** Four eyes: whoever started the release or acted on its items cannot give this gate's go. */
+  four_eyes: z.boolean().optional(),
   when: whenSchema.optional(),
   /** Due point of every item in the section that does not name its own. */
   due: dueSchema.optional(),
@@ -114,6 +116,8 @@ export const phaseSchema = z
     id: idSchema.optional(),
     title: z.string().trim().min(1).max(500).optional(),
     gate: z.array(z.string().min(1)).optional(),
+    /** Four eyes: whoever started the release or acted on its items cannot give this gate's go. */
+    four_eyes: z.boolean().optional(),
     when: whenSchema.optional(),
     /** Due point of every item in the phase that does not name its own. */
     due: dueSchema.optional(),

@@ -444,3 +444,28 @@ describe('lint warnings', () => {
     );
   });
 });
+
+describe('four eyes', () => {
+  it('marks a gate with four eyes, and refuses four_eyes where no gate names roles', () => {
+    const { playbook } = loadPlaybook(`
+name: Four eyes
+roles: { release-manager: Release Manager }
+phases:
+  - title: Build
+    items: [{ title: Tests pass }]
+  - id: go-no-go
+    gate: [release-manager]
+    four_eyes: true
+`);
+    expect(playbook.phases[1]).toMatchObject({ gate: ['release-manager'], fourEyes: true });
+    expect(
+      lint(`
+name: No gate
+phases:
+  - title: Build
+    four_eyes: true
+    items: [{ title: Tests pass }]
+`),
+    ).toEqual([expect.stringContaining('four_eyes applies to a gate')]);
+  });
+});

@@ -54,6 +54,8 @@ export interface PlaybookSection {
   title?: string;
   /** A go/no-go point before this section: roles that must say `go`. */
   gate?: string[];
+  /** Four eyes: nobody who started the release or acted on its items gives this gate's go. */
+  fourEyes?: true;
   /** Limits the section to release types or environments, as an item's `when`. */
   when?: When;
   items: PlaybookItem[];
@@ -64,6 +66,8 @@ export interface PlaybookPhase {
   title: string;
   /** A go/no-go point before this phase: roles that must say `go`. */
   gate?: string[];
+  /** Four eyes: nobody who started the release or acted on its items gives this gate's go. */
+  fourEyes?: true;
   when?: When;
   sections: PlaybookSection[];
 }
@@ -185,6 +189,17 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
         ? `did you mean "${near}"?`
         : `declare it under roles:, e.g. roles: { ${role}: ${JSON.stringify(titleCase(role))} }`,
     });
+  };
+
+  const checkFourEyes = (gate: string[] | undefined, path: (string | number)[]): true => {
+    if (!gate?.length)
+      problems.push({
+        path: [...path, 'four_eyes'],
+        atKey: true,
+        message: 'four_eyes applies to a gate, and this one names no roles',
+        fix: 'add gate: [roles] beside it, e.g. gate: [release-manager]',
+      });
+    return true;
   };
 
   const checkWhen = (when: RawItem['when'], path: (string | number)[]): When | undefined => {
@@ -426,6 +441,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     };
     if (s.title) out.title = s.title;
     if (s.gate) out.gate = s.gate;
+    if (s.four_eyes) out.fourEyes = checkFourEyes(s.gate, path);
     const when = checkWhen(s.when, [...path, 'when']);
     if (when) out.when = when;
     return out;
@@ -460,6 +476,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     }
     const phase: PlaybookPhase = { id, title: p.title ?? titleCase(id), sections };
     if (p.gate) phase.gate = p.gate;
+    if (p.four_eyes) phase.fourEyes = checkFourEyes(p.gate, path);
     const when = checkWhen(p.when, [...path, 'when']);
     if (when) phase.when = when;
     return phase;

@@ -181,6 +181,7 @@ export type BlockerKind =
   | 'item-failed'
   | 'signoff-missing'
   | 'signoff-stale'
+  | 'signoff-four-eyes'
   | 'signoff-no-go'
   | 'window-day'
   | 'window-hours'

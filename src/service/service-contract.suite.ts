@@ -843,6 +843,51 @@ ${extra}`;
       expect((await svc().listEvents()).map((e) => e.type)).toEqual(['release.started']);
     });
 
+    it('asks for four eyes where a gate says so: no go from who started or worked on it', async () => {
+      const { playbook: fourEyes } = loadPlaybook(
+        contractYaml
+          .replace(
+            'release-manager: { name: Release Manager, members: [rm@example.com] }',
+            'release-manager: { name: Release Manager, members: [rm@example.com, ro@example.com] }',
+          )
+          .replace(
+            '    gate: [release-manager]',
+            '    gate: [release-manager]\n    four_eyes: true',
+          ),
+        'four-eyes.yaml',
+      );
+      await svc('rm@example.com').startRelease({
+        playbook: fourEyes,
+        version: '1.0.0',
+        commit: 'a'.repeat(40),
+      });
+      await svc('ana@example.com').actOnItems({ refs: ['2'], action: 'done' });
+      await svc('rm@example.com').actOnItems({ refs: ['1'], action: 'waive', note: 'CI green' });
+      await svc('qa@example.com').sign({ role: 'qa-lead', verdict: 'go' });
+      // The release manager started it: their go is refused, with why; a no-go is welcome.
+      await rejectsWith(
+        svc('rm@example.com').sign({ role: 'release-manager', verdict: 'go', gate: 'go-no-go' }),
+        'forbidden',
+        /four eyes: rm@example\.com started the release, so another holder of release-manager/,
+      );
+      expect((await svc().getStatus()).blockers.map((b) => b.kind)).toEqual(['signoff-missing']);
+      // Another release manager who did not work on it gives the go: GO.
+      await svc('ro@example.com').sign({ role: 'release-manager', verdict: 'go' });
+      expect((await svc().getStatus()).outcome).toBe('go');
+      // Once ro works on an item, their go no longer counts.
+      await svc('ro@example.com').actOnItems({ refs: ['3'], action: 'na', note: 'no docs' });
+      const after = await svc().getStatus();
+      expect(after.outcome).toBe('no-go');
+      expect(after.blockers).toEqual([
+        expect.objectContaining({
+          kind: 'signoff-four-eyes',
+          role: 'release-manager',
+          message: expect.stringMatching(/ro@example\.com marked #3 n\/a/),
+        }),
+      ]);
+      await rejectsWith(svc('rm@example.com').deploy({ environment: 'production' }), 'gate-closed');
+    });
+
     it('keeps a hash chain that verifies', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', commit: 'a'.repeat(40) });
       await svc().actOnItems({

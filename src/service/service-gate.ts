@@ -3,7 +3,8 @@
  * act as a role the playbook's policy names (to override the window, to force a deployment).
  */
 import { ForbiddenError } from '../core/errors.ts';
-import { selectGate } from '../core/gate.ts';
+import { findInvolved } from '../core/four-eyes.ts';
+import { listPoints, selectGate } from '../core/gate.ts';
 import type { GateRecord, GateTarget } from '../core/gate.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type { Decision, Release, ReleaseItem } from '../core/release-model.ts';
@@ -21,10 +22,13 @@ export async function readGateRecord(
   playbook: Playbook,
   now: Date,
 ): Promise<GateRecord & { items: ReleaseItem[] }> {
-  const [items, signoffs, overrides] = await Promise.all([
+  const fourEyes = listPoints(playbook).points.some((p) => p.fourEyes);
+  const [items, signoffs, overrides, events] = await Promise.all([
     r.listItems(release.id),
     r.listSignoffs(release.id),
     r.listOverrides(release.id),
+    // Only a gate with four eyes needs to know who worked on the release.
+    fourEyes ? r.listEvents(release.id) : [],
   ]);
   return {
     playbook,
@@ -32,6 +36,7 @@ export async function readGateRecord(
     signoffs,
     overrides,
     now,
+    ...(fourEyes ? { involved: findInvolved(release.createdBy, events) } : {}),
     ...(release.commit !== undefined ? { commit: release.commit } : {}),
   };
 }

@@ -4,11 +4,20 @@
  */
 import { ForbiddenError, InputError } from '../core/errors.ts';
 import { hashValue } from '../core/event-replay.ts';
-import { evaluateGate, selectGate, sortItems } from '../core/gate.ts';
+import { findInvolved } from '../core/four-eyes.ts';
+import { evaluateGate, listGates, selectGate, sortItems } from '../core/gate.ts';
+import type { GateTarget } from '../core/gate.ts';
 import { newRowId } from '../store/row-id.ts';
 import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates } from '../core/release-model.ts';
-import type { Decision, GateOverride, ReleaseItem, Signoff } from '../core/release-model.ts';
+import type {
+  Decision,
+  GateOverride,
+  Release,
+  ReleaseItem,
+  Signoff,
+} from '../core/release-model.ts';
+import type { StoreWriter } from '../store/store.ts';
 import { holdsRole } from '../core/release-rules.ts';
 import { chooseSignTarget } from '../core/signoff-target.ts';
 import { checkWindow } from '../core/window.ts';
@@ -36,6 +45,30 @@ import {
 } from './service-context.ts';
 import { readGateRecord, readNextGate, requirePolicyRole } from './service-gate.ts';
 import { readReleaseLife } from './service-release-life.ts';
+
+/**
+ * Four eyes: refuses the go of someone who started the release or acted on its items, when the
+ * gate asks for four eyes (a no-go is always welcome).
+ */
+async function assertFourEyes(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  gates: GateTarget[],
+  gateId: string,
+  role: string,
+): Promise<void> {
+  const gate = gates.find((g) => g.id === gateId);
+  if (!gate?.fourEyes) return;
+  const did = findInvolved(release.createdBy, await tx.listEvents(release.id))[
+    ctx.actor().toLowerCase()
+  ];
+  if (did)
+    throw new ForbiddenError(
+      `gate "${gate.title}" asks for four eyes: ${ctx.actor()} ${did}, so another holder of ${role} must give its go`,
+      { hint: { action: 'status' } },
+    );
+}
 
 /**
  * A role holder's go or no-go for one gate or sign item (the one named, else the role's next
@@ -71,6 +104,15 @@ export async function sign(ctx: ServiceContext, input: SignInput): Promise<SignR
       ...(input.gate !== undefined ? { wanted: input.gate } : {}),
       ...(release.type !== undefined ? { type: release.type } : {}),
     });
+    if (input.verdict === 'go' && target.kind === 'gate')
+      await assertFourEyes(
+        ctx,
+        tx,
+        release,
+        listGates(playbook, items, release.type),
+        target.id,
+        input.role,
+      );
     const at = ctx.iso();
     const signoff: Signoff = {
       id: newRowId(),
