@@ -258,12 +258,3 @@ export const gateTargetSchema = named(
     beforeNumber: z.number().int(),
   }),
 );
-
-export const checkOutcomeShape = {
-  item: z.number().int(),
-  result: z.enum(['passed', 'failed', 'error']),
-  summary: z.string(),
-  fix: z.string().optional(),
-  evidence: evidenceSchema,
-  durationMs: z.number(),
-};
