@@ -589,7 +589,11 @@ function r(
   return { method, path, operationId, summary, tag, auth, mutation: false, status: 200, ...rest };
 }
 
-/** The `{name}` parameters of a route path, in order. */
+/**
+ * The `{name}` parameters of a route path, in order.
+ *
+ * @example pathParamsOf('/projects/{project}/members/{user}') // ['project', 'user']
+ */
 export function pathParamsOf(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 }
