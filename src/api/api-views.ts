@@ -1,0 +1,239 @@
+/**
+ * What the API returns for reads and writes of a release: the views and use-case results of
+ * `service/service-contract.ts`, one schema each.
+ */
+import { z } from 'zod';
+import { named } from './api-registry.ts';
+import { playbookSchema } from './api-playbook.ts';
+import {
+  blockerSchema,
+  decisionSchema,
+  deploymentSchema,
+  gateOverrideSchema,
+  gateTargetSchema,
+  incidentSchema,
+  outcomeSchema,
+  releaseEventSchema,
+  releaseItemSchema,
+  releaseSchema,
+  releaseStateSchema,
+  chainHeadSchema,
+  signoffViewSchema,
+} from './api-release.ts';
+import { errorCodeSchema } from './api-errors.ts';
+
+export const releaseViewSchema = named(
+  'ReleaseView',
+  z.object({
+    release: releaseSchema,
+    playbook: playbookSchema,
+    items: z.array(releaseItemSchema),
+    signoffs: z.array(signoffViewSchema),
+    decisions: z.array(decisionSchema),
+    deployments: z.array(deploymentSchema),
+    overrides: z.array(gateOverrideSchema),
+    incidents: z.array(incidentSchema),
+  }),
+  'A release with everything recorded about it.',
+);
+
+export const releaseListSchema = named(
+  'ReleaseList',
+  z.object({ releases: z.array(releaseSchema) }),
+  'Releases of a project, newest first.',
+);
+
+export const releaseEventListSchema = named(
+  'ReleaseEventList',
+  z.object({ events: z.array(releaseEventSchema) }),
+  "A release's events after the `after` seq, oldest first.",
+);
+
+export const phaseProgressSchema = named(
+  'PhaseProgress',
+  z.object({
+    phase: z.string(),
+    title: z.string(),
+    total: z.number().int(),
+    accepted: z.number().int(),
+    failed: z.number().int(),
+  }),
+);
+
+export const followUpSchema = named(
+  'FollowUp',
+  z.object({
+    item: z.number().int(),
+    title: z.string(),
+    optional: z.boolean(),
+    due: z.string().optional(),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    beforeDeployment: z.boolean(),
+  }),
+);
+
+export const releaseLifeSchema = named(
+  'ReleaseLife',
+  z.object({
+    deployedAt: z.string().optional(),
+    followUps: z.array(followUpSchema),
+    rollback: z
+      .object({
+        incident: incidentSchema,
+        deployment: deploymentSchema,
+        runsNow: deploymentSchema.optional(),
+      })
+      .optional(),
+    rollbackOpen: z.array(blockerSchema),
+  }),
+);
+
+export const statusViewSchema = named(
+  'StatusView',
+  z.object({
+    view: releaseViewSchema,
+    gate: gateTargetSchema,
+    outcome: outcomeSchema,
+    blockers: z.array(blockerSchema),
+    phases: z.array(phaseProgressSchema),
+    life: releaseLifeSchema,
+  }),
+);
+
+export const itemDetailSchema = named(
+  'ItemDetail',
+  z.object({
+    release: releaseSchema,
+    item: releaseItemSchema,
+    history: z.array(releaseEventSchema),
+  }),
+);
+
+export const skippedItemRefSchema = named(
+  'SkippedItemRef',
+  z.object({
+    ref: z.string(),
+    item: z.number().int().optional(),
+    reason: z.string(),
+    code: errorCodeSchema,
+  }),
+);
+
+export const itemActionResultSchema = named(
+  'ItemActionResult',
+  z.object({
+    items: z.array(releaseItemSchema),
+    skipped: z.array(skippedItemRefSchema),
+    followed: z.array(releaseItemSchema),
+  }),
+);
+
+export const checkScopeSchema = named(
+  'CheckScope',
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('refs') }),
+    z.object({ kind: z.literal('phase'), phase: z.string() }),
+    z.object({ kind: z.literal('all') }),
+    z.object({
+      kind: z.literal('gate'),
+      gate: z.string(),
+      title: z.string(),
+      later: z.number().int(),
+    }),
+  ]),
+);
+
+export const checkPlanSchema = named(
+  'CheckPlan',
+  z.object({
+    view: releaseViewSchema,
+    items: z.array(releaseItemSchema),
+    scope: checkScopeSchema,
+    environment: z.string().optional(),
+  }),
+);
+
+export const recordCheckResultsResultSchema = named(
+  'RecordCheckResultsResult',
+  z.object({
+    items: z.array(releaseItemSchema),
+    skipped: z.array(z.number().int()),
+  }),
+);
+
+export const signResultSchema = named(
+  'SignResult',
+  signoffViewSchema.extend({ label: z.string() }),
+);
+
+export const decideResultSchema = named(
+  'DecideResult',
+  z.object({ decision: decisionSchema, gateTitle: z.string() }),
+);
+
+export const deployResultSchema = named(
+  'DeployResult',
+  deploymentSchema.extend({
+    gates: z.array(z.object({ id: z.string(), title: z.string(), outcome: outcomeSchema })),
+    override: gateOverrideSchema.optional(),
+    ticked: z.array(z.object({ number: z.number().int(), title: z.string() })),
+    releaseState: releaseStateSchema,
+  }),
+);
+
+export const rollbackResultSchema = named(
+  'RollbackResult',
+  z.object({
+    deployment: deploymentSchema,
+    incident: incidentSchema,
+    items: z.array(releaseItemSchema),
+  }),
+);
+
+export const environmentViewSchema = named(
+  'EnvironmentView',
+  z.object({
+    environment: z.string(),
+    current: deploymentSchema.optional(),
+    last: deploymentSchema.optional(),
+    rolledBack: z.object({ deployment: deploymentSchema, incident: incidentSchema }).optional(),
+  }),
+);
+
+export const environmentListSchema = named(
+  'EnvironmentList',
+  z.object({ environments: z.array(environmentViewSchema) }),
+);
+
+export const auditProblemSchema = named(
+  'AuditProblem',
+  z.object({
+    kind: z.enum(['chain', 'replay', 'record']),
+    seq: z.number().int().optional(),
+    message: z.string(),
+    table: z.string().optional(),
+    row: z.string().optional(),
+    field: z.string().optional(),
+  }),
+);
+
+export const auditResultSchema = named(
+  'AuditResult',
+  z.object({
+    version: z.string(),
+    ok: z.boolean(),
+    checked: z.number().int(),
+    problems: z.array(auditProblemSchema),
+    head: chainHeadSchema,
+    clockOverrides: z.number().int(),
+    firstClockOverride: z
+      .object({ seq: z.number().int(), at: z.string(), realAt: z.string() })
+      .optional(),
+  }),
+);
+
+export const auditResultListSchema = named(
+  'AuditResultList',
+  z.object({ results: z.array(auditResultSchema) }),
+);
