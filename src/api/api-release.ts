@@ -160,6 +160,7 @@ export const blockerSchema = named(
       'item-failed',
       'signoff-missing',
       'signoff-stale',
+      'signoff-four-eyes',
       'signoff-no-go',
       'window-day',
       'window-hours',
@@ -256,5 +257,6 @@ export const gateTargetSchema = named(
     title: z.string(),
     roles: z.array(z.string()),
     beforeNumber: z.number().int(),
+    fourEyes: z.literal(true).optional(),
   }),
 );
