@@ -54,6 +54,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   export: () => import('./commands/export.ts'),
   'audit verify': () => import('./commands/audit-verify.ts'),
   log: () => import('./commands/log.ts'),
+  // The team server's groundwork: no help line until the server exists.
+  'admin create': () => import('./commands/admin-create.ts'),
 };
 
 /** The commands that only read the database: they can show one this user may not write. */

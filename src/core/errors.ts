@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'not-found'
   | 'conflict'
   | 'forbidden'
+  | 'unauthenticated'
   | 'invalid-transition'
   | 'gate-closed'
   | 'integrity'
@@ -144,6 +145,17 @@ export class ConflictError extends GonogoError {
 export class ForbiddenError extends GonogoError {
   constructor(message: string, options?: ErrorOptions) {
     super('forbidden', message, options);
+  }
+}
+
+/**
+ * The credentials (password, session, token) do not identify an active user. One neutral
+ * message for every cause (unknown e-mail, wrong password, expired, revoked, disabled), so the
+ * answer tells a guesser nothing; the secret itself is never part of it.
+ */
+export class UnauthenticatedError extends GonogoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('unauthenticated', message, options);
   }
 }
 

@@ -222,3 +222,14 @@ describe('redactArgv and redactDeep', () => {
     expect(redact(text)).toBe(redactText(text, { secretValues: ['n9Qz2-fake-LmX7vB4'] }));
   });
 });
+
+describe('redactText: gonogo tokens', () => {
+  it('masks an API token in captured output', () => {
+    const token = `gng_${'Zq8-x_3Lm9Kp2Rt7Vw1Yb4Nc6Hd0Jf5Gs8Ae3Ui2Oo'}`;
+    const out = redactText(
+      `curl -H "Authorization: Bearer ${token}" https://gonogo.internal/api/v1\n`,
+    );
+    expect(out).not.toContain(token);
+    expect(out).toContain('[REDACTED:');
+  });
+});

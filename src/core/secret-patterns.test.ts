@@ -158,3 +158,21 @@ describe('isBinaryContent', () => {
     expect(isBinaryContent(late)).toBe(false);
   });
 });
+
+describe('gonogo tokens', () => {
+  const body = () => r(43, `${alnum}-_`);
+  it('API tokens and session secrets are found, in headers, URLs and config lines', () => {
+    const token = `gng_${body()}`;
+    const session = `gngs_${body()}`;
+    const text = `Authorization: Bearer ${token}\nCookie: gonogo_session=${session}; Path=/\n`;
+    expect(findSecrets(text).map((f) => [f.id, f.secret])).toEqual([
+      ['gonogo-token', token],
+      ['gonogo-token', session],
+    ]);
+  });
+  it('a longer or shorter body, or one glued to a word, is not a gonogo token', () => {
+    for (const text of [`gng_${r(42)}`, `gng_${r(44)}`, `xgng_${body()}`, `gng_${body()}x`]) {
+      expect(findSecrets(text).filter((f) => f.id === 'gonogo-token')).toEqual([]);
+    }
+  });
+});

@@ -144,6 +144,15 @@ export const secretPatterns: readonly SecretPattern[] = [
     regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
   },
   {
+    // gonogo's own API tokens and session secrets (core/account-credentials.ts): a prefix and
+    // 32 random bytes in base64url. The service only hands out ones this pattern finds.
+    id: 'gonogo-token',
+    name: 'gonogo API token or session secret',
+    family: 'token',
+    hint: 'gngs?_',
+    regex: /(?<![A-Za-z0-9_-])gngs?_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
+  },
+  {
     id: 'pypi-token',
     name: 'PyPI upload token',
     family: 'token',

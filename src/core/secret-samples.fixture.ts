@@ -153,6 +153,13 @@ export function plantedSecrets(seed = 7): PlantedSecret[] {
     `SG.${r(base64url, 22)}.${r(base64url, 43)}`,
     '"\n',
   );
+  plant(
+    'gonogo-token',
+    'ci/release.sh',
+    'curl -H "Authorization: Bearer ',
+    `gng_${r(base64url, 43)}`,
+    '" "$GONOGO_SERVER/api/v1/releases"\n',
+  );
   plant('npm-token', '.npmrc', '//registry.npmjs.org/:_authToken=', `npm_${r(alnum, 36)}`, '\n');
   plant(
     'pypi-token',

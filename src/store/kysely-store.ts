@@ -21,6 +21,15 @@ import type {
   SignoffTarget,
 } from '../core/release-model.ts';
 import type {
+  ApiToken,
+  ApiTokenRecord,
+  Membership,
+  Session,
+  UserRecord,
+} from '../core/account-model.ts';
+import type { AccountTables, UserPatch } from './store-accounts.ts';
+import { accountReads, accountWrites } from './store-accounts.ts';
+import type {
   Dialect,
   ItemSnapshotPatch,
   ReleasePatch,
@@ -167,7 +176,7 @@ export interface ProjectRow {
 }
 
 /** The tables as Kysely sees them. */
-export interface StoreTables {
+export interface StoreTables extends AccountTables {
   projects: ProjectRow;
   playbooks: PlaybookRow;
   releases: ReleaseRow;
@@ -334,6 +343,47 @@ export class KyselyStoreReader implements StoreReader {
       .limit(1)
       .executeTakeFirst();
     return row && toEvent(row);
+  }
+
+  /** The accounts tables' view of this database or transaction. */
+  protected get accounts(): Kysely<AccountTables> {
+    return this.db as unknown as Kysely<AccountTables>;
+  }
+
+  countUsers(): Promise<number> {
+    return accountReads.countUsers(this.accounts);
+  }
+
+  getUser(id: string): Promise<UserRecord | undefined> {
+    return accountReads.getUser(this.accounts, id);
+  }
+
+  findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    return accountReads.findUserByEmail(this.accounts, email);
+  }
+
+  getSession(id: string): Promise<Session | undefined> {
+    return accountReads.getSession(this.accounts, id);
+  }
+
+  findApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined> {
+    return accountReads.findApiTokenByHash(this.accounts, tokenHash);
+  }
+
+  getApiToken(id: string): Promise<ApiToken | undefined> {
+    return accountReads.getApiToken(this.accounts, id);
+  }
+
+  listApiTokens(userId: string): Promise<ApiToken[]> {
+    return accountReads.listApiTokens(this.accounts, userId);
+  }
+
+  getMembership(project: string, userId: string): Promise<Membership | undefined> {
+    return accountReads.getMembership(this.accounts, project, userId);
+  }
+
+  listMemberships(filter: { project?: string; userId?: string }): Promise<Membership[]> {
+    return accountReads.listMemberships(this.accounts, filter);
   }
 }
 
@@ -743,6 +793,49 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       `event ${event.seq} of release ${event.releaseId} already exists: someone else changed ` +
         'the release at the same time; run the command again',
     );
+  }
+
+  lockAccounts(): Promise<void> {
+    return accountWrites.lockAccounts(this.accounts, this.dialect);
+  }
+
+  insertUser(user: UserRecord): Promise<void> {
+    return accountWrites.insertUser(this.accounts, user);
+  }
+
+  updateUser(id: string, patch: UserPatch): Promise<void> {
+    return accountWrites.updateUser(this.accounts, id, patch);
+  }
+
+  insertSession(session: Session): Promise<void> {
+    return accountWrites.insertSession(this.accounts, session);
+  }
+
+  touchSession(id: string, at: string, ifSeenBefore: string): Promise<boolean> {
+    return accountWrites.touchSession(this.accounts, id, at, ifSeenBefore);
+  }
+
+  revokeSessions(filter: { userId: string } | { id: string }, at: string): Promise<number> {
+    return accountWrites.revokeSessions(this.accounts, filter, at);
+  }
+
+  insertApiToken(token: ApiTokenRecord): Promise<void> {
+    return accountWrites.insertApiToken(this.accounts, token);
+  }
+
+  touchApiToken(id: string, at: string, ifUsedBefore: string): Promise<boolean> {
+    return accountWrites.touchApiToken(this.accounts, id, at, ifUsedBefore);
+  }
+
+  revokeApiToken(id: string, at: string): Promise<boolean> {
+    return accountWrites.revokeApiToken(this.accounts, id, at);
+  }
+
+  putMembership(
+    membership: Omit<Membership, 'rowVersion'>,
+    expectedVersion?: number,
+  ): Promise<Membership> {
+    return accountWrites.putMembership(this.accounts, membership, expectedVersion);
   }
 }
 

@@ -112,3 +112,21 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('0007-accounts on the database gonogo 0.1 wrote', () => {
+  it('adds empty accounts tables beside the releases it keeps', async () => {
+    const { copyFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gonogo-migrate-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'old.db');
+    copyFileSync(path.resolve(import.meta.dirname, '../../test/fixtures/gonogo-0.1.0.db'), file);
+    const store = await openStore(file);
+    try {
+      expect(await store.countUsers()).toBe(0);
+      expect(await store.listMemberships({})).toEqual([]);
+      expect((await store.listProjects()).length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});

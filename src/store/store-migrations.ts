@@ -243,6 +243,71 @@ export const storeMigrations: Record<string, Migration> = {
       await db.schema.alterTable('signoffs').addColumn('stale_since', 'integer').execute();
     },
   },
+  // The team server's accounts (DESIGN.md §1 Trust model, server mode). Secrets are never
+  // stored: a password as its scrypt hash (with its parameters), a session or API token as the
+  // SHA-256 of its 256-bit random secret (the session's id is that hash). Roles are JSON text:
+  // {"role": "member", "signoff": ["qa-lead"]}.
+  '0007-accounts': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('admin', 'boolean', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('disabled_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('address', 'text')
+        .execute();
+      await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('api_tokens_user_idx')
+        .on('api_tokens')
+        .column('user_id')
+        .execute();
+
+      await db.schema
+        .createTable('memberships')
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('row_version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('memberships_pk', ['project', 'user_id'])
+        .execute();
+      await db.schema
+        .createIndex('memberships_user_idx')
+        .on('memberships')
+        .column('user_id')
+        .execute();
+    },
+  },
 };
 
 /**

@@ -16,6 +16,16 @@ import type {
   SignoffTarget,
 } from '../core/release-model.ts';
 import type { Playbook } from '../core/playbook.ts';
+import type {
+  ApiToken,
+  ApiTokenRecord,
+  Membership,
+  Session,
+  UserRecord,
+} from '../core/account-model.ts';
+import type { UserPatch } from './store-accounts.ts';
+
+export type { UserPatch } from './store-accounts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -87,6 +97,21 @@ export interface StoreReader {
   /** Ordered by seq. */
   listEvents(releaseId: string): Promise<ReleaseEvent[]>;
   lastEvent(releaseId: string): Promise<ReleaseEvent | undefined>;
+
+  // Accounts (the team server). Records with a hash are for the checks that compare it only.
+  countUsers(): Promise<number>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /** By the normalised (lower-case) address. */
+  findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  /** By its id, the SHA-256 of the session secret. */
+  getSession(id: string): Promise<Session | undefined>;
+  findApiTokenByHash(tokenHash: string): Promise<ApiTokenRecord | undefined>;
+  getApiToken(id: string): Promise<ApiToken | undefined>;
+  /** A user's tokens, oldest first; never their hashes. */
+  listApiTokens(userId: string): Promise<ApiToken[]>;
+  getMembership(project: string, userId: string): Promise<Membership | undefined>;
+  /** Ordered by project, then user id. Filters combine with AND. */
+  listMemberships(filter: { project?: string; userId?: string }): Promise<Membership[]>;
 }
 
 /** Writes, only inside {@link Store.transaction}. */
@@ -160,6 +185,34 @@ export interface StoreWriter extends StoreReader {
   updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void>;
   /** Throws ConflictError when (releaseId, seq) exists. */
   appendEvent(event: ReleaseEvent): Promise<void>;
+
+  /**
+   * Serialises account writes that read first ("no users yet" before the first administrator):
+   * PostgreSQL takes a transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already holds.
+   */
+  lockAccounts(): Promise<void>;
+  /** Throws ConflictError when the e-mail is taken. */
+  insertUser(user: UserRecord): Promise<void>;
+  updateUser(id: string, patch: UserPatch): Promise<void>;
+  insertSession(session: Session): Promise<void>;
+  /** Sets last_seen_at to `at` only when it is before `ifSeenBefore`; true when it wrote. */
+  touchSession(id: string, at: string, ifSeenBefore: string): Promise<boolean>;
+  /** Revokes one session or every session of a user that is not yet revoked; returns how many. */
+  revokeSessions(filter: { userId: string } | { id: string }, at: string): Promise<number>;
+  /** Throws ConflictError when the hash exists. */
+  insertApiToken(token: ApiTokenRecord): Promise<void>;
+  /** Sets last_used_at to `at` unless it is already at or after `ifUsedBefore`; true when it wrote. */
+  touchApiToken(id: string, at: string, ifUsedBefore: string): Promise<boolean>;
+  /** False when it does not exist or is revoked already. */
+  revokeApiToken(id: string, at: string): Promise<boolean>;
+  /**
+   * Writes a membership and returns it with its new rowVersion. `expectedVersion` undefined:
+   * create or replace; 0: create only; n: replace version n only. A ConflictError otherwise.
+   */
+  putMembership(
+    membership: Omit<Membership, 'rowVersion'>,
+    expectedVersion?: number,
+  ): Promise<Membership>;
 }
 
 export interface Store extends StoreReader {
