@@ -13,7 +13,7 @@ import { problemSchema } from './api-playbook.ts';
 import { blockerSchema, releaseSchema } from './api-release.ts';
 
 /** Codes only the HTTP layer produces: the service never throws them. */
-export type HttpOnlyErrorCode = 'unauthenticated' | 'rate-limited' | 'payload-too-large';
+export type HttpOnlyErrorCode = 'rate-limited' | 'payload-too-large';
 export type ApiErrorCode = ErrorCode | HttpOnlyErrorCode;
 
 /**
