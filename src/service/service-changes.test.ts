@@ -12,7 +12,8 @@ import { checkPgAvailable, createTestDatabase } from '../store/store-pg.fixture.
 import type { Store } from '../store/store.ts';
 import { createReleaseService } from './create-service.ts';
 import { createServiceContext, recordEvent } from './service-context.ts';
-import { contractYaml } from './service-contract.suite.ts';
+import type { ContractSetup } from './service-contract.suite.ts';
+import { contractYaml, describeServiceContract } from './service-contract.suite.ts';
 
 const { playbook } = loadPlaybook(contractYaml, 'test.yaml');
 const monday = new Date('2026-11-23T09:00:00Z');
@@ -134,6 +135,33 @@ describe('the service announcing committed changes (SQLite, in-process bus)', ()
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(InternalError);
     await store.close();
+  });
+});
+
+// Every use case, with the store behind the announcing wrapper: it changes nothing they see.
+const announced: ReleaseChange[] = [];
+const withBus = ((): ContractSetup & { close(): Promise<void> } => {
+  let store: Store | undefined;
+  let now = new Date();
+  let n = 0;
+  const bus = createMemoryChangeBus();
+  bus.subscribe((c) => announced.push(c));
+  return {
+    service: (actor, p = project) =>
+      createReleaseService({ store: store!, actor, project: p, now: () => now, changes: bus }),
+    setNow: (at) => void (now = at),
+    async reset() {
+      await store?.close();
+      store = await openStore(join(dir, `contract-${++n}.db`));
+    },
+    close: async () => void (await store?.close()),
+  };
+})();
+describeServiceContract('in-process on SQLite, announcing changes', () => withBus);
+describe('the contract run above', () => {
+  it('announced its writes', async () => {
+    expect(announced.length).toBeGreaterThan(10);
+    await withBus.close();
   });
 });
 
