@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InternalError } from '../core/errors.ts';
 import type { ReleaseChange } from './change-bus.ts';
 import { createMemoryChangeBus } from './change-bus.ts';
+import { openChangeBus } from './open-change-bus.ts';
 
 const change = (releaseId: string, seq: number): ReleaseChange => ({
   project: 'acme/app',
@@ -75,5 +76,14 @@ describe('the in-process change bus', () => {
     await bus.close();
     await expect(bus.publish([change('r1', 1)])).rejects.toBeInstanceOf(InternalError);
     expect(got).toEqual([]);
+  });
+
+  it('is the bus openChangeBus gives for a SQLite file', async () => {
+    const bus = await openChangeBus('.gonogo/gonogo.db');
+    const got: number[] = [];
+    bus.subscribe((c) => got.push(c.seq));
+    await bus.publish([change('r1', 1)]);
+    expect(got).toEqual([1]);
+    await bus.close();
   });
 });

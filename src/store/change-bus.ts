@@ -129,6 +129,8 @@ export function createChangeFanout(onError: (error: unknown) => void): ChangeFan
 /**
  * Reports an error the bus cannot throw as a process warning (on stderr), the default of
  * {@link ChangeBusOptions.onError}.
+ *
+ * @example createMemoryChangeBus({ onError: warnChangeBusError });
  */
 export function warnChangeBusError(error: unknown): void {
   process.emitWarning(error instanceof Error ? error : String(error), 'ChangeBusWarning');
@@ -162,7 +164,11 @@ export function createMemoryChangeBus(opts: ChangeBusOptions = {}): ChangeBus {
   };
 }
 
-/** The error of a publish on a closed bus: the caller's shutdown order is wrong. */
+/**
+ * The error of a publish on a closed bus: the caller's shutdown order is wrong.
+ *
+ * @example if (closed) throw closedError();
+ */
 export function closedError(): InternalError {
   return new InternalError(
     'a change was published on a closed change bus; close the bus after the service stops writing',

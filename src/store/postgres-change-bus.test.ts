@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EnvironmentError, InternalError } from '../core/errors.ts';
 import type { ChangeBus, ReleaseChange } from './change-bus.ts';
+import { openChangeBus } from './open-change-bus.ts';
 import { changeChannel, createPgChangeBus } from './postgres-change-bus.ts';
 import type { PostgresChangeBusOptions } from './postgres-change-bus.ts';
 import { checkPgAvailable, createTestDatabase } from './store-pg.fixture.ts';
@@ -186,6 +187,20 @@ describe.skipIf(!db)('the PostgreSQL change bus', () => {
     } finally {
       await closing.close();
       await other.close();
+    }
+  });
+
+  it('is the bus openChangeBus gives for a postgres:// URL, on the schema the URL names', async () => {
+    const a = await openChangeBus(`${db!.url}?schema=opened`, { onError: () => undefined });
+    const b = await open({ schema: 'opened' });
+    try {
+      const heard = listen(b);
+      // Not delivered in-process: it goes through the database to the other connection.
+      await a.publish([change('r1', 1)]);
+      await until(heard, 'r1@1');
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 
