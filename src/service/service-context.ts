@@ -26,7 +26,10 @@ import type {
 import { signItemState, viewSignoffs } from '../core/release-rules.ts';
 import { findControlChar } from '../core/text-safety.ts';
 import type { Redactor } from '../core/redact.ts';
+import type { ChangeBus } from '../store/change-bus.ts';
+import { warnChangeBusError } from '../store/change-bus.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
+import { publishAfterCommit } from './service-changes.ts';
 import type { ReleaseRef, ReleaseView } from './service-contract.ts';
 
 export interface ServiceDeps {
@@ -50,6 +53,17 @@ export interface ServiceDeps {
    * secret-named variables are masked in every note, reason and result before it is stored.
    */
   secretEnv?: Record<string, string | undefined>;
+  /**
+   * Where committed changes are announced for live updates (the server's event streams): after
+   * each write transaction commits, one change per release that got events, with its newest seq.
+   * Local mode has no watchers and leaves it out.
+   */
+  changes?: ChangeBus;
+  /**
+   * Where a failed announcement is reported; the write itself stands. A process warning unless
+   * told.
+   */
+  onChangeError?: (error: unknown) => void;
 }
 
 export interface ServiceContext {
@@ -84,7 +98,9 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
   const now = deps.now ?? (() => new Date());
   const { realNow } = deps;
   return {
-    store: deps.store,
+    store: deps.changes
+      ? publishAfterCommit(deps.store, deps.changes, deps.onChangeError ?? warnChangeBusError)
+      : deps.store,
     project: deps.project ?? 'default',
     actor: () =>
       (knownActor ??= checkActor(typeof deps.actor === 'function' ? deps.actor() : deps.actor)),

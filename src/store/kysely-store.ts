@@ -37,6 +37,7 @@ import type {
   StoreReader,
   StoreWriter,
 } from './store.ts';
+import { defaultEventPage, maxEventPage } from './store.ts';
 
 /** Booleans read back as 0/1 from SQLite and as true/false from PostgreSQL. */
 type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
@@ -330,6 +331,27 @@ export class KyselyStoreReader implements StoreReader {
       .selectAll()
       .where('release_id', '=', releaseId)
       .orderBy('seq')
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  async listEventsSince(
+    releaseId: string,
+    afterSeq: number,
+    limit = defaultEventPage,
+  ): Promise<ReleaseEvent[]> {
+    // A bad bound (NaN, negative, fractional) from a caller's header is clamped, not sent to SQL.
+    const after = Number.isFinite(afterSeq) ? Math.max(0, Math.floor(afterSeq)) : 0;
+    const page = Number.isFinite(limit)
+      ? Math.min(maxEventPage, Math.max(1, Math.floor(limit)))
+      : defaultEventPage;
+    const rows = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(page)
       .execute();
     return rows.map(toEvent);
   }

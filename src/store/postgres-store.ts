@@ -34,24 +34,7 @@ export async function openPostgresStore(
   url: string,
   opts: PostgresStoreOptions = {},
 ): Promise<Store> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new UsageError(
-      `${maskPassword(url)} is not a valid PostgreSQL URL (postgres://USER@HOST:PORT/DB)`,
-      { cause: error },
-    );
-  }
-  const schema = opts.schema ?? (parsed.searchParams.get('schema') || undefined);
-  // pg would pass an unknown parameter on to the server as a setting; it is ours, not its.
-  parsed.searchParams.delete('schema');
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new UsageError(
-      `schema name ${JSON.stringify(schema)} is not a plain identifier ` +
-        '(use lower-case letters, digits and _, starting with a letter or _)',
-    );
-  }
+  const { parsed, schema } = parsePostgresUrl(url, opts.schema);
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: opts.maxConnections ?? 10,
@@ -80,6 +63,37 @@ export async function openPostgresStore(
   return new KyselyStore(db, 'postgres');
 }
 
+/**
+ * Reads a PostgreSQL URL as gonogo takes it: `schema` (else a `?schema=NAME` parameter, which is
+ * removed, since pg would pass it to the server as a setting) must be a plain identifier.
+ * Throws a UsageError for a URL that does not parse or a schema name that is not plain.
+ *
+ * @example parsePostgresUrl('postgres://db/gonogo?schema=team').schema // 'team'
+ */
+export function parsePostgresUrl(
+  url: string,
+  schemaOption?: string,
+): { parsed: URL; schema: string | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new UsageError(
+      `${maskPassword(url)} is not a valid PostgreSQL URL (postgres://USER@HOST:PORT/DB)`,
+      { cause: error },
+    );
+  }
+  const schema = schemaOption ?? (parsed.searchParams.get('schema') || undefined);
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new UsageError(
+      `schema name ${JSON.stringify(schema)} is not a plain identifier ` +
+        '(use lower-case letters, digits and _, starting with a letter or _)',
+    );
+  }
+  return { parsed, schema };
+}
+
 async function createSchemaIfMissing(pool: pg.Pool, schema: string): Promise<void> {
   try {
     await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -105,8 +119,10 @@ export function maskPassword(url: string): string {
 /**
  * A failure to reach or use the server as an EnvironmentError naming the URL and the fix; any
  * other error (a bug) is returned as it is.
+ *
+ * @example throw describePostgresError(maskPassword(url), new URL(url), undefined, error);
  */
-function describePostgresError(
+export function describePostgresError(
   place: string,
   url: URL,
   schema: string | undefined,

@@ -651,6 +651,37 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(await store.lastEvent(r.id)).toStrictEqual(events[2]);
     });
 
+    it('lists the events after a seq, a bounded page at a time, for a watcher resuming', async () => {
+      const r = await insertRelease({ project: 'since' });
+      const other = await insertRelease({ project: 'since', version: '2.0.0' });
+      const events = Array.from({ length: 7 }, (_, i) => event(r.id, i + 1));
+      await store.transaction(async (tx) => {
+        for (const e of events) await tx.appendEvent(e);
+        await tx.appendEvent(event(other.id, 1));
+      });
+      expect(await store.listEventsSince(r.id, 0)).toStrictEqual(events);
+      expect(await store.listEventsSince(r.id, 4)).toStrictEqual(events.slice(4));
+      expect(await store.listEventsSince(r.id, 2, 3)).toStrictEqual(events.slice(2, 5));
+      expect(await store.listEventsSince(r.id, 7)).toEqual([]);
+      expect(await store.listEventsSince('no-such-release', 0)).toEqual([]);
+      // Paging from the last seq seen reads every event once, in order.
+      const paged: ReleaseEvent[] = [];
+      for (let page = await store.listEventsSince(r.id, 0, 2); page.length;) {
+        paged.push(...page);
+        page = await store.listEventsSince(r.id, page.at(-1)!.seq, 2);
+      }
+      expect(paged).toStrictEqual(events);
+      // Bad bounds are clamped: a negative or NaN seq reads from the start, a zero limit one event.
+      expect(await store.listEventsSince(r.id, -5, 2)).toStrictEqual(events.slice(0, 2));
+      expect(await store.listEventsSince(r.id, Number.NaN, 1)).toStrictEqual(events.slice(0, 1));
+      expect(await store.listEventsSince(r.id, 0, 0)).toStrictEqual(events.slice(0, 1));
+      // Inside a transaction it sees the transaction's own appends.
+      await store.transaction(async (tx) => {
+        await tx.appendEvent(event(r.id, 8));
+        expect((await tx.listEventsSince(r.id, 6)).map((e) => e.seq)).toEqual([7, 8]);
+      });
+    });
+
     it("keeps an event's real time only when it has one", async () => {
       const r = await insertRelease({ project: 'real-at' });
       const plain = event(r.id, 1);

@@ -29,6 +29,11 @@ export type { UserPatch } from './store-accounts.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** How many events {@link StoreReader.listEventsSince} returns unless told. */
+export const defaultEventPage = 500;
+/** The most events one {@link StoreReader.listEventsSince} call returns, whatever it is told. */
+export const maxEventPage = 5000;
+
 /** The fields of a release that change after it starts. */
 export type ReleasePatch = Partial<
   Pick<
@@ -96,6 +101,12 @@ export interface StoreReader {
   listIncidents(filter: { deploymentId?: string; project?: string }): Promise<Incident[]>;
   /** Ordered by seq. */
   listEvents(releaseId: string): Promise<ReleaseEvent[]>;
+  /**
+   * The events after `afterSeq` (0 for all), ordered by seq, at most `limit` of them
+   * ({@link defaultEventPage} unless told, never more than {@link maxEventPage}): how a watcher
+   * that saw up to `afterSeq` resumes, a page at a time.
+   */
+  listEventsSince(releaseId: string, afterSeq: number, limit?: number): Promise<ReleaseEvent[]>;
   lastEvent(releaseId: string): Promise<ReleaseEvent | undefined>;
 
   // Accounts (the team server). Records with a hash are for the checks that compare it only.
