@@ -216,7 +216,13 @@ function groupOf(word: string): string | undefined {
 
 /** A group's commands: its lines of the main help, so the two never disagree. */
 function groupHelp(group: string): string {
-  const lines = help.split('\n').filter((l) => l.startsWith(`  ${group} `));
+  const listed = help.split('\n').filter((l) => l.startsWith(`  ${group} `));
+  // A group the main help does not list yet (groundwork) still names its commands.
+  const lines = listed.length
+    ? listed
+    : Object.keys(commands)
+        .filter((k) => k.startsWith(`${group} `))
+        .map((k) => `  ${k}`);
   return [
     `usage: gonogo ${group} <command> [options]`,
     '',
