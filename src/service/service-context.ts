@@ -3,7 +3,13 @@
  * (find and lock a release, record an event, set an item state, finish a release). Each use-case
  * file takes a {@link ServiceContext}; nothing here is a use case itself.
  */
-import { InputError, IntegrityError, NotFoundError, TransitionError } from '../core/errors.ts';
+import {
+  ConflictError,
+  InputError,
+  IntegrityError,
+  NotFoundError,
+  TransitionError,
+} from '../core/errors.ts';
 import type { ErrorHint } from '../core/errors.ts';
 import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
 import type { EventPayloads, EventType } from '../core/event-replay.ts';
@@ -30,7 +36,12 @@ import type { ChangeBus } from '../store/change-bus.ts';
 import { warnChangeBusError } from '../store/change-bus.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 import { publishAfterCommit } from './service-changes.ts';
-import type { ReleaseRef, ReleaseView } from './service-contract.ts';
+import type {
+  ReleaseExpectation,
+  ReleaseRef,
+  ReleaseView,
+  ReleaseWriteRef,
+} from './service-contract.ts';
 
 export interface ServiceDeps {
   store: Store;
@@ -215,11 +226,16 @@ export async function findRelease(
   return current;
 }
 
-/** Finds the release inside a write transaction and locks it, so concurrent writers queue. */
+/**
+ * Finds the release inside a write transaction and locks it, so concurrent writers queue. With
+ * `ref.expect`, refuses a release that has moved since the client read it (see
+ * {@link assertExpected}): compared under the lock, so of writers that read the same state
+ * exactly one gets through.
+ */
 export async function lockRelease(
   ctx: ServiceContext,
   tx: StoreWriter,
-  ref: ReleaseRef = {},
+  ref: ReleaseWriteRef = {},
   states: readonly Release['state'][] = openReleaseStates,
 ): Promise<Release> {
   // A named version may be any state the caller accepts; without one, the newest in progress.
@@ -232,8 +248,40 @@ export async function lockRelease(
   await tx.lockRelease(found.id);
   // Read again under the lock: the row may have changed while we waited for it.
   const release = (await tx.getRelease(found.id)) ?? found;
+  // Before the state: a client whose view is stale learns first what it has not seen.
+  assertExpected(release, ref.expect);
   if (!states.includes(release.state)) assertOpen(release);
   return release;
+}
+
+/**
+ * Throws `conflict` with the release as it is now when `expect` names another event count than
+ * the release has: someone changed it since the client read it. Nothing without `expect`. Call
+ * it on the release read under its lock (as {@link lockRelease} does).
+ *
+ * @example assertExpected(release, { events: 12 }) // throws when release.head.count is 13
+ */
+export function assertExpected(release: Release, expect: ReleaseExpectation | undefined): void {
+  if (expect === undefined) return;
+  const then = expect.events;
+  if (!Number.isSafeInteger(then) || then < 0) {
+    throw new InputError(
+      `the expected event count of release ${release.version} is ${JSON.stringify(then)}; it is a whole number, 0 or more`,
+      { field: 'expect' },
+    );
+  }
+  const now = release.head?.count ?? 0;
+  if (now === then) return;
+  const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
+  throw new ConflictError(
+    `release ${release.version} changed since it was read (${events(then)} then, ${now} now); ` +
+      'nothing was recorded: look at what changed and decide again',
+    {
+      current: release,
+      hint: { action: 'release.show', refs: [release.version] },
+      field: 'expect',
+    },
+  );
 }
 
 export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<Playbook> {
