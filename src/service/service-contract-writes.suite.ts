@@ -8,7 +8,6 @@ import { GonogoError } from '../core/errors.ts';
 import type { ErrorCode, ConflictError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
-import type { ContractSetup } from './service-contract.suite.ts';
 
 /** How many people write at once in the concurrency test. */
 const writers = 20;
@@ -52,13 +51,18 @@ async function countOf(svc: ReleaseService): Promise<number> {
   return (await svc.getRelease()).release.head?.count ?? 0;
 }
 
+/** What these tests need of the contract's setup (its `ContractSetup`, without importing it back). */
+interface WritesSetup {
+  service(actor: string): ReleaseService;
+}
+
 /**
  * Registers the tests of expected writes, inside the contract's `describe` (whose `beforeEach`
  * gives each test a fresh record).
  *
  * @example describeExpectedWrites(setup)
  */
-export function describeExpectedWrites(t: ContractSetup) {
+export function describeExpectedWrites(t: WritesSetup) {
   const { playbook } = loadPlaybook(writesYaml, 'writes.yaml');
   const svc = (actor = 'ana@example.com') => t.service(actor);
 
