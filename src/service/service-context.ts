@@ -12,6 +12,7 @@ import {
 } from '../core/errors.ts';
 import type { ErrorHint } from '../core/errors.ts';
 import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
+import { cleanEventOrigin } from '../core/event-origin.ts';
 import type { EventPayloads, EventType } from '../core/event-replay.ts';
 import {
   followSubItemsAction,
@@ -24,6 +25,7 @@ import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates, openReleaseStates, releaseStateWords } from '../core/release-model.ts';
 import type {
   ChainHead,
+  EventOrigin,
   Evidence,
   Release,
   ReleaseItem,
@@ -50,6 +52,12 @@ export interface ServiceDeps {
    * write (a read-only command then never pays for the lookup).
    */
   actor: string | (() => string);
+  /**
+   * Where the changes come from (server mode: the client's address and user agent, the API
+   * token by id), or a function that finds out, called on the first write. Kept in every event
+   * this service records, bounded and cleaned (`core/event-origin.ts`). Local mode leaves it out.
+   */
+  origin?: EventOrigin | (() => EventOrigin | undefined);
   /** The project releases belong to (one per repository in local mode). */
   project?: string;
   /** The clock, injectable for tests. */
@@ -82,6 +90,8 @@ export interface ServiceContext {
   project: string;
   /** Who acts; a name with a control character in it is refused. */
   actor(): string;
+  /** Where the change comes from, cleaned and masked, when the service was told. */
+  origin(): Promise<EventOrigin | undefined>;
   now(): Date;
   iso(): string;
   /** The real time when the clock is overridden, else undefined. */
@@ -105,10 +115,11 @@ export const maxLinkLength = 2000;
  */
 export function createServiceContext(deps: ServiceDeps): ServiceContext {
   let knownActor: string | undefined;
+  let knownOrigin: Promise<EventOrigin | undefined> | undefined;
   let redactor: Redactor | undefined;
   const now = deps.now ?? (() => new Date());
   const { realNow } = deps;
-  return {
+  const ctx: ServiceContext = {
     store: deps.changes
       ? publishAfterCommit(deps.store, deps.changes, deps.onChangeError ?? warnChangeBusError)
       : deps.store,
@@ -126,7 +137,17 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
       });
       return redactDeep(value, redactor);
     },
+    origin: () =>
+      (knownOrigin ??= (async () => {
+        const raw = typeof deps.origin === 'function' ? deps.origin() : deps.origin;
+        const origin = cleanEventOrigin(raw);
+        // A user agent is the client's text, masked like a note (a token pasted into it). Only
+        // it: the redactor would take `tokenId` for a credential by its name.
+        if (origin?.userAgent) origin.userAgent = await ctx.mask(origin.userAgent);
+        return origin;
+      })()),
   };
+  return ctx;
 }
 
 /** An actor's name is on every line of the record: it may not carry a control character. */
@@ -156,11 +177,13 @@ export async function recordEvent<T extends EventType>(
 ) {
   const prev = await tx.lastEvent(releaseId);
   const realAt = ctx.realIso();
+  const origin = await ctx.origin();
   const event = chainEvent(prev, {
     releaseId,
     at,
     ...(realAt !== undefined ? { realAt } : {}),
     actor: ctx.actor(),
+    ...(origin !== undefined ? { origin } : {}),
     type,
     payload,
   });
