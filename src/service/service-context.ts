@@ -302,7 +302,6 @@ export function assertExpected(release: Release, expect: ReleaseExpectation | un
     {
       current: release,
       hint: { action: 'release.show', refs: [release.version] },
-      field: 'expect',
     },
   );
 }
