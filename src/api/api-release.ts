@@ -242,6 +242,14 @@ export const releaseEventSchema = named(
     at: iso(),
     realAt: iso().optional(),
     actor: z.string(),
+    origin: z
+      .object({
+        address: z.string().optional(),
+        userAgent: z.string().optional(),
+        tokenId: z.string().optional(),
+      })
+      .optional()
+      .describe('Where the change came from: client address, user agent, API token id.'),
     type: z.string(),
     payload: z.unknown(),
     prevHash: z.string(),

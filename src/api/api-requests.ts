@@ -8,7 +8,8 @@
  * change to a release, to any of its items, sign-offs or deployments, is exactly one event,
  * while `rowVersion` moves only when the release row itself changes; so the count is the
  * version of the release as a whole. A write may send `If-Match` with the ETag it saw; when the
- * release has moved since, it gets 409 `conflict` with the release as it is now. Without
+ * release has moved since, it gets 409 `conflict` with the release as it is now (the service's
+ * `expect: { events: n }`, compared under the release's lock; `ConflictError.current`). Without
  * `If-Match` a write acts on the release as it finds it, as the CLI does. Check results carry
  * each item's `itemVersion` (its `rowVersion` when the run began) instead: a person's action
  * since then stands and the result is only logged beside it.

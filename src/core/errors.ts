@@ -5,7 +5,7 @@
  * anything else → 3. A gate or check saying "no" is otherwise a result, not an error, and
  * exits 1.
  */
-import type { Blocker } from './release-model.ts';
+import type { Blocker, Release } from './release-model.ts';
 
 /** A place in an input file, 1-based line and column. */
 export interface Place {
@@ -134,10 +134,16 @@ export class NotFoundError extends GonogoError {
   }
 }
 
-/** A write lost a race (stale version) or would duplicate something unique. */
+/**
+ * A write lost a race (stale version) or would duplicate something unique. When the write named
+ * the version of the release it expected and the release has moved since, `current` is the
+ * release as it is now, so a client can show what changed before it asks again.
+ */
 export class ConflictError extends GonogoError {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly current?: Release;
+  constructor(message: string, options?: ErrorOptions & { current?: Release }) {
     super('conflict', message, options);
+    if (options?.current) this.current = options.current;
   }
 }
 

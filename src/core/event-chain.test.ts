@@ -110,6 +110,35 @@ describe('chainEvent and hashEvent', () => {
     ]);
   });
 
+  it('hashes origin only when present: it covers where a change came from, old events hash as before', () => {
+    const log = buildLog();
+    const origin = { address: '203.0.113.7', userAgent: 'gonogo/0.3 (ci)', tokenId: 't-42' };
+    // A log that goes on with events that know where they came from, after ones that did not.
+    const posted = chainEvent(log.at(-1), {
+      releaseId: 'r1',
+      at: '2026-05-04T10:00:00.000Z',
+      actor: 'ci@example.com',
+      origin,
+      type: 'check.result',
+      payload: { item: 1, result: 'passed' },
+    });
+    expect(posted.origin).toEqual(origin);
+    const { hash, ...body } = posted;
+    expect(hash).toBe(sha256(canonicalJson(body)));
+    const mixed = [...log, posted];
+    expect(verifyChain(roundTrip(mixed))).toMatchObject({ ok: true, checked: 6 });
+    // Each part of the origin is covered: changed, or dropped to hide where it came from.
+    const { origin: _o, ...dropped } = posted;
+    expect(seqs([...log, { ...posted, origin: { ...origin, tokenId: 't-43' } }])).toEqual([6]);
+    expect(seqs([...log, { ...posted, origin: { ...origin, address: '198.51.100.1' } }])).toEqual([
+      6,
+    ]);
+    expect(seqs([...log, dropped])).toEqual([6]);
+    // And an origin added to an event written without one.
+    const added = { ...log[2]!, origin };
+    expect(seqs([log[0]!, log[1]!, added, log[3]!, log[4]!])).toEqual([3]);
+  });
+
   it('refuses to chain an event onto another release', () => {
     const [first] = buildLog();
     expect(() =>

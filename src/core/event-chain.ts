@@ -5,7 +5,7 @@
  */
 import { InputError } from './errors.ts';
 import { canonicalJson, sha256 } from './hash.ts';
-import type { ChainHead, ReleaseEvent } from './release-model.ts';
+import type { ChainHead, EventOrigin, ReleaseEvent } from './release-model.ts';
 
 /** The `prevHash` of a release's first event. */
 export const genesisHash: string = '0'.repeat(64);
@@ -15,15 +15,26 @@ export const emptyHead: ChainHead = { count: 0, hash: genesisHash };
 
 /**
  * SHA-256 over the canonical JSON of the event's content and `prevHash` (never its own hash,
- * nor any other field a store may add). `realAt` is hashed only when present, so events written
- * before it existed hash as they always did.
+ * nor any other field a store may add). `realAt` and `origin` are hashed only when present, so
+ * events written before they existed hash as they always did.
  *
  * @example hashEvent({ releaseId: 'r1', seq: 1, at, actor: 'ann', type: 'release.started', payload: {}, prevHash: genesisHash })
  */
 export function hashEvent(e: Omit<ReleaseEvent, 'hash'>): string {
-  const { releaseId, seq, at, realAt, actor, type, payload, prevHash } = e;
-  const body = { releaseId, seq, at, actor, type, payload, prevHash };
-  return sha256(canonicalJson(realAt === undefined ? body : { ...body, realAt }));
+  const { releaseId, seq, at, realAt, actor, origin, type, payload, prevHash } = e;
+  return sha256(
+    canonicalJson({
+      releaseId,
+      seq,
+      at,
+      actor,
+      type,
+      payload,
+      prevHash,
+      ...(realAt !== undefined ? { realAt } : {}),
+      ...(origin !== undefined ? { origin } : {}),
+    }),
+  );
 }
 
 /**
@@ -51,6 +62,8 @@ export function chainEvent(
     /** The real time, only when `at` comes from an overridden clock. */
     realAt?: string;
     actor: string;
+    /** Where the change came from, when known (server mode). */
+    origin?: EventOrigin;
     type: string;
     payload: unknown;
   },
@@ -66,6 +79,7 @@ export function chainEvent(
     at: e.at,
     ...(e.realAt !== undefined ? { realAt: e.realAt } : {}),
     actor: e.actor,
+    ...(e.origin !== undefined ? { origin: e.origin } : {}),
     type: e.type,
     payload: e.payload,
     prevHash: prev ? prev.hash : genesisHash,

@@ -487,7 +487,7 @@ export function writeAudit(input: ExportInput): string[] {
   const j = quoteCode(`gonogo export ${release.version} --format json`);
   out.push(
     `- To verify it, run ${v} where the record is kept: it recomputes the hash of every event, checks that the chain ends at this head, and replays the log against the record.`,
-    `- Without gonogo: ${j} holds every event. Each event's \`hash\` is the SHA-256 of the canonical JSON (keys sorted, no spaces) of its \`releaseId\`, \`seq\`, \`at\`, \`actor\`, \`type\`, \`payload\` and \`prevHash\` (and \`realAt\` when present); each \`prevHash\` is the hash of the event before (64 zeros for the first); the last hash is the head above.`,
+    `- Without gonogo: ${j} holds every event. Each event's \`hash\` is the SHA-256 of the canonical JSON (keys sorted, no spaces) of its \`releaseId\`, \`seq\`, \`at\`, \`actor\`, \`type\`, \`payload\` and \`prevHash\` (and \`realAt\` and \`origin\` when present); each \`prevHash\` is the hash of the event before (64 zeros for the first); the last hash is the head above.`,
     '',
   );
   return out;

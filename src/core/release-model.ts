@@ -239,6 +239,16 @@ export interface Incident {
   actor: string;
 }
 
+/**
+ * Where a change came from, beside who made it (server mode): the client's address and user
+ * agent as it gave them, and the API token it acted with, by id (never its secret).
+ */
+export interface EventOrigin {
+  address?: string;
+  userAgent?: string;
+  tokenId?: string;
+}
+
 export interface ReleaseEvent {
   releaseId: string;
   /** 1-based position in the release's log. */
@@ -248,6 +258,8 @@ export interface ReleaseEvent {
   /** The real time, present only when the clock was overridden: an override is never silent. */
   realAt?: string;
   actor: string;
+  /** Where the change came from (the server's client and token), when known; see `event-origin.ts`. */
+  origin?: EventOrigin;
   type: string;
   payload: unknown;
   /** Hash of the event before (64 zeros for the first). */

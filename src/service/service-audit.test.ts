@@ -383,6 +383,74 @@ for (const setup of setups) {
       ]);
     });
 
+    it('keeps where each change came from in its event, covered by the hash', async () => {
+      // Written locally first: events without an origin, as every event before it existed.
+      await svc().startRelease({ playbook, version: '1.0.0', commit: commitA });
+      await svc().actOnItems({ refs: ['2'], action: 'done' });
+      // A token's shape, put together here so no scanner takes this file for a leak.
+      const secret = ['gng', 'Zk3pQ9vT2mWx8LbN4cR7yH1sD6fJ0aEuKoPiVgTqXw5'].join('_');
+      const fromCi = createReleaseService({
+        store,
+        actor: 'ci@example.com',
+        project: 'acme/app',
+        now: () => now,
+        origin: () => ({
+          address: '203.0.113.7',
+          userAgent: `gonogo/0.3\u001b[2J (ci) ${secret}`,
+          tokenId: '0197a3c2-1b2c-7d3e-8f40-123456789abc',
+        }),
+      });
+      const plan = await fromCi.planChecks({ refs: ['1'] });
+      const result1 = {
+        item: 1,
+        result: 'passed' as const,
+        summary: 'exit 0',
+        evidence: {},
+        durationMs: 5,
+        itemVersion: plan.items[0]!.rowVersion,
+      };
+      // Applied (item.state), then the same run again, stale: only logged (check.result).
+      await fromCi.recordCheckResults({ results: [result1] });
+      await fromCi.recordCheckResults({ results: [result1] });
+      const events = await svc().listEvents({ version: '1.0.0' });
+      expect(events.slice(0, 2).map((e) => e.origin)).toEqual([undefined, undefined]);
+      const posted = events.slice(2);
+      expect(posted.map((e) => [e.type, e.actor])).toEqual([
+        ['item.state', 'ci@example.com'],
+        ['check.result', 'ci@example.com'],
+      ]);
+      for (const e of posted) {
+        expect(e.origin).toMatchObject({
+          address: '203.0.113.7',
+          tokenId: '0197a3c2-1b2c-7d3e-8f40-123456789abc',
+        });
+        // The client's text as data: no escape sequence, no secret.
+        expect(e.origin?.userAgent).toMatch(/^gonogo\/0\.3 \(ci\) /);
+        expect(e.origin?.userAgent).not.toContain(secret);
+      }
+      expect(await audit()).toMatchObject({ ok: true, checked: 4, problems: [] });
+
+      // Pointing the change at another token, or erasing where it came from, breaks the chain.
+      const id = await releaseId();
+      const other = JSON.stringify({ ...posted[0]!.origin, tokenId: 'someone-else' });
+      expect(
+        await sql('UPDATE events SET origin = ? WHERE release_id = ? AND seq = ?', [other, id, 3]),
+      ).toBe(1);
+      await sql('UPDATE events SET origin = NULL WHERE release_id = ? AND seq = ?', [id, 4]);
+      const result = await audit();
+      expect(result.ok).toBe(false);
+      expect(result.problems.filter((p) => p.kind === 'chain')).toEqual([
+        expect.objectContaining({
+          seq: 3,
+          message: expect.stringMatching(/does not match its hash/),
+        }),
+        expect.objectContaining({
+          seq: 4,
+          message: expect.stringMatching(/does not match its hash/),
+        }),
+      ]);
+    });
+
     it('refuses an actor name with a control character, writing nothing', async () => {
       await svc().startRelease({ playbook, version: '1.0.0', commit: commitA });
       const error = await svc('ann@example.com\n   2 item.state forged')

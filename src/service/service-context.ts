@@ -3,9 +3,16 @@
  * (find and lock a release, record an event, set an item state, finish a release). Each use-case
  * file takes a {@link ServiceContext}; nothing here is a use case itself.
  */
-import { InputError, IntegrityError, NotFoundError, TransitionError } from '../core/errors.ts';
+import {
+  ConflictError,
+  InputError,
+  IntegrityError,
+  NotFoundError,
+  TransitionError,
+} from '../core/errors.ts';
 import type { ErrorHint } from '../core/errors.ts';
 import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
+import { cleanEventOrigin } from '../core/event-origin.ts';
 import type { EventPayloads, EventType } from '../core/event-replay.ts';
 import {
   followSubItemsAction,
@@ -18,6 +25,7 @@ import type { Playbook } from '../core/playbook.ts';
 import { acceptedStates, openReleaseStates, releaseStateWords } from '../core/release-model.ts';
 import type {
   ChainHead,
+  EventOrigin,
   Evidence,
   Release,
   ReleaseItem,
@@ -30,7 +38,12 @@ import type { ChangeBus } from '../store/change-bus.ts';
 import { warnChangeBusError } from '../store/change-bus.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 import { publishAfterCommit } from './service-changes.ts';
-import type { ReleaseRef, ReleaseView } from './service-contract.ts';
+import type {
+  ReleaseExpectation,
+  ReleaseRef,
+  ReleaseView,
+  ReleaseWriteRef,
+} from './service-contract.ts';
 
 export interface ServiceDeps {
   store: Store;
@@ -39,6 +52,12 @@ export interface ServiceDeps {
    * write (a read-only command then never pays for the lookup).
    */
   actor: string | (() => string);
+  /**
+   * Where the changes come from (server mode: the client's address and user agent, the API
+   * token by id), or a function that finds out, called on the first write. Kept in every event
+   * this service records, bounded and cleaned (`core/event-origin.ts`). Local mode leaves it out.
+   */
+  origin?: EventOrigin | (() => EventOrigin | undefined);
   /** The project releases belong to (one per repository in local mode). */
   project?: string;
   /** The clock, injectable for tests. */
@@ -71,6 +90,8 @@ export interface ServiceContext {
   project: string;
   /** Who acts; a name with a control character in it is refused. */
   actor(): string;
+  /** Where the change comes from, cleaned and masked, when the service was told. */
+  origin(): Promise<EventOrigin | undefined>;
   now(): Date;
   iso(): string;
   /** The real time when the clock is overridden, else undefined. */
@@ -94,10 +115,11 @@ export const maxLinkLength = 2000;
  */
 export function createServiceContext(deps: ServiceDeps): ServiceContext {
   let knownActor: string | undefined;
+  let knownOrigin: Promise<EventOrigin | undefined> | undefined;
   let redactor: Redactor | undefined;
   const now = deps.now ?? (() => new Date());
   const { realNow } = deps;
-  return {
+  const ctx: ServiceContext = {
     store: deps.changes
       ? publishAfterCommit(deps.store, deps.changes, deps.onChangeError ?? warnChangeBusError)
       : deps.store,
@@ -115,7 +137,17 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
       });
       return redactDeep(value, redactor);
     },
+    origin: () =>
+      (knownOrigin ??= (async () => {
+        const raw = typeof deps.origin === 'function' ? deps.origin() : deps.origin;
+        const origin = cleanEventOrigin(raw);
+        // A user agent is the client's text, masked like a note (a token pasted into it). Only
+        // it: the redactor would take `tokenId` for a credential by its name.
+        if (origin?.userAgent) origin.userAgent = await ctx.mask(origin.userAgent);
+        return origin;
+      })()),
   };
+  return ctx;
 }
 
 /** An actor's name is on every line of the record: it may not carry a control character. */
@@ -145,11 +177,13 @@ export async function recordEvent<T extends EventType>(
 ) {
   const prev = await tx.lastEvent(releaseId);
   const realAt = ctx.realIso();
+  const origin = await ctx.origin();
   const event = chainEvent(prev, {
     releaseId,
     at,
     ...(realAt !== undefined ? { realAt } : {}),
     actor: ctx.actor(),
+    ...(origin !== undefined ? { origin } : {}),
     type,
     payload,
   });
@@ -215,11 +249,16 @@ export async function findRelease(
   return current;
 }
 
-/** Finds the release inside a write transaction and locks it, so concurrent writers queue. */
+/**
+ * Finds the release inside a write transaction and locks it, so concurrent writers queue. With
+ * `ref.expect`, refuses a release that has moved since the client read it (see
+ * {@link assertExpected}): compared under the lock, so of writers that read the same state
+ * exactly one gets through.
+ */
 export async function lockRelease(
   ctx: ServiceContext,
   tx: StoreWriter,
-  ref: ReleaseRef = {},
+  ref: ReleaseWriteRef = {},
   states: readonly Release['state'][] = openReleaseStates,
 ): Promise<Release> {
   // A named version may be any state the caller accepts; without one, the newest in progress.
@@ -232,8 +271,39 @@ export async function lockRelease(
   await tx.lockRelease(found.id);
   // Read again under the lock: the row may have changed while we waited for it.
   const release = (await tx.getRelease(found.id)) ?? found;
+  // Before the state: a client whose view is stale learns first what it has not seen.
+  assertExpected(release, ref.expect);
   if (!states.includes(release.state)) assertOpen(release);
   return release;
+}
+
+/**
+ * Throws `conflict` with the release as it is now when `expect` names another event count than
+ * the release has: someone changed it since the client read it. Nothing without `expect`. Call
+ * it on the release read under its lock (as {@link lockRelease} does).
+ *
+ * @example assertExpected(release, { events: 12 }) // throws when release.head.count is 13
+ */
+export function assertExpected(release: Release, expect: ReleaseExpectation | undefined): void {
+  if (expect === undefined) return;
+  const then = expect.events;
+  if (!Number.isSafeInteger(then) || then < 0) {
+    throw new InputError(
+      `the expected event count of release ${release.version} is ${JSON.stringify(then)}; it is a whole number, 0 or more`,
+      { field: 'expect' },
+    );
+  }
+  const now = release.head?.count ?? 0;
+  if (now === then) return;
+  const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
+  throw new ConflictError(
+    `release ${release.version} changed since it was read (${events(then)} then, ${now} now); ` +
+      'nothing was recorded: look at what changed and decide again',
+    {
+      current: release,
+      hint: { action: 'release.show', refs: [release.version] },
+    },
+  );
 }
 
 export async function loadPlaybookOf(r: StoreReader, release: Release): Promise<Playbook> {

@@ -10,6 +10,7 @@ import { GonogoError } from '../core/errors.ts';
 import type { GateClosedError, InputError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
+import { describeExpectedWrites } from './service-contract-writes.suite.ts';
 
 export interface ContractSetup {
   /** A service acting as `actor` in `project` (default one fixed project), over one record. */
@@ -899,5 +900,7 @@ ${extra}`;
       const [result] = await svc().verifyAudit({ version: '1.0.0' });
       expect(result).toMatchObject({ version: '1.0.0', ok: true, checked: 3 });
     });
+
+    describeExpectedWrites(t);
   });
 }

@@ -36,6 +36,26 @@ export interface ReleaseRef {
   version?: string;
 }
 
+/**
+ * The state of a release a write was decided on: its event count (`head.count`, the HTTP ETag),
+ * as the client last saw it. Every change to a release or anything in it is one event, so the
+ * count is the version of the release as a whole. An object, so a later precondition (the head
+ * hash) can join without renaming the input.
+ */
+export interface ReleaseExpectation {
+  events: number;
+}
+
+/**
+ * The release a write acts on, and optionally the state it expects it in: when the release has
+ * moved since (another event was recorded), the write is refused with `conflict`, carrying the
+ * release as it is now, and nothing is written. Without `expect` the write acts on the release
+ * as it finds it (the CLI, which reads and writes in one command).
+ */
+export interface ReleaseWriteRef extends ReleaseRef {
+  expect?: ReleaseExpectation;
+}
+
 /** A release with everything recorded about it. */
 export interface ReleaseView {
   release: Release;
@@ -65,16 +85,16 @@ export interface StartReleaseInput {
   supersedes?: string;
 }
 
-export interface AbandonInput extends ReleaseRef {
+export interface AbandonInput extends ReleaseWriteRef {
   reason: string;
 }
 
-export interface RetargetInput extends ReleaseRef {
+export interface RetargetInput extends ReleaseWriteRef {
   commit: string;
   commitAt?: string;
 }
 
-export interface ResnapshotInput extends ReleaseRef {
+export interface ResnapshotInput extends ReleaseWriteRef {
   /** The edited playbook, compiled; the service snapshots it under its own content hash. */
   playbook: Playbook;
   /** Say what would change, record nothing. */
@@ -103,7 +123,7 @@ export interface ResnapshotResult {
   strandedNoGos: { role: string; actor: string; comment?: string }[];
 }
 
-export interface ItemActionInput extends ReleaseRef {
+export interface ItemActionInput extends ReleaseWriteRef {
   /**
    * Item refs (`core/item-refs.ts`): numbers (`12`), ranges (`9-14`), ids (`changelog`,
    * `pre-release/changelog`), sections or phases (`code-quality`, `pre-release/code-quality`).
@@ -229,7 +249,7 @@ export interface CheckResultInput extends CheckOutcome {
   itemVersion?: number;
 }
 
-export interface RecordCheckResultsInput extends ReleaseRef {
+export interface RecordCheckResultsInput extends ReleaseWriteRef {
   results: CheckResultInput[];
 }
 
@@ -240,7 +260,7 @@ export interface RecordCheckResultsResult {
   skipped: number[];
 }
 
-export interface SignInput extends ReleaseRef {
+export interface SignInput extends ReleaseWriteRef {
   role: string;
   verdict: Verdict;
   comment?: string;
@@ -254,7 +274,7 @@ export interface SignResult extends SignoffView {
   label: string;
 }
 
-export interface DecideInput extends ReleaseRef {
+export interface DecideInput extends ReleaseWriteRef {
   gate?: string;
   /** Let the gate through outside the release window; a role the policy names, with a reason. */
   overrideWindow?: { reason: string };
@@ -265,7 +285,7 @@ export interface DecideResult {
   gateTitle: string;
 }
 
-export interface DeployInput extends ReleaseRef {
+export interface DeployInput extends ReleaseWriteRef {
   environment: string;
   status?: 'succeeded' | 'failed';
   /** Deploy although a gate says NO-GO; a role the policy names, with a reason. */
@@ -284,7 +304,7 @@ export interface DeployResult extends Deployment {
   releaseState: Release['state'];
 }
 
-export interface RollbackInput extends ReleaseRef {
+export interface RollbackInput extends ReleaseWriteRef {
   environment: string;
   reason: string;
 }

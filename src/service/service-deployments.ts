@@ -30,6 +30,7 @@ import {
   assertEnvironment,
   assertText,
   loadPlaybookOf,
+  assertExpected,
   lockRelease,
   maybeFinish,
   recordEvent,
@@ -175,7 +176,7 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
           .filter((d) => d.status === 'succeeded')
           .at(-1);
     const release = running
-      ? (await tx.lockRelease(running.releaseId), await tx.getRelease(running.releaseId))!
+      ? await lockRunning(tx, running.releaseId, input)
       : await lockRelease(ctx, tx, input, releaseStates);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
@@ -309,4 +310,12 @@ export async function listEnvironments(
     }
     return out;
   });
+}
+
+/** The release that runs in the environment, locked, and as the client expects it when it says. */
+async function lockRunning(tx: StoreWriter, releaseId: string, input: RollbackInput) {
+  await tx.lockRelease(releaseId);
+  const release = (await tx.getRelease(releaseId))!;
+  assertExpected(release, input.expect);
+  return release;
 }

@@ -12,6 +12,7 @@ import type {
   ChainHead,
   Decision,
   Deployment,
+  EventOrigin,
   GateOverride,
   Incident,
   Release,
@@ -169,6 +170,8 @@ export interface EventRow {
   hash: string;
   /** Set only when the event's time came from an overridden clock. */
   real_at: string | null;
+  /** Where the change came from (JSON of an `EventOrigin`), when known. */
+  origin: string | null;
 }
 
 export interface ProjectRow {
@@ -810,6 +813,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
             prev_hash: event.prevHash,
             hash: event.hash,
             real_at: event.realAt ?? null,
+            origin: event.origin === undefined ? null : JSON.stringify(event.origin),
           })
           .execute(),
       `event ${event.seq} of release ${event.releaseId} already exists: someone else changed ` +
@@ -1051,5 +1055,6 @@ function toEvent(row: EventRow): ReleaseEvent {
     hash: row.hash,
   };
   if (row.real_at !== null) event.realAt = row.real_at;
+  if (row.origin !== null) event.origin = JSON.parse(row.origin) as EventOrigin;
   return event;
 }

@@ -9,6 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { chainEvent, headOf, verifyChain } from '../core/event-chain.ts';
 import { openStore } from './open-store.ts';
 import { checkPgAvailable, createTestDatabase } from './store-pg.fixture.ts';
 import { NodeSqliteDialect } from './sqlite-driver.ts';
@@ -125,6 +126,55 @@ describe('0007-accounts on the database gonogo 0.1 wrote', () => {
       expect(await store.countUsers()).toBe(0);
       expect(await store.listMemberships({})).toEqual([]);
       expect((await store.listProjects()).length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('0008-event-origin on the database gonogo 0.1 wrote', () => {
+  it('leaves every old event without an origin, verifying as before, and keeps new ones', async () => {
+    const { copyFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gonogo-migrate-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'old.db');
+    copyFileSync(path.resolve(import.meta.dirname, '../../test/fixtures/gonogo-0.1.0.db'), file);
+    const store = await openStore(file);
+    try {
+      const releases = (
+        await Promise.all((await store.listProjects()).map((p) => store.listReleases(p.id)))
+      ).flat();
+      expect(releases.length).toBeGreaterThan(0);
+      let checked = 0;
+      for (const release of releases) {
+        const events = await store.listEvents(release.id);
+        expect(events.filter((e) => 'origin' in e)).toEqual([]);
+        const result = verifyChain(events, release.head);
+        expect(result.problems).toEqual([]);
+        checked += result.checked;
+      }
+      expect(checked).toBeGreaterThan(0);
+
+      // An event with an origin after them: stored, read back as written, and the chain holds.
+      const release = releases[0]!;
+      const origin = { address: '203.0.113.7', userAgent: 'gonogo/0.3', tokenId: 'tok-1' };
+      const prev = await store.lastEvent(release.id);
+      const next = chainEvent(prev, {
+        releaseId: release.id,
+        at: '2026-11-23T09:00:00.000Z',
+        actor: 'ci@example.com',
+        origin,
+        type: 'test.origin',
+        payload: {},
+      });
+      await store.transaction(async (tx) => {
+        await tx.appendEvent(next);
+        expect(await tx.updateReleaseHead(release.id, headOf([next]), headOf([prev!]))).toBe(true);
+      });
+      const after = await store.listEvents(release.id);
+      expect(after.at(-1)).toEqual(next);
+      const anchored = (await store.getRelease(release.id))!.head;
+      expect(verifyChain(after, anchored)).toMatchObject({ ok: true });
     } finally {
       await store.close();
     }

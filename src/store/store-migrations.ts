@@ -308,6 +308,14 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Where each change came from, beside who made it (server mode): the client's address and
+  // user agent and the API token by id, as JSON text; null for events written without one
+  // (local mode, and every event before this migration, which hash as they always did).
+  '0008-event-origin': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('events').addColumn('origin', 'text').execute();
+    },
+  },
 };
 
 /**

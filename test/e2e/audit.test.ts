@@ -283,3 +283,70 @@ describe('a clock override is never silent', () => {
     expect(audit.stdout).toMatch(note);
   });
 });
+
+describe('a change posted with an API token', () => {
+  // The server that takes such changes is not built yet: the service it will call records the
+  // change here, with the origin the server will give it, on the database the CLI uses.
+  it('is named with its token in item show, verified by audit verify, and an edited origin is found', async () => {
+    const version = '3.0.0';
+    await repo.ok(['release', 'start', version]);
+    const project = tamper(
+      (db, id) =>
+        (db.prepare('SELECT project FROM releases WHERE id = ?').get(id) as { project: string })
+          .project,
+      version,
+    );
+    const { openStore } = await import('../../src/store/open-store.ts');
+    const { createReleaseService } = await import('../../src/service/create-service.ts');
+    const store = await openStore(repo.db);
+    try {
+      const svc = createReleaseService({
+        store,
+        actor: 'ci@example.com',
+        project,
+        origin: () => ({
+          address: '203.0.113.7',
+          userAgent: 'gonogo-ci/1.0',
+          tokenId: 'tok-e2e-1',
+        }),
+      });
+      await svc.actOnItems({ version, refs: ['changelog'], action: 'done', note: 'from CI' });
+    } finally {
+      await store.close();
+    }
+
+    const shown = await repo.ok(['item', 'show', 'changelog', '--release', version]);
+    expect(shown.stdout).toMatch(/pending → done by ci@example\.com \(token tok-e2e-1\) — from CI/);
+    const json = await repo.json<{ history: { origin?: unknown }[] }>([
+      'item',
+      'show',
+      'changelog',
+      '--release',
+      version,
+    ]);
+    expect(json.history.at(-1)?.origin).toEqual({
+      address: '203.0.113.7',
+      userAgent: 'gonogo-ci/1.0',
+      tokenId: 'tok-e2e-1',
+    });
+    // A change made on the command line names no token.
+    await repo.ok(['item', 'done', 'notes', '--release', version]);
+    const local = await repo.ok(['item', 'show', 'notes', '--release', version]);
+    expect(local.stdout).toMatch(/pending → done by e2e@example\.com\n/);
+    await repo.ok(['audit', 'verify', version]);
+
+    // Pointing the change at another token is an edit the chain shows.
+    tamper(
+      (db, id) =>
+        db
+          .prepare('UPDATE events SET origin = ? WHERE release_id = ? AND seq = 2')
+          .run(JSON.stringify({ tokenId: 'tok-someone-else' }), id),
+      version,
+    );
+    const { code, result } = await verify(version);
+    expect(code).toBe(1);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ kind: 'chain', seq: 2, message: expect.stringMatching(/edited/) }),
+    ]);
+  });
+});

@@ -56,9 +56,13 @@ export default defineCommand({
       o.out('  history:');
       for (const e of events) {
         const when = e.at.slice(0, 19).replace('T', ' ');
+        // Who posted it, and with which API token when it came through the server.
+        const by = `by ${oneLine(e.actor)}${e.origin?.tokenId ? ` (token ${oneLine(e.origin.tokenId)})` : ''}`;
         if (e.type === 'check.result') {
           const p = e.payload as { result: string; summary: string; reason?: string };
-          o.out(`    ${when} check ${p.result}, not applied: ${oneLine(p.reason ?? p.summary)}`);
+          o.out(
+            `    ${when} check ${p.result} ${by}, not applied: ${oneLine(p.reason ?? p.summary)}`,
+          );
           continue;
         }
         const p = e.payload as { from: string; to: string; note?: string };
@@ -70,7 +74,7 @@ export default defineCommand({
             )
           : '';
         o.out(
-          `    ${when} ${p.from} → ${p.to} by ${oneLine(e.actor)}${p.note ? ` — ${oneLine(p.note)}` : ''}${clock}`,
+          `    ${when} ${p.from} → ${p.to} ${by}${p.note ? ` — ${oneLine(p.note)}` : ''}${clock}`,
         );
       }
     }
