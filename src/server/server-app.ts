@@ -18,6 +18,7 @@ import { createAttemptLimiter } from './server-rate-limit.ts';
 import { createStreamRegistry } from './server-streams.ts';
 import type { StreamRegistry } from './server-streams.ts';
 import { mountEventRoutes } from './routes/event-routes.ts';
+import { mountPlaybookRoutes } from './routes/playbook-routes.ts';
 import { mountProjectRoutes } from './routes/project-routes.ts';
 import { mountReleaseActionRoutes } from './routes/release-action-routes.ts';
 import { mountReleaseRoutes } from './routes/release-routes.ts';
@@ -61,6 +62,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   mountSessionRoutes(app, deps, apiBase, createAttemptLimiter({ ...signInAttempts, now: clock }));
   mountTokenRoutes(app, deps, apiBase);
   mountProjectRoutes(app, deps, apiBase);
+  mountPlaybookRoutes(app, deps, apiBase);
   mountReleaseRoutes(app, deps, apiBase);
   mountReleaseActionRoutes(app, deps, apiBase);
   mountEventRoutes(app, deps, apiBase, streams);
