@@ -12,7 +12,6 @@ import { apiErrorSchema } from '../api/api-errors.ts';
 import { maxRequestBytes } from '../api/api-limits.ts';
 import { apiRoutes, fillApiPath } from '../api/api-routes.ts';
 import { buildServerDeps } from '../cli/cli-server.ts';
-import { createAccountService } from '../service/create-account-service.ts';
 import { contractYaml } from '../service/service-contract.suite.ts';
 import { createMemoryChangeBus } from '../store/change-bus.ts';
 import { openStore } from '../store/open-store.ts';
@@ -69,10 +68,13 @@ async function signIn(email: string, password: string): Promise<Browser> {
 }
 
 async function makeUser(email: string, roles: string[], inProject = project) {
-  // No route creates users yet: the account service does, as the signed-in administrator.
-  const accounts = createAccountService({ store, now: () => now });
-  const root = await accounts.authenticateSession({ secret: admin.cookie.split('=')[1]! });
-  const { user } = await accounts.createUser(root, { email, password: `${email} password!` });
+  const made = await req('/api/v1/users', {
+    method: 'POST',
+    headers: asBrowser(admin),
+    json: { email, password: `${email} password!` },
+  });
+  expect(made.status).toBe(201);
+  const user = (await made.json()) as { id: string; email: string };
   secrets.push(`${email} password!`);
   const put = await req(
     `${fillApiPath('/projects/{project}/members/{user}', { project: inProject, user: email })}`,
@@ -318,6 +320,22 @@ describe('the team server', () => {
   it('limits a token to its project, and refuses it revoked or expired', async () => {
     const rm = await signIn('rm@example.com', 'rm@example.com password!');
     const token = await makeToken(rm, project, ['release-manager']);
+    // Only a server administrator makes users and projects.
+    const user = { email: 'x@example.com', password: 'a long enough password' };
+    await expectError(
+      await req('/api/v1/users', { method: 'POST', headers: asBrowser(rm), json: user }),
+      403,
+      'forbidden',
+    );
+    await expectError(
+      await req('/api/v1/projects', {
+        method: 'POST',
+        headers: asBrowser(rm),
+        json: { id: 'mine' },
+      }),
+      403,
+      'forbidden',
+    );
     const otherReleases = fillApiPath('/projects/{project}/releases', { project: other });
     await expectError(
       await req(otherReleases, { headers: bearer(token.secret) }),

@@ -24,7 +24,7 @@ import { mountReleaseActionRoutes } from './routes/release-action-routes.ts';
 import { mountReleaseRoutes } from './routes/release-routes.ts';
 import { mountSessionRoutes } from './routes/session-routes.ts';
 import { mountSystemRoutes } from './routes/system-routes.ts';
-import { mountTokenRoutes } from './routes/token-routes.ts';
+import { mountAccountRoutes } from './routes/account-routes.ts';
 
 export interface ServerApp {
   app: Hono<ServerEnv>;
@@ -60,7 +60,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
 
   mountSystemRoutes(app, deps, apiBase);
   mountSessionRoutes(app, deps, apiBase, createAttemptLimiter({ ...signInAttempts, now: clock }));
-  mountTokenRoutes(app, deps, apiBase);
+  mountAccountRoutes(app, deps, apiBase);
   mountProjectRoutes(app, deps, apiBase);
   mountPlaybookRoutes(app, deps, apiBase);
   mountReleaseRoutes(app, deps, apiBase);

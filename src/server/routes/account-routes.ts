@@ -1,5 +1,5 @@
 /**
- * API tokens of the signed-in user: created (the secret in that one answer), listed without
+ * Users (made by a server administrator) and the API tokens of the signed-in user: created (the secret in that one answer), listed without
  * secrets or hashes, revoked. The account service keeps a token within its creator's roles.
  */
 import type { Hono } from 'hono';
@@ -11,8 +11,16 @@ import type { ServerDeps } from '../server-deps.ts';
 import { memberRolesOf, roleListOf } from '../server-roles.ts';
 import { mountRoute } from '../server-route.ts';
 
-/** Mounts listTokens, createToken and revokeToken. */
-export function mountTokenRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base: string): void {
+/** Mounts createUser, listTokens, createToken and revokeToken. */
+export function mountAccountRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base: string): void {
+  // The account service refuses anyone but a server administrator.
+  mountRoute(app, deps, base, 'createUser', async ({ principal, body }) => {
+    const input = body as { email: string; name?: string; password: string; admin?: boolean };
+    onlySignedIn(principal!, 'create users');
+    const { user } = await deps.accounts.createUser(principal!, input);
+    return { id: user.id, email: user.email, ...(user.name ? { name: user.name } : {}) };
+  });
+
   mountRoute(app, deps, base, 'listTokens', async ({ principal }) => {
     const tokens = await deps.accounts.listTokens(principal!, { userId: principal!.user.id });
     return { tokens: tokens.map(tokenView) };
