@@ -43,6 +43,17 @@ export const sessionSchema = named(
   'The signed-in user; the session itself travels in an HttpOnly cookie.',
 );
 
+export const createUserRequestSchema = named(
+  'CreateUserRequest',
+  z.strictObject({
+    email: email(),
+    name: z.string().max(maxNameLength).optional(),
+    password: password(),
+    admin: z.boolean().optional().describe('A server administrator.'),
+  }),
+  'A new user, made by a server administrator; roles come with project membership.',
+);
+
 export const setupRequestSchema = named(
   'SetupRequest',
   z.strictObject({

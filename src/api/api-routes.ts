@@ -9,6 +9,7 @@ import type { ApiErrorCode } from './api-errors.ts';
 import {
   createProjectRequestSchema,
   createTokenRequestSchema,
+  createUserRequestSchema,
   createdTokenSchema,
   healthSchema,
   membershipListSchema,
@@ -21,6 +22,7 @@ import {
   sessionSchema,
   setupRequestSchema,
   tokenListSchema,
+  userSchema,
 } from './api-accounts.ts';
 import type { ProjectRole } from './api-accounts.ts';
 import {
@@ -197,6 +199,13 @@ export const apiRoutes: readonly ApiRoute[] = [
       status: 204,
     },
   ),
+  r('post', '/users', 'createUser', 'Create a user (server administrators)', 'accounts', 'user', {
+    mutation: true,
+    body: createUserRequestSchema,
+    status: 201,
+    response: userSchema,
+    errors: ['forbidden', 'conflict'],
+  }),
   r('get', '/tokens', 'listTokens', 'The API tokens of the user', 'accounts', 'user', {
     response: tokenListSchema,
   }),

@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts';
 export interface DbTarget {
   /** A SQLite file path (as given) or a PostgreSQL URL. */
   url: string;
-  origin: 'the --db option' | 'GONOGO_DB' | 'the default';
+  origin: 'the --db option' | 'GONOGO_DB' | 'DATABASE_URL' | 'the default';
 }
 
 /**

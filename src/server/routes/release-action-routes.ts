@@ -1,0 +1,113 @@
+/**
+ * What people and CI do to a release: item actions, check plans and results, sign-offs,
+ * decisions, deployments, rollbacks; and the project-wide reads (environments, audit verify).
+ * Signing, overriding a release window and forcing a deployment need, on top of the route's
+ * project role, the playbook role granted in the user's membership.
+ */
+import type { Hono } from 'hono';
+import { NotFoundError } from '../../core/errors.ts';
+import type { ItemAction, Verdict } from '../../core/release-model.ts';
+import type { CheckResultInput } from '../../service/service-contract.ts';
+import type { ServerEnv } from '../server-auth.ts';
+import type { ServerDeps } from '../server-deps.ts';
+import { mountRoute } from '../server-route.ts';
+import {
+  checkIfMatch,
+  requirePolicyRole,
+  requireSignoffRole,
+  serviceOf,
+  versionOf,
+} from './release-support.ts';
+
+/** Mounts the item, check, sign-off, decision, deployment and project-read routes. */
+export function mountReleaseActionRoutes(
+  app: Hono<ServerEnv>,
+  deps: ServerDeps,
+  base: string,
+): void {
+  const write = (
+    operationId: string,
+    act: (call: Parameters<Parameters<typeof mountRoute>[4]>[0]) => Promise<unknown>,
+  ) =>
+    mountRoute(app, deps, base, operationId, async (call) => {
+      const stale = await checkIfMatch(call.c, serviceOf(deps, call), versionOf(call));
+      return stale ?? act(call);
+    });
+
+  write('actOnItems', async (call) => {
+    const input = call.body as {
+      refs: string[];
+      action: ItemAction;
+      note?: string;
+      evidence?: string;
+      skipUnmatched?: boolean;
+    };
+    return serviceOf(deps, call).actOnItems({ ...versionOf(call), ...input });
+  });
+
+  mountRoute(app, deps, base, 'planChecks', async (call) => {
+    const input = call.body as {
+      refs?: string[];
+      phase?: string;
+      all?: boolean;
+      environment?: string;
+    };
+    return serviceOf(deps, call).planChecks({ ...versionOf(call), ...input });
+  });
+
+  write('recordCheckResults', async (call) => {
+    const input = call.body as { results: CheckResultInput[] };
+    return serviceOf(deps, call).recordCheckResults({ ...versionOf(call), ...input });
+  });
+
+  write('sign', async (call) => {
+    const input = call.body as { role: string; verdict: Verdict; comment?: string; gate?: string };
+    requireSignoffRole(call.roles, input.role);
+    return serviceOf(deps, call).sign({ ...versionOf(call), ...input });
+  });
+
+  write('decide', async (call) => {
+    const input = call.body as { gate?: string; overrideWindow?: { reason: string } };
+    const svc = serviceOf(deps, call);
+    if (input.overrideWindow) {
+      const { playbook } = await svc.getRelease(versionOf(call));
+      requirePolicyRole(
+        call.roles,
+        playbook.policy.window?.override,
+        'override the release window',
+      );
+    }
+    return svc.decide({ ...versionOf(call), ...input });
+  });
+
+  write('deploy', async (call) => {
+    const input = call.body as {
+      environment: string;
+      status?: 'succeeded' | 'failed';
+      force?: { reason: string };
+    };
+    const svc = serviceOf(deps, call);
+    if (input.force) {
+      const { playbook } = await svc.getRelease(versionOf(call));
+      requirePolicyRole(call.roles, playbook.policy.force, 'force a deployment');
+    }
+    return svc.deploy({ ...versionOf(call), ...input });
+  });
+
+  write('rollback', async (call) => {
+    const input = call.body as { environment: string; reason: string };
+    return serviceOf(deps, call).rollback({ ...versionOf(call), ...input });
+  });
+
+  mountRoute(app, deps, base, 'listEnvironments', async (call) => {
+    if (call.query.playbookHash !== undefined) {
+      throw new NotFoundError('stored playbooks are not served yet', { field: 'playbookHash' });
+    }
+    return { environments: await serviceOf(deps, call).listEnvironments() };
+  });
+
+  mountRoute(app, deps, base, 'verifyAudit', async (call) => {
+    const input = call.body as { version?: string };
+    return { results: await serviceOf(deps, call).verifyAudit(input) };
+  });
+}

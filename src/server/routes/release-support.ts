@@ -1,0 +1,98 @@
+/**
+ * What the release routes share: the service acting as the signed-in user in the path's
+ * project, the release the version segment names, playbook text compiled with its bound, the
+ * release's ETag, and `If-Match`.
+ */
+import type { Context } from 'hono';
+import { latestVersion } from '../../api/api-routes.ts';
+import type { MemberRoles } from '../../core/account-model.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.ts';
+import { loadPlaybook } from '../../core/playbook-yaml.ts';
+import type { Playbook } from '../../core/playbook.ts';
+import type { Release } from '../../core/release-model.ts';
+import type { ReleaseService } from '../../service/service-contract.ts';
+import type { ServerEnv } from '../server-auth.ts';
+import type { ServerDeps } from '../server-deps.ts';
+import type { RouteCall } from '../server-route.ts';
+
+/**
+ * The release service for this call: the actor is the authenticated user's e-mail (never
+ * anything the client wrote), the project the path's.
+ */
+export function serviceOf(deps: ServerDeps, call: RouteCall): ReleaseService {
+  return deps.releases(call.principal!.user.email, call.params.project!);
+}
+
+/** The version the path names, or undefined for `@latest` (the service picks, like the CLI). */
+export function versionOf(call: RouteCall): { version?: string } {
+  const v = call.params.version!;
+  return v === latestVersion ? {} : { version: v };
+}
+
+/** The playbook from `playbookYaml`; a stored playbook (`playbookHash`) is not served yet. */
+export function playbookOf(input: { playbookYaml?: string; playbookHash?: string }): Playbook {
+  if (input.playbookYaml === undefined) {
+    throw new NotFoundError('stored playbooks are not served yet: send playbookYaml', {
+      field: 'playbookHash',
+    });
+  }
+  return loadPlaybook(input.playbookYaml, 'playbookYaml').playbook;
+}
+
+/** The release's ETag: its event count, quoted. */
+export function etagOf(release: Release): string {
+  return `"${release.head?.count ?? 0}"`;
+}
+
+/**
+ * Refuses a write whose `If-Match` names an older state of the release (409 with the release
+ * as it is now). Checked before the write; two writes racing between the check and the write
+ * are both applied in turn (each is one event), as without If-Match.
+ */
+export async function checkIfMatch(
+  c: Context<ServerEnv>,
+  svc: ReleaseService,
+  ref: { version?: string },
+): Promise<Response | undefined> {
+  const wanted = c.req.header('if-match');
+  if (wanted === undefined) return undefined;
+  const { release } = await svc.getRelease(ref);
+  if (wanted.trim() === etagOf(release)) return undefined;
+  const error = new ConflictError(
+    `the release has changed since ${wanted.trim()} (now ${etagOf(release)}); read it again`,
+  );
+  return c.json(
+    { error: { code: error.code, message: error.message, field: 'If-Match' }, current: release },
+    409,
+  );
+}
+
+/**
+ * Requires the sign-off role: a member signs as a playbook role only when their membership
+ * grants it (the service checks the playbook's own members on top).
+ */
+export function requireSignoffRole(roles: MemberRoles | undefined, role: string): void {
+  if (!roles?.signoff.includes(role)) {
+    throw new ForbiddenError(`your membership does not grant the sign-off role ${role}`, {
+      field: 'role',
+    });
+  }
+}
+
+/**
+ * Requires one of the roles a playbook policy names (window override, forced deployment)
+ * among the member's sign-off roles.
+ */
+export function requirePolicyRole(
+  roles: MemberRoles | undefined,
+  named: readonly string[] | undefined,
+  what: string,
+): void {
+  if (!(named ?? []).some((r) => roles?.signoff.includes(r))) {
+    throw new ForbiddenError(
+      named?.length
+        ? `to ${what} your membership must grant one of the roles ${named.join(', ')}`
+        : `the playbook names no role that may ${what}`,
+    );
+  }
+}
