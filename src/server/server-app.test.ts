@@ -286,6 +286,39 @@ describe('the team server', () => {
       current: { version: '1.2.0' },
     });
 
+    // Two writes racing on one ETag: the service compares it inside the write's transaction,
+    // so exactly one applies and the other is told what the release is now.
+    const fresh = (await req(rel, { headers: asBrowser(dev) })).headers.get('etag')!;
+    const race = await Promise.all(
+      ['3', '4'].map((ref) =>
+        req(`${rel}/items/actions`, {
+          method: 'POST',
+          headers: { ...asBrowser(dev), 'if-match': fresh },
+          json: { refs: [ref], action: 'done' },
+        }),
+      ),
+    );
+    expect(race.map((r) => r.status).sort()).toEqual([200, 409]);
+    const lost = race.find((r) => r.status === 409)!;
+    expect(await lost.json()).toMatchObject({
+      error: { code: 'conflict' },
+      current: { head: { count: Number(fresh.slice(1, -1)) + 1 } },
+    });
+    const applied = ['3', '4'][race.findIndex((r) => r.status === 200)]!;
+    const malformed = await req(`${rel}/items/actions`, {
+      method: 'POST',
+      headers: { ...asBrowser(dev), 'if-match': 'yesterday' },
+      json: { refs: [applied], action: 'reset' },
+    });
+    await expectError(malformed, 400, 'invalid-input');
+    // Put the release back as the next steps expect it.
+    const undo = await req(`${rel}/items/actions`, {
+      method: 'POST',
+      headers: asBrowser(dev),
+      json: { refs: [applied], action: 'reset' },
+    });
+    expect(undo.status).toBe(200);
+
     // Signing needs the sign-off role in the membership.
     const devSigns = await req(`${rel}/signoffs`, {
       method: 'POST',

@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiError, ApiErrorCode } from '../api/api-errors.ts';
 import { httpStatusOf } from '../api/api-errors.ts';
-import { GateClosedError, GonogoError, InputError } from '../core/errors.ts';
+import { ConflictError, GateClosedError, GonogoError, InputError } from '../core/errors.ts';
 
 /**
  * The envelope and status for an error the service or the server threw.
@@ -22,6 +22,8 @@ export function envelopeOf(error: unknown): { status: number; body: ApiError; in
     if (error.hint !== undefined) body.error.hint = error.hint as ApiError['error']['hint'];
     if (error instanceof InputError && error.problems.length) body.error.problems = error.problems;
     if (error instanceof GateClosedError) body.error.blockers = error.blockers;
+    // A stale write: the release as it is now, so a client can show what changed meanwhile.
+    if (error instanceof ConflictError && error.current) body.current = error.current;
     return { status: httpStatusOf(error.code), body, internal: false };
   }
   if (error instanceof HTTPException && error.status < 500) {

@@ -12,7 +12,7 @@ import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { mountRoute } from '../server-route.ts';
 import {
-  checkIfMatch,
+  writeRefOf,
   requirePolicyRole,
   requireSignoffRole,
   serviceOf,
@@ -28,11 +28,7 @@ export function mountReleaseActionRoutes(
   const write = (
     operationId: string,
     act: (call: Parameters<Parameters<typeof mountRoute>[4]>[0]) => Promise<unknown>,
-  ) =>
-    mountRoute(app, deps, base, operationId, async (call) => {
-      const stale = await checkIfMatch(call.c, serviceOf(deps, call), versionOf(call));
-      return stale ?? act(call);
-    });
+  ) => mountRoute(app, deps, base, operationId, act);
 
   write('actOnItems', async (call) => {
     const input = call.body as {
@@ -42,7 +38,7 @@ export function mountReleaseActionRoutes(
       evidence?: string;
       skipUnmatched?: boolean;
     };
-    return serviceOf(deps, call).actOnItems({ ...versionOf(call), ...input });
+    return serviceOf(deps, call).actOnItems({ ...writeRefOf(call), ...input });
   });
 
   mountRoute(app, deps, base, 'planChecks', async (call) => {
@@ -57,13 +53,13 @@ export function mountReleaseActionRoutes(
 
   write('recordCheckResults', async (call) => {
     const input = call.body as { results: CheckResultInput[] };
-    return serviceOf(deps, call).recordCheckResults({ ...versionOf(call), ...input });
+    return serviceOf(deps, call).recordCheckResults({ ...writeRefOf(call), ...input });
   });
 
   write('sign', async (call) => {
     const input = call.body as { role: string; verdict: Verdict; comment?: string; gate?: string };
     requireSignoffRole(call.roles, input.role);
-    return serviceOf(deps, call).sign({ ...versionOf(call), ...input });
+    return serviceOf(deps, call).sign({ ...writeRefOf(call), ...input });
   });
 
   write('decide', async (call) => {
@@ -77,7 +73,7 @@ export function mountReleaseActionRoutes(
         'override the release window',
       );
     }
-    return svc.decide({ ...versionOf(call), ...input });
+    return svc.decide({ ...writeRefOf(call), ...input });
   });
 
   write('deploy', async (call) => {
@@ -91,12 +87,12 @@ export function mountReleaseActionRoutes(
       const { playbook } = await svc.getRelease(versionOf(call));
       requirePolicyRole(call.roles, playbook.policy.force, 'force a deployment');
     }
-    return svc.deploy({ ...versionOf(call), ...input });
+    return svc.deploy({ ...writeRefOf(call), ...input });
   });
 
   write('rollback', async (call) => {
     const input = call.body as { environment: string; reason: string };
-    return serviceOf(deps, call).rollback({ ...versionOf(call), ...input });
+    return serviceOf(deps, call).rollback({ ...writeRefOf(call), ...input });
   });
 
   mountRoute(app, deps, base, 'listEnvironments', async (call) => {

@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { mountRoute } from '../server-route.ts';
-import { checkIfMatch, etagOf, playbookOf, serviceOf, versionOf } from './release-support.ts';
+import { etagOf, playbookOf, serviceOf, versionOf, writeRefOf } from './release-support.ts';
 
 /** Mounts the release routes that read or change the release as a whole. */
 export function mountReleaseRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base: string): void {
@@ -56,29 +56,23 @@ export function mountReleaseRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base:
 
   mountRoute(app, deps, base, 'retargetRelease', async (call) => {
     const svc = serviceOf(deps, call);
-    const stale = await checkIfMatch(call.c, svc, versionOf(call));
-    if (stale) return stale;
     const input = call.body as { commit: string; commitAt?: string };
-    return svc.retarget({ ...versionOf(call), ...input });
+    return svc.retarget({ ...writeRefOf(call), ...input });
   });
 
   mountRoute(app, deps, base, 'abandonRelease', async (call) => {
     const svc = serviceOf(deps, call);
-    const stale = await checkIfMatch(call.c, svc, versionOf(call));
-    if (stale) return stale;
     return svc.abandonRelease({
-      ...versionOf(call),
+      ...writeRefOf(call),
       reason: (call.body as { reason: string }).reason,
     });
   });
 
   mountRoute(app, deps, base, 'resnapshotRelease', async (call) => {
     const svc = serviceOf(deps, call);
-    const stale = await checkIfMatch(call.c, svc, versionOf(call));
-    if (stale) return stale;
     const input = call.body as { playbookYaml?: string; playbookHash?: string; dryRun?: boolean };
     return svc.resnapshot({
-      ...versionOf(call),
+      ...writeRefOf(call),
       playbook: playbookOf(input),
       ...(input.dryRun !== undefined ? { dryRun: input.dryRun } : {}),
     });

@@ -1,17 +1,15 @@
 /**
  * What the release routes share: the service acting as the signed-in user in the path's
  * project, the release the version segment names, playbook text compiled with its bound, the
- * release's ETag, and `If-Match`.
+ * release's ETag, and `If-Match` as the state a write was decided on.
  */
-import type { Context } from 'hono';
 import { latestVersion } from '../../api/api-routes.ts';
 import type { MemberRoles } from '../../core/account-model.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../core/errors.ts';
+import { ForbiddenError, InputError, NotFoundError } from '../../core/errors.ts';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import type { Playbook } from '../../core/playbook.ts';
 import type { Release } from '../../core/release-model.ts';
 import type { ReleaseService } from '../../service/service-contract.ts';
-import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import type { RouteCall } from '../server-route.ts';
 
@@ -45,26 +43,24 @@ export function etagOf(release: Release): string {
 }
 
 /**
- * Refuses a write whose `If-Match` names an older state of the release (409 with the release
- * as it is now). Checked before the write; two writes racing between the check and the write
- * are both applied in turn (each is one event), as without If-Match.
+ * The release a write acts on, and the state it was decided on: `If-Match: "N"` (the ETag a
+ * read gave, the release's event count) becomes `expect: { events: N }`, which the service
+ * compares inside the write's own transaction, so two writes racing on one ETag cannot both
+ * apply (the second gets 409 with the release as it is now). Without If-Match, no condition.
+ *
+ * @example svc.sign({ ...writeRefOf(call), role: 'qa-lead', verdict: 'go' })
  */
-export async function checkIfMatch(
-  c: Context<ServerEnv>,
-  svc: ReleaseService,
-  ref: { version?: string },
-): Promise<Response | undefined> {
-  const wanted = c.req.header('if-match');
-  if (wanted === undefined) return undefined;
-  const { release } = await svc.getRelease(ref);
-  if (wanted.trim() === etagOf(release)) return undefined;
-  const error = new ConflictError(
-    `the release has changed since ${wanted.trim()} (now ${etagOf(release)}); read it again`,
-  );
-  return c.json(
-    { error: { code: error.code, message: error.message, field: 'If-Match' }, current: release },
-    409,
-  );
+export function writeRefOf(call: RouteCall): { version?: string; expect?: { events: number } } {
+  const wanted = call.c.req.header('if-match')?.trim();
+  if (wanted === undefined) return versionOf(call);
+  const match = /^(?:W\/)?"(\d{1,12})"$/.exec(wanted);
+  if (!match) {
+    throw new InputError(
+      `If-Match is the ETag a read of the release gave, such as "12"; got ${JSON.stringify(wanted.slice(0, 40))}`,
+      { field: 'If-Match' },
+    );
+  }
+  return { ...versionOf(call), expect: { events: Number(match[1]) } };
 }
 
 /**
