@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chainEvent } from './event-chain.ts';
-import type { EventPayloads, EventType, ReleaseTables, ReplayedRelease } from './event-replay.ts';
-import { compareReplay, hashValue, playbookHashesOf, replayEvents } from './event-replay.ts';
+import { hashValue } from './event-payloads.ts';
+import type { EventPayloads, EventType } from './event-payloads.ts';
+import type { ReleaseTables, ReplayedRelease } from './event-replay.ts';
+import { playbookHashesOf, replayEvents } from './event-replay.ts';
+import { compareReplay } from './event-replay-compare.ts';
 import { diffPlaybook } from './playbook-diff.ts';
 import { loadPlaybook } from './playbook-yaml.ts';
 import type { Release, ReleaseEvent, ReleaseItem } from './release-model.ts';

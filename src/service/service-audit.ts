@@ -4,7 +4,8 @@
  * sign-off, decision, deployment, incident and override tables.
  */
 import { emptyHead, verifyChain } from '../core/event-chain.ts';
-import { compareReplay, playbookHashesOf, replayEvents } from '../core/event-replay.ts';
+import { playbookHashesOf, replayEvents } from '../core/event-replay.ts';
+import { compareReplay } from '../core/event-replay-compare.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type { Release } from '../core/release-model.ts';
 import type { StoreReader } from '../store/store.ts';

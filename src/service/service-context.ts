@@ -13,7 +13,7 @@ import {
 import type { ErrorHint } from '../core/errors.ts';
 import { chainEvent, emptyHead, headOf } from '../core/event-chain.ts';
 import { cleanEventOrigin } from '../core/event-origin.ts';
-import type { EventPayloads, EventType } from '../core/event-replay.ts';
+import type { EventPayloads, EventType } from '../core/event-payloads.ts';
 import {
   followSubItemsAction,
   followingParents,

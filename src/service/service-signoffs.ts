@@ -3,7 +3,7 @@
  * now (status), and a recorded decision (with a window override by a role the policy names).
  */
 import { ForbiddenError, InputError } from '../core/errors.ts';
-import { hashValue } from '../core/event-replay.ts';
+import { hashValue } from '../core/event-payloads.ts';
 import { findInvolved } from '../core/four-eyes.ts';
 import { evaluateGate, listGates, selectGate, sortItems } from '../core/gate.ts';
 import type { GateTarget } from '../core/gate.ts';
