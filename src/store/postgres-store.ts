@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { EnvironmentError, GonogoError, UsageError } from '../core/errors.ts';
 import { KyselyStore } from './kysely-store.ts';
-import type { StoreTables } from './kysely-store.ts';
+import type { StoreTables } from './store-rows.ts';
 import { migrateStore } from './store-migrations.ts';
 import type { Store } from './store.ts';
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Kysely } from 'kysely';
 import { EnvironmentError } from '../core/errors.ts';
 import { KyselyStore } from './kysely-store.ts';
-import type { StoreTables } from './kysely-store.ts';
+import type { StoreTables } from './store-rows.ts';
 import { NodeSqliteDialect } from './sqlite-driver.ts';
 import { migrateStore, migrationTable } from './store-migrations.ts';
 import type { Store } from './store.ts';
