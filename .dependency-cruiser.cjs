@@ -57,8 +57,19 @@ module.exports = {
     {
       name: 'client-layer',
       severity: 'error',
+      comment:
+        'client/ imports api/ and core/, and the ReleaseService interface it implements (types only).',
       from: { path: '^src/client/' },
-      to: { path: '^src/(checks|store|service|server|cli|jobs|notify)/' },
+      to: {
+        path: '^src/(checks|store|service|server|cli|jobs|notify)/',
+        pathNot: '^src/service/service-contract\\.ts$',
+      },
+    },
+    {
+      name: 'client-takes-the-contract-as-types',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/service/service-contract\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'server-layer',

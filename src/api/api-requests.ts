@@ -35,9 +35,17 @@ export const nameString = () =>
     .max(maxNameLength)
     .regex(/^\P{Cc}*$/u, 'no control characters');
 /** A note, comment or reason: at most `maxTextLength` characters. */
-export const textString = () => z.string().max(maxTextLength);
+export const textString = () => z.string().max(maxTextLength, { error: (i) => tooLong(i.input) });
+/** Worded as the service words it, so a client sees the same message either way. */
+const tooLong = (input: unknown) =>
+  `${typeof input === 'string' ? input.length : 'too many'} characters; the limit is ${maxTextLength}`;
 /** A reason that must be given. */
-const reasonString = () => z.string().trim().min(1).max(maxTextLength);
+const reasonString = () =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxTextLength, { error: (i) => tooLong(i.input) });
 const isoString = () => z.iso.datetime({ offset: true });
 
 const playbookYaml = z

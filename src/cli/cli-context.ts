@@ -17,6 +17,7 @@ import { readInputText } from './cli-user-files.ts';
 import { findRepoRoot, gitUserEmail } from './cli-git.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
 import { deriveProjectKey } from './cli-project.ts';
+import { remoteFromEnv } from './cli-credentials.ts';
 
 export const globalOptions = {
   json: { type: 'boolean' },
@@ -98,6 +99,17 @@ export function createContext(flags: {
     dbPath: () => resolveDb(flags.db, root).url,
     async service(opts = {}) {
       if (service) return service;
+      // GONOGO_SERVER: the same service, answered by a team server (cli-credentials.ts).
+      const remote = remoteFromEnv();
+      if (remote) {
+        const { createHttpReleaseService } = await import('../client/http-release-service.ts');
+        service = createHttpReleaseService({
+          baseUrl: remote.server,
+          token: remote.token,
+          project: ctx.project(),
+        });
+        return service;
+      }
       // One import() for the whole opening path: the bundle then gives it one chunk (cli-service.ts).
       const { openLocalService } = await import('./cli-service.ts');
       const now = clockFromEnv();

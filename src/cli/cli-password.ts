@@ -24,6 +24,20 @@ export async function readNewPassword(
   return first;
 }
 
+/**
+ * A secret asked once (a token): prompted without echo on a terminal, else the first line of stdin.
+ *
+ * @example const token = await readSecret(process.stdin, process.stderr, 'token: ');
+ */
+export async function readSecret(
+  input: NodeJS.ReadStream,
+  prompt: NodeJS.WriteStream,
+  question: string,
+): Promise<string> {
+  if (!input.isTTY) return firstLine(await readAll(input), question.replace(/: $/, ''));
+  return promptHidden(input, prompt, question);
+}
+
 async function readAll(input: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -35,11 +49,11 @@ async function readAll(input: NodeJS.ReadStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function firstLine(text: string): string {
+function firstLine(text: string, what = 'password'): string {
   const line = text.split('\n')[0]!.replace(/\r$/, '');
   if (line === '') {
     throw new UsageError(
-      'no password on stdin: give it as the first line of stdin, or run the command in a terminal to be asked',
+      `no ${what} on stdin: give it as the first line of stdin, or run the command in a terminal to be asked`,
     );
   }
   return line;

@@ -57,6 +57,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   // The team server's groundwork: no help line until the server exists.
   'admin create': () => import('./commands/admin-create.ts'),
   serve: () => import('./commands/serve.ts'),
+  login: () => import('./commands/login.ts'),
 };
 
 /** The commands that only read the database: they can show one this user may not write. */

@@ -2,6 +2,7 @@
  * Loads `gonogo.yaml`: YAML → schema → compiled playbook, reporting every problem at once as
  * `FILE:LINE:COL message (fix)`. Pure: it takes the text, not a path to read.
  */
+import { rememberPlaybookSource } from './playbook-source.ts';
 import {
   isAlias,
   isCollection,
@@ -143,7 +144,9 @@ export function lintPlaybook(
     return { file, line: pos.line, col: pos.col };
   };
   try {
-    return lintDocument(text, lineCounter, at);
+    const result = lintDocument(text, lineCounter, at);
+    if (result.loaded) rememberPlaybookSource(result.loaded.playbook, text);
+    return result;
   } catch (e) {
     // Nesting deep enough to exhaust the stack in the parser or the validation is bad input.
     if (!(e instanceof RangeError)) throw e;

@@ -1,0 +1,110 @@
+/**
+ * Where the CLI finds a team server and its token: `GONOGO_SERVER` with `GONOGO_TOKEN`, or what
+ * `gonogo login` stored in `$XDG_CONFIG_HOME/gonogo/credentials.json` (else
+ * `~/.config/gonogo/credentials.json`), a file only its owner may read (mode 0600). A file
+ * others may read is refused, not used: the token in it acts as its user.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { EnvironmentError, InputError } from '../core/errors.ts';
+
+export interface StoredCredentials {
+  server: string;
+  token: string;
+}
+
+/**
+ * The credentials file's path.
+ *
+ * @example credentialsPath({ XDG_CONFIG_HOME: '/home/ana/.config' }) // '/home/ana/.config/gonogo/credentials.json'
+ */
+export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME?.trim() || join(homedir(), '.config');
+  return join(base, 'gonogo', 'credentials.json');
+}
+
+/**
+ * The stored credentials, or undefined when there is no file; refuses one others may read.
+ *
+ * @example readCredentials()?.token
+ */
+export function readCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+): StoredCredentials | undefined {
+  const path = credentialsPath(env);
+  if (!existsSync(path)) return undefined;
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+    throw new EnvironmentError({
+      place: path,
+      message: `${path} may be read by other users, and the token in it acts as you`,
+      fix: `run chmod 600 ${path}, or remove it and run gonogo login again`,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const c = parsed as Partial<StoredCredentials> | undefined;
+  if (typeof c?.server !== 'string' || typeof c.token !== 'string') {
+    throw new EnvironmentError({
+      place: path,
+      message: `${path} is not a credentials file gonogo wrote`,
+      fix: 'remove it and run gonogo login --server URL again',
+    });
+  }
+  return { server: c.server, token: c.token };
+}
+
+/**
+ * Stores the credentials whole, readable by their owner only.
+ *
+ * @example writeCredentials({ server: 'https://gonogo.example.com', token: 'gng_…' })
+ */
+export function writeCredentials(
+  credentials: StoredCredentials,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const path = credentialsPath(env);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Written beside it with mode 0600 from the start, then renamed: never readable by others, never half.
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+  return path;
+}
+
+/**
+ * The server to work against and its token, or undefined for local mode (no `GONOGO_SERVER`).
+ * `GONOGO_TOKEN` wins over a stored token; a stored token is used only for the server it was
+ * stored for.
+ *
+ * @example remoteFromEnv(process.env) // { server: 'https://gonogo.example.com', token: 'gng_…' }
+ */
+export function remoteFromEnv(env: NodeJS.ProcessEnv = process.env): StoredCredentials | undefined {
+  const server = env.GONOGO_SERVER?.trim();
+  if (!server) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(server)) {
+    throw new InputError([
+      {
+        message: `GONOGO_SERVER "${server.slice(0, 80)}" is not an http:// or https:// address`,
+        fix: 'e.g. GONOGO_SERVER=https://gonogo.example.com, or unset it to work locally',
+      },
+    ]);
+  }
+  const token = env.GONOGO_TOKEN?.trim();
+  if (token) return { server, token };
+  const stored = readCredentials(env);
+  if (stored && sameServer(stored.server, server)) return { server, token: stored.token };
+  throw new EnvironmentError({
+    place: server,
+    message: `no token for ${server}`,
+    fix: `set GONOGO_TOKEN, or run gonogo login --server ${server}`,
+  });
+}
+
+function sameServer(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
