@@ -15,8 +15,10 @@ import { checkPgAvailable, createTestDatabase } from '../../src/store/store-pg.f
 import { seedsDir } from './cli-helper.ts';
 import {
   addUser,
+  adminPassword,
   apiClient,
   makeToken,
+  passwordOf,
   projectPath,
   readSeed001,
   seed001,
@@ -247,6 +249,13 @@ describe.skipIf(!seed001).each(databases)('a team release on $name', ({ ok, db }
 
       watcher.close();
       expect(await served.stop()).toBe(0);
+      // No password or token secret in the server's log.
+      const log = served.stderr();
+      expect(log).toMatch(/"path":/);
+      const emails = ['rm', 'rm2', 'qa', 'dev', 'viewer'].map((u) => `${u}@example.com`);
+      for (const secret of [adminPassword, token.secret, ...emails.map(passwordOf)]) {
+        expect(log.includes(secret), 'the log holds a secret').toBe(false);
+      }
     },
     90_000,
   );
