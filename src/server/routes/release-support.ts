@@ -5,6 +5,7 @@
  */
 import { latestVersion } from '../../api/api-routes.ts';
 import type { MemberRoles } from '../../core/account-model.ts';
+import { hasProjectRole, isProjectRole } from '../../core/account-roles.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../core/errors.ts';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import type { Playbook } from '../../core/playbook.ts';
@@ -64,11 +65,25 @@ export function writeRefOf(call: RouteCall): { version?: string; expect?: { even
 }
 
 /**
+ * Whether the membership grants the playbook role `role`: as a sign-off role, or, for a playbook
+ * role named like a project role (`release-manager`, common in checklists), by holding that
+ * project role or a higher one. A membership cannot list a project role among its sign-off
+ * roles, so without the second way nobody could ever sign as `release-manager`.
+ *
+ * @example grantsPlaybookRole({ role: 'release-manager', signoff: [] }, 'release-manager') // true
+ * @example grantsPlaybookRole({ role: 'member', signoff: ['qa-lead'] }, 'release-manager') // false
+ */
+export function grantsPlaybookRole(roles: MemberRoles | undefined, role: string): boolean {
+  if (!roles) return false;
+  return roles.signoff.includes(role) || (isProjectRole(role) && hasProjectRole(roles, role));
+}
+
+/**
  * Requires the sign-off role: a member signs as a playbook role only when their membership
  * grants it (the service checks the playbook's own members on top).
  */
 export function requireSignoffRole(roles: MemberRoles | undefined, role: string): void {
-  if (!roles?.signoff.includes(role)) {
+  if (!grantsPlaybookRole(roles, role)) {
     throw new ForbiddenError(`your membership does not grant the sign-off role ${role}`, {
       field: 'role',
     });
@@ -84,7 +99,7 @@ export function requirePolicyRole(
   named: readonly string[] | undefined,
   what: string,
 ): void {
-  if (!(named ?? []).some((r) => roles?.signoff.includes(r))) {
+  if (!(named ?? []).some((r) => grantsPlaybookRole(roles, r))) {
     throw new ForbiddenError(
       named?.length
         ? `to ${what} your membership must grant one of the roles ${named.join(', ')}`
