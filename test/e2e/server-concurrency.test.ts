@@ -5,20 +5,18 @@
  * in the log exactly once, every stale write got 409 and changed nothing, `audit verify` is
  * clean.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { checkPgAvailable, createTestDatabase } from '../../src/store/store-pg.fixture.ts';
-import { addUser, apiClient, makeToken, projectPath, setUp, startServe } from './server-helper.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  addUser,
+  apiClient,
+  makeServerWorkspace,
+  makeToken,
+  projectPath,
+  setUp,
+  startServe,
+} from './server-helper.ts';
 
-const pgOk = await checkPgAvailable('server concurrency (PostgreSQL)');
-const dir = mkdtempSync(path.join(tmpdir(), 'gonogo-concurrency-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, cleanups, databases } = await makeServerWorkspace('server concurrency', 'race.db');
 
 const clients = 50;
 /** A playbook with one item per client (and a few more nobody touches). */
@@ -26,19 +24,6 @@ const playbookYaml = `name: Many hands\nphases:\n  - id: work\n    items:\n${Arr
   { length: clients + 5 },
   (_, i) => `      - title: Task ${i + 1}\n`,
 ).join('')}`;
-
-const databases = [
-  { name: 'SQLite', ok: true, db: async () => path.join(dir, 'race.db') },
-  {
-    name: 'PostgreSQL',
-    ok: pgOk,
-    db: async () => {
-      const made = await createTestDatabase();
-      cleanups.push(made.drop);
-      return made.url;
-    },
-  },
-];
 
 describe.each(databases)('50 clients on one release on $name', ({ ok, db }) => {
   it.skipIf(!ok)(

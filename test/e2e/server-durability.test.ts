@@ -4,20 +4,18 @@
  * finds every write it had acknowledged (2xx) in the log, and `audit verify` clean. On a SQLite
  * file, and on PostgreSQL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { checkPgAvailable, createTestDatabase } from '../../src/store/store-pg.fixture.ts';
-import { addUser, apiClient, makeToken, projectPath, setUp, startServe } from './server-helper.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  addUser,
+  apiClient,
+  makeServerWorkspace,
+  makeToken,
+  projectPath,
+  setUp,
+  startServe,
+} from './server-helper.ts';
 
-const pgOk = await checkPgAvailable('server durability (PostgreSQL)');
-const dir = mkdtempSync(path.join(tmpdir(), 'gonogo-durability-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, cleanups, databases } = await makeServerWorkspace('server durability', 'load.db');
 
 const writers = 4;
 /** Acknowledged writes after which the server is killed (the writers keep going meanwhile). */
@@ -26,19 +24,6 @@ const playbookYaml = `name: Load\nphases:\n  - id: work\n    items:\n${Array.fro
   { length: writers },
   (_, i) => `      - title: Task ${i + 1}\n`,
 ).join('')}`;
-
-const databases = [
-  { name: 'SQLite', ok: true, db: async () => path.join(dir, 'load.db') },
-  {
-    name: 'PostgreSQL',
-    ok: pgOk,
-    db: async () => {
-      const made = await createTestDatabase();
-      cleanups.push(made.drop);
-      return made.url;
-    },
-  },
-];
 
 describe.each(databases)('SIGKILL during a write load on $name', ({ ok, db }) => {
   it.skipIf(!ok)(

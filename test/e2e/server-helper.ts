@@ -3,8 +3,11 @@
  * or a PostgreSQL URL), talk to its API with plain fetch, sign in, make users and tokens, and
  * follow a release's server-sent events. Nothing is mocked.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+import { checkPgAvailable, createTestDatabase } from '../../src/store/store-pg.fixture.ts';
 import { hasSeeds, seedsDir, spawnCli } from './cli-helper.ts';
 import type { Spawned } from './cli-helper.ts';
 
@@ -252,4 +255,42 @@ export async function watch(
     },
     close: () => abort.abort(),
   };
+}
+
+/** Where a server test keeps its files and what it undoes after all its tests. */
+export interface ServerWorkspace {
+  dir: string;
+  /** Run in reverse order after all tests of the file (servers killed, databases dropped). */
+  cleanups: (() => Promise<unknown>)[];
+  /** The databases to run the same test on: a SQLite file, and PostgreSQL when reachable. */
+  databases: { name: string; ok: boolean; db: () => Promise<string> }[];
+}
+
+/**
+ * A temporary folder and the two databases a server test runs on, cleaned up after the file's
+ * tests; PostgreSQL is skipped with a visible message when it is not reachable.
+ *
+ * @example const { dir, cleanups, databases } = await makeServerWorkspace('server durability', 'load.db');
+ */
+export async function makeServerWorkspace(label: string, file: string): Promise<ServerWorkspace> {
+  const pgOk = await checkPgAvailable(`${label} (PostgreSQL)`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'gonogo-server-'));
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const databases = [
+    { name: 'SQLite', ok: true, db: async () => path.join(dir, file) },
+    {
+      name: 'PostgreSQL',
+      ok: pgOk,
+      db: async () => {
+        const made = await createTestDatabase();
+        cleanups.push(made.drop);
+        return made.url;
+      },
+    },
+  ];
+  return { dir, cleanups, databases };
 }

@@ -7,11 +7,7 @@
  * starter's go refused by four eyes; NO-GO with its blockers, then GO; production deployed;
  * `audit verify` clean through the API.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { checkPgAvailable, createTestDatabase } from '../../src/store/store-pg.fixture.ts';
+import { describe, expect, it } from 'vitest';
 import { seedsDir } from './cli-helper.ts';
 import {
   addUser,
@@ -25,18 +21,12 @@ import {
   setUp,
   startServe,
   watch,
+  makeServerWorkspace,
 } from './server-helper.ts';
 import type { Served } from './server-helper.ts';
 
 if (!seed001) console.warn(`server scenario skipped: no seed 001_* in ${seedsDir}`);
-const pgOk = await checkPgAvailable('server scenario (PostgreSQL)');
-
-const dir = mkdtempSync(path.join(tmpdir(), 'gonogo-scenario-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, cleanups, databases } = await makeServerWorkspace('server scenario', 'team.db');
 
 interface Item {
   number: number;
@@ -50,19 +40,6 @@ interface Blocker {
   kind: string;
   message: string;
 }
-
-const databases = [
-  { name: 'SQLite', ok: true, db: async () => path.join(dir, 'team.db') },
-  {
-    name: 'PostgreSQL',
-    ok: pgOk,
-    db: async () => {
-      const made = await createTestDatabase();
-      cleanups.push(made.drop);
-      return made.url;
-    },
-  },
-];
 
 describe.skipIf(!seed001).each(databases)('a team release on $name', ({ ok, db }) => {
   it.skipIf(!ok)(
