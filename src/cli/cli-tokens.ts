@@ -3,6 +3,7 @@
  * routes: what `gonogo token create|list|revoke` share.
  */
 import type { HttpTransport } from '../client/http-transport.ts';
+import { EnvironmentError, UnauthenticatedError } from '../core/errors.ts';
 import { sanitizeText } from '../core/text-safety.ts';
 import { sessionFromEnv } from './cli-credentials.ts';
 
@@ -28,10 +29,29 @@ export async function openTokenSession(
 ): Promise<{ http: HttpTransport; server: string }> {
   const { server, session } = sessionFromEnv(env);
   const { createHttpTransport } = await import('../client/http-transport.ts');
-  const http = createHttpTransport({
+  const signed = createHttpTransport({
     baseUrl: server,
     credentials: { session: session.secret, csrfToken: session.csrfToken },
   });
+  // A stored session ends (expiry, sign-out elsewhere): say how to get a new one.
+  const http: HttpTransport = {
+    baseUrl: signed.baseUrl,
+    async call(operationId, call) {
+      try {
+        return await signed.call(operationId, call);
+      } catch (e) {
+        if (!(e instanceof UnauthenticatedError)) throw e;
+        throw new EnvironmentError(
+          {
+            place: server,
+            message: `your session on ${server} has ended (${e.message})`,
+            fix: `run gonogo login --server ${server} --email YOUR-EMAIL`,
+          },
+          { cause: e },
+        );
+      }
+    },
+  };
   return { http, server };
 }
 

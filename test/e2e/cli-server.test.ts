@@ -4,7 +4,7 @@
  * through the built CLI, once locally (GONOGO_DB, GONOGO_USER) and once against the server
  * (GONOGO_SERVER, GONOGO_TOKEN), and the two transcripts, normalised, are identical.
  */
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,6 +208,18 @@ describe('the CLI against a server', () => {
     expect(open.code).toBe(2);
     expect(open.stderr).toMatch(/may be read by other users/);
     chmodSync(file, 0o600);
+
+    // A session that ended (signed out elsewhere) says how to sign in again.
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { session: string; csrf: string };
+    const out = await fetch(`${served.base}/api/v1/session`, {
+      method: 'DELETE',
+      headers: { cookie: `gonogo_session=${stored.session}`, 'x-csrf-token': stored.csrf },
+    });
+    expect(out.status).toBe(204);
+    const ended = await as(who, ['token', 'list'], {});
+    expect(ended.code).toBe(2);
+    expect(ended.stderr).toMatch(/session on .* has ended/);
+    expect(ended.stderr).toContain(`gonogo login --server ${served.base} --email`);
   });
 
   it('gives the same transcript locally and against the server', async () => {
