@@ -2,7 +2,7 @@
  * Signing in to a server with e-mail and password, for a command-line user: the session travels
  * in an HttpOnly cookie, which a browser keeps by itself and the CLI has to take from the answer.
  */
-import { EnvironmentError } from '../core/errors.ts';
+import { EnvironmentError, InputError, UnauthenticatedError } from '../core/errors.ts';
 import { createHttpTransport } from './http-transport.ts';
 
 /** The cookie a session travels in (server/server-auth.ts `sessionCookie`). */
@@ -40,9 +40,19 @@ export async function signInWithPassword(input: {
       return res;
     },
   });
-  const answer = (await http.call('signIn', {
-    body: { email: input.email, password: input.password },
-  })) as { csrfToken: string; user: { id: string; email: string }; expiresAt: string };
+  let answer: { csrfToken: string; user: { id: string; email: string }; expiresAt: string };
+  try {
+    answer = (await http.call('signIn', {
+      body: { email: input.email, password: input.password },
+    })) as typeof answer;
+  } catch (e) {
+    // A password the schema refuses (too short) cannot be right: said as the server says it,
+    // not as the password rules, which are no business of someone guessing.
+    if (e instanceof InputError && e.field === 'password') {
+      throw new UnauthenticatedError('the e-mail address or password is not right', { cause: e });
+    }
+    throw e;
+  }
   const session = cookies
     .map((c) => c.split(';')[0]!.trim())
     .find((c) => c.startsWith(`${sessionCookie}=`))

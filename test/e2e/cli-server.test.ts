@@ -185,7 +185,10 @@ describe('the CLI against a server', () => {
       {},
       'not the password\n',
     );
-    expect(wrong.code).not.toBe(0);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/e-mail address or password is not right/);
+    const short = await as(who, ['login', '--server', served.base, '--email', who], {}, 'short\n');
+    expect(short.stderr).toMatch(/e-mail address or password is not right/);
     expect((await as(who, ['token', 'list'], {})).code).toBe(0);
 
     // A token login cannot make tokens, and says how to sign in.
