@@ -105,7 +105,7 @@ export function createContext(flags: {
         const { createHttpReleaseService } = await import('../client/http-release-service.ts');
         service = createHttpReleaseService({
           baseUrl: remote.server,
-          token: remote.token,
+          ...('token' in remote ? { token: remote.token } : { session: remote.session }),
           project: ctx.project(),
         });
         return service;

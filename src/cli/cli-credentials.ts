@@ -1,6 +1,6 @@
 /**
- * Where the CLI finds a team server and its token: `GONOGO_SERVER` with `GONOGO_TOKEN`, or what
- * `gonogo login` stored in `$XDG_CONFIG_HOME/gonogo/credentials.json` (else
+ * Where the CLI finds a team server and its credentials: `GONOGO_SERVER` with `GONOGO_TOKEN`, or
+ * what `gonogo login` stored (an API token, or with `--email` a signed-in session) in `$XDG_CONFIG_HOME/gonogo/credentials.json` (else
  * `~/.config/gonogo/credentials.json`), a file only its owner may read (mode 0600). A file
  * others may read is refused, not used: the token in it acts as its user.
  */
@@ -9,10 +9,14 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, InputError } from '../core/errors.ts';
 
-export interface StoredCredentials {
-  server: string;
-  token: string;
-}
+/** What `gonogo login` keeps: an API token, or a signed-in session with its CSRF token. */
+export type StoredCredentials =
+  { server: string; token: string } | { server: string; session: string; csrf: string };
+
+/** The server to work against and how to prove who is asking. */
+export type RemoteCredentials =
+  | { server: string; token: string }
+  | { server: string; session: { secret: string; csrfToken: string } };
 
 /**
  * The credentials file's path.
@@ -37,7 +41,7 @@ export function readCredentials(
   if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
     throw new EnvironmentError({
       place: path,
-      message: `${path} may be read by other users, and the token in it acts as you`,
+      message: `${path} may be read by other users, and the token or session in it acts as you`,
       fix: `run chmod 600 ${path}, or remove it and run gonogo login again`,
     });
   }
@@ -47,15 +51,22 @@ export function readCredentials(
   } catch {
     parsed = undefined;
   }
-  const c = parsed as Partial<StoredCredentials> | undefined;
-  if (typeof c?.server !== 'string' || typeof c.token !== 'string') {
-    throw new EnvironmentError({
-      place: path,
-      message: `${path} is not a credentials file gonogo wrote`,
-      fix: 'remove it and run gonogo login --server URL again',
-    });
+  const c = parsed as { server?: unknown; token?: unknown; session?: unknown; csrf?: unknown };
+  if (typeof c?.server === 'string' && typeof c.token === 'string') {
+    return { server: c.server, token: c.token };
   }
-  return { server: c.server, token: c.token };
+  if (
+    typeof c?.server === 'string' &&
+    typeof c.session === 'string' &&
+    typeof c.csrf === 'string'
+  ) {
+    return { server: c.server, session: c.session, csrf: c.csrf };
+  }
+  throw new EnvironmentError({
+    place: path,
+    message: `${path} is not a credentials file gonogo wrote`,
+    fix: 'remove it and run gonogo login --server URL again',
+  });
 }
 
 /**
@@ -77,15 +88,64 @@ export function writeCredentials(
 }
 
 /**
- * The server to work against and its token, or undefined for local mode (no `GONOGO_SERVER`).
- * `GONOGO_TOKEN` wins over a stored token; a stored token is used only for the server it was
- * stored for.
+ * The server to work against and its credentials, or undefined for local mode (no
+ * `GONOGO_SERVER`). `GONOGO_TOKEN` wins over what is stored; stored credentials are used only
+ * for the server they were stored for (a signed-in session acts as its user).
  *
  * @example remoteFromEnv(process.env) // { server: 'https://gonogo.example.com', token: 'gng_…' }
  */
-export function remoteFromEnv(env: NodeJS.ProcessEnv = process.env): StoredCredentials | undefined {
+export function remoteFromEnv(env: NodeJS.ProcessEnv = process.env): RemoteCredentials | undefined {
   const server = env.GONOGO_SERVER?.trim();
   if (!server) return undefined;
+  checkServerAddress(server);
+  const token = env.GONOGO_TOKEN?.trim();
+  if (token) return { server, token };
+  const stored = readCredentials(env);
+  if (stored && sameServer(stored.server, server)) {
+    return 'token' in stored
+      ? { server, token: stored.token }
+      : { server, session: { secret: stored.session, csrfToken: stored.csrf } };
+  }
+  throw new EnvironmentError({
+    place: server,
+    message: `no token for ${server}`,
+    fix: `set GONOGO_TOKEN, or run gonogo login --server ${server}`,
+  });
+}
+
+/**
+ * The signed-in session for managing tokens: for `GONOGO_SERVER` (else the stored server), from
+ * `gonogo login --email`. A stored API token is not enough: a token may not make tokens.
+ *
+ * @example sessionFromEnv(process.env).session.csrfToken
+ */
+export function sessionFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  server: string;
+  session: { secret: string; csrfToken: string };
+} {
+  const named = env.GONOGO_SERVER?.trim();
+  if (named) checkServerAddress(named);
+  const stored = readCredentials(env);
+  const server = named ?? stored?.server;
+  const login = `gonogo login --server ${server ?? 'URL'} --email YOUR-EMAIL`;
+  if (!stored || !server || !sameServer(stored.server, server)) {
+    throw new EnvironmentError({
+      place: server ?? credentialsPath(env),
+      message: `not signed in${server ? ` to ${server}` : ''}: managing API tokens needs you signed in with your e-mail and password`,
+      fix: `run ${login}`,
+    });
+  }
+  if ('token' in stored) {
+    throw new EnvironmentError({
+      place: credentialsPath(env),
+      message: `the stored login for ${server} is an API token, and a token cannot manage tokens: that needs you signed in with your e-mail and password`,
+      fix: `run ${login}`,
+    });
+  }
+  return { server, session: { secret: stored.session, csrfToken: stored.csrf } };
+}
+
+function checkServerAddress(server: string): void {
   if (!/^https?:\/\/[^\s/]+/.test(server)) {
     throw new InputError([
       {
@@ -94,15 +154,6 @@ export function remoteFromEnv(env: NodeJS.ProcessEnv = process.env): StoredCrede
       },
     ]);
   }
-  const token = env.GONOGO_TOKEN?.trim();
-  if (token) return { server, token };
-  const stored = readCredentials(env);
-  if (stored && sameServer(stored.server, server)) return { server, token: stored.token };
-  throw new EnvironmentError({
-    place: server,
-    message: `no token for ${server}`,
-    fix: `set GONOGO_TOKEN, or run gonogo login --server ${server}`,
-  });
 }
 
 function sameServer(a: string, b: string): boolean {
