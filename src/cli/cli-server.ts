@@ -42,12 +42,13 @@ export async function buildServerDeps(input: ServerStoreInput): Promise<ServerDe
     );
   }
   return {
-    releases: (actor, project) =>
+    releases: (actor, project, origin) =>
       createReleaseService({
         store,
         actor,
         project,
         now,
+        ...(origin ? { origin } : {}),
         changes: bus,
         onChangeError: (error) => logger.warn({ err: error }, 'change bus: publish failed'),
       }),

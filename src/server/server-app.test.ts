@@ -337,11 +337,22 @@ describe('the team server', () => {
     const events = (await (
       await req(`${rel}/events`, { headers: bearer(rmToken.secret) })
     ).json()) as {
-      events: { actor: string; type: string }[];
+      events: {
+        actor: string;
+        type: string;
+        origin?: { address?: string; userAgent?: string; tokenId?: string };
+      }[];
     };
     expect(events.events.map((e) => e.actor)).toEqual(
       expect.arrayContaining(['rm@example.com', 'dev@example.com', 'qa@example.com']),
     );
+    // ... and where each change came from: the token's id (never its secret) for a program,
+    // the client's address for everyone.
+    const started = events.events.find((e) => e.type === 'release.started')!;
+    expect(started.origin).toEqual({ address: 'local', tokenId: rmToken.id });
+    const ticked = events.events.find((e) => e.actor === 'dev@example.com')!;
+    expect(ticked.origin).toEqual({ address: 'local' });
+    expect(JSON.stringify(events)).not.toContain(rmToken.secret);
     const audit = await req(fillApiPath('/projects/{project}/audit/verify', { project }), {
       method: 'POST',
       headers: bearer(rmToken.secret),

@@ -5,7 +5,7 @@
  * readiness probe. Tests build the same from a temporary SQLite file.
  */
 import type { Logger } from 'pino';
-import type { ReleaseEvent } from '../core/release-model.ts';
+import type { EventOrigin, ReleaseEvent } from '../core/release-model.ts';
 import type { AccountService, User } from '../service/account-contract.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
 
@@ -47,8 +47,11 @@ export interface ServerDirectory {
 }
 
 export interface ServerDeps {
-  /** The release service acting as `actor` (the signed-in user's e-mail) in `project`. */
-  releases(actor: string, project: string): ReleaseService;
+  /**
+   * The release service acting as `actor` (the signed-in user's e-mail) in `project`; every
+   * event it records keeps `origin` (the client's address, user agent, the token's id).
+   */
+  releases(actor: string, project: string, origin?: EventOrigin): ReleaseService;
   accounts: AccountService;
   directory: ServerDirectory;
   changes: ServerChangeFeed;

@@ -9,7 +9,8 @@ import { hasProjectRole, isProjectRole } from '../../core/account-roles.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../core/errors.ts';
 import { loadPlaybook } from '../../core/playbook-yaml.ts';
 import type { Playbook } from '../../core/playbook.ts';
-import type { Release } from '../../core/release-model.ts';
+import type { EventOrigin, Release } from '../../core/release-model.ts';
+import { clientAddress } from '../server-client.ts';
 import type { ReleaseService } from '../../service/service-contract.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import type { RouteCall } from '../server-route.ts';
@@ -19,7 +20,15 @@ import type { RouteCall } from '../server-route.ts';
  * anything the client wrote), the project the path's.
  */
 export function serviceOf(deps: ServerDeps, call: RouteCall): ReleaseService {
-  return deps.releases(call.principal!.user.email, call.params.project!);
+  const principal = call.principal!;
+  const userAgent = call.c.req.header('user-agent');
+  // Where the change came from, as the server sees it (the service cleans and bounds it).
+  const origin: EventOrigin = {
+    address: clientAddress(call.c),
+    ...(userAgent ? { userAgent } : {}),
+    ...(principal.kind === 'token' ? { tokenId: principal.tokenId } : {}),
+  };
+  return deps.releases(principal.user.email, call.params.project!, origin);
 }
 
 /** The version the path names, or undefined for `@latest` (the service picks, like the CLI). */
