@@ -76,6 +76,14 @@ export async function buildServerDeps(input: ServerStoreInput): Promise<ServerDe
           return true;
         });
       },
+      async storePlaybook(project, hash, playbook, by) {
+        const at = now().toISOString();
+        await store.transaction(async (tx) => {
+          await tx.ensureProject(project, at);
+          await tx.putProjectPlaybook(project, hash, playbook, by, at);
+        });
+      },
+      findPlaybook: (project, hash) => store.getProjectPlaybook(project, hash),
       async sessionExpiresAt(secret) {
         return (await store.getSession(digestSecret(secret)))?.expiresAt ?? now().toISOString();
       },

@@ -426,6 +426,50 @@ describe('the team server', () => {
     expect(text).not.toContain(soon.secret);
   });
 
+  it("stores a playbook for the project and starts from its hash, never another project's", async () => {
+    const rm = await signIn('rm@example.com', 'rm@example.com password!');
+    const token = await makeToken(rm, project, ['release-manager']);
+    const playbooks = fillApiPath('/projects/{project}/playbooks', { project });
+    const upload = await req(playbooks, {
+      method: 'POST',
+      headers: bearer(token.secret),
+      json: { text: contractYaml, file: 'gonogo.yaml' },
+    });
+    expect(upload.status).toBe(201);
+    const stored = (await upload.json()) as { hash: string; project: string };
+    expect(stored).toMatchObject({ project, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const one = (p: string) =>
+      fillApiPath('/projects/{project}/playbooks/{hash}', { project: p, hash: stored.hash });
+    expect((await req(one(project), { headers: bearer(token.secret) })).status).toBe(200);
+    // The hash alone opens nothing in another project, even for a server administrator.
+    await expectError(await req(one(other), { headers: asBrowser(admin) }), 404, 'not-found');
+    const start = await req(fillApiPath('/projects/{project}/releases', { project }), {
+      method: 'POST',
+      headers: bearer(token.secret),
+      json: { version: '3.0.0', commit: 'b'.repeat(40), playbookHash: stored.hash },
+    });
+    expect(start.status).toBe(201);
+    expect(
+      ((await start.json()) as { release: { playbookHash: string } }).release.playbookHash,
+    ).toBe(stored.hash);
+    await expectError(
+      await req(fillApiPath('/projects/{project}/releases', { project: other }), {
+        method: 'POST',
+        headers: asBrowser(admin),
+        json: { version: '3.0.0', commit: 'b'.repeat(40), playbookHash: stored.hash },
+      }),
+      404,
+      'not-found',
+    );
+    // A playbook with problems is refused with them, and nothing is stored.
+    const bad = await req(playbooks, {
+      method: 'POST',
+      headers: bearer(token.secret),
+      json: { text: 'name: Broken\nphases: []\n' },
+    });
+    await expectError(bad, 422, 'invalid-playbook');
+  });
+
   it('refuses an oversized body with 413 in the envelope, and bad JSON with 400', async () => {
     const big = await req('/api/v1/playbooks/lint', {
       method: 'POST',

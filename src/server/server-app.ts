@@ -19,6 +19,7 @@ import { createStreamRegistry } from './server-streams.ts';
 import type { StreamRegistry } from './server-streams.ts';
 import { mountEventRoutes } from './routes/event-routes.ts';
 import { mountPlaybookRoutes } from './routes/playbook-routes.ts';
+import { mountProjectPlaybookRoutes } from './routes/project-playbook-routes.ts';
 import { mountProjectRoutes } from './routes/project-routes.ts';
 import { mountReleaseActionRoutes } from './routes/release-action-routes.ts';
 import { mountReleaseRoutes } from './routes/release-routes.ts';
@@ -63,6 +64,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   mountAccountRoutes(app, deps, apiBase);
   mountProjectRoutes(app, deps, apiBase);
   mountPlaybookRoutes(app, deps, apiBase);
+  mountProjectPlaybookRoutes(app, deps, apiBase);
   mountReleaseRoutes(app, deps, apiBase);
   mountReleaseActionRoutes(app, deps, apiBase);
   mountEventRoutes(app, deps, apiBase, streams);

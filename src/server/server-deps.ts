@@ -5,6 +5,7 @@
  * readiness probe. Tests build the same from a temporary SQLite file.
  */
 import type { Logger } from 'pino';
+import type { Playbook } from '../core/playbook.ts';
 import type { EventOrigin, ReleaseEvent } from '../core/release-model.ts';
 import type { AccountService, User } from '../service/account-contract.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
@@ -35,6 +36,10 @@ export interface ServerDirectory {
   getProject(id: string): Promise<ServerProject | undefined>;
   /** Adds the project; false when it already existed. */
   createProject(id: string, at: string): Promise<boolean>;
+  /** Stores a compiled playbook under its hash for the project (idempotent). */
+  storePlaybook(project: string, hash: string, playbook: Playbook, by: string): Promise<void>;
+  /** A playbook the project stored or runs, by hash; undefined for any other. */
+  findPlaybook(project: string, hash: string): Promise<Playbook | undefined>;
   /** When the session of this secret ends (ISO time). */
   sessionExpiresAt(secret: string): Promise<string>;
   /** The release's events after `afterSeq`, a page at a time (how a stream resumes). */

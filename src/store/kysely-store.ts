@@ -84,6 +84,25 @@ export class KyselyStoreReader implements StoreReader {
     return row ? (JSON.parse(row.body) as Playbook) : undefined;
   }
 
+  async getProjectPlaybook(project: string, hash: string): Promise<Playbook | undefined> {
+    const filed = await this.db
+      .selectFrom('project_playbooks')
+      .select('hash')
+      .where('project', '=', project)
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    const used =
+      filed ??
+      (await this.db
+        .selectFrom('releases')
+        .select('playbook_hash as hash')
+        .where('project', '=', project)
+        .where('playbook_hash', '=', hash)
+        .limit(1)
+        .executeTakeFirst());
+    return used ? this.getPlaybook(hash) : undefined;
+  }
+
   async getRelease(id: string): Promise<Release | undefined> {
     const row = await this.db
       .selectFrom('releases')
@@ -318,6 +337,21 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .executeTakeFirst();
     await this.db.deleteFrom('projects').where('id', '=', from).execute();
     await this.ensureProject(to, row?.created_at ?? new Date().toISOString());
+  }
+
+  async putProjectPlaybook(
+    project: string,
+    hash: string,
+    playbook: Playbook,
+    by: string,
+    at: string,
+  ): Promise<void> {
+    await this.putPlaybook(hash, playbook);
+    await this.db
+      .insertInto('project_playbooks')
+      .values({ project, hash, stored_by: by, stored_at: at })
+      .onConflict((oc) => oc.columns(['project', 'hash']).doNothing())
+      .execute();
   }
 
   async putPlaybook(hash: string, playbook: Playbook): Promise<void> {

@@ -316,6 +316,19 @@ export const storeMigrations: Record<string, Migration> = {
       await db.schema.alterTable('events').addColumn('origin', 'text').execute();
     },
   },
+  // Playbooks a project stored on the server (under their hash) to start releases from.
+  '0009-project-playbooks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('project_playbooks')
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull().references('playbooks.hash'))
+        .addColumn('stored_by', 'text', (c) => c.notNull())
+        .addColumn('stored_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('project_playbooks_pk', ['project', 'hash'])
+        .execute();
+    },
+  },
 };
 
 /**

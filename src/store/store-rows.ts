@@ -150,6 +150,13 @@ export interface EventRow {
   origin: string | null;
 }
 
+export interface ProjectPlaybookRow {
+  project: string;
+  hash: string;
+  stored_by: string;
+  stored_at: string;
+}
+
 export interface ProjectRow {
   id: string;
   created_at: string;
@@ -158,6 +165,7 @@ export interface ProjectRow {
 /** The tables as Kysely sees them. */
 export interface StoreTables extends AccountTables {
   projects: ProjectRow;
+  project_playbooks: ProjectPlaybookRow;
   playbooks: PlaybookRow;
   releases: ReleaseRow;
   release_items: ReleaseItemRow;

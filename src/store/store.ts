@@ -76,6 +76,11 @@ export interface StoreReader {
   /** Project keys, oldest first. */
   listProjects(): Promise<{ id: string; createdAt: string }[]>;
   getPlaybook(hash: string): Promise<Playbook | undefined>;
+  /**
+   * A playbook of the project by hash: one the project stored, or one a release of the
+   * project runs; undefined for any other (a hash alone opens no other project's playbook).
+   */
+  getProjectPlaybook(project: string, hash: string): Promise<Playbook | undefined>;
   getRelease(id: string): Promise<Release | undefined>;
   findRelease(project: string, version: string): Promise<Release | undefined>;
   /** Newest first (by createdAt, then id). */
@@ -143,6 +148,14 @@ export interface StoreWriter extends StoreReader {
   renameProject(from: string, to: string): Promise<void>;
   /** Idempotent: the same hash is stored once. */
   putPlaybook(hash: string, playbook: Playbook): Promise<void>;
+  /** Stores the playbook and files it under the project; idempotent. */
+  putProjectPlaybook(
+    project: string,
+    hash: string,
+    playbook: Playbook,
+    by: string,
+    at: string,
+  ): Promise<void>;
   /** Throws ConflictError when (project, version) exists. */
   insertRelease(release: Release): Promise<void>;
   /**

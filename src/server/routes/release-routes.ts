@@ -27,7 +27,7 @@ export function mountReleaseRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base:
     };
     const { playbookYaml: _y, playbookHash: _h, ...rest } = input;
     const svc = serviceOf(deps, call);
-    await svc.startRelease({ ...rest, playbook: playbookOf(input) });
+    await svc.startRelease({ ...rest, playbook: await playbookOf(deps, call, input) });
     // Read back: the start's own view predates the head its first event anchored.
     const view = await svc.getRelease({ version: input.version });
     call.c.header('ETag', etagOf(view.release));
@@ -73,7 +73,7 @@ export function mountReleaseRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base:
     const input = call.body as { playbookYaml?: string; playbookHash?: string; dryRun?: boolean };
     return svc.resnapshot({
       ...writeRefOf(call),
-      playbook: playbookOf(input),
+      playbook: await playbookOf(deps, call, input),
       ...(input.dryRun !== undefined ? { dryRun: input.dryRun } : {}),
     });
   });

@@ -37,14 +37,25 @@ export function versionOf(call: RouteCall): { version?: string } {
   return v === latestVersion ? {} : { version: v };
 }
 
-/** The playbook from `playbookYaml`; a stored playbook (`playbookHash`) is not served yet. */
-export function playbookOf(input: { playbookYaml?: string; playbookHash?: string }): Playbook {
-  if (input.playbookYaml === undefined) {
-    throw new NotFoundError('stored playbooks are not served yet: send playbookYaml', {
-      field: 'playbookHash',
-    });
-  }
-  return loadPlaybook(input.playbookYaml, 'playbookYaml').playbook;
+/**
+ * The playbook a start or re-snapshot names: YAML text (`playbookYaml`), or one the project
+ * stored or runs (`playbookHash`); another project's hash is not found.
+ */
+export async function playbookOf(
+  deps: ServerDeps,
+  call: RouteCall,
+  input: { playbookYaml?: string; playbookHash?: string },
+): Promise<Playbook> {
+  if (input.playbookYaml !== undefined)
+    return loadPlaybook(input.playbookYaml, 'playbookYaml').playbook;
+  const hash = input.playbookHash ?? '';
+  const found = await deps.directory.findPlaybook(call.params.project!, hash);
+  if (!found)
+    throw new NotFoundError(
+      `project ${call.params.project} has no playbook ${hash.slice(0, 12)}: store it first (POST .../playbooks) or send playbookYaml`,
+      { field: 'playbookHash' },
+    );
+  return found;
 }
 
 /** The release's ETag: its event count, quoted. */
