@@ -108,6 +108,30 @@ describe('the Markdown import endpoint', () => {
     expect(((await res.json()) as { yaml: string }).yaml).toContain('title: Section');
   }, 30_000);
 
+  it("answers the import's own refusal from the worker with its problems and places", async () => {
+    const res = await importText(server, 'just words, no items\n');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: {
+        code: 'invalid-input',
+        problems: [{ file: 'big.md', line: 1, col: 1, message: 'no checklist items found' }],
+      },
+    });
+  });
+
+  it('lints a playbook in the worker, with the problems and their places', async () => {
+    const res = await server.server.app.request('/api/v1/playbooks/lint', {
+      method: 'POST',
+      headers: { ...server.session, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'name: [', file: 'g.yaml' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      problems: [{ file: 'g.yaml', line: 1, col: 8 }],
+    });
+  });
+
   it('answers other requests while a long import runs', async () => {
     const finished: string[] = [];
     const importing = importText(server, slowChecklist).then((res) => {

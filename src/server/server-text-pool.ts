@@ -76,7 +76,6 @@ export function createTextPool(options: TextPoolOptions): TextPool {
 
   const spawn = (slot: Slot): Worker => {
     const worker = new Worker(workerUrl);
-    worker.unref();
     slot.ready = false;
     worker.on('message', (answer: TextJobAnswer) => {
       if (slot.worker !== worker) return;
@@ -100,6 +99,9 @@ export function createTextPool(options: TextPoolOptions): TextPool {
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the text worker exited (code ${code})`)));
+    // After the listeners: adding a message listener refs the worker again, and an idle worker
+    // must not keep `gonogo serve` from exiting.
+    worker.unref();
     return worker;
   };
 
