@@ -35,7 +35,9 @@ const builtinsWithoutFacade: Plugin = {
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { gonogo: 'src/cli/main.ts' },
+  // The server's text worker is its own entry: a Worker starts from a file
+  // (server/server-text-pool.ts finds it beside the chunks).
+  entryPoints: { gonogo: 'src/cli/main.ts', 'text-worker': 'src/server/server-text-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -69,4 +69,9 @@ export interface ServerDeps {
   setupCode?: string;
   /** Heartbeat period of event streams, in ms (15 s unless told; tests shorten it). */
   heartbeatMs?: number;
+  /**
+   * How long one Markdown import or YAML lint may run in its worker thread, in ms (5 s unless
+   * told; tests shorten it).
+   */
+  textJobTimeoutMs?: number;
 }
