@@ -301,10 +301,12 @@ async function attemptAsync<T>(part: () => Promise<T>): Promise<{ value: T } | {
 try {
   const results = await runBench();
   writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
-  writeCraftedSection(
-    join(repoRoot, 'bench', 'RESULTS.md'),
-    renderCraftedImports(results.crafted, `in the run of ${results.date}`),
-  );
+  // Without the import part there is nothing to show: no section rather than an empty table.
+  if (results.crafted.length)
+    writeCraftedSection(
+      join(repoRoot, 'bench', 'RESULTS.md'),
+      renderCraftedImports(results.crafted, `in the run of ${results.date}`),
+    );
   console.log(`\n${renderSummary(results)}`);
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });
