@@ -3,13 +3,14 @@
  * compared with bare `node -e 0` measured in the same run; the importer on crafted checklists
  * at 10 KB, 100 KB and 1 MB (bench-import.ts); secret-scanning throughput against
  * rg and secretlint (bench-secrets.ts); the full pre-release `gonogo check` of gonogo's own
- * repository (bench-dogfood.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
+ * repository (bench-dogfood.ts); `gonogo serve` under 50 connections of item writes and 1,000
+ * event-stream watchers against a bare Hono route (bench-server.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
  * build (the npm script builds first), installed node_modules, and, for the seed parts, the
  * seed checklists in ../shared/seeds; rg (Debian's ripgrep) and the npm registry (secretlint
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
- * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood) runs only those
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server) runs only those
  * parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and the
  * peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
  * has no numbers of theirs.
@@ -32,6 +33,7 @@ import { profileCommand } from './bench-profile.ts';
 import type { Aim, BenchResults } from './bench-report.ts';
 import { renderSummary, writeResults } from './bench-report.ts';
 import { runSecretsBench } from './bench-secrets.ts';
+import { runServerBench } from './bench-server.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -58,7 +60,15 @@ const aims: Aim[] = [
   { label: 'gonogo status', maxRatio: 2.0 },
 ];
 
-const allParts = ['import', 'profile', 'secrets', 'dogfood'] as const;
+const serverLoad = {
+  connections: 50,
+  warmupMs: 2000,
+  durationMs: 10_000,
+  watchers: 1000,
+  writes: 50,
+};
+
+const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server'] as const;
 type Part = (typeof allParts)[number];
 const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
 const runs = (part: Part) => parts.has(part);
@@ -162,7 +172,7 @@ function describeCpu(): string {
   return model.replace(/\s+/g, ' ');
 }
 
-function runBench(): BenchResults & { crafted: CraftedImport[] } {
+async function runBench(): Promise<BenchResults & { crafted: CraftedImport[] }> {
   const started = performance.now();
   const runner = detectRunner();
   const seeds = findSeeds(repoRoot);
@@ -213,6 +223,9 @@ function runBench(): BenchResults & { crafted: CraftedImport[] } {
     const dogfood = runs('dogfood')
       ? attempt(() => runDogfoodBench(repoRoot, logStep, dogfoodRuns))
       : undefined;
+    const server = runs('server')
+      ? await attemptAsync(() => runServerBench(repoRoot, logStep, serverLoad))
+      : undefined;
     return {
       date: new Date().toISOString(),
       nodeVersion: process.version,
@@ -249,6 +262,11 @@ function runBench(): BenchResults & { crafted: CraftedImport[] } {
         : 'error' in dogfood
           ? { dogfoodError: dogfood.error }
           : { dogfood: dogfood.value }),
+      ...(!server
+        ? {}
+        : 'error' in server
+          ? { serverError: server.error }
+          : { server: server.value }),
     };
   } finally {
     if (repo) rmSync(repo, { recursive: true, force: true });
@@ -269,13 +287,26 @@ function attempt<T>(part: () => T): { value: T } | { error: string } {
   }
 }
 
+/** {@link attempt} for a part that runs servers and waits on sockets. */
+async function attemptAsync<T>(part: () => Promise<T>): Promise<{ value: T } | { error: string }> {
+  try {
+    return { value: await part() };
+  } catch (e) {
+    const error = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+    console.warn(`\n!!! ${error}\n`);
+    return { error };
+  }
+}
+
 try {
-  const results = runBench();
+  const results = await runBench();
   writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
-  writeCraftedSection(
-    join(repoRoot, 'bench', 'RESULTS.md'),
-    renderCraftedImports(results.crafted, `in the run of ${results.date}`),
-  );
+  // Without the import part there is nothing to show: no section rather than an empty table.
+  if (results.crafted.length)
+    writeCraftedSection(
+      join(repoRoot, 'bench', 'RESULTS.md'),
+      renderCraftedImports(results.crafted, `in the run of ${results.date}`),
+    );
   console.log(`\n${renderSummary(results)}`);
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });
