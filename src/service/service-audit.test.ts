@@ -257,6 +257,27 @@ for (const setup of setups) {
       ]);
     });
 
+    it('reports an event whose stored payload is not JSON any more, instead of failing', async () => {
+      await wholeRelease();
+      const id = await releaseId();
+      expect(
+        await sql('UPDATE events SET payload = ? WHERE release_id = ? AND seq = ?', [
+          '{"note": "half',
+          id,
+          3,
+        ]),
+      ).toBe(1);
+      const result = await audit();
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({
+          kind: 'chain',
+          seq: 3,
+          message: expect.stringMatching(/does not match its hash: it was edited/),
+        }),
+      );
+    });
+
     it('names a deleted newest event against the anchored head, and refuses to write past it', async () => {
       await wholeRelease();
       const id = await releaseId();
