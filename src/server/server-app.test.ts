@@ -346,13 +346,23 @@ describe('the team server', () => {
     expect(events.events.map((e) => e.actor)).toEqual(
       expect.arrayContaining(['rm@example.com', 'dev@example.com', 'qa@example.com']),
     );
-    // ... and where each change came from: the token's id (never its secret) for a program,
-    // the client's address for everyone.
+    // ... and which token made a change (its id, never its secret); from where (the client's
+    // address) only a project admin sees.
     const started = events.events.find((e) => e.type === 'release.started')!;
-    expect(started.origin).toEqual({ address: 'local', tokenId: rmToken.id });
+    expect(started.origin).toEqual({ tokenId: rmToken.id });
     const ticked = events.events.find((e) => e.actor === 'dev@example.com')!;
-    expect(ticked.origin).toEqual({ address: 'local' });
+    expect(ticked.origin).toBeUndefined();
     expect(JSON.stringify(events)).not.toContain(rmToken.secret);
+    const asAdmin = (await (await req(`${rel}/events`, { headers: asBrowser(admin) })).json()) as {
+      events: { type: string; actor: string; origin?: object }[];
+    };
+    expect(asAdmin.events.find((e) => e.type === 'release.started')!.origin).toEqual({
+      address: 'local',
+      tokenId: rmToken.id,
+    });
+    expect(asAdmin.events.find((e) => e.actor === 'dev@example.com')!.origin).toEqual({
+      address: 'local',
+    });
     const audit = await req(fillApiPath('/projects/{project}/audit/verify', { project }), {
       method: 'POST',
       headers: bearer(rmToken.secret),

@@ -8,7 +8,9 @@
  */
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { hasProjectRole } from '../../core/account-roles.ts';
 import { InputError, EnvironmentError } from '../../core/errors.ts';
+import type { ReleaseEvent } from '../../core/release-model.ts';
 import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import type { StreamRegistry } from '../server-streams.ts';
@@ -26,16 +28,30 @@ export function mountEventRoutes(
     const svc = serviceOf(deps, call);
     const after = afterOf(call.c, call.query.after as number | undefined);
     const { release } = await svc.getRelease(versionOf(call));
+    const show = showEventTo(hasProjectRole(call.roles, 'admin'));
     if ((call.c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return streamEvents(call.c, deps, streams, release.id, after);
+      return streamEvents(call.c, deps, streams, release.id, after, show);
     }
     const events = [];
     for (let page = await deps.directory.readEventsSince(release.id, after); page.length;) {
-      events.push(...page);
+      events.push(...page.map(show));
       page = await deps.directory.readEventsSince(release.id, page.at(-1)!.seq);
     }
     return { events };
   });
+}
+
+/**
+ * An event as a reader may see it: where a change came from (client address, user agent) is
+ * for the project's admins; others see which token made it, never from where.
+ */
+function showEventTo(admin: boolean): (event: ReleaseEvent) => ReleaseEvent {
+  return (event) => {
+    if (admin || !event.origin) return event;
+    const { tokenId } = event.origin;
+    const { origin: _origin, ...rest } = event;
+    return tokenId ? { ...rest, origin: { tokenId } } : rest;
+  };
 }
 
 /** Where to start: `?after=`, else `Last-Event-ID`, else the beginning. */
@@ -57,6 +73,7 @@ function streamEvents(
   streams: StreamRegistry,
   releaseId: string,
   after: number,
+  show: (event: ReleaseEvent) => ReleaseEvent,
 ): Response {
   if (streams.closing)
     throw new EnvironmentError({
@@ -95,7 +112,7 @@ function streamEvents(
           dirty = false;
           for (let page = await deps.directory.readEventsSince(releaseId, last); page.length;) {
             for (const event of page) {
-              await stream.writeSSE({ id: String(event.seq), data: JSON.stringify(event) });
+              await stream.writeSSE({ id: String(event.seq), data: JSON.stringify(show(event)) });
               last = event.seq;
             }
             page = await deps.directory.readEventsSince(releaseId, last);
