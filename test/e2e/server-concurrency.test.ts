@@ -7,13 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  addUser,
   apiClient,
   makeServerWorkspace,
-  makeToken,
   projectPath,
-  setUp,
   startServe,
+  startTeamRelease,
 } from './server-helper.ts';
 
 const { dir, cleanups, databases } = await makeServerWorkspace('server concurrency', 'race.db');
@@ -33,16 +31,7 @@ describe.each(databases)('50 clients on one release on $name', ({ ok, db }) => {
       cleanups.push(() => served.kill());
       const api = apiClient(served.base);
       const project = 'github.com/acme/race';
-      const admin = await setUp(api, served.setupCode!, project);
-      const dev = await addUser(api, admin, project, 'dev@example.com', ['release-manager']);
-      const { bearer } = await makeToken(api, dev, project, ['release-manager']);
-      const rel = `${projectPath(project)}/releases/1.0.0`;
-      const start = await api(`${projectPath(project)}/releases`, {
-        method: 'POST',
-        headers: bearer,
-        json: { version: '1.0.0', playbookYaml },
-      });
-      expect(start.status, start.text).toBe(201);
+      const { bearer, rel } = await startTeamRelease(api, served.setupCode!, project, playbookYaml);
 
       // Every client reads first, then all write on what they read.
       const firstReads = await Promise.all(

@@ -6,13 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  addUser,
   apiClient,
   makeServerWorkspace,
-  makeToken,
   projectPath,
-  setUp,
   startServe,
+  startTeamRelease,
 } from './server-helper.ts';
 
 const { dir, cleanups, databases } = await makeServerWorkspace('server durability', 'load.db');
@@ -34,16 +32,7 @@ describe.each(databases)('SIGKILL during a write load on $name', ({ ok, db }) =>
       cleanups.push(() => first.kill());
       const api = apiClient(first.base);
       const project = 'github.com/acme/load';
-      const admin = await setUp(api, first.setupCode!, project);
-      const dev = await addUser(api, admin, project, 'dev@example.com', ['release-manager']);
-      const { bearer } = await makeToken(api, dev, project, ['release-manager']);
-      const rel = `${projectPath(project)}/releases/1.0.0`;
-      const start = await api(`${projectPath(project)}/releases`, {
-        method: 'POST',
-        headers: bearer,
-        json: { version: '1.0.0', playbookYaml },
-      });
-      expect(start.status, start.text).toBe(201);
+      const { bearer, rel } = await startTeamRelease(api, first.setupCode!, project, playbookYaml);
 
       // Each writer toggles its own item with a unique note, until the connection fails.
       const acknowledged: string[] = [];

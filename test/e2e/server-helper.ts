@@ -294,3 +294,29 @@ export async function makeServerWorkspace(label: string, file: string): Promise<
   ];
   return { dir, cleanups, databases };
 }
+
+/**
+ * On a fresh server: the first administrator, `project` with a developer who holds the
+ * release-manager role, that developer's token, and release 1.0.0 of `playbookYaml` started with
+ * it. Returns the token's headers and the release's path.
+ *
+ * @example const { bearer, rel } = await startTeamRelease(api, served.setupCode!, 'acme/app', yaml);
+ */
+export async function startTeamRelease(
+  api: ReturnType<typeof apiClient>,
+  setupCode: string,
+  project: string,
+  playbookYaml: string,
+): Promise<{ bearer: Record<string, string>; rel: string }> {
+  const admin = await setUp(api, setupCode, project);
+  const dev = await addUser(api, admin, project, 'dev@example.com', ['release-manager']);
+  const { bearer } = await makeToken(api, dev, project, ['release-manager']);
+  const start = await api(`${projectPath(project)}/releases`, {
+    method: 'POST',
+    headers: bearer,
+    json: { version: '1.0.0', playbookYaml },
+  });
+  if (start.status !== 201)
+    throw new Error(`release start answered ${start.status}: ${start.text}`);
+  return { bearer, rel: `${projectPath(project)}/releases/1.0.0` };
+}
