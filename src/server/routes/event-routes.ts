@@ -1,10 +1,9 @@
 /**
  * A release's events: as JSON after a seq, or, with `Accept: text/event-stream`, as
  * server-sent events (`id:` the seq) from `Last-Event-ID` or `?after=` on, then live as the
- * change bus announces new ones. The bus carries only "the log grew to seq N"; the events are
- * read from the store, so a lost or repeated signal costs a read, never a gap. A resync (the
- * bus lost its connection) re-reads from the last seq sent. A comment line every heartbeat
- * keeps proxies from closing an idle stream.
+ * change bus announces new ones, through the release's shared feed (server-release-feeds.ts:
+ * one store read and one serialisation per event, whatever the number of watchers). A comment
+ * line every heartbeat keeps proxies from closing an idle stream.
  */
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -14,6 +13,8 @@ import type { ReleaseEvent } from '../../core/release-model.ts';
 import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import type { StreamRegistry } from '../server-streams.ts';
+import { createReleaseFeeds } from '../server-release-feeds.ts';
+import type { FeedAudience, ReleaseFeeds } from '../server-release-feeds.ts';
 import { mountRoute } from '../server-route.ts';
 import { serviceOf, versionOf } from './release-support.ts';
 
@@ -24,17 +25,22 @@ export function mountEventRoutes(
   base: string,
   streams: StreamRegistry,
 ): void {
+  const feeds = createReleaseFeeds({
+    changes: deps.changes,
+    readEventsSince: (releaseId, afterSeq) => deps.directory.readEventsSince(releaseId, afterSeq),
+    showEvent,
+  });
   mountRoute(app, deps, base, 'listEvents', async (call) => {
     const svc = serviceOf(deps, call);
     const after = afterOf(call.c, call.query.after as number | undefined);
     const { release } = await svc.getRelease(versionOf(call));
-    const show = showEventTo(hasProjectRole(call.roles, 'admin'));
+    const audience: FeedAudience = hasProjectRole(call.roles, 'admin') ? 'admin' : 'member';
     if ((call.c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return streamEvents(call.c, deps, streams, release.id, after, show);
+      return streamEvents(call.c, deps, streams, feeds, release.id, after, audience);
     }
     const events = [];
     for (let page = await deps.directory.readEventsSince(release.id, after); page.length;) {
-      events.push(...page.map(show));
+      events.push(...page.map((event) => showEvent(event, audience)));
       page = await deps.directory.readEventsSince(release.id, page.at(-1)!.seq);
     }
     return { events };
@@ -45,13 +51,11 @@ export function mountEventRoutes(
  * An event as a reader may see it: where a change came from (client address, user agent) is
  * for the project's admins; others see which token made it, never from where.
  */
-function showEventTo(admin: boolean): (event: ReleaseEvent) => ReleaseEvent {
-  return (event) => {
-    if (admin || !event.origin) return event;
-    const { tokenId } = event.origin;
-    const { origin: _origin, ...rest } = event;
-    return tokenId ? { ...rest, origin: { tokenId } } : rest;
-  };
+function showEvent(event: ReleaseEvent, audience: FeedAudience): ReleaseEvent {
+  if (audience === 'admin' || !event.origin) return event;
+  const { tokenId } = event.origin;
+  const { origin: _origin, ...rest } = event;
+  return tokenId ? { ...rest, origin: { tokenId } } : rest;
 }
 
 /** Where to start: `?after=`, else `Last-Event-ID`, else the beginning. */
@@ -71,9 +75,10 @@ function streamEvents(
   c: Context<ServerEnv>,
   deps: ServerDeps,
   streams: StreamRegistry,
+  feeds: ReleaseFeeds,
   releaseId: string,
   after: number,
-  show: (event: ReleaseEvent) => ReleaseEvent,
+  audience: FeedAudience,
 ): Response {
   if (streams.closing)
     throw new EnvironmentError({
@@ -88,18 +93,10 @@ function streamEvents(
     let closed = false;
     let wake: (() => void) | undefined;
     const poke = () => wake?.();
-    const unsubscribe = deps.changes.subscribe(
-      (change) => {
-        if (change.releaseId === releaseId && change.seq > last) {
-          dirty = true;
-          poke();
-        }
-      },
-      () => {
-        dirty = true;
-        poke();
-      },
-    );
+    const watch = feeds.watch(releaseId, audience, () => {
+      dirty = true;
+      poke();
+    });
     const stop = () => {
       closed = true;
       poke();
@@ -110,12 +107,10 @@ function streamEvents(
       while (!closed) {
         while (dirty && !closed) {
           dirty = false;
-          for (let page = await deps.directory.readEventsSince(releaseId, last); page.length;) {
-            for (const event of page) {
-              await stream.writeSSE({ id: String(event.seq), data: JSON.stringify(show(event)) });
-              last = event.seq;
-            }
-            page = await deps.directory.readEventsSince(releaseId, last);
+          for (const frame of await watch.framesAfter(last)) {
+            if (closed) break;
+            await stream.write(frame.text);
+            last = frame.seq;
           }
         }
         let timer: NodeJS.Timeout | undefined;
@@ -129,7 +124,7 @@ function streamEvents(
         if (timedOut && !closed) await stream.write(': heartbeat\n\n');
       }
     } finally {
-      unsubscribe();
+      watch.close();
       unregister();
     }
   });
