@@ -141,8 +141,11 @@ async function measureGonogo(
   opts: ServerBenchOptions,
   noteLoad: (phase: string) => void,
 ): Promise<ServerDatabaseResult> {
+  // GONOGO_BENCH_SERVE_NODE_ARGS: node flags for the server only (e.g. --cpu-prof), to see
+  // where its time goes.
+  const nodeArgs = process.env.GONOGO_BENCH_SERVE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const served = await startProcess(
-    [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db],
+    [...nodeArgs, cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db],
     /^gonogo listening on (http:\/\/\S+)\n/,
     dir,
   );
@@ -204,7 +207,7 @@ function startProcess(args: string[], ready: RegExp, cwd: string): Promise<Start
         },
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
           await exited;
           clearTimeout(timer);
         },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   followSubItemsAction,
   followingParents,
-  mayReopenParents,
+  reopenCandidates,
   planParentSync,
 } from './item-parents.ts';
 import { loadPlaybook } from './playbook-yaml.ts';
@@ -68,7 +68,7 @@ describe('planParentSync', () => {
   });
 });
 
-describe('mayReopenParents and followingParents', () => {
+describe('reopenCandidates and followingParents', () => {
   const event = (seq: number, item: number, to: ItemState, action?: string): ReleaseEvent => ({
     releaseId: 'r',
     seq,
@@ -81,9 +81,13 @@ describe('mayReopenParents and followingParents', () => {
   });
 
   it('needs the log only when a done parent has a sub-item not accepted', () => {
-    expect(mayReopenParents(withStates({ 3: 'done', 4: 'done', 5: 'done' }))).toBe(false);
-    expect(mayReopenParents(withStates({ 3: 'done', 4: 'pending' }))).toBe(true);
-    expect(mayReopenParents(withStates({ 6: 'passed', 7: 'failed' }))).toBe(false);
+    expect(reopenCandidates(withStates({ 3: 'done', 4: 'done', 5: 'done' }))).toEqual([]);
+    expect(reopenCandidates(withStates({ 3: 'done', 4: 'pending' }))).toEqual([3]);
+    expect(reopenCandidates(withStates({ 3: 'done', 4: 'pending', 5: 'failed' }))).toEqual([3]);
+    expect(reopenCandidates(withStates({ 6: 'passed', 7: 'failed' }))).toEqual([]);
+    // A parent that reopens may take its own parent with it.
+    const nested = withStates({ 1: 'done', 2: 'done', 3: 'done', 4: 'failed', 5: 'done' });
+    expect(reopenCandidates(nested)).toEqual([1, 3]);
   });
 
   it('knows the parents whose latest change was following their sub-items to done', () => {

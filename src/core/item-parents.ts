@@ -33,21 +33,30 @@ function childrenOf(items: readonly ReleaseItem[]): Map<number, ReleaseItem[]> {
 }
 
 /**
- * Whether some parent might have to go back to pending: a done manual parent with a sub-item
- * not accepted. Only then does the caller need {@link followingParents}, which reads the log.
+ * The parents that might have to go back to pending: done manual parents with a sub-item not
+ * accepted, and their done manual ancestors. Only for these does the caller need {@link followingParents}, which reads the log.
  *
- * @example mayReopenParents(items) // false right after every sub-item was ticked
+ * @example reopenCandidates(items) // [] right after every sub-item was ticked
  */
-export function mayReopenParents(items: readonly ReleaseItem[]): boolean {
+export function reopenCandidates(items: readonly ReleaseItem[]): number[] {
   const byNumber = new Map(items.map((i) => [i.number, i]));
-  return items.some((i) => {
-    const parent = i.parent === undefined ? undefined : byNumber.get(i.parent);
-    return parent?.kind === 'manual' && parent.state === 'done' && !accepted(i.state);
-  });
+  const out = new Set<number>();
+  for (const i of items) {
+    if (accepted(i.state)) continue;
+    // A parent that reopens may reopen its own parent in turn: every done manual ancestor.
+    for (
+      let parent = i.parent === undefined ? undefined : byNumber.get(i.parent);
+      parent?.kind === 'manual' && parent.state === 'done' && !out.has(parent.number);
+      parent = parent.parent === undefined ? undefined : byNumber.get(parent.parent)
+    )
+      out.add(parent.number);
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 /**
  * The parents whose latest `item.state` event is this rule's move to done: those it may undo.
+ * The whole log, or only the latest `item.state` event of each parent in question.
  *
  * @example followingParents(events).has(63) // true when #63 was made done by its sub-items
  */

@@ -17,7 +17,7 @@ import type { EventPayloads, EventType } from '../core/event-payloads.ts';
 import {
   followSubItemsAction,
   followingParents,
-  mayReopenParents,
+  reopenCandidates,
   planParentSync,
 } from '../core/item-parents.ts';
 import { suggestName } from '../core/names.ts';
@@ -411,10 +411,14 @@ export async function syncParentItems(
   at: string,
 ): Promise<ReleaseItem[]> {
   const items = await tx.listItems(release.id);
-  // The log is read only when a parent might go back to pending: rarely.
-  const following = mayReopenParents(items)
-    ? followingParents(await tx.listEvents(release.id))
-    : new Set<number>();
+  // Only a parent that might go back to pending needs its latest state event: a lookup per
+  // such parent, never the whole log (which grows with every write).
+  const latest = [];
+  for (const parent of reopenCandidates(items)) {
+    const event = await tx.lastItemStateEvent(release.id, parent);
+    if (event) latest.push(event);
+  }
+  const following = followingParents(latest);
   const changes = planParentSync(items, following);
   for (const c of changes) {
     await setItemState(ctx, tx, release, c.item, c.to, at, {

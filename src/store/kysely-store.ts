@@ -3,6 +3,11 @@
  * PostgreSQL. The rows and how they become the model are in `store-rows.ts`.
  */
 import { newRowId } from './row-id.ts';
+import { createGroupCommit } from './sqlite-group-commit.ts';
+import type { GroupCommit } from './sqlite-group-commit.ts';
+import { createPlaybookCache } from './store-playbook-cache.ts';
+import type { PlaybookCache } from './store-playbook-cache.ts';
+import { sql } from 'kysely';
 import type { Kysely, Updateable } from 'kysely';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import type { Playbook } from '../core/playbook.ts';
@@ -59,10 +64,13 @@ import type {
 export class KyselyStoreReader implements StoreReader {
   readonly dialect: Dialect;
   protected readonly db: Kysely<StoreTables>;
+  /** Parsed playbooks of this store, shared with its transactions' writers. */
+  protected readonly playbooks: PlaybookCache;
 
-  constructor(db: Kysely<StoreTables>, dialect: Dialect) {
+  constructor(db: Kysely<StoreTables>, dialect: Dialect, playbooks = createPlaybookCache()) {
     this.db = db;
     this.dialect = dialect;
+    this.playbooks = playbooks;
   }
 
   async listProjects(): Promise<{ id: string; createdAt: string }[]> {
@@ -81,7 +89,7 @@ export class KyselyStoreReader implements StoreReader {
       .select('body')
       .where('hash', '=', hash)
       .executeTakeFirst();
-    return row ? (JSON.parse(row.body) as Playbook) : undefined;
+    return row ? this.playbooks.parse(hash, row.body) : undefined;
   }
 
   async getProjectPlaybook(project: string, hash: string): Promise<Playbook | undefined> {
@@ -240,6 +248,25 @@ export class KyselyStoreReader implements StoreReader {
     return rows.map(toEvent);
   }
 
+  async lastItemStateEvent(releaseId: string, number: number): Promise<ReleaseEvent | undefined> {
+    // The payload is JSON text on both databases; the scan runs from the newest event back,
+    // inside the database, and stops at the first match.
+    const item =
+      this.dialect === 'sqlite'
+        ? sql<number>`json_extract(payload, '$.item')`
+        : sql<number>`(payload::jsonb ->> 'item')::numeric`;
+    const row = await this.db
+      .selectFrom('events')
+      .selectAll()
+      .where('release_id', '=', releaseId)
+      .where('type', '=', 'item.state')
+      .where(item, '=', number)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toEvent(row);
+  }
+
   async lastEvent(releaseId: string): Promise<ReleaseEvent | undefined> {
     const row = await this.db
       .selectFrom('events')
@@ -298,6 +325,24 @@ export class KyselyStoreReader implements StoreReader {
  * clears an optional field (note, evidence, commit, ...); a key that is absent leaves it.
  */
 export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter {
+  /**
+   * The items of each release read in this transaction, kept up to date by its own item
+   * writes: a write on a release reads its items several times (plan, parents, finish, answer),
+   * and with a hundred items that reading cost more than the write. Other transactions cannot
+   * change them meanwhile: item writes hold the release's lock (and are guarded by row_version).
+   */
+  #items = new Map<string, ReleaseItem[]>();
+
+  override async listItems(releaseId: string): Promise<ReleaseItem[]> {
+    let items = this.#items.get(releaseId);
+    if (!items) {
+      items = await super.listItems(releaseId);
+      this.#items.set(releaseId, items);
+    }
+    // Copies: a caller that changes what it got must not change what the next one gets.
+    return items.map((item) => ({ ...item }));
+  }
+
   async lockRelease(id: string): Promise<void> {
     // SQLite: BEGIN IMMEDIATE already holds the database's write lock for the transaction.
     if (this.dialect === 'sqlite') return;
@@ -443,6 +488,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
   }
 
   async insertItems(items: ReleaseItem[]): Promise<void> {
+    for (const releaseId of new Set(items.map((i) => i.releaseId))) this.#items.delete(releaseId);
     if (items.length === 0) return;
     const rows = items.map((item) => ({
       release_id: item.releaseId,
@@ -506,14 +552,21 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     }
     if (patch.updatedAt !== undefined) set.updated_at = patch.updatedAt;
     if ('updatedBy' in patch) set.updated_by = patch.updatedBy ?? null;
-    const result = await this.db
+    const updated = await this.db
       .updateTable('release_items')
       .set((eb) => ({ ...set, row_version: eb('row_version', '+', 1) }))
       .where('release_id', '=', releaseId)
       .where('number', '=', number)
       .where('row_version', '=', expectedVersion)
+      .returningAll()
       .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) return;
+    if (updated) {
+      const items = this.#items.get(releaseId);
+      const at = items?.findIndex((i) => i.number === number) ?? -1;
+      if (items && at >= 0) items[at] = toItem(updated);
+      else this.#items.delete(releaseId);
+      return;
+    }
     const current = await this.db
       .selectFrom('release_items')
       .select('row_version')
@@ -525,6 +578,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
   }
 
   async deleteItems(releaseId: string, numbers: number[]): Promise<void> {
+    this.#items.delete(releaseId);
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for (let i = 0; i < numbers.length; i += 500) {
       await this.db
@@ -772,8 +826,18 @@ export class KyselyStore extends KyselyStoreReader implements Store {
   async transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> {
     // On SQLite the single connection is held for the whole transaction: reading through
     // the outer store inside `fn` would wait forever, so read through `tx`.
-    return this.db.transaction().execute((trx) => fn(new KyselyStoreWriter(trx, this.dialect)));
+    if (this.dialect === 'sqlite') {
+      this.#group ??= createGroupCommit(this.db as Kysely<unknown>);
+      return this.#group.run((conn) =>
+        fn(new KyselyStoreWriter(conn as Kysely<StoreTables>, this.dialect, this.playbooks)),
+      );
+    }
+    return this.db
+      .transaction()
+      .execute((trx) => fn(new KyselyStoreWriter(trx, this.dialect, this.playbooks)));
   }
+
+  #group: GroupCommit | undefined;
 
   async close(): Promise<void> {
     await this.db.destroy();

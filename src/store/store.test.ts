@@ -682,6 +682,81 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
     });
 
+    it("finds an item's newest state event in the database, not in a read of the whole log", async () => {
+      const r = await insertRelease({ project: 'item-state' });
+      const state = (seq: number, item: number) =>
+        event(r.id, seq, { type: 'item.state', payload: { item, to: `s${seq}` } });
+      const log = [
+        state(1, 3),
+        state(2, 12),
+        event(r.id, 3, { payload: { item: 3 } }),
+        state(4, 3),
+        state(5, 31),
+      ];
+      await store.transaction(async (tx) => {
+        for (const e of log) await tx.appendEvent(e);
+        expect(await tx.lastItemStateEvent(r.id, 31)).toStrictEqual(log[4]);
+      });
+      // The newest of its own type, whatever came after; 3 is not 31 nor 12.
+      expect(await store.lastItemStateEvent(r.id, 3)).toStrictEqual(log[3]);
+      expect(await store.lastItemStateEvent(r.id, 12)).toStrictEqual(log[1]);
+      expect(await store.lastItemStateEvent(r.id, 1)).toBeUndefined();
+      expect(await store.lastItemStateEvent('no-such-release', 3)).toBeUndefined();
+    });
+
+    it("keeps a transaction's reads of items true to its own writes", async () => {
+      const r = await insertRelease({ project: 'items-in-tx' });
+      await store.transaction((tx) => tx.insertItems([item(r.id, 1), item(r.id, 2)]));
+      await store.transaction(async (tx) => {
+        const before = await tx.listItems(r.id);
+        // What a caller does to what it got is not what the next caller gets.
+        before[0]!.state = 'failed';
+        expect((await tx.listItems(r.id))[0]!.state).toBe('pending');
+        await tx.updateItem(r.id, 1, { state: 'done', note: 'n' }, before[0]!.rowVersion);
+        const after = await tx.listItems(r.id);
+        expect(after[0]).toMatchObject({ state: 'done', note: 'n' });
+        expect(after[0]!.rowVersion).toBe(before[0]!.rowVersion + 1);
+        await tx.deleteItems(r.id, [2]);
+        expect((await tx.listItems(r.id)).map((i) => i.number)).toEqual([1]);
+        await tx.insertItems([item(r.id, 3)]);
+        expect((await tx.listItems(r.id)).map((i) => i.number)).toEqual([1, 3]);
+      });
+      // What the transaction saw is what it committed.
+      const stored = await store.listItems(r.id);
+      expect(stored.map((i) => [i.number, i.state, i.note])).toEqual([
+        [1, 'done', 'n'],
+        [3, 'pending', undefined],
+      ]);
+    });
+
+    it('commits transactions that run at once independently: one that throws fails alone', async () => {
+      const r = await insertRelease({ project: 'group' });
+      const boom = new Error('boom');
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          store.transaction(async (tx) => {
+            await tx.appendEvent(event(r.id, 100 + i));
+            if (i % 4 === 1) throw boom;
+            return i;
+          }),
+        ),
+      );
+      expect(results.map((x) => x.status)).toEqual(
+        Array.from({ length: 12 }, (_, i) => (i % 4 === 1 ? 'rejected' : 'fulfilled')),
+      );
+      expect((await store.listEvents(r.id)).map((e) => e.seq)).toEqual(
+        [0, 2, 3, 4, 6, 7, 8, 10, 11].map((i) => 100 + i),
+      );
+      // One that breaks a rule of the database fails alone as well.
+      const [dup, ok] = await Promise.allSettled([
+        store.transaction((tx) => tx.appendEvent(event(r.id, 100))),
+        store.transaction((tx) => tx.appendEvent(event(r.id, 200))),
+      ]);
+      expect(dup.status).toBe('rejected');
+      expect(ok.status).toBe('fulfilled');
+      expect((await store.lastEvent(r.id))?.seq).toBe(200);
+    });
+
     it("keeps an event's real time only when it has one", async () => {
       const r = await insertRelease({ project: 'real-at' });
       const plain = event(r.id, 1);

@@ -113,6 +113,11 @@ export interface StoreReader {
    */
   listEventsSince(releaseId: string, afterSeq: number, limit?: number): Promise<ReleaseEvent[]>;
   lastEvent(releaseId: string): Promise<ReleaseEvent | undefined>;
+  /**
+   * The newest `item.state` event of item `number` (its payload's `item`), found by the
+   * database, so that a question about one item does not read the whole log.
+   */
+  lastItemStateEvent(releaseId: string, number: number): Promise<ReleaseEvent | undefined>;
 
   // Accounts (the team server). Records with a hash are for the checks that compare it only.
   countUsers(): Promise<number>;
