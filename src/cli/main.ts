@@ -58,6 +58,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'admin create': () => import('./commands/admin-create.ts'),
   serve: () => import('./commands/serve.ts'),
   login: () => import('./commands/login.ts'),
+  logout: () => import('./commands/logout.ts'),
   'token create': () => import('./commands/token-create.ts'),
   'token list': () => import('./commands/token-list.ts'),
   'token revoke': () => import('./commands/token-revoke.ts'),
