@@ -1,5 +1,5 @@
 import type { HttpCredentials } from '../../client/http-transport.ts';
-import { GonogoError, UnauthenticatedError } from '../../core/errors.ts';
+import { EnvironmentError, GonogoError, UnauthenticatedError } from '../../core/errors.ts';
 import { sanitizeText } from '../../core/text-safety.ts';
 import { defineCommand } from '../cli-command.ts';
 import type { Context } from '../cli-context.ts';
@@ -78,9 +78,9 @@ export default defineCommand({
     if (outcome !== 'not-ended') return 0;
     // The login is gone here but still valid there: said on stderr and with exit 2, so a script
     // that logs out to end access does not take it for done.
-    const what = 'token' in stored ? 'the sessions of your user' : 'the session';
+    const what = 'token' in stored ? 'the sessions of your user were' : 'the session was';
     ctx.output.err(
-      `gonogo: ${what} on ${server} not ended: ${sanitizeText(reason ?? 'no answer', { oneLine: true })}\n` +
+      `gonogo: ${what} not ended on ${server}: ${sanitizeText(reason ?? 'no answer', { oneLine: true })}\n` +
         `  a session ends by itself when it expires; to end it sooner, once the server answers: ${again}`,
     );
     return 2;
@@ -101,6 +101,10 @@ async function signOut(
   } catch (e) {
     // Expired, revoked or signed out elsewhere: nothing left to end with these credentials.
     if (e instanceof UnauthenticatedError) return { outcome: 'already-ended' };
+    // The transport's fix speaks of GONOGO_SERVER, which logging out does not use: left out.
+    if (e instanceof EnvironmentError) {
+      return { outcome: 'not-ended', reason: e.message.replace(` (${e.fix})`, '') };
+    }
     if (e instanceof GonogoError) return { outcome: 'not-ended', reason: e.message };
     throw e;
   }
