@@ -4,7 +4,15 @@
  * `~/.config/gonogo/credentials.json`), a file only its owner may read (mode 0600). A file
  * others may read is refused, not used: the token in it acts as its user.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, InputError } from '../core/errors.ts';
@@ -85,6 +93,18 @@ export function writeCredentials(
   writeFileSync(tmp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
   return path;
+}
+
+/**
+ * Removes the stored credentials; true when there was a file to remove.
+ *
+ * @example removeCredentials() // true after gonogo login, false when not logged in
+ */
+export function removeCredentials(env: NodeJS.ProcessEnv = process.env): boolean {
+  const path = credentialsPath(env);
+  if (!existsSync(path)) return false;
+  rmSync(path, { force: true });
+  return true;
 }
 
 /**

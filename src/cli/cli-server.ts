@@ -18,13 +18,13 @@ export interface ServerStoreInput {
   bus: ChangeBus;
   logger: Logger;
   now?: () => Date;
-  /** The one-time set-up code; made up when absent and the database has no users. */
+  /** The one-time set-up code; made up when absent and the database has no administrator. */
   setupCode?: string;
   heartbeatMs?: number;
 }
 
 /**
- * The server's dependencies over `store` and `bus`. While the database has no users, a
+ * The server's dependencies over `store` and `bus`. While the database has no administrator, a
  * one-time set-up code is made and logged (the issue's "set-up link printed in the log").
  *
  * @example const deps = await buildServerDeps({ store, bus, logger });
@@ -34,11 +34,11 @@ export async function buildServerDeps(input: ServerStoreInput): Promise<ServerDe
   const now = input.now ?? (() => new Date());
   const accounts = createAccountService({ store, now });
   let setupCode = input.setupCode;
-  if (setupCode === undefined && !(await accounts.hasUsers())) {
+  if (setupCode === undefined && !(await accounts.hasAdministrator())) {
     setupCode = randomBytes(18).toString('base64url');
     logger.info(
       { setupCode },
-      'no users yet: create the first administrator with POST /api/v1/setup and this setupCode, or gonogo admin create',
+      'no administrator yet: create the first administrator with POST /api/v1/setup and this setupCode, or gonogo admin create',
     );
   }
   return {

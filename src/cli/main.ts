@@ -54,10 +54,10 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   export: () => import('./commands/export.ts'),
   'audit verify': () => import('./commands/audit-verify.ts'),
   log: () => import('./commands/log.ts'),
-  // The team server's groundwork: no help line until the server exists.
   'admin create': () => import('./commands/admin-create.ts'),
   serve: () => import('./commands/serve.ts'),
   login: () => import('./commands/login.ts'),
+  logout: () => import('./commands/logout.ts'),
   'token create': () => import('./commands/token-create.ts'),
   'token list': () => import('./commands/token-list.ts'),
   'token revoke': () => import('./commands/token-revoke.ts'),
@@ -112,6 +112,15 @@ releases
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
   log [VERSION]                          the event log, one line per event: when, who, what, note
   audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
+team server
+  serve [--port N] [--host H] [--demo]   the HTTP API on --db (SQLite) or a postgres:// URL (DATABASE_URL);
+                                         --demo fills an empty one with a demo project
+  admin create --email E [--name N]      the server's first administrator (password asked, never an argument)
+  login --server URL [--email E]         store an API token, or sign in with e-mail and password
+  logout [--everywhere]                  end the stored login's session (--everywhere: all of yours), remove it
+  token create --project P --name N [--role R]... [--expires 30d]
+                                         an API token for CI or the CLI, shown once
+  token list | revoke ID                 your API tokens | stop one at once
 
 global options (before or after the command)
   --json          machine-readable output on stdout
@@ -120,7 +129,8 @@ global options (before or after the command)
   -h, --help      help for a command
 
 exit codes: 0 ok, 1 a gate or check said no, 2 bad usage, input or environment, 3 internal error
-identity: GONOGO_USER, else git config user.email
+identity: GONOGO_USER, else git config user.email; against a server (GONOGO_SERVER=URL), the
+  API token (GONOGO_TOKEN, else the stored login) says who acts
 testing aid: GONOGO_NOW=ISO-TIME fixes the clock (e.g. to judge release windows on a set day);
   every event it touches keeps the real time beside it, and status, log and audit verify say so`;
 

@@ -63,7 +63,7 @@ export interface ServerDeps {
   logger: Logger;
   now: () => Date;
   /**
-   * The one-time code `POST /setup` asks for while there are no users (printed in the log at
+   * The one-time code `POST /setup` asks for while there is no administrator (printed in the log at
    * start). Absent: set-up through the API is off (`gonogo admin create` still works).
    */
   setupCode?: string;

@@ -88,7 +88,52 @@ export function describeAccountContract(name: string, setup: () => AccountContra
         svc.createFirstAdmin({ email: 'eve@example.com', password }),
         'conflict',
       );
-      expect(e.message).toMatch(/already has users/);
+      expect(e.message).toMatch(/has an administrator already/);
+    });
+
+    it("a team member made by whoever runs the server leaves the first administrator's set-up open", async () => {
+      const made = await svc.addOperatorMember({
+        email: 'QA@Shop.example',
+        password,
+        project: 'demo/shop',
+        roles: { role: 'member', signoff: ['qa-lead'] },
+      });
+      expect(made).toMatchObject({
+        project: 'demo/shop',
+        roles: { role: 'member', signoff: ['qa-lead'] },
+      });
+      expect(await svc.hasUsers()).toBe(true);
+      expect(await svc.hasAdministrator()).toBe(false);
+      const { secret } = await svc.signIn({ email: 'qa@shop.example', password });
+      const qa = await svc.authenticateSession({ secret });
+      expect(qa.user.admin).toBe(false);
+      expect(await svc.principalRoles(qa, 'demo/shop')).toEqual(made.roles);
+      // Not an administrator: may not make users.
+      await rejectsWith(svc.createUser(qa, { email: 'eve@example.com', password }), 'forbidden');
+      // The same checks as any new user; the e-mail address stays taken.
+      const weak = await rejectsWith(
+        svc.addOperatorMember({
+          email: 'po@shop.example',
+          password: 'hunter2hunt',
+          project: 'demo/shop',
+          roles: { role: 'member', signoff: [] },
+        }),
+        'invalid-input',
+      );
+      expect(weak.field).toBe('password');
+      await rejectsWith(
+        svc.addOperatorMember({
+          email: 'qa@shop.example',
+          password,
+          project: 'demo/shop',
+          roles: { role: 'viewer', signoff: [] },
+        }),
+        'conflict',
+      );
+      // The set-up is still open, then closes with the first administrator.
+      await svc.createFirstAdmin({ email: 'ana@example.com', password });
+      expect(await svc.hasAdministrator()).toBe(true);
+      await rejectsWith(svc.createFirstAdmin({ email: 'bob@example.com', password }), 'conflict');
     });
 
     it('of two first administrators at once, exactly one wins', async () => {

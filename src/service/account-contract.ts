@@ -65,14 +65,27 @@ export interface SetMembershipInput {
   expectedVersion?: number;
 }
 
+/** A user with roles in a project, made by whoever runs the server (see addOperatorMember). */
+export interface OperatorMemberInput extends CreateUserInput {
+  project: string;
+  roles: MemberRoles;
+}
+
 export interface AccountService {
-  /** Whether any user exists (the server offers the first-administrator set-up until one does). */
+  /** Whether any user exists. */
   hasUsers(): Promise<boolean>;
+  /** Whether a server administrator exists (the server offers the first-administrator set-up until one does). */
+  hasAdministrator(): Promise<boolean>;
   /**
-   * The first user, a server administrator. Refused (conflict) once any user exists, also when
-   * two try at once: exactly one wins.
+   * The first server administrator. Refused (conflict) once one exists, also when two try at
+   * once: exactly one wins.
    */
   createFirstAdmin(input: CreateUserInput): Promise<{ user: User }>;
+  /**
+   * A user (never an administrator) with roles in a project, made by whoever runs the server,
+   * not through the API: `gonogo serve --demo`'s demo team. Leaves the set-up open.
+   */
+  addOperatorMember(input: OperatorMemberInput): Promise<Membership>;
   /** A new user, made by a server administrator. */
   createUser(
     actor: Principal,

@@ -12,7 +12,7 @@ import type { AccountContext } from './account-context.ts';
 import { checkLabel, publicUser, requireServerAdmin } from './account-context.ts';
 
 /** Checks a new user's e-mail, name and password; the answer is ready to store but for the hash. */
-function checkNewUser(input: CreateUserInput): { email: string; name: string } {
+export function checkNewUser(input: CreateUserInput): { email: string; name: string } {
   const email = normalizeEmail(String(input.email ?? ''));
   if (!email) {
     throw new InputError(
@@ -46,7 +46,18 @@ export async function hasUsers(ctx: AccountContext): Promise<boolean> {
 }
 
 /**
- * The first user, a server administrator; refused once any user exists. The check and the insert
+ * Whether a server administrator exists: until one does, the server offers the first-administrator
+ * set-up (users made by whoever runs the server, such as the demo team of `gonogo serve --demo`,
+ * are never administrators and leave it open).
+ *
+ * @example await hasAdministrator(ctx) // false on a new server, and on a demo-only one
+ */
+export async function hasAdministrator(ctx: AccountContext): Promise<boolean> {
+  return (await ctx.store.countUsers({ admin: true })) > 0;
+}
+
+/**
+ * The first server administrator; refused once one exists. The check and the insert
  * are one transaction under the accounts lock, so of two at once exactly one wins.
  *
  * @example await createFirstAdmin(ctx, { email: 'ana@example.com', password: 'correct horse battery' })
@@ -56,7 +67,7 @@ export async function createFirstAdmin(
   input: CreateUserInput,
 ): Promise<{ user: User }> {
   const { email, name } = checkNewUser(input);
-  if (await hasUsers(ctx)) throw firstAdminTaken();
+  if (await hasAdministrator(ctx)) throw firstAdminTaken();
   const passwordHash = await ctx.passwords.hash(input.password);
   const record = {
     id: newRowId(),
@@ -68,7 +79,7 @@ export async function createFirstAdmin(
   };
   await ctx.store.transaction(async (tx) => {
     await tx.lockAccounts();
-    if ((await tx.countUsers()) > 0) throw firstAdminTaken();
+    if ((await tx.countUsers({ admin: true })) > 0) throw firstAdminTaken();
     await tx.insertUser(record);
   });
   return { user: publicUser(record) };
@@ -76,7 +87,7 @@ export async function createFirstAdmin(
 
 function firstAdminTaken(): ConflictError {
   return new ConflictError(
-    'the server already has users, so the first administrator exists; an administrator adds new users',
+    'the server has an administrator already; an administrator adds new users',
   );
 }
 

@@ -8,7 +8,14 @@ import { createAccountContext } from './account-context.ts';
 import { principalRoles, setMembership } from './account-members.ts';
 import { authenticateSession, signIn, signOut, signOutEverywhere } from './account-sessions.ts';
 import { authenticateToken, createToken, listTokens, revokeToken } from './account-tokens.ts';
-import { createFirstAdmin, createUser, disableUser, hasUsers } from './account-users.ts';
+import { addOperatorMember } from './account-operator.ts';
+import {
+  createFirstAdmin,
+  createUser,
+  disableUser,
+  hasAdministrator,
+  hasUsers,
+} from './account-users.ts';
 
 export type { AccountDeps } from './account-context.ts';
 
@@ -23,7 +30,9 @@ export function createAccountService(deps: AccountDeps): AccountService {
   const ctx = createAccountContext(deps);
   return {
     hasUsers: () => hasUsers(ctx),
+    hasAdministrator: () => hasAdministrator(ctx),
     createFirstAdmin: (input) => createFirstAdmin(ctx, input),
+    addOperatorMember: (input) => addOperatorMember(ctx, input),
     createUser: (actor, input) => createUser(ctx, actor, input),
     disableUser: (actor, input) => disableUser(ctx, actor, input),
     signIn: (input) => signIn(ctx, input),

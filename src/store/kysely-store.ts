@@ -283,8 +283,8 @@ export class KyselyStoreReader implements StoreReader {
     return this.db as unknown as Kysely<AccountTables>;
   }
 
-  countUsers(): Promise<number> {
-    return accountReads.countUsers(this.accounts);
+  countUsers(filter: { admin?: boolean } = {}): Promise<number> {
+    return accountReads.countUsers(this.accounts, filter);
   }
 
   getUser(id: string): Promise<UserRecord | undefined> {

@@ -78,11 +78,12 @@ const accountsLockKey = 0x676e6761; // "gnga"
 
 /** Reads of the accounts tables. */
 export const accountReads = {
-  async countUsers(db: Db): Promise<number> {
-    const row = await db
+  async countUsers(db: Db, filter: { admin?: boolean } = {}): Promise<number> {
+    let query = db
       .selectFrom('users')
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .executeTakeFirstOrThrow();
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
+    if (filter.admin !== undefined) query = query.where('admin', '=', filter.admin);
+    const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   },
 

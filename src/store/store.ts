@@ -120,7 +120,8 @@ export interface StoreReader {
   lastItemStateEvent(releaseId: string, number: number): Promise<ReleaseEvent | undefined>;
 
   // Accounts (the team server). Records with a hash are for the checks that compare it only.
-  countUsers(): Promise<number>;
+  /** `admin: true`: server administrators only (the first-administrator set-up is open until one exists). */
+  countUsers(filter?: { admin?: boolean }): Promise<number>;
   getUser(id: string): Promise<UserRecord | undefined>;
   /** By the normalised (lower-case) address. */
   findUserByEmail(email: string): Promise<UserRecord | undefined>;

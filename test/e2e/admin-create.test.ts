@@ -51,7 +51,7 @@ describe('gonogo admin create', () => {
       input: `${password}\n`,
     });
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/already has users/);
+    expect(second.stderr).toMatch(/has an administrator already/);
 
     const other = await makeRepo();
     const argv = await other.run([

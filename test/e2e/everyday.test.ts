@@ -78,6 +78,8 @@ describe('command groups', () => {
     release: ['start', 'list', 'show', 'retarget'],
     playbook: ['import', 'lint', 'show'],
     audit: ['verify'],
+    token: ['create', 'list', 'revoke'],
+    admin: ['create'],
   };
 
   it.each(Object.entries(groups))(
@@ -104,6 +106,33 @@ describe('command groups', () => {
       expect(alone.stdout).toMatch(new RegExp(`^usage: gonogo ${group} <command>`));
     },
   );
+
+  it('gonogo --help lists the team server commands with their flags, and each has its own help', async () => {
+    const help = (await repo.ok(['--help'])).stdout;
+    const section = help.slice(help.indexOf('\nteam server\n'), help.indexOf('\nglobal options'));
+    for (const line of [
+      'serve [--port N] [--host H] [--demo]',
+      'admin create --email E [--name N]',
+      'login --server URL [--email E]',
+      'logout [--everywhere]',
+      'token create --project P --name N [--role R]... [--expires 30d]',
+      'token list | revoke ID',
+    ]) {
+      expect(section.split('\n').some((l) => l.startsWith(`  ${line}`))).toBe(true);
+    }
+    for (const [args, usage] of [
+      [['serve'], 'gonogo serve [--port N] [--host H] [--db PATH|URL] [--demo]'],
+      [['admin', 'create'], 'gonogo admin create --email E [--name N]'],
+      [['login'], 'gonogo login --server URL [--email EMAIL]'],
+      [['logout'], 'gonogo logout [--everywhere]'],
+      [['token', 'create'], 'gonogo token create --project PROJECT --name NAME'],
+      [['token', 'list'], 'gonogo token list'],
+      [['token', 'revoke'], 'gonogo token revoke ID'],
+    ] as const) {
+      const own = await repo.ok([...args, '--help']);
+      expect(own.stdout.split('\n')[0]).toContain(`usage: ${usage}`);
+    }
+  });
 
   it('an unknown command suggests the near one; with none near, lists the group', async () => {
     const near: [string[], string][] = [

@@ -26,6 +26,8 @@ export interface Served {
   base: string;
   setupCode: string | undefined;
   spawned: Spawned;
+  /** Everything written to stdout so far (the ready line, and what --demo made). */
+  stdout(): string;
   /** Everything written to stderr so far (the JSON log lines). */
   stderr(): string;
   /** SIGTERM and wait for the exit code. */
@@ -35,12 +37,15 @@ export interface Served {
 }
 
 /**
- * Starts `gonogo serve --port 0 --db DB` in `cwd` and resolves once it listens.
+ * Starts `gonogo serve --port 0 --db DB` (and `extra` arguments) in `cwd` and resolves once it
+ * listens.
  *
  * @example const s = await startServe(path.join(dir, 'team.db'), dir);
  */
-export function startServe(db: string, cwd: string): Promise<Served> {
-  const spawned = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1', '--db', db], { cwd });
+export function startServe(db: string, cwd: string, extra: string[] = []): Promise<Served> {
+  const spawned = spawnCli(['serve', '--port', '0', '--host', '127.0.0.1', '--db', db, ...extra], {
+    cwd,
+  });
   let out = '';
   let err = '';
   spawned.child.stderr.on('data', (b: Buffer) => (err += b.toString()));
@@ -53,6 +58,7 @@ export function startServe(db: string, cwd: string): Promise<Served> {
         base: line[1]!,
         setupCode: /"setupCode":"([^"]+)"/.exec(err)?.[1],
         spawned,
+        stdout: () => out,
         stderr: () => err,
         stop: async () => {
           spawned.child.kill('SIGTERM');

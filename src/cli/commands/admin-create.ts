@@ -8,7 +8,7 @@ import { readNewPassword } from '../cli-password.ts';
 export default defineCommand({
   usage: 'gonogo admin create --email E [--name N]',
   summary:
-    "Creates the team server's first administrator in the database (--db, GONOGO_DB or the default file). The password is asked twice without echo in a terminal, else read from the first line of stdin; never from the command line. Refused once the database has users: an administrator adds the others.",
+    "Creates the team server's first administrator in the database (--db, GONOGO_DB or the default file). The password is asked twice without echo in a terminal, else read from the first line of stdin; never from the command line. Refused once the database has an administrator: an administrator adds the others.",
   options: {
     email: { type: 'string' },
     name: { type: 'string' },
@@ -27,9 +27,9 @@ export default defineCommand({
     const { accounts, store } = await openAccountService(resolveDb(values.db, ctx.root), ctx.cwd);
     try {
       // Refused before asking for a password that would not be used.
-      if (await accounts.hasUsers()) {
+      if (await accounts.hasAdministrator()) {
         throw new ConflictError(
-          'the database already has users, so the first administrator exists; an administrator adds new users',
+          'the database has an administrator already; an administrator adds new users',
         );
       }
       if (normalizeEmail(values.email) === undefined) {

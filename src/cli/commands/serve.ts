@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../../core/errors.ts';
+import type { DemoResult } from '../cli-demo.ts';
 import { defineCommand } from '../cli-command.ts';
 import { openCliStore, resolveDb } from '../cli-db.ts';
 import type { DbTarget } from '../cli-db.ts';
@@ -8,17 +9,20 @@ import type { DbTarget } from '../cli-db.ts';
 const drainMs = 10_000;
 
 export default defineCommand({
-  usage: 'gonogo serve [--port N] [--host H] [--db PATH|URL]',
+  usage: 'gonogo serve [--port N] [--host H] [--db PATH|URL] [--demo]',
   summary:
-    'Runs the team server: the HTTP API under /api/v1 on SQLite (--db, GONOGO_DB or the default file, created on first start) or PostgreSQL (a postgres:// URL, or DATABASE_URL). Prints one line "gonogo listening on http://HOST:PORT" when ready (--port 0: a free port); logs JSON lines on stderr. SIGTERM or SIGINT stops it: no new connections, requests in flight finish, event streams close.',
+    'Runs the team server: the HTTP API under /api/v1 on SQLite (--db, GONOGO_DB or the default file, created on first start) or PostgreSQL (a postgres:// URL, or DATABASE_URL). Listens on 127.0.0.1 (--host) port 8080 (--port, else PORT; 0: a free port) and prints one line "gonogo listening on http://HOST:PORT" when ready; logs JSON lines on stderr. Until the server has an administrator, the log has a one-time set-up code to create the first one with (or run gonogo admin create). --demo fills a database without projects with a demo project (demo/shop on the enterprise template), a team of four and a release in progress that says NO-GO; with any project there it changes nothing. SIGTERM or SIGINT stops it: no new connections, requests in flight finish, event streams close.',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
+    demo: { type: 'boolean' },
   },
   async run(ctx, values) {
-    const port = values.port === undefined ? 8080 : Number(values.port);
+    const given = values.port ?? process.env.PORT?.trim();
+    const from = values.port !== undefined ? '--port' : 'PORT';
+    const port = given === undefined || given === '' ? 8080 : Number(given);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new UsageError(`--port ${values.port} is not a port: give 0 to 65535 (0: a free one)`);
+      throw new UsageError(`${from} ${given} is not a port: give 0 to 65535 (0: a free one)`);
     }
     const host = values.host ?? '127.0.0.1';
     const target: DbTarget =
@@ -39,7 +43,12 @@ export default defineCommand({
     const bus = await openChangeBus(target.url, {
       onError: (error) => logger.warn({ err: error }, 'change bus'),
     });
-    const { app, streams } = createServerApp(await deps.buildServerDeps({ store, bus, logger }));
+    const serverDeps = await deps.buildServerDeps({ store, bus, logger });
+    // Filled before listening: once the ready line is out, the demo is there to open.
+    const demo = values.demo
+      ? await (await import('../cli-demo.ts')).fillDemo(serverDeps)
+      : undefined;
+    const { app, streams } = createServerApp(serverDeps);
     const server = serve({ fetch: app.fetch, port, hostname: host });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -47,7 +56,11 @@ export default defineCommand({
     });
     const address = server.address() as AddressInfo;
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    process.stdout.write(`gonogo listening on http://${shown}:${address.port}\n`);
+    const url = `http://${shown}:${address.port}`;
+    // One write: a reader that sees the ready line sees what --demo made with it.
+    process.stdout.write(
+      `gonogo listening on ${url}\n${demo ? `${describeDemo(demo, url, serverDeps.setupCode)}\n` : ''}`,
+    );
     logger.info(
       { host: address.address, port: address.port, database: store.dialect },
       'listening',
@@ -80,3 +93,19 @@ export default defineCommand({
     return 0;
   },
 });
+
+/**
+ * What --demo did and what to open, in two lines after the ready line.
+ *
+ * @example describeDemo({ created: false, projects: 3 }, 'http://127.0.0.1:8080', undefined)
+ */
+function describeDemo(demo: DemoResult, url: string, setupCode: string | undefined): string {
+  const first = demo.created
+    ? `demo: project ${demo.project} (${demo.template} template) with a team of ${demo.team.length} and release ${demo.version} in progress: ${demo.outcome === 'go' ? 'GO' : `NO-GO, ${demo.blockers.length} blockers`}`
+    : `demo: the database has ${demo.projects === 1 ? 'a project' : `${demo.projects} projects`} already, so --demo changed nothing`;
+  const second =
+    setupCode === undefined
+      ? `open ${url} and sign in; server administrators see every project`
+      : `open ${url} and create your administrator with the set-up code ${setupCode} (or gonogo admin create --email YOU); administrators see every project`;
+  return `${first}\n${second}`;
+}

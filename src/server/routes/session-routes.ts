@@ -28,7 +28,7 @@ export function mountSessionRoutes(
     const key = `setup\0${clientAddress(c)}`;
     const wait = limiter.retryAfter(key);
     if (wait !== undefined) return tooMany(c, wait);
-    if (await deps.accounts.hasUsers()) {
+    if (await deps.accounts.hasAdministrator()) {
       throw new ConflictError('the server is set up already; an administrator adds users');
     }
     if (deps.setupCode === undefined || !sameText(input.setupToken, deps.setupCode)) {
