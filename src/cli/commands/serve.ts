@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.ts';
 import { defineCommand } from '../cli-command.ts';
 import { openCliStore, resolveDb } from '../cli-db.ts';
@@ -39,7 +40,9 @@ export default defineCommand({
     const bus = await openChangeBus(target.url, {
       onError: (error) => logger.warn({ err: error }, 'change bus'),
     });
-    const { app, streams } = createServerApp(await deps.buildServerDeps({ store, bus, logger }));
+    const { app, streams } = createServerApp(
+      await deps.buildServerDeps({ store, bus, logger, webDir: webDirOf(import.meta.url) }),
+    );
     const server = serve({ fetch: app.fetch, port, hostname: host });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -80,3 +83,11 @@ export default defineCommand({
     return 0;
   },
 });
+
+/**
+ * Where the built web app is: `dist/web` beside the bundle (this code runs from
+ * `dist/chunks/`); from the sources, a folder that does not exist (the page says it is not built).
+ */
+function webDirOf(here: string): string {
+  return fileURLToPath(new URL(/\/chunks\/[^/]*$/.test(here) ? '../web' : './web', here));
+}
