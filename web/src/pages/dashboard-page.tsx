@@ -60,7 +60,7 @@ function ProjectPanel({ overview }: { overview: ProjectOverview }) {
                   </span>{' '}
                   <span className="muted">at {r.gate.title}</span>
                 </p>
-                <ul className="plain phases">
+                <ul className="plain phase-progress">
                   {r.phases.map((ph) => (
                     <li key={ph.phase}>
                       <span className="phase-name">{ph.title}</span>

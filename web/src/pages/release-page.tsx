@@ -79,6 +79,8 @@ export function ReleasePage({ project, version }: { project: string; version: st
   const [skipped, setSkipped] = useState<Skipped[]>([]);
   const [opened, setOpened] = useState<Record<string, boolean>>({});
   const filterRef = useRef<HTMLInputElement>(null);
+  const focusedRef = useRef<number | undefined>(undefined);
+  focusedRef.current = focused;
   const noteRef = useRef<HTMLInputElement>(null);
 
   const phases = useMemo(() => (view ? groupItems(view) : []), [view]);
@@ -151,6 +153,10 @@ export function ReleasePage({ project, version }: { project: string; version: st
         ifMatch: input.etag,
       }),
     onSuccess: (answer) => {
+      // Back to the list after a reason typed in the note, so the keys work again.
+      if (document.activeElement === noteRef.current && focusedRef.current !== undefined) {
+        focusItem(focusedRef.current);
+      }
       setSelected(new Set());
       setNote('');
       setPending(undefined);
@@ -236,7 +242,6 @@ export function ReleasePage({ project, version }: { project: string; version: st
       case 'n':
         if (!targets.length) return;
         e.preventDefault();
-        if (!selected.size && focused !== undefined) setSelected(new Set([focused]));
         setPending('na');
         noteRef.current?.focus();
         break;
