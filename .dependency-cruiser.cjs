@@ -84,6 +84,21 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'web-speaks-only-the-api',
+      comment:
+        'web/src/ (the browser app) imports web/, its npm packages and the HTTP contract in src/api/ only.',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { pathNot: ['^web/', '^src/api/', 'node_modules/'] },
+    },
+    {
+      name: 'web-takes-the-api-as-types',
+      comment: 'Types only: zod and the schemas stay out of the browser bundle.',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^src/api/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

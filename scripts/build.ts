@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { rewriteBuiltinImports } from './build-builtins.ts';
+import { buildWeb } from './build-web.ts';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   version: string;
@@ -71,3 +72,6 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/gonogo.js', 0o755);
+
+// The web app into dist/web (after the CLI: the rmSync above clears dist first).
+await buildWeb();

@@ -153,5 +153,9 @@ export const readinessSchema = named(
     status: z.enum(['ready', 'not-ready']),
     database: z.enum(['sqlite', 'postgres']),
     migrations: z.object({ applied: z.number().int(), expected: z.number().int() }),
+    setupOpen: z
+      .boolean()
+      .optional()
+      .describe('No user yet: the first administrator is created with POST /setup.'),
   }),
 );

@@ -66,6 +66,7 @@ import {
   environmentListSchema,
   itemActionResultSchema,
   itemDetailSchema,
+  overviewSchema,
   recordCheckResultsResultSchema,
   releaseEventListSchema,
   releaseListSchema,
@@ -256,6 +257,15 @@ export const apiRoutes: readonly ApiRoute[] = [
       response: projectSchema,
       errors: ['conflict'],
     },
+  ),
+  r(
+    'get',
+    '/overview',
+    'getOverview',
+    "The dashboard: each of the caller's projects with releases in flight, environments, recent activity",
+    'projects',
+    'user',
+    { response: overviewSchema },
   ),
   r('get', '/projects/{project}', 'getProject', 'A project', 'projects', 'viewer', {
     response: projectSchema,

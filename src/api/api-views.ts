@@ -21,6 +21,7 @@ import {
   signoffViewSchema,
 } from './api-release.ts';
 import { errorCodeSchema } from './api-errors.ts';
+import { projectSchema } from './api-accounts.ts';
 
 export const releaseViewSchema = named(
   'ReleaseView',
@@ -236,4 +237,48 @@ export const auditResultSchema = named(
 export const auditResultListSchema = named(
   'AuditResultList',
   z.object({ results: z.array(auditResultSchema) }),
+);
+
+export const overviewReleaseSchema = named(
+  'OverviewRelease',
+  z.object({
+    release: releaseSchema,
+    gate: gateTargetSchema,
+    outcome: outcomeSchema,
+    blockers: z.array(blockerSchema),
+    phases: z.array(phaseProgressSchema),
+  }),
+  "A release in flight: its next gate's evaluation now and its progress per phase.",
+);
+
+export const overviewActivitySchema = named(
+  'OverviewActivity',
+  z.object({
+    kind: z.enum(['decision', 'deployment', 'rollback']),
+    version: z.string(),
+    at: z.string().describe('ISO 8601 time'),
+    actor: z.string(),
+    gate: z.string().optional(),
+    outcome: outcomeSchema.optional(),
+    environment: z.string().optional(),
+    status: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  'One recent decision, deployment or rollback of a project.',
+);
+
+export const projectOverviewSchema = named(
+  'ProjectOverview',
+  z.object({
+    project: projectSchema,
+    inFlight: z.array(overviewReleaseSchema),
+    environments: z.array(environmentViewSchema),
+    recent: z.array(overviewActivitySchema),
+  }),
+);
+
+export const overviewSchema = named(
+  'Overview',
+  z.object({ projects: z.array(projectOverviewSchema) }),
+  "The dashboard in one read: each of the caller's projects with its releases in flight, what runs where, and its recent decisions, deployments and rollbacks.",
 );

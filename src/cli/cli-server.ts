@@ -21,6 +21,8 @@ export interface ServerStoreInput {
   /** The one-time set-up code; made up when absent and the database has no administrator. */
   setupCode?: string;
   heartbeatMs?: number;
+  /** The built web app (`dist/web`). */
+  webDir?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function buildServerDeps(input: ServerStoreInput): Promise<ServerDe
     now,
     ...(setupCode !== undefined ? { setupCode } : {}),
     ...(input.heartbeatMs !== undefined ? { heartbeatMs: input.heartbeatMs } : {}),
+    ...(input.webDir !== undefined ? { webDir: input.webDir } : {}),
     directory: {
       async findUser(idOrEmail) {
         const record = idOrEmail.includes('@')

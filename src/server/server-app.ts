@@ -15,9 +15,11 @@ import type { ServerDeps } from './server-deps.ts';
 import { envelopeOf, errorResponse } from './server-errors.ts';
 import { logRequests } from './server-log.ts';
 import { createAttemptLimiter } from './server-rate-limit.ts';
+import { mountWebApp } from './server-web.ts';
 import { createStreamRegistry } from './server-streams.ts';
 import type { StreamRegistry } from './server-streams.ts';
 import { mountEventRoutes } from './routes/event-routes.ts';
+import { mountOverviewRoutes } from './routes/overview-routes.ts';
 import { mountPlaybookRoutes } from './routes/playbook-routes.ts';
 import { mountProjectPlaybookRoutes } from './routes/project-playbook-routes.ts';
 import { mountProjectRoutes } from './routes/project-routes.ts';
@@ -49,7 +51,23 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   const clock = () => deps.now().getTime();
 
   app.use(requestId());
-  app.use(secureHeaders());
+  app.use(
+    secureHeaders({
+      // The web app is same-origin scripts and styles only: no inline script, no framing.
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      xFrameOptions: 'DENY',
+    }),
+  );
   app.use(logRequests(deps.logger, () => performance.now()));
   app.use(
     bodyLimit({
@@ -63,11 +81,13 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   mountSessionRoutes(app, deps, apiBase, createAttemptLimiter({ ...signInAttempts, now: clock }));
   mountAccountRoutes(app, deps, apiBase);
   mountProjectRoutes(app, deps, apiBase);
+  mountOverviewRoutes(app, deps, apiBase);
   mountPlaybookRoutes(app, deps, apiBase);
   mountProjectPlaybookRoutes(app, deps, apiBase);
   mountReleaseRoutes(app, deps, apiBase);
   mountReleaseActionRoutes(app, deps, apiBase);
   mountEventRoutes(app, deps, apiBase, streams);
+  mountWebApp(app, apiBase, deps.webDir);
 
   app.notFound((c) => errorResponse(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

@@ -67,6 +67,8 @@ export interface ServerDeps {
    * start). Absent: set-up through the API is off (`gonogo admin create` still works).
    */
   setupCode?: string;
+  /** The built web app served at `/` (`dist/web`); absent or unbuilt: a page saying so. */
+  webDir?: string;
   /** Heartbeat period of event streams, in ms (15 s unless told; tests shorten it). */
   heartbeatMs?: number;
   /**

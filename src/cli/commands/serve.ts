@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../core/errors.ts';
 import type { DemoResult } from '../cli-demo.ts';
 import { defineCommand } from '../cli-command.ts';
@@ -43,7 +44,12 @@ export default defineCommand({
     const bus = await openChangeBus(target.url, {
       onError: (error) => logger.warn({ err: error }, 'change bus'),
     });
-    const serverDeps = await deps.buildServerDeps({ store, bus, logger });
+    const serverDeps = await deps.buildServerDeps({
+      store,
+      bus,
+      logger,
+      webDir: webDirOf(import.meta.url),
+    });
     // Filled before listening: once the ready line is out, the demo is there to open.
     const demo = values.demo
       ? await (await import('../cli-demo.ts')).fillDemo(serverDeps)
@@ -108,4 +114,12 @@ function describeDemo(demo: DemoResult, url: string, setupCode: string | undefin
       ? `open ${url} and sign in; server administrators see every project`
       : `open ${url} and create your administrator with the set-up code ${setupCode} (or gonogo admin create --email YOU); administrators see every project`;
   return `${first}\n${second}`;
+}
+
+/**
+ * Where the built web app is: `dist/web` beside the bundle (this code runs from
+ * `dist/chunks/`); from the sources, a folder that does not exist (the page says it is not built).
+ */
+function webDirOf(here: string): string {
+  return fileURLToPath(new URL(/\/chunks\/[^/]*$/.test(here) ? '../web' : './web', here));
 }

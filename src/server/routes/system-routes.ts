@@ -1,6 +1,6 @@
 /**
  * What answers without credentials: liveness, readiness (database reachable, migrations
- * applied; 503 otherwise), the OpenAPI document, and the root page.
+ * applied; 503 otherwise), and the OpenAPI document (the web app at `/` is server-web.ts).
  */
 import type { Hono } from 'hono';
 import { createOpenApiDocument } from '../../api/api-openapi.ts';
@@ -8,7 +8,7 @@ import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { mountRoute } from '../server-route.ts';
 
-/** Mounts getHealth, getReadiness, getOpenApiDocument, and `/`. */
+/** Mounts getHealth, getReadiness and getOpenApiDocument. */
 export function mountSystemRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base: string): void {
   mountRoute(app, deps, base, 'getHealth', async () => ({ status: 'ok' }));
 
@@ -16,7 +16,10 @@ export function mountSystemRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base: 
     try {
       const r = await deps.directory.readiness();
       const ready = r.migrations.applied === r.migrations.expected;
-      return c.json({ status: ready ? 'ready' : 'not-ready', ...r }, ready ? 200 : 503);
+      // The web app opens on its set-up page while the server waits for its first administrator.
+      const setupOpen =
+        ready && deps.setupCode !== undefined && !(await deps.accounts.hasAdministrator());
+      return c.json({ status: ready ? 'ready' : 'not-ready', ...r, setupOpen }, ready ? 200 : 503);
     } catch (error) {
       deps.logger.warn({ err: error }, 'readiness: the database is not reachable');
       return c.json(
@@ -33,11 +36,5 @@ export function mountSystemRoutes(app: Hono<ServerEnv>, deps: ServerDeps, base: 
     base,
     'getOpenApiDocument',
     async () => (document ??= createOpenApiDocument()),
-  );
-
-  app.get('/', (c) =>
-    c.html(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gonogo</title></head><body><h1>gonogo</h1><p>The web UI is not here yet. The API is described in <a href="${base}/openapi.json">${base}/openapi.json</a>.</p></body></html>`,
-    ),
   );
 }
