@@ -268,9 +268,10 @@ export async function lockRelease(
     ref,
     ref.version && states.length > 1 ? 'read' : 'write',
   );
-  await tx.lockRelease(found.id);
-  // Read again under the lock: the row may have changed while we waited for it.
-  const release = (await tx.getRelease(found.id)) ?? found;
+  // Read again under the lock (the row may have changed while we waited for it): the lock
+  // returns it where it had to wait; where the transaction held the lock before `found` was
+  // read (SQLite), `found` is current.
+  const release = (await tx.lockRelease(found.id)) ?? found;
   // Before the state: a client whose view is stale learns first what it has not seen.
   assertExpected(release, ref.expect);
   if (!states.includes(release.state)) assertOpen(release);

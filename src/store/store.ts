@@ -141,10 +141,12 @@ export interface StoreWriter extends StoreReader {
   /**
    * Serialises writers of one release: call it first in a transaction that reads the
    * release's state (e.g. `lastEvent`) and then writes from it. PostgreSQL takes a row lock
-   * (`SELECT ... FOR UPDATE`) held to the end of the transaction; on SQLite it does nothing,
-   * since BEGIN IMMEDIATE already holds the whole database's write lock.
+   * (`SELECT ... FOR UPDATE`) held to the end of the transaction and returns the release as
+   * it is under the lock; on SQLite it does nothing and returns undefined, since BEGIN
+   * IMMEDIATE already holds the whole database's write lock: what the transaction read is
+   * current.
    */
-  lockRelease(id: string): Promise<void>;
+  lockRelease(id: string): Promise<Release | undefined>;
   /** Adds the project when it is new; idempotent. */
   ensureProject(id: string, at: string): Promise<void>;
   /**
