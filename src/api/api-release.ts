@@ -97,6 +97,9 @@ const itemSpecShape = {
     .optional(),
   suggest: z.object({ run: z.string().optional(), check: checkSpecSchema.optional() }).optional(),
   timeout: z.string().optional(),
+  by: z.array(z.string()).optional(),
+  confirm: z.literal(true).optional(),
+  cwd: z.string().optional(),
   due: z.string().optional(),
   deploys: z.array(z.string()).optional(),
 };
@@ -165,6 +168,7 @@ export const blockerSchema = named(
       'window-day',
       'window-hours',
       'window-freeze',
+      'environment-locked',
     ]),
     message: z.string(),
     item: z.number().int().optional(),
@@ -267,4 +271,17 @@ export const gateTargetSchema = named(
     beforeNumber: z.number().int(),
     fourEyes: z.literal(true).optional(),
   }),
+);
+
+export const environmentLockSchema = named(
+  'EnvironmentLock',
+  z.object({
+    project: z.string(),
+    environment: z.string(),
+    reason: z.string(),
+    actor: z.string(),
+    at: z.string(),
+    version: z.string().optional(),
+  }),
+  'A lock on an environment: deployments to it are refused until it is unlocked.',
 );

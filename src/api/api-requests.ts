@@ -182,6 +182,36 @@ export const recordCheckResultsRequestSchema = named(
   z.strictObject({ results: z.array(checkResultInputSchema).min(1).max(maxCheckResults) }),
 );
 
+export const planRunRequestSchema = named(
+  'PlanRunRequest',
+  z.strictObject({ ref: nameString().describe('One run item: its number or id.') }),
+);
+
+export const recordRunResultRequestSchema = named(
+  'RecordRunResultRequest',
+  z.strictObject({
+    item: z.number().int().positive(),
+    result: z.enum(['done', 'failed']),
+    summary: textString(),
+    evidence: evidenceInput,
+    durationMs: z.number().nonnegative().max(1e10),
+    itemVersion: z.number().int().nonnegative().optional(),
+  }),
+  'What running a run item did, run by a client where the repository is.',
+);
+
+export const lockEnvironmentRequestSchema = named(
+  'LockEnvironmentRequest',
+  z.strictObject({ reason: reasonString() }),
+);
+
+export const unlockEnvironmentRequestSchema = named(
+  'UnlockEnvironmentRequest',
+  z.strictObject({ reason: textString().optional() }),
+);
+
+export const environmentParamSchema = nameString().describe('An environment of the project.');
+
 export const playbookTextRequestSchema = named(
   'PlaybookTextRequest',
   z.strictObject({

@@ -14,6 +14,7 @@ import {
   incidentSchema,
   outcomeSchema,
   releaseEventSchema,
+  environmentLockSchema,
   releaseItemSchema,
   releaseSchema,
   releaseStateSchema,
@@ -90,6 +91,8 @@ export const releaseLifeSchema = named(
   }),
 );
 
+export { environmentLockSchema };
+
 export const statusViewSchema = named(
   'StatusView',
   z.object({
@@ -99,6 +102,7 @@ export const statusViewSchema = named(
     blockers: z.array(blockerSchema),
     phases: z.array(phaseProgressSchema),
     life: releaseLifeSchema,
+    locks: z.array(environmentLockSchema).optional(),
   }),
 );
 
@@ -163,6 +167,27 @@ export const recordCheckResultsResultSchema = named(
   }),
 );
 
+export const runPlanSchema = named(
+  'RunPlan',
+  z.object({ release: releaseSchema, item: releaseItemSchema, roles: z.array(z.string()) }),
+);
+
+export const recordRunResultResultSchema = named(
+  'RecordRunResultResult',
+  z.object({ item: releaseItemSchema, applied: z.boolean() }),
+);
+
+export const unlockResultSchema = named(
+  'UnlockResult',
+  z.object({
+    environment: z.string(),
+    actor: z.string(),
+    at: z.string(),
+    reason: z.string().optional(),
+    lock: environmentLockSchema,
+  }),
+);
+
 export const signResultSchema = named(
   'SignResult',
   signoffViewSchema.extend({ label: z.string() }),
@@ -199,6 +224,7 @@ export const environmentViewSchema = named(
     current: deploymentSchema.optional(),
     last: deploymentSchema.optional(),
     rolledBack: z.object({ deployment: deploymentSchema, incident: incidentSchema }).optional(),
+    lock: environmentLockSchema.optional(),
   }),
 );
 

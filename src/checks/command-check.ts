@@ -259,7 +259,13 @@ function buildEnv(ctx: CheckContext, params: Params): Record<string, string> {
   return { ...env, ...params.env };
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+/**
+ * Sends `signal` to the process group `pid` leads (a program spawned `detached`), ignoring one
+ * that is gone already.
+ *
+ * @example killGroup(child.pid, 'SIGTERM')
+ */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, signal);

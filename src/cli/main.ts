@@ -50,6 +50,9 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   decide: () => import('./commands/decide.ts'),
   deploy: () => import('./commands/deploy.ts'),
   rollback: () => import('./commands/rollback.ts'),
+  run: () => import('./commands/run.ts'),
+  lock: () => import('./commands/lock.ts'),
+  unlock: () => import('./commands/unlock.ts'),
   env: () => import('./commands/env.ts'),
   export: () => import('./commands/export.ts'),
   'audit verify': () => import('./commands/audit-verify.ts'),
@@ -108,6 +111,8 @@ releases
   decide [--phase P]                     GO (exit 0) or NO-GO with blockers (exit 1)
   deploy ENV [--force --reason TEXT]     record a deployment; every gate in front of ENV must say GO
   rollback ENV --reason TEXT             record a rollback; the rollback procedure comes next
+  run REF [--dry-run] [--yes]            run a run item at the release commit, live; record done/failed with evidence
+  lock ENV --reason TEXT | unlock ENV    refuse deployments to ENV (forced ones too) until unlocked
   env                                    what runs in each environment, since when, after which rollback
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
   log [VERSION]                          the event log, one line per event: when, who, what, note

@@ -28,6 +28,10 @@ import type {
   RollbackResult,
   SignResult,
   StatusView,
+  EnvironmentLock,
+  RecordRunResultResult,
+  RunPlan,
+  UnlockResult,
 } from '../service/service-contract.ts';
 import { createHttpTransport } from './http-transport.ts';
 import type { HttpCall, HttpCredentials } from './http-transport.ts';
@@ -118,6 +122,18 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
         results: results.map((r) => defined({ ...r })),
       }),
 
+    planRun: ({ ref: item, ...ref }) =>
+      call<RunPlan>('planRun', { params: at(ref), body: { ref: item } }),
+    recordRunResult: ({ item, result, summary, evidence, durationMs, itemVersion, ...ref }) =>
+      write<RecordRunResultResult>('recordRunResult', ref, {
+        item,
+        result,
+        summary,
+        evidence,
+        durationMs,
+        itemVersion,
+      }),
+
     sign: ({ role, verdict, comment, gate, ...ref }) =>
       write<SignResult>('sign', ref, { role, verdict, comment, gate }),
     decide: ({ gate, overrideWindow, ...ref }) =>
@@ -126,6 +142,16 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
       write<DeployResult>('deploy', ref, { environment, status, force }),
     rollback: ({ environment, reason, ...ref }) =>
       write<RollbackResult>('rollback', ref, { environment, reason }),
+    lockEnvironment: ({ environment, reason }) =>
+      call<EnvironmentLock>('lockEnvironment', {
+        params: { project, environment },
+        body: { reason },
+      }),
+    unlockEnvironment: ({ environment, reason }) =>
+      call<UnlockResult>('unlockEnvironment', {
+        params: { project, environment },
+        body: defined({ reason }),
+      }),
     listEnvironments: async (input = {}) => {
       const { environments } = await call<{ environments: EnvironmentView[] }>('listEnvironments', {
         params: { project },

@@ -135,6 +135,27 @@ export interface EventPayloads {
     applied: false;
     reason: string;
   };
+  /** A run item's result logged beside it but not applied (a person changed the item meanwhile). */
+  'run.result': {
+    item: number;
+    id: string;
+    result: 'done' | 'failed';
+    summary: string;
+    applied: false;
+    reason: string;
+  };
+  /**
+   * An environment was locked: deployments to it are refused until it is unlocked. Recorded on
+   * the log of the project's newest release; the lock holds for the whole project.
+   */
+  'environment.locked': { environment: string; reason: string };
+  /** An environment's lock was lifted. */
+  'environment.unlocked': {
+    environment: string;
+    reason?: string;
+    lockedBy: string;
+    lockedAt: string;
+  };
   'release.finished': {
     version: string;
     /** The state it finished from; logs that say it also record who finished it and when. */

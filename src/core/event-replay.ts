@@ -421,6 +421,23 @@ const handlers: { [T in EventType]: Handler<T> } = {
       contradict(ctx, e, 'says it was applied, but no state change came with it');
   },
 
+  'run.result'(ctx, e, p) {
+    // Logged beside the item, not applied to it, like a check result.
+    need(ctx.state.items.get(p.item), `it names item #${p.item}, which the log never added`);
+    if (p.applied !== false)
+      contradict(ctx, e, 'says it was applied, but no state change came with it');
+  },
+
+  // Environment locks hold for the project, not the release: the release's rows do not change.
+  // The project's lock table is compared with the fold of every release's lock events
+  // (`lockStateOf`, service-audit.ts).
+  'environment.locked'(_ctx, _e, p) {
+    need(p.environment, 'it names no environment');
+  },
+  'environment.unlocked'(_ctx, _e, p) {
+    need(p.environment, 'it names no environment');
+  },
+
   'release.resnapshot'(ctx, e, p) {
     const release = releaseOf(ctx);
     const hash = need(p.playbook?.hash, 'it names no playbook hash');

@@ -73,10 +73,26 @@ export interface RawItem {
   watch?: z.infer<typeof watchSchema>;
   suggest?: z.infer<typeof suggestSchema>;
   timeout?: string;
+  by?: string | string[];
+  confirm?: boolean;
+  cwd?: string;
   due?: string;
   deploys?: string | string[];
   items?: RawItem[];
 }
+
+/**
+ * A run item's working directory: relative to the repository root and inside it (no absolute
+ * path, no `..` segment), so a playbook cannot send a command outside the repository.
+ */
+export const runCwdSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine(
+    (v) => !v.startsWith('/') && !/^[a-zA-Z]:/.test(v) && !v.split(/[\\/]/).includes('..'),
+    'must be a folder relative to the repository root, without ".." (e.g. "deploy")',
+  );
 
 export const itemSchema: z.ZodType<RawItem> = z.lazy(() =>
   z.strictObject({
@@ -91,6 +107,12 @@ export const itemSchema: z.ZodType<RawItem> = z.lazy(() =>
     watch: watchSchema.optional(),
     suggest: suggestSchema.optional(),
     timeout: durationSchema.optional(),
+    /** A run item: the roles of which one must hold whoever runs it. */
+    by: oneOrMany(idSchema).optional(),
+    /** A run item: ask "Run ...? [y/N]" on a terminal before running it. */
+    confirm: z.boolean().optional(),
+    /** A run item: the folder it runs in, relative to the repository root. */
+    cwd: runCwdSchema.optional(),
     /** A follow-up due this long after the production deployment (`+24h`). */
     due: dueSchema.optional(),
     /** The environments this item deploys to: `deploy ENV` ticks it with the deployment. */

@@ -38,7 +38,14 @@ export interface PlaybookItem {
   watch?: { for: string; every?: string; check?: CheckSpec };
   /** Suggestions from the importer: shown to people, never run unasked. */
   suggest?: { run?: string; check?: CheckSpec };
+  /** How long a run item (or a check) may take: `15m`, `1h`. */
   timeout?: string;
+  /** A run item: roles of which whoever runs it must hold one (anyone when absent). */
+  by?: string[];
+  /** A run item: ask before running it on a terminal (refused without one unless told yes). */
+  confirm?: true;
+  /** A run item: the folder it runs in, relative to the repository root. */
+  cwd?: string;
   /**
    * A follow-up's due point after the production deployment, normalised to `+24h` (from the
    * item, else its section, else its phase). Not a blocker once production runs the release.
@@ -189,6 +196,30 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
         ? `did you mean "${near}"?`
         : `declare it under roles:, e.g. roles: { ${role}: ${JSON.stringify(titleCase(role))} }`,
     });
+  };
+
+  // `by`, `confirm` and `cwd` say how a run item runs: on another kind they would be ignored
+  // silently, so they are errors there.
+  const compileRunKeys = (it: RawItem, item: PlaybookItem, path: (string | number)[]) => {
+    for (const key of ['by', 'confirm', 'cwd'] as const) {
+      if (it[key] !== undefined && item.kind !== 'run')
+        problems.push({
+          path: [...path, key],
+          atKey: true,
+          message: `"${key}" applies to run items only, and this is a ${item.kind} item`,
+          fix: `remove "${key}", or give the item a run: command`,
+        });
+    }
+    if (item.kind !== 'run') return;
+    if (it.by !== undefined) {
+      const roleList = list(it.by)!;
+      roleList.forEach((r, i) =>
+        checkRole(r, [...path, 'by', ...(Array.isArray(it.by) ? [i] : [])]),
+      );
+      item.by = roleList;
+    }
+    if (it.confirm) item.confirm = true;
+    if (it.cwd !== undefined && it.cwd !== '.') item.cwd = it.cwd;
   };
 
   const checkFourEyes = (gate: string[] | undefined, path: (string | number)[]): true => {
@@ -407,6 +438,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
       if (it.suggest.check) item.suggest.check = normalizeCheck(it.suggest.check);
     }
     if (it.timeout) item.timeout = it.timeout;
+    compileRunKeys(it, item, path);
     const due = it.due ?? inheritedDue;
     if (due) item.due = normalizeDue(due);
     if (it.deploys !== undefined)

@@ -124,6 +124,18 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
     what: `check ${text(p.result) ?? '?'} on ${nameItem(p, ctx)}, logged but not applied`,
     note: [text(p.summary), text(p.reason)].filter(Boolean).join(' — '),
   }),
+  'run.result': (p, ctx) => ({
+    what: `run ${text(p.result) ?? '?'} on ${nameItem(p, ctx)}, logged but not applied`,
+    note: [text(p.summary), text(p.reason)].filter(Boolean).join(' — '),
+  }),
+  'environment.locked': (p) => ({
+    what: `locked ${text(p.environment) ?? '?'}: deployments to it are refused until it is unlocked`,
+    note: text(p.reason) ?? '',
+  }),
+  'environment.unlocked': (p) => ({
+    what: `unlocked ${text(p.environment) ?? '?'} (locked by ${text(p.lockedBy) ?? '?'} at ${text(p.lockedAt) ?? '?'})`,
+    note: text(p.reason) ?? '',
+  }),
   'signoff.recorded': (p, ctx) => {
     const carried = p.carried as { from?: unknown; actor?: unknown } | undefined;
     const from =

@@ -185,7 +185,8 @@ export type BlockerKind =
   | 'signoff-no-go'
   | 'window-day'
   | 'window-hours'
-  | 'window-freeze';
+  | 'window-freeze'
+  | 'environment-locked';
 
 export interface Blocker {
   kind: BlockerKind;
@@ -276,4 +277,19 @@ export interface CheckOutcome {
   fix?: string;
   evidence: Evidence;
   durationMs: number;
+}
+
+/**
+ * A lock on an environment of the project: every deployment to it is refused (forced ones too)
+ * until someone unlocks it. Recorded as an event on the log of the project's newest release.
+ */
+export interface EnvironmentLock {
+  project: string;
+  environment: string;
+  reason: string;
+  /** Who locked it, and when. */
+  actor: string;
+  at: string;
+  /** The release on whose log the lock was recorded. */
+  version?: string;
 }

@@ -219,6 +219,11 @@ function requestFor(route: ApiRoute): { version?: string; query?: string; body?:
     decide: {},
     deploy: { environment: 'production' },
     rollback: { environment: 'production', reason: 'matrix' },
+    planRun: { ref: '1' },
+    recordRunResult: { item: 1, result: 'done', summary: 'matrix', evidence: {}, durationMs: 1 },
+    // Locked by the first caller allowed, refused as locked already (409) for the next ones.
+    lockEnvironment: { reason: 'matrix' },
+    unlockEnvironment: {},
   };
   return {
     ...(route.operationId === 'abandonRelease' ? { version: '9.0.0' } : {}),
@@ -280,6 +285,7 @@ describe('the authorization matrix', () => {
           hash,
           id,
           user: 'member@example.com',
+          environment: 'production',
         });
         const res = await req(path, route.method.toUpperCase(), headers, wanted.body);
         const status = res.status;

@@ -20,6 +20,8 @@ import {
 import { abandonRelease } from './service-release-life.ts';
 import { decide, getStatus, sign } from './service-signoffs.ts';
 import { resnapshot } from './service-playbook-update.ts';
+import { planRun, recordRunResult } from './service-runs.ts';
+import { lockEnvironment, unlockEnvironment } from './service-locks.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -48,10 +50,14 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     getStatus: (input) => getStatus(ctx, input),
     planChecks: (input) => planChecks(ctx, input),
     recordCheckResults: async (input) => recordCheckResults(ctx, await ctx.mask(input)),
+    planRun: (input) => planRun(ctx, input),
+    recordRunResult: async (input) => recordRunResult(ctx, await ctx.mask(input)),
     sign: async (input) => sign(ctx, await ctx.mask(input)),
     decide: async (input) => decide(ctx, await ctx.mask(input)),
     deploy: async (input) => deploy(ctx, await ctx.mask(input)),
     rollback: async (input) => rollback(ctx, await ctx.mask(input)),
+    lockEnvironment: async (input) => lockEnvironment(ctx, await ctx.mask(input)),
+    unlockEnvironment: async (input) => unlockEnvironment(ctx, await ctx.mask(input)),
     listEnvironments: (input) => listEnvironments(ctx, input),
     verifyAudit: (input) => verifyAudit(ctx, input),
   };

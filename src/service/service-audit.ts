@@ -12,6 +12,7 @@ import type { StoreReader } from '../store/store.ts';
 import type { AuditProblem, AuditResult, ReleaseRef } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
 import { findRelease } from './service-context.ts';
+import { foldLockEvents } from './service-locks.ts';
 
 /** Verifies one release, or every release of the project. Writes nothing. */
 export async function verifyAudit(
@@ -23,7 +24,66 @@ export async function verifyAudit(
     : await ctx.store.listReleases(ctx.project, { limit: 100000 });
   const results: AuditResult[] = [];
   for (const r of releases) results.push(await auditRelease(ctx.store, r));
+  if (!ref.version) await auditLocks(ctx, releases, results);
   return results;
+}
+
+/**
+ * The project's environment locks against the fold of every release's lock events: a lock the
+ * table holds that no event left standing, or one the events left standing that the table lost
+ * (or holds with another who, when or why). A problem is reported on the release whose log holds
+ * the lock's event (the newest release when there is none).
+ */
+async function auditLocks(
+  ctx: ServiceContext,
+  releases: Release[],
+  results: AuditResult[],
+): Promise<void> {
+  const logs = await Promise.all(
+    releases.map(async (release) => ({ release, events: await ctx.store.listEvents(release.id) })),
+  );
+  const expected = foldLockEvents(logs);
+  const table = await ctx.store.listEnvironmentLocks(ctx.project);
+  const report = (version: string | undefined, problem: AuditProblem) => {
+    const result = results.find((r) => r.version === version) ?? results[0];
+    if (!result) return;
+    result.problems.push(problem);
+    result.ok = false;
+  };
+  for (const lock of table) {
+    const want = expected.get(lock.environment);
+    const row = `lock of ${lock.environment}`;
+    if (!want) {
+      report(lock.version, {
+        kind: 'record',
+        table: 'environment_locks',
+        row,
+        message: `${lock.environment} is locked in the record, but no event of the log locked it (or an unlock followed)`,
+      });
+      continue;
+    }
+    for (const field of ['actor', 'at', 'reason'] as const) {
+      if (want[field] !== lock[field])
+        report(want.version, {
+          kind: 'record',
+          seq: want.seq,
+          table: 'environment_locks',
+          row,
+          field,
+          message: `the lock of ${lock.environment} says ${field} ${JSON.stringify(lock[field])}, the log ${JSON.stringify(want[field])}`,
+        });
+    }
+  }
+  for (const [environment, want] of expected) {
+    if (table.some((l) => l.environment === environment)) continue;
+    report(want.version, {
+      kind: 'record',
+      seq: want.seq,
+      table: 'environment_locks',
+      row: `lock of ${environment}`,
+      message: `the log locked ${environment} and never unlocked it, but the record holds no lock`,
+    });
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { GateClosedError, InputError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
 import { describeExpectedWrites } from './service-contract-writes.suite.ts';
+import { describeRunsAndLocks } from './service-contract-runs.suite.ts';
 
 export interface ContractSetup {
   /** A service acting as `actor` in `project` (default one fixed project), over one record. */
@@ -902,5 +903,6 @@ ${extra}`;
     });
 
     describeExpectedWrites(t);
+    describeRunsAndLocks(t);
   });
 }

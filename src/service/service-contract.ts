@@ -16,6 +16,8 @@ import type {
   CheckOutcome,
   Decision,
   Deployment,
+  EnvironmentLock,
+  Evidence,
   GateOverride,
   Incident,
   ItemAction,
@@ -32,6 +34,8 @@ import type {
  * Selects a release of the project by version (`1.4.0` or `v1.4.0`). Without one, writes act on
  * the newest release in progress and reads on the newest release, finished or not.
  */
+export type { EnvironmentLock } from '../core/release-model.ts';
+
 export interface ReleaseRef {
   version?: string;
 }
@@ -182,6 +186,8 @@ export interface StatusView {
   phases: PhaseProgress[];
   /** Its life past the gates: production deployment, follow-ups, rollback. */
   life: ReleaseLife;
+  /** The project's locked environments (deployments there are refused until unlocked). */
+  locks?: EnvironmentLock[];
 }
 
 /** What a release's life adds to its status once production got it or it was rolled back. */
@@ -260,6 +266,43 @@ export interface RecordCheckResultsResult {
   skipped: number[];
 }
 
+export interface PlanRunInput extends ReleaseRef {
+  /** One run item: its number (`12`) or id (`deploy/migrate`). */
+  ref: string;
+}
+
+/**
+ * A run item the actor may run now: the item as the release holds it (its `spec` names the
+ * command, `timeout`, `cwd`, `confirm`), and the commit the working tree must be at.
+ */
+export interface RunPlan {
+  release: Release;
+  item: ReleaseItem;
+  /** The roles of which the actor holds one, when the item names `by:`. */
+  roles: string[];
+}
+
+/**
+ * The result of running a run item where the repository is (the CLI), to record on the item:
+ * `done` for exit code 0, else `failed`, with the evidence (exit code, duration, masked output,
+ * masked command line). `itemVersion` is the item's row version when the run began: when a person
+ * changed the item since, their state stands and the result is only logged beside it.
+ */
+export interface RecordRunResultInput extends ReleaseWriteRef {
+  item: number;
+  result: 'done' | 'failed';
+  summary: string;
+  evidence: Evidence;
+  durationMs: number;
+  itemVersion?: number;
+}
+
+export interface RecordRunResultResult {
+  item: ReleaseItem;
+  /** Whether the result was applied (false when a person changed the item while it ran). */
+  applied: boolean;
+}
+
 export interface SignInput extends ReleaseWriteRef {
   role: string;
   verdict: Verdict;
@@ -327,6 +370,27 @@ export interface EnvironmentView {
    * now runs again since `incident.openedAt`.
    */
   rolledBack?: { deployment: Deployment; incident: Incident };
+  /** The lock that refuses deployments here, when there is one. */
+  lock?: EnvironmentLock;
+}
+
+export interface LockInput {
+  environment: string;
+  reason: string;
+}
+
+export interface UnlockInput {
+  environment: string;
+  reason?: string;
+}
+
+/** A lifted lock: who lifted it, when, why, and the lock it was. */
+export interface UnlockResult {
+  environment: string;
+  actor: string;
+  at: string;
+  reason?: string;
+  lock: EnvironmentLock;
 }
 
 export interface EnvironmentsInput {
@@ -404,6 +468,14 @@ export interface ReleaseService {
   planChecks(input: PlanChecksInput): Promise<CheckPlan>;
   recordCheckResults(input: RecordCheckResultsInput): Promise<RecordCheckResultsResult>;
 
+  /**
+   * The run item `ref` names, when the actor may run it now: it is a run item of a release in
+   * progress and the actor holds one of the roles its `by:` names. Records nothing.
+   */
+  planRun(input: PlanRunInput): Promise<RunPlan>;
+  /** Records a run item's result (done or failed) with its evidence, checking the roles again. */
+  recordRunResult(input: RecordRunResultInput): Promise<RecordRunResultResult>;
+
   /** A sign-off for one gate or sign item, pinned to the release commit. */
   sign(input: SignInput): Promise<SignResult>;
   /** GO or NO-GO for a gate, recorded with its inputs. */
@@ -415,7 +487,14 @@ export interface ReleaseService {
    */
   deploy(input: DeployInput): Promise<DeployResult>;
   rollback(input: RollbackInput): Promise<RollbackResult>;
-  /** What runs in each environment, since when, from which release. */
+  /**
+   * Locks an environment: deployments to it are refused, forced ones too, until it is unlocked.
+   * Refused when it is locked already (the lock standing is named).
+   */
+  lockEnvironment(input: LockInput): Promise<EnvironmentLock>;
+  /** Lifts an environment's lock; refused when it is not locked. */
+  unlockEnvironment(input: UnlockInput): Promise<UnlockResult>;
+  /** What runs in each environment, since when, from which release, and its lock. */
   listEnvironments(input?: EnvironmentsInput): Promise<EnvironmentView[]>;
 
   /** Replays the log of one release (or all of the project) against the record. */

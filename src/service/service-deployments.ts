@@ -40,6 +40,7 @@ import {
 } from './service-context.ts';
 import { readGateRecord, requirePolicyRole } from './service-gate.ts';
 import { nextItemNumber } from './service-playbook-update.ts';
+import { assertUnlocked } from './service-locks.ts';
 
 /**
  * Records a deployment of the release to an environment. In the same transaction it evaluates,
@@ -58,6 +59,9 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
     const release = await lockRelease(ctx, tx, input);
     const playbook = await loadPlaybookOf(tx, release);
     assertEnvironment(playbook, input.environment);
+    // A lock refuses every deployment, a forced one too: forcing lets a gate through, and a
+    // lock is not a gate (only unlocking lifts it).
+    await assertUnlocked(ctx, tx, input.environment);
     const role = input.force
       ? requirePolicyRole(
           playbook,
@@ -290,12 +294,14 @@ export async function listEnvironments(
   ctx: ServiceContext,
   input: EnvironmentsInput = {},
 ): Promise<EnvironmentView[]> {
-  const [all, incidents] = await Promise.all([
+  const [all, incidents, locks] = await Promise.all([
     ctx.store.listDeployments({ project: ctx.project }),
     ctx.store.listIncidents({ project: ctx.project }),
+    ctx.store.listEnvironmentLocks(ctx.project),
   ]);
   const names = [...(input.playbook?.environments ?? [])];
   for (const d of all) if (!names.includes(d.environment)) names.push(d.environment);
+  for (const l of locks) if (!names.includes(l.environment)) names.push(l.environment);
   return names.map((environment) => {
     const here = all.filter((d) => d.environment === environment);
     const out: EnvironmentView = { environment };
@@ -308,6 +314,8 @@ export async function listEnvironments(
       const incident = incidents.filter((i) => i.deploymentId === rolledBack.id).at(-1);
       if (incident) out.rolledBack = { deployment: rolledBack, incident };
     }
+    const lock = locks.find((l) => l.environment === environment);
+    if (lock) out.lock = lock;
     return out;
   });
 }

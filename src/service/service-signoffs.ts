@@ -169,7 +169,10 @@ export async function getStatus(ctx: ServiceContext, input: StatusInput = {}): P
   const v = await viewRelease(ctx.store, await findRelease(ctx, ctx.store, input, 'read'));
   const { gate, record } = await readNextGate(ctx.store, v, ctx.now(), input.gate);
   const result = evaluateGate({ ...record, gate });
-  const life = await readReleaseLife(ctx, v);
+  const [life, locks] = await Promise.all([
+    readReleaseLife(ctx, v),
+    ctx.store.listEnvironmentLocks(ctx.project),
+  ]);
   // Once production runs the release, what remains are follow-ups, not blockers.
   const followUps = new Set(life.followUps.map((f) => f.item));
   const blockers = result.blockers.filter((b) => b.item === undefined || !followUps.has(b.item));
@@ -180,6 +183,7 @@ export async function getStatus(ctx: ServiceContext, input: StatusInput = {}): P
     blockers,
     phases: summarizePhases(v.playbook, v.items),
     life,
+    ...(locks.length ? { locks } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import type { Playbook } from '../core/playbook.ts';
 import type {
   ChainHead,
   Decision,
+  EnvironmentLock,
   Deployment,
   GateOverride,
   Incident,
@@ -175,6 +176,23 @@ export class KyselyStoreReader implements StoreReader {
       .orderBy('id')
       .execute();
     return rows.map(toDecision);
+  }
+
+  async listEnvironmentLocks(project: string): Promise<EnvironmentLock[]> {
+    const rows = await this.db
+      .selectFrom('environment_locks')
+      .selectAll()
+      .where('project', '=', project)
+      .orderBy('environment')
+      .execute();
+    return rows.map((r) => ({
+      project: r.project,
+      environment: r.environment,
+      reason: r.reason,
+      actor: r.actor,
+      at: r.at,
+      ...(r.version !== null ? { version: r.version } : {}),
+    }));
   }
 
   async listOverrides(releaseId: string): Promise<GateOverride[]> {
@@ -723,6 +741,33 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`deployment ${id} does not exist`);
+  }
+
+  async insertEnvironmentLock(lock: EnvironmentLock): Promise<void> {
+    await mapUnique(
+      () =>
+        this.db
+          .insertInto('environment_locks')
+          .values({
+            project: lock.project,
+            environment: lock.environment,
+            reason: lock.reason,
+            actor: lock.actor,
+            at: lock.at,
+            version: lock.version ?? null,
+          })
+          .execute(),
+      `${lock.environment} is locked already`,
+    );
+  }
+
+  async deleteEnvironmentLock(project: string, environment: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('environment_locks')
+      .where('project', '=', project)
+      .where('environment', '=', environment)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   async insertIncident(incident: Incident): Promise<void> {

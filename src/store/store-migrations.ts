@@ -329,6 +329,23 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Environment locks standing now, one per environment of a project: a lock refuses every
+  // deployment there until it is lifted (the row is deleted). Each lock and unlock is also an
+  // event on a release's log, which `audit verify` folds and compares with this table.
+  '0010-environment-locks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('environment_locks')
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('version', 'text')
+        .addPrimaryKeyConstraint('environment_locks_pk', ['project', 'environment'])
+        .execute();
+    },
+  },
 };
 
 /**

@@ -150,6 +150,16 @@ export interface EventRow {
   origin: string | null;
 }
 
+export interface EnvironmentLockRow {
+  project: string;
+  environment: string;
+  reason: string;
+  actor: string;
+  at: string;
+  /** The release on whose log it was recorded. */
+  version: string | null;
+}
+
 export interface ProjectPlaybookRow {
   project: string;
   hash: string;
@@ -175,6 +185,7 @@ export interface StoreTables extends AccountTables {
   deployments: DeploymentRow;
   incidents: IncidentRow;
   events: EventRow;
+  environment_locks: EnvironmentLockRow;
 }
 
 export function toRelease(row: ReleaseRow): Release {

@@ -4,6 +4,7 @@
  * both behind Kysely with the same queries and migrations.
  */
 import type {
+  EnvironmentLock,
   ChainHead,
   Decision,
   Deployment,
@@ -96,6 +97,8 @@ export interface StoreReader {
   listDecisions(releaseId: string): Promise<Decision[]>;
   /** Window overrides and forced deployments, oldest first. */
   listOverrides(releaseId: string): Promise<GateOverride[]>;
+  /** The project's environment locks standing now, by environment. */
+  listEnvironmentLocks(project: string): Promise<EnvironmentLock[]>;
   /** Oldest first (startedAt, then id). Filters combine with AND. */
   listDeployments(filter: {
     project?: string;
@@ -214,6 +217,10 @@ export interface StoreWriter extends StoreReader {
     patch: Partial<Pick<Deployment, 'status' | 'finishedAt'>>,
   ): Promise<void>;
   insertIncident(incident: Incident): Promise<void>;
+  /** Throws ConflictError when the environment is locked already. */
+  insertEnvironmentLock(lock: EnvironmentLock): Promise<void>;
+  /** Whether there was a lock to remove. */
+  deleteEnvironmentLock(project: string, environment: string): Promise<boolean>;
   updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void>;
   /** Throws ConflictError when (releaseId, seq) exists. */
   appendEvent(event: ReleaseEvent): Promise<void>;

@@ -25,7 +25,7 @@ it("lints the README's example playbook clean", async () => {
   const show = await repo.ok(['playbook', 'show']);
   expect(show.stdout).toMatch(/All unit tests passing .*\[check, runs: npm test\]/);
   expect(show.stdout).toMatch(
-    /Deploy to production .*\[run, deploys to production, a person runs: \.\/deploy\.sh production\]/,
+    /Deploy to production .*\[run, deploys to production, gonogo run: \.\/deploy\.sh production, timeout 15m\]/,
   );
   expect(show.stdout).toMatch(/Error rate at its baseline .*\[due \+24h\]/);
   expect(show.stdout).toMatch(/^Metrics\n {2}error_rate: Error rate {2}query: /m);

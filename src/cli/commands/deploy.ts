@@ -5,7 +5,7 @@ import { oneLine } from '../cli-output.ts';
 export default defineCommand({
   usage: 'gonogo deploy ENV [--status succeeded|failed] [--force --reason TEXT]',
   summary:
-    "Records a deployment of the release to ENV. Every gate in front of ENV's deployment (for the last environment without a deploy step in the playbook: every gate) is evaluated now; when one says NO-GO the deployment is refused with its blockers (exit 1), unless a holder of a role the playbook's policy.force names forces it with a reason.",
+    "Records a deployment of the release to ENV. Every gate in front of ENV's deployment (for the last environment without a deploy step in the playbook: every gate) is evaluated now; when one says NO-GO the deployment is refused with its blockers (exit 1), unless a holder of a role the playbook's policy.force names forces it with a reason. A locked environment (gonogo lock) refuses every deployment, forced ones too, until it is unlocked.",
   options: { status: { type: 'string' }, force: { type: 'boolean' }, reason: { type: 'string' } },
   positionals: [1, 1],
   async run(ctx, v, [env]) {
@@ -15,12 +15,22 @@ export default defineCommand({
     if (v.reason !== undefined && !v.force)
       throw new UsageError('--reason goes with --force (a deployment past the gate)');
     const svc = await ctx.service({ mustExist: true });
-    const d = await svc.deploy({
-      environment: env!,
-      status,
-      ...(v.force ? { force: { reason: v.reason ?? '' } } : {}),
-      ...(ctx.release ? { version: ctx.release } : {}),
-    });
+    const d = await svc
+      .deploy({
+        environment: env!,
+        status,
+        ...(v.force ? { force: { reason: v.reason ?? '' } } : {}),
+        ...(ctx.release ? { version: ctx.release } : {}),
+      })
+      .catch((error: unknown) => {
+        // A lock is lifted only by unlocking (not by --force): say how, beside the refusal.
+        const blockers = (error as { blockers?: { kind: string }[] }).blockers;
+        if (!ctx.json && blockers?.some((b) => b.kind === 'environment-locked'))
+          ctx.output.err(
+            `to deploy to ${env}, unlock it first: gonogo unlock ${env} --reason TEXT`,
+          );
+        throw error;
+      });
     if (ctx.json) ctx.output.out(JSON.stringify(d));
     else {
       const forced = d.override

@@ -6,7 +6,8 @@ import { playbookPath, readPlaybook } from '../cli-playbook.ts';
 
 export default defineCommand({
   usage: 'gonogo env',
-  summary: 'What version and commit runs in each environment, since when, from which release.',
+  summary:
+    'What version and commit runs in each environment, since when, from which release, and which environments are locked (who, when, why).',
   options: {},
   async run(ctx) {
     let playbook: Playbook | undefined;
@@ -34,20 +35,27 @@ export default defineCommand({
             ` after ${rb.deployment.version} was rolled back at ${when(rb.incident.openedAt)} by ${oneLine(rb.incident.actor)}: ${oneLine(rb.incident.reason)}`,
           )
         : '';
+      const lock = e.lock
+        ? paint(
+            o,
+            'red',
+            ` LOCKED by ${oneLine(e.lock.actor)} at ${when(e.lock.at)}: ${oneLine(e.lock.reason)}`,
+          )
+        : '';
       return c
         ? [
             e.environment,
             c.version,
             c.commit?.slice(0, 10) ?? '',
             `since ${when(rb ? rb.incident.openedAt : c.startedAt)}`,
-            `by ${oneLine(c.actor)}${after}${failedLast}`,
+            `by ${oneLine(c.actor)}${after}${failedLast}${lock}`,
           ]
         : [
             e.environment,
             paint(o, 'gray', rb ? '(nothing runs)' : '(nothing deployed)'),
             '',
             '',
-            `${after.trim()}${failedLast}`,
+            `${after.trim()}${failedLast}${lock}`.trim(),
           ];
     });
     for (const line of table(rows)) o.out(line);

@@ -5,7 +5,8 @@ import { oneLine, paint } from '../cli-output.ts';
 
 export default defineCommand({
   usage: 'gonogo playbook show [FILE]',
-  summary: 'Shows the compiled playbook: phases, sections, items with their kinds and ids.',
+  summary:
+    'Shows the compiled playbook: phases, sections, items with their kinds and ids. A run item shows its command (gonogo run REF runs it) and its keys: timeout (default 15m), by: [ROLE] (who may run it), cwd (a folder of the repository), confirm: true (asks first on a terminal).',
   options: {},
   positionals: [0, 1],
   async run(ctx, _v, [file]) {
@@ -42,7 +43,13 @@ export default defineCommand({
         it.due ? `due ${it.due}` : '',
         it.deploys ? `deploys to ${it.deploys.join('|')}` : '',
         ...runsOf(it).map((c) => `runs: ${c}`),
-        it.run !== undefined ? `a person runs: ${oneLine([it.run].flat().join(' && '))}` : '',
+        it.run !== undefined
+          ? `gonogo run: ${oneLine(Array.isArray(it.run) ? it.run.map((w) => JSON.stringify(w)).join(' ') : it.run)}`
+          : '',
+        it.kind === 'run' && it.by ? `run by ${it.by.join('|')}` : '',
+        it.kind === 'run' ? `timeout ${it.timeout ?? '15m'}` : '',
+        it.cwd ? `in ${it.cwd}` : '',
+        it.confirm ? 'asks first' : '',
         it.suggest?.run ? 'suggested run' : '',
       ]
         .filter(Boolean)

@@ -19,7 +19,7 @@ export default defineCommand({
   async run(ctx, _v, [version]) {
     const svc = await ctx.service({ mustExist: true });
     const v = version ?? ctx.release;
-    const { view, gate, outcome, blockers, phases, life } = await svc.getStatus(
+    const { view, gate, outcome, blockers, phases, life, locks } = await svc.getStatus(
       v ? { version: v } : {},
     );
     const r = view.release;
@@ -44,6 +44,7 @@ export default defineCommand({
           phases,
           gate: { id: gate.id, title: gate.title, outcome, blockers },
           life,
+          locks: locks ?? [],
           next: actions,
           // The time the gate was judged at; the real time is this moment, left out so the same
           // record reads the same.
@@ -57,6 +58,14 @@ export default defineCommand({
       `${paint(o, 'bold', `${oneLine(view.playbook.name)} ${r.version}`)}  ${oneLine(describeReleaseState(r))}${r.type ? ` · ${r.type}` : ''} · commit ${r.commit?.slice(0, 10) ?? '(none)'}`,
     );
     if (r.supersedes) o.out(paint(o, 'gray', `  supersedes ${oneLine(r.supersedes)}`));
+    for (const l of locks ?? [])
+      o.out(
+        paint(
+          o,
+          'red',
+          `  ${l.environment} is LOCKED by ${oneLine(l.actor)} at ${l.at.slice(0, 16).replace('T', ' ')}: ${oneLine(l.reason)} (gonogo unlock ${l.environment})`,
+        ),
+      );
     if (clock) o.out(paint(o, 'yellow', clockOverrideNote(clock.at, clock.realAt)));
     const headline = renderLifeHeadline(o, view, life);
     if (headline.length) o.out(...headline, '');

@@ -7,13 +7,14 @@
 import type { Hono } from 'hono';
 import { NotFoundError } from '../../core/errors.ts';
 import type { ItemAction, Verdict } from '../../core/release-model.ts';
-import type { CheckResultInput } from '../../service/service-contract.ts';
+import type { CheckResultInput, RecordRunResultInput } from '../../service/service-contract.ts';
 import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { mountRoute } from '../server-route.ts';
 import {
   writeRefOf,
   requirePolicyRole,
+  requireRunRole,
   requireSignoffRole,
   serviceOf,
   versionOf,
@@ -54,6 +55,40 @@ export function mountReleaseActionRoutes(
   write('recordCheckResults', async (call) => {
     const input = call.body as { results: CheckResultInput[] };
     return serviceOf(deps, call).recordCheckResults({ ...writeRefOf(call), ...input });
+  });
+
+  mountRoute(app, deps, base, 'planRun', async (call) => {
+    const input = call.body as { ref: string };
+    const svc = serviceOf(deps, call);
+    const plan = await svc.planRun({ ...versionOf(call), ...input });
+    requireRunRole(call.roles, plan.item.spec.by);
+    return plan;
+  });
+
+  write('recordRunResult', async (call) => {
+    const input = call.body as Omit<RecordRunResultInput, 'version' | 'expect'>;
+    const svc = serviceOf(deps, call);
+    // The membership must grant a role the item names, on top of the playbook's own members,
+    // which the service checks: the same rule as a sign-off.
+    const { items } = await svc.getRelease(versionOf(call));
+    requireRunRole(call.roles, items.find((i) => i.number === input.item)?.spec.by);
+    return svc.recordRunResult({ ...writeRefOf(call), ...input });
+  });
+
+  write('lockEnvironment', async (call) => {
+    const input = call.body as { reason: string };
+    return serviceOf(deps, call).lockEnvironment({
+      environment: call.params.environment!,
+      ...input,
+    });
+  });
+
+  write('unlockEnvironment', async (call) => {
+    const input = call.body as { reason?: string };
+    return serviceOf(deps, call).unlockEnvironment({
+      environment: call.params.environment!,
+      ...input,
+    });
   });
 
   write('sign', async (call) => {

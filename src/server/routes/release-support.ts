@@ -127,3 +127,20 @@ export function requirePolicyRole(
     );
   }
 }
+
+/**
+ * Requires, for a run item that names `by:` roles, that the membership grants one of them (the
+ * service checks the playbook's own members on top). An item without `by:` is anyone's to run.
+ *
+ * @example requireRunRole({ role: 'member', signoff: ['ops'] }, ['ops']) // passes
+ */
+export function requireRunRole(
+  roles: MemberRoles | undefined,
+  by: readonly string[] | undefined,
+): void {
+  if (!by?.length) return;
+  if (!by.some((r) => grantsPlaybookRole(roles, r)))
+    throw new ForbiddenError(
+      `this run item may be run only by a holder of ${by.join(' or ')}, and your membership grants none of them`,
+    );
+}
