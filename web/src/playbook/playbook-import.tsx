@@ -60,15 +60,14 @@ export function ImportBox({ project, canSave }: { project: string; canSave: bool
     <section className="card pb-box" aria-labelledby="import-title">
       <h2 id="import-title">Import a Markdown checklist</h2>
       <form onSubmit={submit} className="stack">
-        <label>
-          Markdown checklist
-          <textarea
-            rows={8}
-            value={text}
-            spellCheck={false}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </label>
+        <label htmlFor="import-markdown">Markdown checklist</label>
+        <textarea
+          id="import-markdown"
+          rows={8}
+          value={text}
+          spellCheck={false}
+          onChange={(e) => setText(e.target.value)}
+        />
         <label>
           Or pick a file
           <input type="file" accept=".md,.markdown,.txt,text/*" onChange={(e) => void pick(e)} />

@@ -30,7 +30,8 @@ const sameRoles = (a: readonly string[], b: readonly string[]) =>
 
 /** The sign-off roles to offer: the playbook's, and any a member holds that it no longer names. */
 function signoffChoices(playbook: Playbook | undefined, held: readonly string[]): string[] {
-  const ids = Object.keys(playbook?.roles ?? {});
+  // A playbook role named like a project role (release-manager) comes with that project role.
+  const ids = Object.keys(playbook?.roles ?? {}).filter((r) => !isProjectRole(r));
   return [...ids, ...held.filter((r) => !isProjectRole(r) && !ids.includes(r))];
 }
 
@@ -73,7 +74,16 @@ function RolePicker(props: {
           </label>
         ))}
         {signoffChoices(playbook, signoff).length === 0 ? (
-          <span className="muted">The playbook names no roles.</span>
+          <span className="muted">The playbook names no other roles.</span>
+        ) : null}
+        {Object.keys(playbook?.roles ?? {}).some(isProjectRole) ? (
+          <span className="muted small-note">
+            {Object.keys(playbook?.roles ?? {})
+              .filter(isProjectRole)
+              .map((r) => playbook?.roles[r] ?? r)
+              .join(', ')}
+            : signed by the project role of that name or a higher one.
+          </span>
         ) : null}
       </fieldset>
     </div>
@@ -144,7 +154,7 @@ function MemberRow(props: {
         className="small"
         disabled={save.isPending || sameRoles(roles, base)}
         onClick={() => save.mutate()}
-        aria-label={`Save the roles of ${member.user.email}`}
+        aria-label={`Save roles of ${member.user.email}`}
       >
         Save roles
       </button>
