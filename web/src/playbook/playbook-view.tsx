@@ -17,6 +17,12 @@ function whenWords(when: When): string {
   return parts.join(', ');
 }
 
+/** A multi-line command's first line, marked as shortened. */
+function firstLine(command: string): string {
+  const [first, ...rest] = command.trim().split('\n');
+  return rest.length ? `${first} …` : (first ?? '');
+}
+
 function paramsText(params: unknown): string {
   if (params === undefined || params === null) return '';
   if (typeof params === 'object' && Object.keys(params).length === 0) return '';
@@ -68,7 +74,7 @@ function ItemRow({ playbook, item }: { playbook: Playbook; item: PlaybookItem })
       {item.suggest?.run ? (
         <span className="pb-suggest muted">
           {' '}
-          suggested command <code>{item.suggest.run}</code>
+          suggested command <code>{firstLine(item.suggest.run)}</code>
         </span>
       ) : null}
       {facts.length ? <span className="muted"> · {facts.join(' · ')}</span> : null}
