@@ -2,8 +2,9 @@
  * The project pages of the web UI in Debian's Chromium against a real `gonogo serve` on SQLite:
  * a project created from the UI; seed 002 pasted into the import box, previewed with its
  * automated items marked and the importer's report, saved; a release started from the playbook
- * page; a broken gonogo.yaml linted with line:col, a click putting the caret there; on the
- * settings page a QA lead added (the account created on the spot), given the playbook's role, a
+ * page; a broken gonogo.yaml linted with line:col, a click putting the caret there, then a valid
+ * one with a release window saved from that box and the window read in words on the settings
+ * page; there a QA lead added (the account created on the spot), given the playbook's role, a
  * stale role change refused with the current roles shown and the input kept; an API token
  * created (shown once), used by the CLI, revoked and then refused. axe-core finds no serious or
  * critical violation; screenshots of the playbook view at 375 and 1440 px, light and dark.
@@ -36,6 +37,26 @@ if (!seed002) console.warn(`web playbook tests skipped: no seed 002_* in ${seeds
 const { dir, cleanups } = await makeServerWorkspace('web playbook', 'web.db');
 
 const project = 'github.com/acme/app';
+const windowed = `name: Windowed
+roles:
+  team-lead: Team Lead
+  release-manager: Release Manager
+environments: [production]
+policy:
+  window:
+    timezone: Europe/Berlin
+    deny: [fri, sat, sun]
+    freezes:
+      - { from: 2026-12-20, to: 2027-01-02, reason: Holiday freeze }
+phases:
+  - id: pre-release
+    title: Pre-release
+    gate: [team-lead]
+    items:
+      - id: changelog
+        title: CHANGELOG updated
+        check: changelog
+`;
 
 describe.skipIf(!hasChromium || !seed002)('the playbook and settings pages', () => {
   it('imports seed 002, starts a release, lints YAML, manages members and tokens', async () => {
@@ -130,13 +151,27 @@ describe.skipIf(!hasChromium || !seed002)('the playbook and settings pages', () 
     });
     expect(caret).toEqual({ line, col, focused: true });
 
+    // A valid one with a release window, saved from the same box: the project's playbook now.
+    await yaml.fill(windowed);
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'No problems' }).waitFor();
+    await page.getByRole('button', { name: 'Save this YAML as the project’s playbook' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page
+      .getByRole('region', { name: 'The project’s playbook' })
+      .getByText('Windowed')
+      .first()
+      .waitFor();
+
     // Settings: the release window, a QA lead added (the account made here), given a role.
     await page
       .getByRole('navigation', { name: 'Project' })
       .getByRole('link', { name: 'Settings' })
       .click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
-    expect(await page.locator('.pb-window').textContent()).toMatch(/no release window/i);
+    await expect
+      .poll(() => page.locator('.pb-window').textContent())
+      .toBe('no releases Fri–Sun, Europe/Berlin; freeze 20 Dec – 2 Jan: Holiday freeze');
     const add = page.locator('form.add-member');
     await add.getByLabel('Member e-mail').fill('qa@example.com');
     await add.getByRole('checkbox', { name: 'Team Lead' }).check();
