@@ -238,6 +238,7 @@ describe.skipIf(!hasChromium || !seed002)('the playbook and settings pages', () 
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/token|sign|unauthenticated|revoked/i);
     expect(await seriousViolations(page)).toEqual([]);
+    await screenshotBoth(page, 'settings');
     expect(problems).toEqual([]);
   });
 });
