@@ -70,7 +70,9 @@ export async function buildServerDeps(input: ServerStoreInput): Promise<ServerDe
       },
       listProjects: () => store.listProjects(),
       async getProject(id) {
-        return (await store.listProjects()).find((p) => p.id === id);
+        const project = (await store.listProjects()).find((p) => p.id === id);
+        const playbookHash = project && (await store.latestProjectPlaybook(id));
+        return project && { ...project, ...(playbookHash ? { playbookHash } : {}) };
       },
       async createProject(id, at) {
         return store.transaction(async (tx) => {

@@ -451,6 +451,11 @@ describe('the team server', () => {
     const one = (p: string) =>
       fillApiPath('/projects/{project}/playbooks/{hash}', { project: p, hash: stored.hash });
     expect((await req(one(project), { headers: bearer(token.secret) })).status).toBe(200);
+    // The project names the playbook it stored last: what a release starts from by default.
+    const shown = await req(fillApiPath('/projects/{project}', { project }), {
+      headers: bearer(token.secret),
+    });
+    expect(((await shown.json()) as { playbookHash?: string }).playbookHash).toBe(stored.hash);
     // The hash alone opens nothing in another project, even for a server administrator.
     await expectError(await req(one(other), { headers: asBrowser(admin) }), 404, 'not-found');
     const start = await req(fillApiPath('/projects/{project}/releases', { project }), {

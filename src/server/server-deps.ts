@@ -26,6 +26,8 @@ export interface ServerChangeFeed {
 export interface ServerProject {
   id: string;
   createdAt: string;
+  /** The playbook the project stored last: what a release starts from by default. */
+  playbookHash?: string;
 }
 
 /** Reads and the one project write the account service does not cover. */

@@ -112,6 +112,18 @@ export class KyselyStoreReader implements StoreReader {
     return used ? this.getPlaybook(hash) : undefined;
   }
 
+  async latestProjectPlaybook(project: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('project_playbooks')
+      .select('hash')
+      .where('project', '=', project)
+      .orderBy('stored_at', 'desc')
+      .orderBy('hash')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.hash;
+  }
+
   async getRelease(id: string): Promise<Release | undefined> {
     const row = await this.db
       .selectFrom('releases')
@@ -420,7 +432,10 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
     await this.db
       .insertInto('project_playbooks')
       .values({ project, hash, stored_by: by, stored_at: at })
-      .onConflict((oc) => oc.columns(['project', 'hash']).doNothing())
+      // Storing a playbook again makes it the project's current one again.
+      .onConflict((oc) =>
+        oc.columns(['project', 'hash']).doUpdateSet({ stored_by: by, stored_at: at }),
+      )
       .execute();
   }
 

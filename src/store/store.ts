@@ -82,6 +82,8 @@ export interface StoreReader {
    * project runs; undefined for any other (a hash alone opens no other project's playbook).
    */
   getProjectPlaybook(project: string, hash: string): Promise<Playbook | undefined>;
+  /** The hash of the playbook the project stored last, or undefined when it stored none. */
+  latestProjectPlaybook(project: string): Promise<string | undefined>;
   getRelease(id: string): Promise<Release | undefined>;
   findRelease(project: string, version: string): Promise<Release | undefined>;
   /** Newest first (by createdAt, then id). */

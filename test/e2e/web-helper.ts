@@ -78,3 +78,19 @@ export async function screenshotBoth(page: Page, name: string): Promise<string[]
   await page.setViewportSize({ width: 1440, height: 900 });
   return written;
 }
+
+/**
+ * Collects what the page itself reports as wrong: script errors and CSP refusals.
+ *
+ * @example const problems = watchProblems(page); ...; expect(problems).toEqual([]);
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused/i.test(m.text())) {
+      problems.push(m.text());
+    }
+  });
+  return problems;
+}

@@ -12,6 +12,7 @@ import { NotFoundPage } from './pages/not-found-page.tsx';
 import { ReleasePage } from './pages/release-page.tsx';
 import { SetupPage } from './pages/setup-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
+import { ProjectNav, projectRoute } from './web-project-nav.tsx';
 
 const publicPaths = new Set(['/sign-in', '/setup']);
 
@@ -49,6 +50,7 @@ export function App() {
   return (
     <>
       <Header email={session.data.user.email} />
+      <ProjectNav path={path} />
       <Page path={path} />
     </>
   );
@@ -65,6 +67,8 @@ function Page({ path }: { path: string }) {
       />
     );
   }
+  const projectPage = projectRoute(path);
+  if (projectPage) return projectPage;
   return <NotFoundPage />;
 }
 

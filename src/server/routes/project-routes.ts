@@ -91,5 +91,9 @@ async function membershipView(deps: ServerDeps, m: Membership) {
 }
 
 function projectView(p: ServerProject) {
-  return { id: p.id, createdAt: p.createdAt };
+  return {
+    id: p.id,
+    createdAt: p.createdAt,
+    ...(p.playbookHash ? { playbookHash: p.playbookHash } : {}),
+  };
 }
