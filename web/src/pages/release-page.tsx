@@ -35,14 +35,25 @@ import { Timeline } from '../release/release-timeline.tsx';
 /** The performance mark set when the items first render with data (bench/bench-web.ts reads it). */
 const itemsRenderedMark = 'gonogo:items-rendered';
 
+/**
+ * The release's status as a query: the page reads it, and the app asks for it beside the
+ * session (before the page mounts), so a release page loads in one round of requests.
+ *
+ * @example void client.prefetchQuery(releaseStatusQuery('acme/app', '1.0.0'));
+ */
+export function releaseStatusQuery(project: string, version: string) {
+  return {
+    queryKey: ['status', project, version],
+    queryFn: () => apiRequest<StatusView>(`${releasePath(project, version)}/status`),
+  };
+}
+
 export function ReleasePage({ project, version }: { project: string; version: string }) {
   const apiPath = releasePath(project, version);
   const client = useQueryClient();
-  const statusKey = useMemo(() => ['status', project, version], [project, version]);
-  const status = useQuery({
-    queryKey: statusKey,
-    queryFn: () => apiRequest<StatusView>(`${apiPath}/status`),
-  });
+  const statusQuery = useMemo(() => releaseStatusQuery(project, version), [project, version]);
+  const statusKey = statusQuery.queryKey;
+  const status = useQuery(statusQuery);
   const me = useSession().data?.user.email ?? '';
   const membership = useQuery({
     queryKey: ['member', project, me],
