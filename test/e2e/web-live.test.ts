@@ -295,6 +295,13 @@ describe.skipIf(!hasChromium)('the web UI after the gate, live', () => {
     await expect
       .poll(() => page.locator('.timeline li').count())
       .toBe(Math.min(30, log.body.events.length));
-    expect(await page.url()).toBe(releaseUrl);
+    expect(page.url()).toBe(releaseUrl);
+
+    // 0.9.0 runs in production again: its page says so, with its forced deployment's reason.
+    await page.goto(releaseUrl.replace('1.0.0', '0.9.0'));
+    await expect.poll(() => page.locator('.life').textContent()).toMatch(/Deployed to production/);
+    expect(await page.locator('table.deployments .forced').textContent()).toContain(
+      'forced past NO-GO by admin@example.com: hotfix before gonogo',
+    );
   });
 });
