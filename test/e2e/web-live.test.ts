@@ -25,7 +25,7 @@ import {
   startServe,
 } from './server-helper.ts';
 import type { Api, Headerset, Served } from './server-helper.ts';
-import { hasChromium, launchBrowser, seriousViolations } from './web-helper.ts';
+import { hasChromium, launchBrowser, screenshotBoth, seriousViolations } from './web-helper.ts';
 
 if (!hasChromium) {
   console.warn('web live tests skipped: no /usr/bin/chromium (apt-get install chromium)');
@@ -265,6 +265,7 @@ describe.skipIf(!hasChromium)('the web UI after the gate, live', () => {
       'rolled back',
     );
     expect(await seriousViolations(page)).toEqual([]);
+    await screenshotBoth(page, 'release-rolled-back');
   });
 
   it('shows a quiet banner while the server is away and recovers by itself, missing no event', async () => {
