@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overviewSchema } from '../api/api-views.ts';
 import { buildServerDeps } from '../cli/cli-server.ts';
@@ -22,6 +23,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gonogo-web-'));
 const web = join(dir, 'web');
 const indexHtml =
   '<!doctype html><title>gonogo</title><script type="module" src="/assets/app-1a2b.js"></script>';
+const bigJs = `export const items = [${Array.from({ length: 400 }, (_, i) => `"item ${i}"`).join(',')}];`;
 let store: Store;
 let built: ServerApp;
 let unbuilt: ServerApp;
@@ -31,6 +33,7 @@ beforeAll(async () => {
   writeFileSync(join(web, 'index.html'), indexHtml);
   writeFileSync(join(web, 'assets', 'app-1a2b.js'), 'console.log(1)');
   writeFileSync(join(web, 'assets', 'app-1a2b.css'), 'body{}');
+  writeFileSync(join(web, 'assets', 'big-3c4d.js'), bigJs);
   writeFileSync(join(dir, 'secret.txt'), 'not for the web');
   store = await openStore(join(dir, 'web.db'));
   const quiet = new Writable({ write: (_c, _e, done) => done() });
@@ -70,6 +73,29 @@ describe('the web app at /', () => {
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const css = await built.app.request('/assets/app-1a2b.css');
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
+  it('sends text assets gzipped to a browser that accepts it, as they are to one that does not', async () => {
+    const gz = await built.app.request('/assets/big-3c4d.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gz.headers.get('vary')).toBe('accept-encoding');
+    const zipped = new Uint8Array(await gz.arrayBuffer());
+    expect(zipped.byteLength).toBeLessThan(bigJs.length / 3);
+    expect(gunzipSync(zipped).toString()).toBe(bigJs);
+    for (const accept of [undefined, 'identity', 'gzip;q=0, identity']) {
+      const plain = await built.app.request('/assets/big-3c4d.js', {
+        headers: accept ? { 'accept-encoding': accept } : {},
+      });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(await plain.text()).toBe(bigJs);
+    }
+    // Too small to be worth it: as it is.
+    const small = await built.app.request('/assets/app-1a2b.js', {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(small.headers.get('content-encoding')).toBeNull();
   });
 
   it("answers the app's page for its routes, 404 for a missing asset and for paths out of the folder", async () => {

@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { constants, gzipSync } from 'node:zlib';
 import type { Context, Hono } from 'hono';
 import type { ServerEnv } from './server-auth.ts';
 import { errorResponse } from './server-errors.ts';
@@ -27,9 +28,14 @@ const contentTypes: Record<string, string> = {
 
 interface WebFile {
   body: Uint8Array<ArrayBuffer>;
+  /** The same bytes gzipped once at start, for text worth compressing (the app's JS: ~3×). */
+  gzip?: Uint8Array<ArrayBuffer>;
   type: string;
   cache: string;
 }
+
+/** Below this a gzip header and a `Vary` cost more than they save. */
+const compressFrom = 1024;
 
 /** Vite names what it builds under `assets/` by content hash: a new build, a new name. */
 const immutable = 'public, max-age=31536000, immutable';
@@ -47,9 +53,15 @@ export function readWebFiles(dir: string | undefined): Map<string, WebFile> {
     const full = path.join(dir, name);
     if (!isFile(full)) continue;
     const url = '/' + name.split(path.sep).join('/');
+    const body = new Uint8Array(readFileSync(full));
+    const type = contentTypes[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
+    const text = /^text\/|json|svg/.test(type);
     files.set(url, {
-      body: new Uint8Array(readFileSync(full)),
-      type: contentTypes[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+      body,
+      ...(text && body.byteLength >= compressFrom
+        ? { gzip: new Uint8Array(gzipSync(body, { level: constants.Z_BEST_COMPRESSION })) }
+        : {}),
+      type,
       cache: url.startsWith('/assets/') ? immutable : 'no-cache',
     });
   }
@@ -87,7 +99,21 @@ export function mountWebApp(app: Hono<ServerEnv>, apiBase: string, dir: string |
 }
 
 function send(c: Context<ServerEnv>, file: WebFile): Response {
-  return c.body(file.body, 200, { 'content-type': file.type, 'cache-control': file.cache });
+  const headers = { 'content-type': file.type, 'cache-control': file.cache };
+  if (!file.gzip) return c.body(file.body, 200, headers);
+  const vary = { ...headers, vary: 'accept-encoding' };
+  return acceptsGzip(c.req.header('accept-encoding'))
+    ? c.body(file.gzip, 200, { ...vary, 'content-encoding': 'gzip' })
+    : c.body(file.body, 200, vary);
+}
+
+/** `gzip` among the accepted encodings, and not refused with `q=0`. */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    return !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+  });
 }
 
 function isAssetName(urlPath: string): boolean {

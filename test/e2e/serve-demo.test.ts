@@ -127,7 +127,10 @@ describe.each(databases)('serve --demo on $name', ({ ok, db: makeDb }) => {
         }),
       );
       const after = await again<Status>(`${rel}/status`, { headers: me });
-      expect(after.body).toEqual(status.body);
+      // The same gate, but the window's words name the time of the read: a minute may pass.
+      const untimed = (s: Status) =>
+        JSON.parse(JSON.stringify(s).replace(/\b\d\d:\d\d in /g, 'HH:MM in ')) as Status;
+      expect(untimed(after.body)).toEqual(untimed(status.body));
       const eventsAfter = await again<{ events: unknown[] }>(`${rel}/events`, { headers: me });
       expect(eventsAfter.body.events).toHaveLength(events.body.events.length);
       const membersAfter = await again<{ members: unknown[] }>(
