@@ -4,16 +4,19 @@
  * at 10 KB, 100 KB and 1 MB (bench-import.ts); secret-scanning throughput against
  * rg and secretlint (bench-secrets.ts); the full pre-release `gonogo check` of gonogo's own
  * repository (bench-dogfood.ts); `gonogo serve` under 50 connections of item writes and 1,000
- * event-stream watchers against a bare Hono route (bench-server.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
+ * event-stream watchers against a bare Hono route (bench-server.ts); the web UI's first-page JS and
+ * the time to a usable release page of the largest seed in Chromium against a static page of the
+ * same items (bench-web.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
  * build (the npm script builds first), installed node_modules, and, for the seed parts, the
  * seed checklists in ../shared/seeds; rg (Debian's ripgrep) and the npm registry (secretlint
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
- * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server) runs only those
- * parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and the
- * peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
- * has no numbers of theirs.
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web) runs only
+ * those parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and
+ * the peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
+ * has no numbers of theirs. GONOGO_BENCH_PARTS=web alone runs only the web part and rewrites only
+ * its own section of RESULTS.md, leaving the other parts' numbers as they were.
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
@@ -34,6 +37,14 @@ import type { Aim, BenchResults } from './bench-report.ts';
 import { renderSummary, writeResults } from './bench-report.ts';
 import { runSecretsBench } from './bench-secrets.ts';
 import { runServerBench } from './bench-server.ts';
+import type { WebBenchResults } from './bench-web.ts';
+import {
+  renderWebSection,
+  renderWebSkipped,
+  runWebBench,
+  summarizeWeb,
+  writeWebSection,
+} from './bench-web.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -68,7 +79,9 @@ const serverLoad = {
   writes: 50,
 };
 
-const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server'] as const;
+const webLoads = { loads: 15, warmup: 2 };
+
+const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server', 'web'] as const;
 type Part = (typeof allParts)[number];
 const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
 const runs = (part: Part) => parts.has(part);
@@ -172,7 +185,26 @@ function describeCpu(): string {
   return model.replace(/\s+/g, ' ');
 }
 
-async function runBench(): Promise<BenchResults & { crafted: CraftedImport[] }> {
+type Attempt<T> = { value: T } | { error: string };
+
+/** The web part, when the seeds are there (it needs the largest one). */
+async function runWeb(seeds: Seed[] | undefined): Promise<Attempt<WebBenchResults>> {
+  if (!seeds?.length) return { error: 'no seed checklists in ../shared/seeds' };
+  return attemptAsync(() => runWebBench(cli, pickLargestSeed(seeds), logStep, webLoads));
+}
+
+/** Writes the web part's section (its numbers, or why it has none) and prints its summary. */
+function reportWeb(web: Attempt<WebBenchResults>): void {
+  const file = join(repoRoot, 'bench', 'RESULTS.md');
+  writeWebSection(file, 'error' in web ? renderWebSkipped(web.error) : renderWebSection(web.value));
+  console.log(
+    ('error' in web ? ['', `web: skipped (${web.error})`] : summarizeWeb(web.value)).join('\n'),
+  );
+}
+
+async function runBench(): Promise<
+  BenchResults & { crafted: CraftedImport[]; web?: Attempt<WebBenchResults> }
+> {
   const started = performance.now();
   const runner = detectRunner();
   const seeds = findSeeds(repoRoot);
@@ -226,7 +258,9 @@ async function runBench(): Promise<BenchResults & { crafted: CraftedImport[] }> 
     const server = runs('server')
       ? await attemptAsync(() => runServerBench(repoRoot, logStep, serverLoad))
       : undefined;
+    const web = runs('web') ? await runWeb(seeds) : undefined;
     return {
+      ...(web ? { web } : {}),
       date: new Date().toISOString(),
       nodeVersion: process.version,
       cores: availableParallelism(),
@@ -298,16 +332,23 @@ async function attemptAsync<T>(part: () => Promise<T>): Promise<{ value: T } | {
   }
 }
 
+const webOnly = parts.size === 1 && runs('web');
 try {
-  const results = await runBench();
-  writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
-  // Without the import part there is nothing to show: no section rather than an empty table.
-  if (results.crafted.length)
-    writeCraftedSection(
-      join(repoRoot, 'bench', 'RESULTS.md'),
-      renderCraftedImports(results.crafted, `in the run of ${results.date}`),
-    );
-  console.log(`\n${renderSummary(results)}`);
+  if (webOnly) {
+    // The web part alone: no start-up timing, and the other sections of RESULTS.md stay.
+    reportWeb(await runWeb(findSeeds(repoRoot)));
+  } else {
+    const results = await runBench();
+    writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
+    // Without the import part there is nothing to show: no section rather than an empty table.
+    if (results.crafted.length)
+      writeCraftedSection(
+        join(repoRoot, 'bench', 'RESULTS.md'),
+        renderCraftedImports(results.crafted, `in the run of ${results.date}`),
+      );
+    console.log(`\n${renderSummary(results)}`);
+    if (results.web) reportWeb(results.web);
+  }
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ import { Link, navigate, usePath } from './web-router.tsx';
 import { adoptSession, useSession, useSetupOpen } from './web-session.ts';
 import { DashboardPage } from './pages/dashboard-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
-import { ReleasePage } from './pages/release-page.tsx';
+import { ReleasePage, releaseStatusQuery } from './pages/release-page.tsx';
 import { SetupPage } from './pages/setup-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { ProjectNav, projectRoute } from './web-project-nav.tsx';
@@ -22,6 +22,13 @@ export function App() {
   const session = useSession();
   const signedOut = session.data === null;
   const setupOpen = useSetupOpen(signedOut);
+  const client = useQueryClient();
+
+  // A release page's status is asked for beside the session, not after it.
+  useEffect(() => {
+    const release = releaseOf(path);
+    if (release) void client.prefetchQuery(releaseStatusQuery(release.project, release.version));
+  }, [client, path]);
 
   useEffect(() => {
     if (!signedOut || publicPaths.has(path) || setupOpen.data === undefined) return;
@@ -56,17 +63,16 @@ export function App() {
   );
 }
 
+/** The project and version a release page's path names. */
+function releaseOf(path: string): { project: string; version: string } | undefined {
+  const m = /^\/projects\/([^/]+)\/releases\/([^/]+)\/?$/.exec(path);
+  return m ? { project: decodeURIComponent(m[1]!), version: decodeURIComponent(m[2]!) } : undefined;
+}
+
 function Page({ path }: { path: string }) {
   if (path === '/') return <DashboardPage />;
-  const release = /^\/projects\/([^/]+)\/releases\/([^/]+)\/?$/.exec(path);
-  if (release) {
-    return (
-      <ReleasePage
-        project={decodeURIComponent(release[1]!)}
-        version={decodeURIComponent(release[2]!)}
-      />
-    );
-  }
+  const release = releaseOf(path);
+  if (release) return <ReleasePage project={release.project} version={release.version} />;
   const projectPage = projectRoute(path);
   if (projectPage) return projectPage;
   return <NotFoundPage />;

@@ -33,3 +33,13 @@ export const stateWords: Record<string, string> = {
 
 /** Accepted states: what a gate counts as finished. */
 export const acceptedStates = new Set(['done', 'passed', 'na', 'waived']);
+
+/** A release's state in the words `gonogo status` uses. */
+export const releaseStateWords: Record<string, string> = {
+  active: 'in progress',
+  deployed: 'deployed',
+  'rolled-back': 'rolled back',
+  finished: 'finished',
+  abandoned: 'abandoned',
+  superseded: 'superseded',
+};
