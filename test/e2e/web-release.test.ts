@@ -144,6 +144,10 @@ describe.skipIf(!hasChromium || !seed001)('the web UI', () => {
     // n on a required item: the service's refusal appears beside the actions, the reason kept.
     await page.keyboard.press('j');
     await page.keyboard.press('n');
+    // The reason box takes the focus on the next render: type only once it has it.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.matches('.actions input') ?? false))
+      .toBe(true);
     await page.keyboard.type('planned elsewhere');
     await page.keyboard.press('Enter');
     await page.locator('.actions .error').waitFor();
@@ -156,6 +160,10 @@ describe.skipIf(!hasChromium || !seed001)('the web UI', () => {
       .poll(() => page.evaluate(() => document.activeElement?.id))
       .toBe(`item-${optional.number}`);
     await page.keyboard.press('n');
+    // The reason box takes the focus on the next render: type only once it has it.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.matches('.actions input') ?? false))
+      .toBe(true);
     await page.keyboard.type('no maintenance window needed');
     await page.keyboard.press('Enter');
     await expect
