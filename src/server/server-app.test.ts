@@ -148,6 +148,7 @@ describe('the team server', () => {
         hash: 'a'.repeat(64),
         id: 'x',
         user: 'ana@example.com',
+        environment: 'production',
       });
       const res = await req(path, {
         method: route.method.toUpperCase(),
