@@ -210,6 +210,7 @@ export const recordWatchMeasurementRequestSchema = named(
       z.strictObject({ kind: z.literal('value'), value: z.number() }),
       z.strictObject({ kind: z.literal('empty') }),
       z.strictObject({ kind: z.literal('error'), message: textString() }),
+      z.strictObject({ kind: z.literal('failed'), message: textString() }),
     ]),
     evidence: evidenceInput.optional(),
   }),

@@ -125,6 +125,7 @@ export const watchPlanSchema = named(
   z.object({
     release: releaseSchema,
     deployedAt: z.string().optional(),
+    environment: z.string().optional(),
     watches: z.array(watchViewSchema),
     due: z.array(
       z.object({

@@ -24,9 +24,15 @@ export interface WatchCriteria {
   consecutiveErrorLimit: number;
 }
 
-/** What a provider returned: a number, nothing (an empty result), or an error. */
+/**
+ * What a provider returned: a number, nothing (an empty result), an error (it could not find
+ * out), or `failed` (what it checks is not so: an http answer with the wrong status or body).
+ */
 export type ProviderValue =
-  { kind: 'value'; value: number } | { kind: 'empty' } | { kind: 'error'; message: string };
+  | { kind: 'value'; value: number }
+  | { kind: 'empty' }
+  | { kind: 'error'; message: string }
+  | { kind: 'failed'; message: string };
 
 /**
  * The phase of one measurement under the criteria. An empty result is inconclusive. With both
@@ -42,6 +48,7 @@ export function assessMeasurement(
   baseline: number | undefined,
 ): { phase: MeasurementPhase; message?: string } {
   if (value.kind === 'error') return { phase: 'error', message: value.message };
+  if (value.kind === 'failed') return { phase: 'failed', message: value.message };
   if (value.kind === 'empty' || Number.isNaN(value.value))
     return { phase: 'inconclusive', message: 'the query returned no value' };
   const scope = { result: value.value, ...(baseline !== undefined ? { baseline } : {}) };

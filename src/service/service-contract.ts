@@ -212,6 +212,8 @@ export interface WatchPlan {
   release: Release;
   /** When production got the release; absent before. */
   deployedAt?: string;
+  /** The environment watches measure: the playbook's last (production). */
+  environment?: string;
   watches: WatchView[];
   due: WatchDue[];
   /** The earliest time a measurement of a running window is due next (after `due`). */

@@ -81,6 +81,7 @@ export async function planWatches(
   return {
     release,
     ...(deployedAt ? { deployedAt } : {}),
+    ...(v.playbook.environments.at(-1) ? { environment: v.playbook.environments.at(-1) } : {}),
     watches: records.map((r) => r.view),
     due,
     ...(nextDueAt ? { nextDueAt } : {}),
@@ -146,7 +147,10 @@ export async function recordWatchMeasurement(
     const at = ctx.iso();
     const value = input.value.kind === 'value' ? input.value.value : undefined;
     const message =
-      assessed.message ?? (input.value.kind === 'error' ? input.value.message : undefined);
+      assessed.message ??
+      (input.value.kind === 'error' || input.value.kind === 'failed'
+        ? input.value.message
+        : undefined);
     const measurement = {
       item: item.number,
       id: item.id,
