@@ -96,6 +96,7 @@ export const playbookSchema = named(
     metrics: z
       .record(z.string(), z.object({ title: z.string(), query: z.string().optional() }))
       .optional(),
+    prometheus: z.object({ url: z.string(), timeout: z.string().optional() }).optional(),
     phases: z.array(playbookPhaseSchema),
     rollback: z.array(playbookSectionSchema),
   }),

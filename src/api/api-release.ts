@@ -93,7 +93,20 @@ const itemSpecShape = {
   run: z.union([z.string(), z.array(z.string())]).optional(),
   sign: z.array(z.string()).optional(),
   watch: z
-    .object({ for: z.string(), every: z.string().optional(), check: checkSpecSchema.optional() })
+    .object({
+      for: z.string().optional(),
+      every: z.string().optional(),
+      interval: z.string().optional(),
+      initialDelay: z.string().optional(),
+      count: z.number().int().optional(),
+      metric: z.string().optional(),
+      check: checkSpecSchema.optional(),
+      successCondition: z.string().optional(),
+      failureCondition: z.string().optional(),
+      failureLimit: z.number().int().optional(),
+      inconclusiveLimit: z.number().int().optional(),
+      consecutiveErrorLimit: z.number().int().optional(),
+    })
     .optional(),
   suggest: z.object({ run: z.string().optional(), check: checkSpecSchema.optional() }).optional(),
   timeout: z.string().optional(),

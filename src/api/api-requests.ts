@@ -200,6 +200,41 @@ export const recordRunResultRequestSchema = named(
   'What running a run item did, run by a client where the repository is.',
 );
 
+export const planWatchesRequestSchema = named('PlanWatchesRequest', z.strictObject({}));
+
+export const recordWatchMeasurementRequestSchema = named(
+  'RecordWatchMeasurementRequest',
+  z.strictObject({
+    item: z.number().int().positive(),
+    value: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('value'), value: z.number() }),
+      z.strictObject({ kind: z.literal('empty') }),
+      z.strictObject({ kind: z.literal('error'), message: textString() }),
+      z.strictObject({ kind: z.literal('failed'), message: textString() }),
+    ]),
+    evidence: evidenceInput.optional(),
+  }),
+  'A measurement of a watch due now, taken by a client: the value its provider returned.',
+);
+
+export const captureBaselineRequestSchema = named(
+  'CaptureBaselineRequest',
+  z.strictObject({
+    environment: nameString().optional(),
+    values: z
+      .array(
+        z.strictObject({
+          metric: nameString(),
+          value: z.number().optional(),
+          error: textString().optional(),
+        }),
+      )
+      .min(1)
+      .max(100),
+  }),
+  "Each metric's value before the deploy, read by a client.",
+);
+
 export const lockEnvironmentRequestSchema = named(
   'LockEnvironmentRequest',
   z.strictObject({ reason: reasonString() }),

@@ -20,6 +20,8 @@ import {
   releaseStateSchema,
   chainHeadSchema,
   signoffViewSchema,
+  itemStateSchema,
+  evidenceSchema,
 } from './api-release.ts';
 import { errorCodeSchema } from './api-errors.ts';
 import { projectSchema } from './api-accounts.ts';
@@ -75,6 +77,101 @@ export const followUpSchema = named(
   }),
 );
 
+const measurementPhaseSchema = z.enum(['successful', 'failed', 'inconclusive', 'error']);
+const watchOutcomeSchema = z.enum(['passed', 'failed', 'inconclusive', 'running']);
+
+export const watchViewSchema = named(
+  'WatchView',
+  z.object({
+    item: z.number().int(),
+    id: z.string(),
+    title: z.string(),
+    measures: z.string(),
+    metric: z.string().optional(),
+    criteria: z.array(z.string()),
+    outcome: z.union([watchOutcomeSchema, z.literal('waiting')]),
+    reason: z.string().optional(),
+    state: itemStateSchema,
+    count: z.number().int(),
+    taken: z.number().int(),
+    startsAt: z.string().optional(),
+    endsAt: z.string().optional(),
+    nextDueAt: z.string().optional(),
+    latest: z
+      .object({
+        at: z.string(),
+        slot: z.number().int(),
+        phase: measurementPhaseSchema,
+        value: z.number().optional(),
+        message: z.string().optional(),
+        late: z.boolean(),
+      })
+      .optional(),
+  }),
+  'A watch window: what it measures, its criteria, countdown, latest value and outcome.',
+);
+
+const watchTargetSchema = z.union([
+  z.object({ kind: z.literal('metric'), metric: z.string(), query: z.string() }),
+  z.object({
+    kind: z.literal('http'),
+    check: z.object({ name: z.string(), params: z.unknown() }),
+  }),
+  z.object({ kind: z.literal('person') }),
+]);
+
+export const watchPlanSchema = named(
+  'WatchPlan',
+  z.object({
+    release: releaseSchema,
+    deployedAt: z.string().optional(),
+    environment: z.string().optional(),
+    watches: z.array(watchViewSchema),
+    due: z.array(
+      z.object({
+        item: z.number().int(),
+        title: z.string(),
+        target: watchTargetSchema,
+        slot: z.number().int(),
+        dueAt: z.string(),
+        skipped: z.number().int(),
+      }),
+    ),
+    nextDueAt: z.string().optional(),
+    prometheus: z.object({ url: z.string(), timeout: z.string().optional() }).optional(),
+    metrics: z.array(z.object({ metric: z.string(), query: z.string() })),
+  }),
+);
+
+export const recordWatchMeasurementResultSchema = named(
+  'RecordWatchMeasurementResult',
+  z.object({
+    measurement: z.object({
+      item: z.number().int(),
+      id: z.string(),
+      slot: z.number().int(),
+      dueAt: z.string(),
+      skipped: z.number().int(),
+      phase: measurementPhaseSchema,
+      value: z.number().optional(),
+      message: z.string().optional(),
+      baseline: z.number().optional(),
+      evidence: evidenceSchema.optional(),
+      outcome: watchOutcomeSchema,
+      reason: z.string().optional(),
+    }),
+    watch: watchViewSchema,
+    item: releaseItemSchema,
+  }),
+);
+
+export const baselineValuesSchema = named(
+  'BaselineValues',
+  z.array(
+    z.object({ metric: z.string(), value: z.number().optional(), error: z.string().optional() }),
+  ),
+);
+
 export const releaseLifeSchema = named(
   'ReleaseLife',
   z.object({
@@ -88,6 +185,13 @@ export const releaseLifeSchema = named(
       })
       .optional(),
     rollbackOpen: z.array(blockerSchema),
+    watches: z.array(watchViewSchema).optional(),
+    rollbackRecommended: z
+      .array(z.object({ item: z.number().int(), title: z.string(), evidence: z.string() }))
+      .optional(),
+    undecided: z
+      .array(z.object({ item: z.number().int(), title: z.string(), reason: z.string() }))
+      .optional(),
   }),
 );
 

@@ -110,3 +110,46 @@ export function followUpsAsBlockers(followUps: FollowUp[]): Blocker[] {
     .filter((f) => !f.optional)
     .map((f) => ({ kind: 'item-open', message: f.title, item: f.item }));
 }
+
+/**
+ * The watch windows: a failed one's rollback recommendation first, then each window with its
+ * countdown, latest value, criteria and outcome.
+ *
+ * @example renderWatches(o, life, new Date()) // ['ROLLBACK RECOMMENDED: #31 Errors stay low: ...', 'Watches:', ...]
+ */
+export function renderWatches(o: Output, life: ReleaseLife, now: Date): string[] {
+  const out: string[] = [];
+  for (const r of life.rollbackRecommended ?? [])
+    out.push(
+      paint(
+        o,
+        'red',
+        `ROLLBACK RECOMMENDED: #${r.item} ${oneLine(r.title)} failed: ${oneLine(r.evidence)}`,
+      ),
+      `  gonogo rollback production --reason ${JSON.stringify(`watch #${r.item} failed`)}`,
+    );
+  for (const u of life.undecided ?? [])
+    out.push(
+      paint(
+        o,
+        'yellow',
+        `A PERSON DECIDES: #${u.item} ${oneLine(u.title)} is inconclusive: ${oneLine(u.reason)}`,
+      ),
+      `  gonogo item done ${u.item} --note TEXT  or  gonogo item fail ${u.item} --note TEXT`,
+    );
+  if (!life.watches?.length) return out;
+  out.push('Watches:');
+  for (const w of life.watches) {
+    const next = w.nextDueAt ? Date.parse(w.nextDueAt) - now.getTime() : undefined;
+    const countdown =
+      next === undefined ? '' : next > 0 ? `, next in ${Math.ceil(next / 1000)}s` : ', due now';
+    const latest = w.latest
+      ? `, latest ${w.latest.value ?? 'no value'} (${w.latest.phase}${w.latest.late ? ', late' : ''})`
+      : '';
+    out.push(
+      `  #${w.item} ${oneLine(w.title)}: ${w.outcome} ${w.taken}/${w.count}${countdown}${latest} — ${w.measures}`,
+    );
+    for (const c of w.criteria) out.push(paint(o, 'gray', `      ${oneLine(c)}`));
+  }
+  return out;
+}

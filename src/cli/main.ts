@@ -39,6 +39,8 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   'release abandon': () => import('./commands/release-abandon.ts'),
   'release resnapshot': () => import('./commands/release-resnapshot.ts'),
   status: () => import('./commands/status.ts'),
+  watch: () => import('./commands/watch.ts'),
+  'baseline capture': () => import('./commands/baseline-capture.ts'),
   check: () => import('./commands/check.ts'),
   'item done': () => import('./commands/item-action.ts'),
   'item na': () => import('./commands/item-action.ts'),

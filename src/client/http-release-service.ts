@@ -31,6 +31,9 @@ import type {
   EnvironmentLock,
   RecordRunResultResult,
   RunPlan,
+  WatchPlan,
+  RecordWatchMeasurementResult,
+  CaptureBaselineInput,
   UnlockResult,
 } from '../service/service-contract.ts';
 import { createHttpTransport } from './http-transport.ts';
@@ -122,6 +125,19 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
         results: results.map((r) => defined({ ...r })),
       }),
 
+    planWatches: (ref = {}) => call<WatchPlan>('planWatches', { params: at(ref), body: {} }),
+    recordWatchMeasurement: ({ item, value, evidence, ...ref }) =>
+      write<RecordWatchMeasurementResult>(
+        'recordWatchMeasurement',
+        ref,
+        defined({ item, value, evidence }),
+      ),
+    captureBaseline: ({ environment, values, ...ref }) =>
+      write<CaptureBaselineInput['values']>(
+        'captureBaseline',
+        ref,
+        defined({ environment, values: values.map((v) => defined({ ...v })) }),
+      ),
     planRun: ({ ref: item, ...ref }) =>
       call<RunPlan>('planRun', { params: at(ref), body: { ref: item } }),
     recordRunResult: ({ item, result, summary, evidence, durationMs, itemVersion, ...ref }) =>

@@ -14,6 +14,7 @@ import type {
   SignoffTarget,
   Verdict,
 } from './release-model.ts';
+import type { MeasurementPhase, WatchOutcome } from './watch-analysis.ts';
 
 /**
  * The payload of each event type, as the service records it. Fields marked optional were added
@@ -155,6 +156,31 @@ export interface EventPayloads {
     reason?: string;
     lockedBy: string;
     lockedAt: string;
+  };
+  /**
+   * One measurement of a watch window: the slot it was due for (a late one stands for `skipped`
+   * slots before it), what the provider said, its phase under the criteria and the window's
+   * outcome after it. The item's state changes, when the outcome decides one, by an
+   * `item.state` event of its own.
+   */
+  'watch.measured': {
+    item: number;
+    id: string;
+    slot: number;
+    dueAt: string;
+    skipped: number;
+    phase: MeasurementPhase;
+    value?: number;
+    message?: string;
+    baseline?: number;
+    evidence?: Evidence;
+    outcome: WatchOutcome;
+    reason?: string;
+  };
+  /** Each metric's value before the deploy, for criteria that say `2x baseline`. */
+  'baseline.captured': {
+    environment?: string;
+    values: { metric: string; value?: number; error?: string }[];
   };
   'release.finished': {
     version: string;

@@ -428,6 +428,14 @@ const handlers: { [T in EventType]: Handler<T> } = {
       contradict(ctx, e, 'says it was applied, but no state change came with it');
   },
 
+  'watch.measured'(ctx, _e, p) {
+    // Logged beside the item; an outcome that decides the item comes with its own item.state.
+    need(ctx.state.items.get(p.item), `it names item #${p.item}, which the log never added`);
+  },
+  'baseline.captured'(_ctx, _e, p) {
+    need(p.values, 'it records no values');
+  },
+
   // Environment locks hold for the project, not the release: the release's rows do not change.
   // The project's lock table is compared with the fold of every release's lock events
   // (`lockStateOf`, service-audit.ts).

@@ -50,10 +50,28 @@ export const whenSchema = z.strictObject({
   environment: oneOrMany(z.string().min(1)).optional(),
 });
 
+const conditionSchema = z.string().trim().min(1).max(500);
+const limitSchema = z.int().min(0).max(1000);
+
+/**
+ * A watch window (Argo Rollouts' analysis names): what it measures (a metric of `metrics:` or an
+ * `http` check), when (`initialDelay`, then every `interval` for `for`, or `count` times) and
+ * how it is judged (`successCondition`, `failureCondition` and the limits).
+ */
 export const watchSchema = z.strictObject({
-  for: durationSchema,
+  for: durationSchema.optional(),
+  /** The older name of `interval`. */
   every: durationSchema.optional(),
+  interval: durationSchema.optional(),
+  initialDelay: durationSchema.optional(),
+  count: z.int().min(1).max(10_000).optional(),
+  metric: idSchema.optional(),
   check: checkSpecSchema.optional(),
+  successCondition: conditionSchema.optional(),
+  failureCondition: conditionSchema.optional(),
+  failureLimit: limitSchema.optional(),
+  inconclusiveLimit: limitSchema.optional(),
+  consecutiveErrorLimit: limitSchema.optional(),
 });
 
 export const suggestSchema = z.strictObject({
@@ -225,9 +243,21 @@ export const playbookSchema = z.strictObject({
       idSchema,
       z.union([
         z.string().min(1),
-        z.strictObject({ title: z.string().min(1), query: z.string().min(1).optional() }),
+        z.strictObject({
+          title: z.string().min(1),
+          /** PromQL, for `prometheus:`'s server (an instant query). */
+          query: z.string().min(1).max(4000).optional(),
+        }),
       ]),
     )
+    .optional(),
+  /** The Prometheus server metric queries go to (`GONOGO_PROMETHEUS_URL` overrides it). */
+  prometheus: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+      /** How long one query may take (default 10s). */
+      timeout: durationSchema.optional(),
+    })
     .optional(),
   phases: z.array(phaseSchema).min(1, 'a playbook needs at least one phase'),
   rollback: z

@@ -10,6 +10,7 @@ import { slugify, suggestName, titleCase, walkItems } from './names.ts';
 export { slugify, suggestName, titleCase, walkItems } from './names.ts';
 import { checkParams, environmentsNamed, isCheckName } from './check-params.ts';
 import type { CheckName } from './check-params.ts';
+import { checkRollbackCriteria, checkWatch } from './watch-spec-lint.ts';
 
 export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'manual';
 
@@ -35,7 +36,7 @@ export interface PlaybookItem {
   run?: string | string[];
   /** Roles of which any one may sign this item. */
   sign?: string[];
-  watch?: { for: string; every?: string; check?: CheckSpec };
+  watch?: WatchSpec;
   /** Suggestions from the importer: shown to people, never run unasked. */
   suggest?: { run?: string; check?: CheckSpec };
   /** How long a run item (or a check) may take: `15m`, `1h`. */
@@ -125,8 +126,28 @@ export interface Playbook {
   notes?: PlaybookNote[];
   /** Metric id → its title and, once known, its query. */
   metrics?: Record<string, PlaybookMetric>;
+  /** Where metric queries go. */
+  prometheus?: { url: string; timeout?: string };
   phases: PlaybookPhase[];
   rollback: PlaybookSection[];
+}
+
+/** A watch window as the playbook says it (see `watch-spec.ts` for what it compiles to). */
+export interface WatchSpec {
+  for?: string;
+  every?: string;
+  interval?: string;
+  initialDelay?: string;
+  count?: number;
+  /** A metric id of the playbook's `metrics:` (measured with its query). */
+  metric?: string;
+  /** An `http` check, measured by its samples. */
+  check?: CheckSpec;
+  successCondition?: string;
+  failureCondition?: string;
+  failureLimit?: number;
+  inconclusiveLimit?: number;
+  consecutiveErrorLimit?: number;
 }
 
 export interface PlaybookNote {
@@ -427,10 +448,11 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
       item.sign = signers;
     }
     if (it.watch) {
-      item.watch = { for: it.watch.for };
-      if (it.watch.every) item.watch.every = it.watch.every;
-      if (it.watch.check)
-        item.watch.check = checkCheck(it.watch.check, [...path, 'watch', 'check']);
+      const { check, ...rest } = it.watch;
+      item.watch = { ...rest };
+      if (check) item.watch.check = checkCheck(check, [...path, 'watch', 'check']);
+      for (const p of checkWatch(it.watch, raw))
+        problems.push({ ...p, path: [...path, 'watch', ...p.path] });
     }
     if (it.suggest) {
       item.suggest = {};
@@ -566,7 +588,11 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
     raw.policy.force.forEach((r, i) => checkRole(r, ['policy', 'force', i]));
     playbook.policy.force = raw.policy.force;
   }
-  if (raw.policy?.rollback) playbook.policy.rollback = raw.policy.rollback;
+  if (raw.prometheus) playbook.prometheus = raw.prometheus;
+  if (raw.policy?.rollback) {
+    playbook.policy.rollback = raw.policy.rollback;
+    for (const p of checkRollbackCriteria(raw)) problems.push(p);
+  }
   return { playbook, problems };
 }
 

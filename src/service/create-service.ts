@@ -22,6 +22,7 @@ import { decide, getStatus, sign } from './service-signoffs.ts';
 import { resnapshot } from './service-playbook-update.ts';
 import { planRun, recordRunResult } from './service-runs.ts';
 import { lockEnvironment, unlockEnvironment } from './service-locks.ts';
+import { captureBaseline, planWatches, recordWatchMeasurement } from './service-watches.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -52,6 +53,9 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     recordCheckResults: async (input) => recordCheckResults(ctx, await ctx.mask(input)),
     planRun: (input) => planRun(ctx, input),
     recordRunResult: async (input) => recordRunResult(ctx, await ctx.mask(input)),
+    planWatches: (input) => planWatches(ctx, input),
+    recordWatchMeasurement: async (input) => recordWatchMeasurement(ctx, await ctx.mask(input)),
+    captureBaseline: async (input) => captureBaseline(ctx, await ctx.mask(input)),
     sign: async (input) => sign(ctx, await ctx.mask(input)),
     decide: async (input) => decide(ctx, await ctx.mask(input)),
     deploy: async (input) => deploy(ctx, await ctx.mask(input)),

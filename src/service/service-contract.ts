@@ -10,6 +10,10 @@ import type { SkippedItemRef } from '../core/item-action-plan.ts';
 import type { FollowUp } from '../core/release-life.ts';
 import type { PlaybookDiff, RetitledItem } from '../core/playbook-diff.ts';
 import type { Playbook } from '../core/playbook.ts';
+import type { EventPayloads } from '../core/event-payloads.ts';
+import type { ProviderValue } from '../core/watch-analysis.ts';
+import type { WatchTarget } from '../core/watch-spec.ts';
+import type { WatchView } from '../core/watch-state.ts';
 import type {
   Blocker,
   ChainHead,
@@ -190,6 +194,55 @@ export interface StatusView {
   locks?: EnvironmentLock[];
 }
 
+/** A watch measurement due now, and what to measure it with. */
+export interface WatchDue {
+  item: number;
+  title: string;
+  target: WatchTarget;
+  slot: number;
+  dueAt: string;
+  /** Slots whose time passed without a measurement: this one stands for them (late). */
+  skipped: number;
+}
+
+export type PlanWatchesInput = ReleaseRef;
+
+/** The release's watch windows now, and the measurements due. Records nothing. */
+export interface WatchPlan {
+  release: Release;
+  /** When production got the release; absent before. */
+  deployedAt?: string;
+  /** The environment watches measure: the playbook's last (production). */
+  environment?: string;
+  watches: WatchView[];
+  due: WatchDue[];
+  /** The earliest time a measurement of a running window is due next (after `due`). */
+  nextDueAt?: string;
+  /** Where metric queries go, from the playbook. */
+  prometheus?: { url: string; timeout?: string };
+  /** Metrics with a query: what a baseline captures. */
+  metrics: { metric: string; query: string }[];
+}
+
+/** A measurement taken by a client: what the provider said and what it looked at. */
+export interface RecordWatchMeasurementInput extends ReleaseWriteRef {
+  item: number;
+  value: ProviderValue;
+  evidence?: Evidence;
+}
+
+export interface RecordWatchMeasurementResult {
+  measurement: EventPayloads['watch.measured'];
+  watch: WatchView;
+  item: ReleaseItem;
+}
+
+export interface CaptureBaselineInput extends ReleaseWriteRef {
+  /** The environment the values were read in (for people; queries name their own). */
+  environment?: string;
+  values: { metric: string; value?: number; error?: string }[];
+}
+
 /** What a release's life adds to its status once production got it or it was rolled back. */
 export interface ReleaseLife {
   /** When production got the release (its newest deployment there, not rolled back). */
@@ -200,6 +253,12 @@ export interface ReleaseLife {
   rollback?: { incident: Incident; deployment: Deployment; runsNow?: Deployment };
   /** The rollback procedure's open items (while a rollback is not resolved). */
   rollbackOpen: Blocker[];
+  /** The release's watch windows: countdown, latest value, criteria, outcome. */
+  watches?: WatchView[];
+  /** A watch failed: roll back (the evidence is the watch's latest measurement). */
+  rollbackRecommended?: { item: number; title: string; evidence: string }[];
+  /** Watches that ended inconclusive: a person decides (ticks or fails the item). */
+  undecided?: { item: number; title: string; reason: string }[];
 }
 
 export interface StatusInput extends ReleaseRef {
@@ -475,6 +534,16 @@ export interface ReleaseService {
   planRun(input: PlanRunInput): Promise<RunPlan>;
   /** Records a run item's result (done or failed) with its evidence, checking the roles again. */
   recordRunResult(input: RecordRunResultInput): Promise<RecordRunResultResult>;
+
+  /** The watch windows of the release and the measurements due now; records nothing. */
+  planWatches(input?: PlanWatchesInput): Promise<WatchPlan>;
+  /**
+   * Records a measurement of a watch that is due now, judged by its criteria; when it decides
+   * the window, sets the item (passed → done, failed → failed; inconclusive leaves it open).
+   */
+  recordWatchMeasurement(input: RecordWatchMeasurementInput): Promise<RecordWatchMeasurementResult>;
+  /** Records each metric's value now as the release's baseline. */
+  captureBaseline(input: CaptureBaselineInput): Promise<CaptureBaselineInput['values']>;
 
   /** A sign-off for one gate or sign item, pinned to the release commit. */
   sign(input: SignInput): Promise<SignResult>;

@@ -3,6 +3,7 @@
  * later release (`release start --supersedes`), carrying over the sign-offs that still hold.
  */
 import { TransitionError } from '../core/errors.ts';
+import { watchLife } from './service-watches.ts';
 import type { Release, Signoff } from '../core/release-model.ts';
 import { guardedItems } from '../core/gate.ts';
 import { findDeploymentPoint } from '../core/gate-deployment.ts';
@@ -165,5 +166,16 @@ export async function readReleaseLife(
     life.rollback = { incident, deployment, ...(runsNow ? { runsNow } : {}) };
     if (!incident.resolvedAt) life.rollbackOpen = openRollbackItems(items);
   }
+  if (items.some((i) => i.kind === 'watch' && !i.rollback))
+    Object.assign(
+      life,
+      watchLife(
+        playbook,
+        items,
+        await ctx.store.listEvents(release.id),
+        production?.startedAt,
+        ctx.now().getTime(),
+      ),
+    );
   return life;
 }

@@ -1,6 +1,27 @@
 import { UsageError } from '../../core/errors.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine } from '../cli-output.ts';
+import type { Context } from '../cli-context.ts';
+import type { ReleaseService } from '../../service/service-contract.ts';
+import { captureBaselineNow } from '../cli-watch.ts';
+
+/**
+ * Before a production deployment, the baseline of every metric with a query (once per
+ * release): a failed read is said and does not stop the deployment.
+ */
+async function captureBeforeDeploy(ctx: Context, svc: ReleaseService, env: string) {
+  const plan = await svc.planWatches(ctx.release ? { version: ctx.release } : {});
+  if (env !== plan.environment || !plan.metrics.length || plan.deployedAt) return;
+  const values = await captureBaselineNow(svc, plan, env).catch((e: unknown) => {
+    ctx.output.err(`baseline not captured: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  });
+  if (!ctx.json)
+    for (const v of values ?? [])
+      ctx.output.err(
+        `baseline ${v.metric} = ${v.value !== undefined ? v.value : `none (${oneLine(v.error ?? '')})`}`,
+      );
+}
 
 export default defineCommand({
   usage: 'gonogo deploy ENV [--status succeeded|failed] [--force --reason TEXT]',
@@ -15,6 +36,7 @@ export default defineCommand({
     if (v.reason !== undefined && !v.force)
       throw new UsageError('--reason goes with --force (a deployment past the gate)');
     const svc = await ctx.service({ mustExist: true });
+    if (status === 'succeeded') await captureBeforeDeploy(ctx, svc, env!);
     const d = await svc
       .deploy({
         environment: env!,

@@ -6,6 +6,7 @@ import { clockOverrideNote, nextActions, renderBlockers, renderProgress } from '
 import {
   followUpsAsBlockers,
   renderFollowUps,
+  renderWatches,
   renderLifeHeadline,
   renderRollbackOpen,
 } from '../cli-render-life.ts';
@@ -83,6 +84,8 @@ export default defineCommand({
       );
       for (const line of renderBlockers(o, blockers, { max: 8, width: 75 })) o.out(line);
     }
+    const watches = renderWatches(o, life, new Date());
+    if (watches.length) o.out('', ...watches);
     if (r.state === 'deployed') o.out('', ...renderFollowUps(o, life.followUps));
     if (actions.length) {
       o.out('', 'Next:');

@@ -7,7 +7,12 @@
 import type { Hono } from 'hono';
 import { NotFoundError } from '../../core/errors.ts';
 import type { ItemAction, Verdict } from '../../core/release-model.ts';
-import type { CheckResultInput, RecordRunResultInput } from '../../service/service-contract.ts';
+import type {
+  CaptureBaselineInput,
+  CheckResultInput,
+  RecordRunResultInput,
+  RecordWatchMeasurementInput,
+} from '../../service/service-contract.ts';
 import type { ServerEnv } from '../server-auth.ts';
 import type { ServerDeps } from '../server-deps.ts';
 import { mountRoute } from '../server-route.ts';
@@ -73,6 +78,20 @@ export function mountReleaseActionRoutes(
     const { items } = await svc.getRelease(versionOf(call));
     requireRunRole(call.roles, items.find((i) => i.number === input.item)?.spec.by);
     return svc.recordRunResult({ ...writeRefOf(call), ...input });
+  });
+
+  mountRoute(app, deps, base, 'planWatches', async (call) =>
+    serviceOf(deps, call).planWatches(versionOf(call)),
+  );
+
+  write('recordWatchMeasurement', async (call) => {
+    const input = call.body as Omit<RecordWatchMeasurementInput, 'version' | 'expect'>;
+    return serviceOf(deps, call).recordWatchMeasurement({ ...writeRefOf(call), ...input });
+  });
+
+  write('captureBaseline', async (call) => {
+    const input = call.body as Omit<CaptureBaselineInput, 'version' | 'expect'>;
+    return serviceOf(deps, call).captureBaseline({ ...writeRefOf(call), ...input });
   });
 
   write('lockEnvironment', async (call) => {

@@ -1,0 +1,103 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { measureTarget } from '../../checks/watch-measure.ts';
+import type { WatchView } from '../../core/watch-state.ts';
+import type { WatchPlan } from '../../service/service-contract.ts';
+import { defineCommand } from '../cli-command.ts';
+import { oneLine } from '../cli-output.ts';
+import { checkContextOf, prometheusOf } from '../cli-watch.ts';
+
+/** Sleeps at most this long between looks, so a decision made elsewhere is seen soon. */
+const maxSleepMs = 60_000;
+
+function valueText(v: number | undefined): string {
+  return v === undefined ? 'no value' : String(Math.round(v * 1e6) / 1e6);
+}
+
+export default defineCommand({
+  usage: 'gonogo watch [--once] [--json]',
+  summary:
+    "Runs the release's watch windows in the foreground: takes each measurement that is due (a Prometheus query of a metric, or an http check), records it with its value and evidence, and when a window is decided sets its item: passed → done, failed → failed with a rollback recommendation; inconclusive leaves it for a person. Measurements that came due while nothing ran are taken once and say they were late. --once takes what is due now and exits; without it, it sleeps until the next due time and stops when every window is decided. Exit 1 when a window failed.",
+  options: { once: { type: 'boolean' } },
+  positionals: [0, 0],
+  async run(ctx, v) {
+    const svc = await ctx.service({ mustExist: true });
+    const ref = ctx.release ? { version: ctx.release } : {};
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const recorded: unknown[] = [];
+    let plan: WatchPlan;
+    try {
+      for (;;) {
+        plan = await svc.planWatches(ref);
+        if (!plan.deployedAt) {
+          ctx.output.err(
+            `release ${plan.release.version} is not deployed to ${plan.environment ?? 'production'}: its watch windows start with that deployment`,
+          );
+          return 1;
+        }
+        const prometheus = prometheusOf(plan);
+        for (const due of plan.due) {
+          if (controller.signal.aborted) break;
+          const m = await measureTarget(
+            due.target,
+            { ...(prometheus ? { prometheus } : {}), signal: controller.signal },
+            checkContextOf(ctx, plan, plan.environment ?? 'production'),
+          );
+          const r = await svc
+            .recordWatchMeasurement({
+              item: due.item,
+              value: m.value,
+              evidence: m.evidence,
+              version: plan.release.version,
+            })
+            .catch((e: unknown) => {
+              // Decided or taken meanwhile (another watcher, a person): say so and go on.
+              ctx.output.err(`#${due.item}: ${e instanceof Error ? e.message : String(e)}`);
+              return undefined;
+            });
+          if (!r) continue;
+          recorded.push(r.measurement);
+          if (!ctx.json) {
+            const late = r.measurement.skipped
+              ? ` late: due ${r.measurement.dueAt}, stands for ${r.measurement.skipped} missed`
+              : '';
+            ctx.output.out(
+              `#${due.item} ${oneLine(due.title)}: ${r.watch.measures} = ${valueText(r.measurement.value)} (${r.measurement.phase}${r.measurement.message ? `: ${oneLine(r.measurement.message)}` : ''}) ${r.watch.taken}/${r.watch.count}${late}`,
+            );
+            if (r.measurement.outcome !== 'running')
+              ctx.output.out(
+                `  watch ${r.measurement.outcome}: ${r.measurement.reason ?? ''}${r.measurement.outcome === 'failed' ? ' — rollback recommended (gonogo rollback ' + (plan.environment ?? 'production') + ' --reason TEXT)' : r.measurement.outcome === 'inconclusive' ? ' — a person decides (gonogo item done|fail ' + due.item + ')' : ''}`,
+              );
+          }
+        }
+        if (v.once || controller.signal.aborted) break;
+        const after = await svc.planWatches(ref);
+        plan = after;
+        if (after.due.length) continue;
+        if (!after.nextDueAt) break;
+        const wait = Math.min(maxSleepMs, Math.max(0, Date.parse(after.nextDueAt) - Date.now()));
+        if (!ctx.json)
+          ctx.output.err(
+            `next measurement due at ${after.nextDueAt} (in ${Math.ceil(wait / 1000)}s)`,
+          );
+        await sleep(wait, undefined, { signal: controller.signal }).catch(() => undefined);
+        if (controller.signal.aborted) break;
+      }
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+    const final = await svc.planWatches(ref);
+    const failed = final.watches.filter((w: WatchView) => w.outcome === 'failed');
+    if (ctx.json)
+      ctx.output.out(JSON.stringify({ measurements: recorded, watches: final.watches }));
+    else
+      for (const w of final.watches)
+        ctx.output.out(
+          `  ${w.outcome.padEnd(12)} #${w.item} ${oneLine(w.title)} (${w.taken}/${w.count}${w.nextDueAt ? `, next ${w.nextDueAt}` : ''})`,
+        );
+    return failed.length ? 1 : 0;
+  },
+});
