@@ -90,7 +90,13 @@ export const playbookSchema = named(
     policy: z.object({
       window: windowPolicySchema.optional(),
       force: z.array(z.string()).optional(),
-      rollback: z.object({ when: z.array(z.string()) }).optional(),
+      rollback: z
+        .object({
+          when: z.array(z.string()),
+          auto: z.boolean().optional(),
+          lock_on_failure: z.boolean().optional(),
+        })
+        .optional(),
     }),
     notes: z.array(z.object({ title: z.string(), text: z.string() })).optional(),
     metrics: z

@@ -140,6 +140,17 @@ export const watchPlanSchema = named(
     nextDueAt: z.string().optional(),
     prometheus: z.object({ url: z.string(), timeout: z.string().optional() }).optional(),
     metrics: z.array(z.object({ metric: z.string(), query: z.string() })),
+    rollbackRuns: z.array(z.object({ item: z.number().int(), title: z.string() })).optional(),
+  }),
+);
+
+export const rollbackResultSchema = named(
+  'RollbackResult',
+  z.object({
+    deployment: deploymentSchema,
+    incident: incidentSchema,
+    items: z.array(releaseItemSchema),
+    runsAgain: deploymentSchema.optional(),
   }),
 );
 
@@ -162,6 +173,8 @@ export const recordWatchMeasurementResultSchema = named(
     }),
     watch: watchViewSchema,
     item: releaseItemSchema,
+    rollback: rollbackResultSchema.optional(),
+    lock: environmentLockSchema.optional(),
   }),
 );
 
@@ -309,15 +322,6 @@ export const deployResultSchema = named(
     override: gateOverrideSchema.optional(),
     ticked: z.array(z.object({ number: z.number().int(), title: z.string() })),
     releaseState: releaseStateSchema,
-  }),
-);
-
-export const rollbackResultSchema = named(
-  'RollbackResult',
-  z.object({
-    deployment: deploymentSchema,
-    incident: incidentSchema,
-    items: z.array(releaseItemSchema),
   }),
 );
 

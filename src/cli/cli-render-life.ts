@@ -40,6 +40,10 @@ export function renderLifeHeadline(o: Output, view: ReleaseView, life: ReleaseLi
       ),
     );
     const runs = rb.runsNow;
+    // The target in words, the version production runs again included.
+    out.push(
+      `  rolled ${rb.deployment.environment} back from ${rb.deployment.version} to ${runs ? runs.version : '(no earlier version recorded there)'}`,
+    );
     out.push(
       runs
         ? `  ${rb.deployment.environment} runs ${runs.version} again${runs.commit ? ` (${runs.commit.slice(0, 10)})` : ''}, since ${when(rb.incident.openedAt)}`

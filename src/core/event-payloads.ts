@@ -125,6 +125,12 @@ export interface EventPayloads {
      * as a `release.state` event of its own; older ones put the release back in progress.
      */
     from?: ReleaseState;
+    /** The version rolled back (logs before it said only the deployment). */
+    fromVersion?: string;
+    /** The version the environment runs again; null when nothing ran there before. */
+    toVersion?: string | null;
+    /** The watch whose failure recorded the rollback by itself (`policy.rollback.auto`). */
+    watch?: { item: number; id: string };
   };
   'release.project-changed': { from: string; to: string };
   /** A check result logged beside its item but not applied (a person changed the item meanwhile). */
@@ -149,7 +155,12 @@ export interface EventPayloads {
    * An environment was locked: deployments to it are refused until it is unlocked. Recorded on
    * the log of the project's newest release; the lock holds for the whole project.
    */
-  'environment.locked': { environment: string; reason: string };
+  'environment.locked': {
+    environment: string;
+    reason: string;
+    /** The watch whose failure locked it by itself (`policy.rollback.lock_on_failure`). */
+    watch?: { item: number; id: string };
+  };
   /** An environment's lock was lifted. */
   'environment.unlocked': {
     environment: string;

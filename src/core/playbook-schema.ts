@@ -192,7 +192,18 @@ export const policySchema = z.strictObject({
   window: windowSchema.optional(),
   /** Roles whose holders may deploy past a gate that says NO-GO, with a reason. */
   force: z.array(z.string().min(1)).optional(),
-  rollback: z.strictObject({ when: z.array(z.string().min(1)) }).optional(),
+  /**
+   * Rollback criteria and what a failed watch does by itself: `auto` records the rollback of
+   * production and lets `gonogo watch` run the rollback procedure's run items; `lock_on_failure`
+   * locks production until a person unlocks it.
+   */
+  rollback: z
+    .strictObject({
+      when: z.array(z.string().min(1)).optional(),
+      auto: z.boolean().optional(),
+      lock_on_failure: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const metadataSchema = z.strictObject({

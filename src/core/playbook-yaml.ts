@@ -212,10 +212,12 @@ function lintDocument(
     }
     return { problems: sortProblems(problems), warnings: [] };
   }
-  const { playbook, problems: semantic } = compilePlaybook(parsed.data);
+  const { playbook, problems: semantic, warnings: notReady } = compilePlaybook(parsed.data);
   for (const p of semantic) problems.push(toProblem(p, placeOf));
   if (problems.length) return { problems: sortProblems(problems), warnings: [] };
-  const warnings = sortProblems(warnPlaybook(playbook).map((p) => toProblem(p, placeOf)));
+  const warnings = sortProblems(
+    [...notReady, ...warnPlaybook(playbook)].map((p) => toProblem(p, placeOf)),
+  );
   return { problems, warnings, loaded: { playbook, hash: hashPlaybook(playbook) } };
 }
 

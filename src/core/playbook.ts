@@ -10,7 +10,7 @@ import { slugify, suggestName, titleCase, walkItems } from './names.ts';
 export { slugify, suggestName, titleCase, walkItems } from './names.ts';
 import { checkParams, environmentsNamed, isCheckName } from './check-params.ts';
 import type { CheckName } from './check-params.ts';
-import { checkRollbackCriteria, checkWatch } from './watch-spec-lint.ts';
+import { checkRollbackCriteria, checkRollbackPolicy, checkWatch } from './watch-spec-lint.ts';
 
 export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'manual';
 
@@ -120,7 +120,12 @@ export interface Playbook {
      * nobody may.
      */
     force?: string[];
-    rollback?: { when: string[] };
+    /**
+     * Rollback criteria (`error_rate > 5%`), and what a failed watch does by itself: `auto`
+     * records the rollback of production and runs the procedure's run items (`gonogo watch`),
+     * `lock_on_failure` locks production.
+     */
+    rollback?: { when: string[]; auto?: boolean; lock_on_failure?: boolean };
   };
   /** What the checklist says that is not an item, kept for people to read. */
   notes?: PlaybookNote[];
@@ -194,8 +199,16 @@ const list = (v: string | string[] | undefined) =>
  * @example
  * const { playbook, problems } = compilePlaybook(playbookSchema.parse(yamlValue));
  */
-export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problems: PathProblem[] } {
+export function compilePlaybook(raw: RawPlaybook): {
+  playbook: Playbook;
+  problems: PathProblem[];
+  warnings: PathProblem[];
+} {
   const problems: PathProblem[] = [];
+  // Sound but not ready (a metric without a query yet): said, and the playbook still loads.
+  const warnings: PathProblem[] = [];
+  const sort = ({ warning, ...p }: PathProblem & { warning?: boolean }) =>
+    (warning ? warnings : problems).push(p);
   const roles: Record<string, string> = {};
   const members: Record<string, string[]> = {};
   for (const [id, v] of Object.entries(raw.roles ?? {})) {
@@ -452,7 +465,7 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
       item.watch = { ...rest };
       if (check) item.watch.check = checkCheck(check, [...path, 'watch', 'check']);
       for (const p of checkWatch(it.watch, raw))
-        problems.push({ ...p, path: [...path, 'watch', ...p.path] });
+        sort({ ...p, path: [...path, 'watch', ...p.path] });
     }
     if (it.suggest) {
       item.suggest = {};
@@ -590,10 +603,15 @@ export function compilePlaybook(raw: RawPlaybook): { playbook: Playbook; problem
   }
   if (raw.prometheus) playbook.prometheus = raw.prometheus;
   if (raw.policy?.rollback) {
-    playbook.policy.rollback = raw.policy.rollback;
-    for (const p of checkRollbackCriteria(raw)) problems.push(p);
+    const { when, auto, lock_on_failure } = raw.policy.rollback;
+    playbook.policy.rollback = {
+      when: when ?? [],
+      ...(auto !== undefined ? { auto } : {}),
+      ...(lock_on_failure !== undefined ? { lock_on_failure } : {}),
+    };
+    for (const p of [...checkRollbackCriteria(raw), ...checkRollbackPolicy(raw)]) sort(p);
   }
-  return { playbook, problems };
+  return { playbook, problems, warnings };
 }
 
 /** `24h` and `+24h` alike become `+24h`. */

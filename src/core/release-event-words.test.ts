@@ -85,6 +85,27 @@ describe('describeEvent', () => {
         items: [9],
       }),
     ).toEqual({ what: 'rolled back production; 1 rollback item added', note: 'errors' });
+    expect(
+      words('rollback.recorded', {
+        deployment: 'd',
+        environment: 'production',
+        reason: 'watch failed',
+        incident: 'i',
+        items: [],
+        fromVersion: '1.4.0',
+        toVersion: '1.3.2',
+        watch: { item: 7, id: 'post/errors' },
+      }).what,
+    ).toBe('rolled back production from 1.4.0 to 1.3.2 by itself: watch #7 failed');
+    expect(
+      words('environment.locked', {
+        environment: 'production',
+        reason: 'error_rate = 0.5',
+        watch: { item: 7, id: 'post/errors' },
+      }).what,
+    ).toBe(
+      'locked production by itself: watch #7 failed: deployments to it are refused until it is unlocked',
+    );
     expect(words('release.abandoned', { reason: 'replaced' })).toEqual({
       what: 'release abandoned',
       note: 'replaced',

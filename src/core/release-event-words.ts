@@ -32,6 +32,19 @@ type Payload = Record<string, unknown>;
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 const short = (sha: unknown) => (typeof sha === 'string' ? sha.slice(0, 12) : 'none');
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** ` from 1.4.0 to 1.3.2`: the version rolled back and the one running again, where known. */
+const rollbackTarget = (p: Payload) => {
+  const from = text(p.fromVersion);
+  if (!from) return '';
+  return p.toVersion === null
+    ? ` from ${from} (no earlier version recorded there)`
+    : ` from ${from} to ${text(p.toVersion) ?? '?'}`;
+};
+/** ` by watch #7`: a failed watch acted by itself (policy.rollback). */
+const watchOf = (p: Payload) => {
+  const w = p.watch as { item?: unknown } | undefined;
+  return typeof w?.item === 'number' ? ` by itself: watch #${w.item} failed` : '';
+};
 const nameRole = (ctx: EventContext, role: unknown) =>
   typeof role === 'string' ? (ctx.playbook?.roles[role] ?? role) : '?';
 
@@ -129,7 +142,7 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
     note: [text(p.summary), text(p.reason)].filter(Boolean).join(' — '),
   }),
   'environment.locked': (p) => ({
-    what: `locked ${text(p.environment) ?? '?'}: deployments to it are refused until it is unlocked`,
+    what: `locked ${text(p.environment) ?? '?'}${watchOf(p)}: deployments to it are refused until it is unlocked`,
     note: text(p.reason) ?? '',
   }),
   'environment.unlocked': (p) => ({
@@ -165,7 +178,7 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
   'rollback.recorded': (p) => {
     const added = Array.isArray(p.items) ? p.items.length : 0;
     return {
-      what: `rolled back ${text(p.environment) ?? '?'}${added ? `; ${plural(added, 'rollback item')} added` : ''}`,
+      what: `rolled back ${text(p.environment) ?? '?'}${rollbackTarget(p)}${watchOf(p)}${added ? `; ${plural(added, 'rollback item')} added` : ''}`,
       note: text(p.reason) ?? '',
     };
   },

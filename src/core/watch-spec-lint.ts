@@ -13,6 +13,11 @@ interface WatchProblem {
   message: string;
   fix?: string;
   atKey?: boolean;
+  /**
+   * Allowed but not ready: a metric without a query is a blank the user fills (the importer
+   * leaves it so), refused only when a watch measures it.
+   */
+  warning?: boolean;
 }
 
 type RawWatch = NonNullable<NonNullable<RawPlaybook['phases'][number]['items']>[number]['watch']>;
@@ -76,8 +81,9 @@ export function checkWatch(w: RawWatch, raw: RawPlaybook): WatchProblem[] {
     } else if (metricQuery(raw, w.metric) === undefined) {
       out.push({
         path: ['metric'],
-        message: `metric "${w.metric}" has no query, so nothing can measure it`,
+        message: `metric "${w.metric}" has no query yet, so nothing can measure this watch: gonogo watch refuses it until it has one`,
         fix: `give it one: metrics: { ${w.metric}: { title: ..., query: "PromQL" } }`,
+        warning: true,
       });
     }
   }
@@ -112,15 +118,16 @@ export function checkWatch(w: RawWatch, raw: RawPlaybook): WatchProblem[] {
 export function checkRollbackCriteria(raw: RawPlaybook): WatchProblem[] {
   const out: WatchProblem[] = [];
   const metricWatches = rawWatches(raw).some((w) => w.metric !== undefined);
-  raw.policy?.rollback?.when.forEach((line, i) => {
+  raw.policy?.rollback?.when?.forEach((line, i) => {
     const c = compileRollbackLine(line);
     if (!c) return;
     const declared = raw.metrics?.[c.metric] !== undefined;
     if (declared && metricQuery(raw, c.metric) === undefined)
       out.push({
         path: ['policy', 'rollback', 'when', i],
-        message: `"${line}" names metric "${c.metric}", which has no query, so nothing can evaluate it`,
+        message: `"${line}" names metric "${c.metric}", which has no query yet, so nothing can evaluate it`,
         fix: `give it one: metrics: { ${c.metric}: { title: ..., query: "PromQL" } }`,
+        warning: true,
       });
     else if (!declared && metricWatches)
       out.push({
@@ -129,6 +136,59 @@ export function checkRollbackCriteria(raw: RawPlaybook): WatchProblem[] {
         fix: `declare it: metrics: { ${c.metric}: { title: ..., query: "PromQL" } }`,
       });
   });
+  return out;
+}
+
+/**
+ * The problems of what a failed watch does by itself (`policy.rollback.auto`,
+ * `policy.rollback.lock_on_failure`): both need a watch that a machine measures, and `auto`
+ * runs the rollback procedure's run items, so it says so when there are none. Warnings: the
+ * policy is sound, it just does nothing yet.
+ *
+ * @example checkRollbackPolicy(raw)[0]?.message // 'auto: true acts when a watch fails, and no watch ...'
+ */
+export function checkRollbackPolicy(raw: RawPlaybook): WatchProblem[] {
+  const policy = raw.policy?.rollback;
+  if (!policy) return [];
+  const out: WatchProblem[] = [];
+  const measured = rawWatches(raw).some((w) => w.metric !== undefined || w.check !== undefined);
+  for (const key of ['auto', 'lock_on_failure'] as const) {
+    if (policy[key] !== true || measured) continue;
+    out.push({
+      path: ['policy', 'rollback', key],
+      atKey: true,
+      message: `${key}: true acts when a watch fails, and no watch here measures anything (a metric or an http check)`,
+      fix: 'add a watch item: watch: { metric: error_rate, for: 15m, interval: 1m }',
+      warning: true,
+    });
+  }
+  if (policy.auto === true && !rollbackItems(raw.rollback).some((it) => it.run !== undefined))
+    out.push({
+      path: ['policy', 'rollback', 'auto'],
+      atKey: true,
+      message:
+        "auto: true runs the rollback procedure's run items, and rollback: has none: the rollback is recorded, and people do the rest",
+      fix: 'add one: rollback: [{ title: Previous version deployed, run: ./deploy.sh rollback }]',
+      warning: true,
+    });
+  return out;
+}
+
+type RawItems = RawPlaybook['phases'][number]['items'];
+
+function rollbackItems(rollback: RawPlaybook['rollback']): NonNullable<RawItems> {
+  const out: NonNullable<RawItems> = [];
+  const walk = (items: RawItems) => {
+    for (const it of items ?? []) {
+      out.push(it);
+      walk(it.items);
+    }
+  };
+  if (Array.isArray(rollback)) walk(rollback);
+  else if (rollback) {
+    walk(rollback.items);
+    for (const s of rollback.sections ?? []) walk(s.items);
+  }
   return out;
 }
 

@@ -222,6 +222,12 @@ export interface WatchPlan {
   prometheus?: { url: string; timeout?: string };
   /** Metrics with a query: what a baseline captures. */
   metrics: { metric: string; query: string }[];
+  /**
+   * The rollback procedure's run items a watch runs by itself, in order: after a failed watch
+   * recorded the rollback (`policy.rollback.auto`), those still open up to the first that is
+   * neither open nor accepted (a failed one stops the procedure for a person).
+   */
+  rollbackRuns?: { item: number; title: string }[];
 }
 
 /** A measurement taken by a client: what the provider said and what it looked at. */
@@ -235,6 +241,10 @@ export interface RecordWatchMeasurementResult {
   measurement: EventPayloads['watch.measured'];
   watch: WatchView;
   item: ReleaseItem;
+  /** The rollback this failure recorded by itself (`policy.rollback.auto`). */
+  rollback?: RollbackResult;
+  /** The lock this failure took by itself (`policy.rollback.lock_on_failure`). */
+  lock?: EnvironmentLock;
 }
 
 export interface CaptureBaselineInput extends ReleaseWriteRef {
@@ -416,6 +426,8 @@ export interface RollbackResult {
   incident: Incident;
   /** The rollback procedure's items added to the release (none when already there). */
   items: ReleaseItem[];
+  /** What the environment runs again: its newest earlier succeeded deployment, if any. */
+  runsAgain?: Deployment;
 }
 
 export interface EnvironmentView {

@@ -14,6 +14,7 @@ import type {
   Release,
   ReleaseItem,
 } from '../core/release-model.ts';
+import type { Playbook } from '../core/playbook.ts';
 import { expandRollbackItems } from '../core/release-rules.ts';
 import { newRowId } from '../store/row-id.ts';
 import type { StoreWriter } from '../store/store.ts';
@@ -194,66 +195,94 @@ export async function rollback(ctx: ServiceContext, input: RollbackInput): Promi
         `release ${release.version} has no succeeded deployment in ${input.environment} to roll back`,
       );
     }
-    const at = ctx.iso();
-    await tx.updateDeployment(deployment.id, { status: 'rolled-back' });
-    const incident: Incident = {
-      id: newRowId(),
-      deploymentId: deployment.id,
-      kind: 'rollback',
-      reason: input.reason,
-      openedAt: at,
-      actor: ctx.actor(),
-    };
-    await tx.insertIncident(incident);
-    const existing = await tx.listItems(release.id);
-    const items = existing.some((i) => i.rollback)
-      ? []
-      : expandRollbackItems(playbook, {
-          releaseId: release.id,
-          now: at,
-          // Past every number the release ever gave, those a re-snapshot removed included.
-          startNumber: await nextItemNumber(tx, release.id, existing),
-        });
-    if (items.length) await tx.insertItems(items);
+    return recordRollback(ctx, tx, release, playbook, deployment, input.reason, ctx.iso());
+  });
+}
+
+/**
+ * Rolls a deployment back inside the caller's transaction: the deployment is marked rolled
+ * back, an incident opens, the rollback procedure joins the release, and the event says the
+ * target in words: from the deployment's version to the one its environment runs again (the
+ * newest earlier succeeded deployment there). A watch that failed passes itself as `watch`.
+ *
+ * @example await recordRollback(ctx, tx, release, playbook, deployment, 'error rate 9%', at)
+ */
+export async function recordRollback(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  playbook: Playbook,
+  deployment: Deployment,
+  reason: string,
+  at: string,
+  watch?: { item: number; id: string },
+): Promise<RollbackResult> {
+  const environment = deployment.environment;
+  await tx.updateDeployment(deployment.id, { status: 'rolled-back' });
+  const runsAgain = (await tx.listDeployments({ project: ctx.project, environment }))
+    .filter((d) => d.status === 'succeeded' && d.id !== deployment.id)
+    .at(-1);
+  const incident: Incident = {
+    id: newRowId(),
+    deploymentId: deployment.id,
+    kind: 'rollback',
+    reason,
+    openedAt: at,
+    actor: ctx.actor(),
+  };
+  await tx.insertIncident(incident);
+  const existing = await tx.listItems(release.id);
+  const items = existing.some((i) => i.rollback)
+    ? []
+    : expandRollbackItems(playbook, {
+        releaseId: release.id,
+        now: at,
+        // Past every number the release ever gave, those a re-snapshot removed included.
+        startNumber: await nextItemNumber(tx, release.id, existing),
+      });
+  if (items.length) await tx.insertItems(items);
+  await recordEvent(
+    ctx,
+    tx,
+    release.id,
+    'rollback.recorded',
+    {
+      deployment: deployment.id,
+      environment,
+      reason,
+      incident: incident.id,
+      items: items.map((i) => i.number),
+      from: release.state,
+      fromVersion: deployment.version,
+      toVersion: runsAgain?.version ?? null,
+      ...(watch ? { watch } : {}),
+    },
+    at,
+  );
+  // Production no longer runs the release: that is its state now, with the reason.
+  if (environment === playbook.environments.at(-1))
+    await setReleaseState(ctx, tx, release, 'rolled-back', at, { reason });
+  // Without a procedure to follow, the rollback itself restored the service.
+  if (!items.length && !existing.some((i) => i.rollback)) {
+    await tx.updateIncident(incident.id, { resolvedAt: at });
     await recordEvent(
       ctx,
       tx,
       release.id,
-      'rollback.recorded',
-      {
-        deployment: deployment.id,
-        environment: input.environment,
-        reason: input.reason,
-        incident: incident.id,
-        items: items.map((i) => i.number),
-        from: release.state,
-      },
+      'rollback.completed',
+      { resolvedIncidents: [incident.id] },
       at,
     );
-    // Production no longer runs the release: that is its state now, with the reason.
-    if (input.environment === playbook.environments.at(-1))
-      await setReleaseState(ctx, tx, release, 'rolled-back', at, { reason: input.reason });
-    // Without a procedure to follow, the rollback itself restored the service.
-    if (!items.length && !existing.some((i) => i.rollback)) {
-      await tx.updateIncident(incident.id, { resolvedAt: at });
-      await recordEvent(
-        ctx,
-        tx,
-        release.id,
-        'rollback.completed',
-        { resolvedIncidents: [incident.id] },
-        at,
-      );
-      incident.resolvedAt = at;
-    } else {
-      await maybeFinish(ctx, tx, release, playbook, at);
-    }
-    return {
-      deployment: { ...deployment, status: 'rolled-back' as DeploymentStatus },
-      incident,
-      items,
-    };
-  });
+    incident.resolvedAt = at;
+  } else {
+    await maybeFinish(ctx, tx, release, playbook, at);
+  }
+  return {
+    deployment: { ...deployment, status: 'rolled-back' as DeploymentStatus },
+    incident,
+    items,
+    ...(runsAgain ? { runsAgain } : {}),
+  };
 }
 
 /**

@@ -112,6 +112,49 @@ export async function unlockEnvironment(
 }
 
 /**
+ * Who holds a lock a failed watch took: the watch, by its item id (whoever ran `gonogo watch`
+ * is the event's actor).
+ *
+ * @example watchLocker({ item: 7, id: 'post-release/errors-low' }) // 'watch post-release/errors-low'
+ */
+export function watchLocker(watch: { item: number; id: string }): string {
+  return `watch ${watch.id}`;
+}
+
+/**
+ * Locks an environment because a watch failed (`policy.rollback.lock_on_failure`), in the
+ * caller's transaction, on the watch's release: the lock's holder is the watch and its reason
+ * the failed value. Nothing when the environment is locked already (that lock stands).
+ *
+ * @example await lockByWatch(ctx, tx, release, 'production', { item: 7, id: 'w' }, 'error_rate = 0.5', at)
+ */
+export async function lockByWatch(
+  ctx: ServiceContext,
+  tx: StoreWriter,
+  release: Release,
+  environment: string,
+  watch: { item: number; id: string },
+  reason: string,
+  at: string,
+): Promise<EnvironmentLock | undefined> {
+  const standing = (await tx.listEnvironmentLocks(ctx.project)).some(
+    (l) => l.environment === environment,
+  );
+  if (standing) return undefined;
+  const lock: EnvironmentLock = {
+    project: ctx.project,
+    environment,
+    reason,
+    actor: watchLocker(watch),
+    at,
+    version: release.version,
+  };
+  await tx.insertEnvironmentLock(lock);
+  await recordEvent(ctx, tx, release.id, 'environment.locked', { environment, reason, watch }, at);
+  return lock;
+}
+
+/**
  * Refuses a deployment to a locked environment with {@link GateClosedError} (exit 1, like a
  * closed gate), the lock as its one blocker. Inside the deployment's transaction.
  *
@@ -158,7 +201,11 @@ export function foldLockEvents(
     .sort((a, b) => (a.e.at === b.e.at ? a.e.seq - b.e.seq : a.e.at < b.e.at ? -1 : 1));
   const locks = new Map<string, EnvironmentLock & { seq: number }>();
   for (const { release, e } of all) {
-    const p = e.payload as { environment?: string; reason?: string };
+    const p = e.payload as {
+      environment?: string;
+      reason?: string;
+      watch?: { item: number; id: string };
+    };
     if (!p.environment) continue;
     if (e.type === 'environment.unlocked') locks.delete(p.environment);
     else
@@ -166,7 +213,7 @@ export function foldLockEvents(
         project: release.project,
         environment: p.environment,
         reason: p.reason ?? '',
-        actor: e.actor,
+        actor: p.watch ? watchLocker(p.watch) : e.actor,
         at: e.at,
         version: release.version,
         seq: e.seq,

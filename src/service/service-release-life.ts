@@ -3,7 +3,7 @@
  * later release (`release start --supersedes`), carrying over the sign-offs that still hold.
  */
 import { TransitionError } from '../core/errors.ts';
-import { watchLife } from './service-watches.ts';
+import { watchLife, watchWindowStart } from './service-watches.ts';
 import type { Release, Signoff } from '../core/release-model.ts';
 import { guardedItems } from '../core/gate.ts';
 import { findDeploymentPoint } from '../core/gate-deployment.ts';
@@ -173,7 +173,7 @@ export async function readReleaseLife(
         playbook,
         items,
         await ctx.store.listEvents(release.id),
-        production?.startedAt,
+        watchWindowStart(playbook, deployments),
         ctx.now().getTime(),
       ),
     );

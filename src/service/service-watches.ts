@@ -23,6 +23,7 @@ import type {
   WatchPlan,
 } from './service-contract.ts';
 import type { ServiceContext } from './service-context.ts';
+import { actOnFailedWatch } from './service-watch-failure.ts';
 import {
   assertOpen,
   findRelease,
@@ -39,6 +40,26 @@ function deployedAtOf(playbook: Playbook, deployments: readonly Deployment[]): s
   return currentDeployment(deployments, playbook.environments.at(-1))?.startedAt;
 }
 
+/**
+ * Where the release's watch windows start: its newest production deployment that ran, rolled
+ * back since or not. A window a rollback ended keeps its measurements and outcome in view; only
+ * a deployment that still runs takes new measurements.
+ *
+ * @example watchWindowStart(playbook, view.deployments) // '2026-11-23T14:00:00.000Z'
+ */
+export function watchWindowStart(
+  playbook: Playbook,
+  deployments: readonly Deployment[],
+): string | undefined {
+  const production = playbook.environments.at(-1);
+  return deployments
+    .filter(
+      (d) =>
+        d.environment === production && (d.status === 'succeeded' || d.status === 'rolled-back'),
+    )
+    .at(-1)?.startedAt;
+}
+
 /** The release's watch windows and what is due now. */
 export async function planWatches(
   ctx: ServiceContext,
@@ -51,7 +72,13 @@ export async function planWatches(
   ]);
   const deployedAt = deployedAtOf(v.playbook, v.deployments);
   const nowMs = ctx.now().getTime();
-  const records = readWatches(v.items, v.playbook, events, deployedAt, nowMs);
+  const records = readWatches(
+    v.items,
+    v.playbook,
+    events,
+    watchWindowStart(v.playbook, v.deployments),
+    nowMs,
+  );
   const due: WatchDue[] = [];
   let nextDueAt: string | undefined;
   const open = release.state === 'deployed' || release.state === 'active';
@@ -78,8 +105,10 @@ export async function planWatches(
   const metrics = Object.entries(v.playbook.metrics ?? {}).flatMap(([metric, m]) =>
     m.query ? [{ metric, query: m.query }] : [],
   );
+  const rollbackRuns = pendingRollbackRuns(v.playbook, v.items, events);
   return {
     release,
+    ...(rollbackRuns.length ? { rollbackRuns } : {}),
     ...(deployedAt ? { deployedAt } : {}),
     ...(v.playbook.environments.at(-1) ? { environment: v.playbook.environments.at(-1) } : {}),
     watches: records.map((r) => r.view),
@@ -88,6 +117,31 @@ export async function planWatches(
     ...(v.playbook.prometheus ? { prometheus: v.playbook.prometheus } : {}),
     metrics,
   };
+}
+
+/**
+ * The rollback run items `gonogo watch` runs by itself: only after a watch recorded the
+ * rollback under `policy.rollback.auto`; in item order, the open ones up to the first that is
+ * neither open nor accepted (a failed run stops the procedure: a person takes over).
+ */
+function pendingRollbackRuns(
+  playbook: Playbook,
+  items: readonly ReleaseItem[],
+  events: readonly ReleaseEvent[],
+): { item: number; title: string }[] {
+  if (!playbook.policy.rollback?.auto) return [];
+  const byWatch = events.some(
+    (e) => e.type === 'rollback.recorded' && (e.payload as { watch?: unknown }).watch,
+  );
+  if (!byWatch) return [];
+  const out: { item: number; title: string }[] = [];
+  const runs = items.filter((i) => i.rollback && i.kind === 'run');
+  for (const i of [...runs].sort((a, b) => a.number - b.number)) {
+    if (acceptedStates.includes(i.state)) continue;
+    if (i.state !== 'pending') break;
+    out.push({ item: i.number, title: i.title });
+  }
+  return out;
 }
 
 function formatValue(value: number | undefined): string {
@@ -166,6 +220,7 @@ export async function recordWatchMeasurement(
       ...(tally.reason ? { reason: tally.reason } : {}),
     };
     await recordEvent(ctx, tx, release.id, 'watch.measured', measurement, at);
+    let acted: Pick<RecordWatchMeasurementResult, 'rollback' | 'lock'> = {};
     if (tally.outcome === 'passed' || tally.outcome === 'failed') {
       const evidence: Evidence = {
         ...input.evidence,
@@ -195,13 +250,17 @@ export async function recordWatchMeasurement(
         },
       );
       await syncParentItems(ctx, tx, release, at);
+      if (tally.outcome === 'failed') {
+        const why = `${record.view.measures} = ${formatValue(value)} (${tally.reason ?? 'failed'})`;
+        acted = await actOnFailedWatch(ctx, tx, release, v.playbook, item, why, at);
+      }
       await maybeFinish(ctx, tx, release, v.playbook, at);
     }
     const after: ReleaseItem =
       (await tx.listItems(release.id)).find((i) => i.number === item.number) ?? item;
     const events2 = await tx.listEvents(release.id);
     const view = readWatches([after], v.playbook, events2, deployedAt, nowMs)[0]!.view;
-    return { measurement, watch: view, item: after };
+    return { measurement, watch: view, item: after, ...acted };
   });
 }
 

@@ -285,7 +285,7 @@ describe('the exports of a finished release', () => {
     expect(stdout).toMatch(/marked #\d+ "[^"]+" failed — error rate 7% in the first 20 minutes$/m);
     const procedure = view.items.filter((i) => i.rollback).length;
     expect(stdout).toContain(
-      `rolled back production; ${procedure} rollback items added — error rate above 5% after the deploy (error_rate > 5%)`,
+      `rolled back production from 1.0.0 (no earlier version recorded there); ${procedure} rollback items added — error rate above 5% after the deploy (error_rate > 5%)`,
     );
     expect(stdout).toMatch(/ {2}release deployed \(was in progress\)$/m);
     expect(stdout).toContain('release rolled back (was deployed) — error rate above 5%');

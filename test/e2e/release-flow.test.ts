@@ -134,7 +134,7 @@ describe('a release through the CLI', () => {
     expect(before.items.some((i) => i.rollback)).toBe(false);
 
     const rb = await repo.ok(['rollback', 'production', '--reason', 'error rate 9%']);
-    expect(rb.stdout).toMatch(/rolled back 1\.0\.0 in production: error rate 9%/);
+    expect(rb.stdout).toMatch(/rolled production back from 1\.0\.0 to 0\.9\.0: error rate 9%/);
     expect(rb.stdout).toMatch(/Previous version deployed/);
 
     const after = await repo.json<View>(['release', 'show', '1.0.0']);

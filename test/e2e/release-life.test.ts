@@ -124,7 +124,7 @@ describe.skipIf(!seed001)('seed 001 from deployment to rollback, abandon and sup
       ['rollback', 'production', '--reason', 'error rate 7% after the deploy'],
       at('2026-11-23T14:02:00.000Z'),
     );
-    expect(rb.stdout).toMatch(/rolled back 1\.0\.0 in production/);
+    expect(rb.stdout).toMatch(/rolled production back from 1\.0\.0 to 0\.9\.0/);
     const view = await repo.json<View>(['release', 'show', '1.0.0']);
     expect(view.release).toMatchObject({
       state: 'rolled-back',

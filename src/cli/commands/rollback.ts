@@ -19,8 +19,9 @@ export default defineCommand({
       ctx.output.out(JSON.stringify(r));
       return 0;
     }
+    const to = r.runsAgain ? `to ${r.runsAgain.version}` : '(no earlier version recorded there)';
     ctx.output.out(
-      `rolled back ${r.deployment.version} in ${r.deployment.environment}: ${oneLine(v.reason ?? '')}`,
+      `rolled ${r.deployment.environment} back from ${r.deployment.version} ${to}: ${oneLine(v.reason ?? '')}`,
     );
     if (r.items.length) {
       ctx.output.out('rollback procedure:');

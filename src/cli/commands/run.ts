@@ -3,6 +3,7 @@ import { UsageError } from '../../core/errors.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine, paint } from '../cli-output.ts';
+import { runAndRecordItem } from '../cli-run-item.ts';
 
 export default defineCommand({
   usage: 'gonogo run REF [--dry-run] [--yes] [--json]',
@@ -14,8 +15,7 @@ export default defineCommand({
     const svc = await ctx.service({ mustExist: true });
     const version = ctx.release ? { version: ctx.release } : {};
     const { release, item } = await svc.planRun({ ref: ref!, ...version });
-    const { planRunStep, assertRunCheckout, runStep, describeRunOutcome } =
-      await import('../../checks/run-step.ts');
+    const { planRunStep, assertRunCheckout } = await import('../../checks/run-step.ts');
     const plan = planRunStep(ctx.root, item.spec, process.env);
     const o = ctx.output;
     const label = `#${item.number} ${JSON.stringify(oneLine(item.title))}`;
@@ -62,42 +62,14 @@ export default defineCommand({
       }
     }
     if (!ctx.json) o.err(paint(o, 'gray', `running ${label}: ${plan.display} (in ${where})`));
-    const onSignal = () => controller.abort();
-    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-    for (const s of signals) process.once(s, onSignal);
-    let outcome;
-    try {
-      outcome = await runStep(plan, {
-        env: process.env,
-        signal: controller.signal,
-        // With --json, stdout holds the result alone: the command's output goes to stderr.
-        onOutput: (stream, chunk) =>
-          (ctx.json || stream === 'stderr' ? process.stderr : process.stdout).write(chunk),
-      });
-    } finally {
-      for (const s of signals) process.removeListener(s, onSignal);
-    }
-    const done = outcome.end === 'exited' && outcome.exitCode === 0;
-    const summary = describeRunOutcome(plan, outcome);
-    const recorded = await svc.recordRunResult({
-      ...version,
-      version: release.version,
-      item: item.number,
-      result: done ? 'done' : 'failed',
-      summary,
-      durationMs: outcome.durationMs,
-      itemVersion: item.rowVersion,
-      evidence: {
-        command: plan.shownArgv,
-        cwd: plan.cwdShown,
-        ...(release.commit ? { commit: release.commit } : {}),
-        exitCode: outcome.exitCode,
-        ...(outcome.signal ? { signal: outcome.signal } : {}),
-        end: outcome.end,
-        timeoutMs: plan.timeoutMs,
-        output: outcome.output,
-      },
-    });
+    const { done, summary, outcome, recorded } = await runAndRecordItem(
+      ctx,
+      svc,
+      release,
+      item,
+      plan,
+      controller,
+    );
     if (ctx.json) {
       o.out(
         JSON.stringify({

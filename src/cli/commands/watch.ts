@@ -5,6 +5,8 @@ import type { WatchPlan } from '../../service/service-contract.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine } from '../cli-output.ts';
 import { checkContextOf, prometheusOf } from '../cli-watch.ts';
+import type { RollbackStepResult } from '../cli-watch-rollback.ts';
+import { describeActs, runRollbackSteps } from '../cli-watch-rollback.ts';
 
 /** Sleeps at most this long between looks, so a decision made elsewhere is seen soon. */
 const maxSleepMs = 60_000;
@@ -27,11 +29,25 @@ export default defineCommand({
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const recorded: unknown[] = [];
+    const acted: unknown[] = [];
+    const steps: RollbackStepResult[] = [];
     let plan: WatchPlan;
     try {
       for (;;) {
         plan = await svc.planWatches(ref);
+        // A failed watch recorded the rollback (policy.rollback.auto): its run items come first,
+        // also when an earlier `gonogo watch` stopped before it ran them.
+        if (plan.rollbackRuns?.length) {
+          steps.push(...(await runRollbackSteps(ctx, svc, plan, controller)));
+          break;
+        }
         if (!plan.deployedAt) {
+          if (plan.release.state === 'rolled-back') {
+            ctx.output.err(
+              `release ${plan.release.version} was rolled back: ${plan.release.stateReason ?? ''}; its watch windows ended`,
+            );
+            break;
+          }
           ctx.output.err(
             `release ${plan.release.version} is not deployed to ${plan.environment ?? 'production'}: its watch windows start with that deployment`,
           );
@@ -59,6 +75,12 @@ export default defineCommand({
             });
           if (!r) continue;
           recorded.push(r.measurement);
+          if (r.rollback || r.lock)
+            acted.push({
+              item: due.item,
+              ...(r.rollback ? { rollback: r.rollback } : {}),
+              ...(r.lock ? { lock: r.lock } : {}),
+            });
           if (!ctx.json) {
             const late = r.measurement.skipped
               ? ` late: due ${r.measurement.dueAt}, stands for ${r.measurement.skipped} missed`
@@ -68,9 +90,18 @@ export default defineCommand({
             );
             if (r.measurement.outcome !== 'running')
               ctx.output.out(
-                `  watch ${r.measurement.outcome}: ${r.measurement.reason ?? ''}${r.measurement.outcome === 'failed' ? ' — rollback recommended (gonogo rollback ' + (plan.environment ?? 'production') + ' --reason TEXT)' : r.measurement.outcome === 'inconclusive' ? ' — a person decides (gonogo item done|fail ' + due.item + ')' : ''}`,
+                `  watch ${r.measurement.outcome}: ${r.measurement.reason ?? ''}${r.measurement.outcome === 'failed' && !r.rollback ? ' — rollback recommended (gonogo rollback ' + (plan.environment ?? 'production') + ' --reason TEXT)' : r.measurement.outcome === 'inconclusive' ? ' — a person decides (gonogo item done|fail ' + due.item + ')' : ''}`,
               );
+            for (const line of describeActs(r)) ctx.output.out(line);
           }
+          // Production was rolled back: nothing else here is measured; the procedure runs next.
+          if (r.rollback) break;
+        }
+        if (acted.some((a) => (a as { rollback?: unknown }).rollback)) {
+          const after = await svc.planWatches(ref);
+          if (after.rollbackRuns?.length)
+            steps.push(...(await runRollbackSteps(ctx, svc, after, controller)));
+          break;
         }
         if (v.once || controller.signal.aborted) break;
         const after = await svc.planWatches(ref);
@@ -92,12 +123,19 @@ export default defineCommand({
     const final = await svc.planWatches(ref);
     const failed = final.watches.filter((w: WatchView) => w.outcome === 'failed');
     if (ctx.json)
-      ctx.output.out(JSON.stringify({ measurements: recorded, watches: final.watches }));
+      ctx.output.out(
+        JSON.stringify({
+          measurements: recorded,
+          watches: final.watches,
+          ...(acted.length ? { acted } : {}),
+          ...(steps.length ? { rollbackSteps: steps } : {}),
+        }),
+      );
     else
       for (const w of final.watches)
         ctx.output.out(
           `  ${w.outcome.padEnd(12)} #${w.item} ${oneLine(w.title)} (${w.taken}/${w.count}${w.nextDueAt ? `, next ${w.nextDueAt}` : ''})`,
         );
-    return failed.length ? 1 : 0;
+    return failed.length || steps.some((x) => x.result !== 'done') ? 1 : 0;
   },
 });
