@@ -6,58 +6,28 @@
  * evidence, status recommends the rollback, and `audit verify` is clean. Skips, saying so, when
  * prometheus is not installed.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos } from './cli-helper.ts';
+import type { Prometheus } from './prometheus-helper.ts';
+import { hasPrometheus, startPrometheus, warnWithoutPrometheus } from './prometheus-helper.ts';
 
-const prometheusBin = '/usr/bin/prometheus';
-const hasPrometheus = existsSync(prometheusBin);
-if (!hasPrometheus)
-  console.warn(
-    `skipping the watch tests: ${prometheusBin} is missing (apt-get install prometheus)`,
-  );
+warnWithoutPrometheus('the watch tests');
 
 const query = 'sum(rate(errors_total[5s])) / sum(rate(requests_total[5s]))';
 
 let app: Server;
-let prometheus: ChildProcess | undefined;
+let prometheus: Prometheus | undefined;
 let promUrl = '';
-let tmp = '';
 const counters = { requests: 0, errors: 0, failing: false };
 let ticker: NodeJS.Timeout | undefined;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function instant(q: string): Promise<number | undefined> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await res.json()) as { data?: { result?: { value: [number, string] }[] } };
-  const v = body.data?.result?.[0]?.value[1];
-  return v === undefined ? undefined : Number(v);
-}
-
-/** Polls until `ok` holds for the query's value (Prometheus scrapes every second). */
-async function until(ok: (v: number | undefined) => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (ok(await instant(query).catch(() => undefined))) return;
-    await sleep(100);
-  }
-  throw new Error(`Prometheus never showed ${what}`);
-}
+const until = (ok: (v: number | undefined) => boolean, what: string) =>
+  prometheus!.until(query, ok, what);
 
 beforeAll(async () => {
   if (!hasPrometheus) return;
@@ -74,40 +44,15 @@ beforeAll(async () => {
     );
   });
   await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-  const appPort = (app.address() as AddressInfo).port;
-  tmp = await mkdtemp(path.join(tmpdir(), 'gonogo-prom-'));
-  await writeFile(
-    path.join(tmp, 'prometheus.yml'),
-    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: app\n    static_configs: [{ targets: ['127.0.0.1:${appPort}'] }]\n`,
-  );
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn(
-    prometheusBin,
-    [
-      `--config.file=${path.join(tmp, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(tmp, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; ; i++) {
-    const ready = await fetch(`${promUrl}/-/ready`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ready) break;
-    if (i > 300) throw new Error('prometheus did not become ready');
-    await sleep(100);
-  }
+  prometheus = await startPrometheus((app.address() as AddressInfo).port);
+  promUrl = prometheus.url;
   await until((v) => v !== undefined, 'a first error rate');
 }, 90_000);
 
 afterAll(async () => {
   if (ticker) clearInterval(ticker);
-  if (prometheus?.pid) prometheus.kill('SIGTERM');
-  await new Promise((r) => (prometheus ? prometheus.once('exit', r) : r(undefined)));
+  await prometheus?.stop();
   if (app) await new Promise((r) => app.close(r));
-  if (tmp) await rm(tmp, { recursive: true, force: true });
   await removeRepos();
 });
 
