@@ -241,7 +241,10 @@ export const playbookImportResultSchema = named(
         blanks: z.array(z.unknown()),
         blanksTotal: z.number().int(),
         roles: z.array(z.unknown()),
+        watches: z.array(z.unknown()).optional(),
       })
-      .describe('What became of every heading, the blanks to fill, the roles without members.'),
+      .describe(
+        'What became of every heading, the blanks to fill, the roles without members, the monitoring lines that became watches.',
+      ),
   }),
 );

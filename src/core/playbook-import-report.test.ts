@@ -296,7 +296,13 @@ describe('due points after the production deployment', () => {
     const due = (t: string) => item(playbook, t).due;
     expect(due('Freeze merges')).toBeUndefined();
     expect(due('Confirm rollback works within 24 hours after deploy')).toBe('+24h');
-    expect(due('No error spike')).toBe('+15m');
+    // A watch now ("Monitor for 15 minutes:" says what and how long): its window starts at the
+    // deployment, so its own due point says +0m over the lead's +15m.
+    expect(due('No error spike')).toBe('+0m');
+    expect(item(playbook, 'No error spike').watch).toMatchObject({
+      metric: 'error_rate',
+      for: '15m',
+    });
     expect(due('Deploy to production')).toBeUndefined();
     expect(due('Watch logs')).toBe('+1h');
     expect(due('Review metrics 1 week after the release')).toBe('+1w');

@@ -62,12 +62,23 @@ export interface RoleFlag {
   message: string;
 }
 
+/** A line the importer made a watch, where it is, and what the watch needs. */
+export interface PlacedWatch {
+  line: number;
+  col: number;
+  title: string;
+  metric: string;
+  for: string;
+}
+
 export interface ImportReport {
   headings: HeadingFate[];
   /** Placeholders left in the checklist (at most 200; `blanksTotal` counts all). */
   blanks: Blank[];
   blanksTotal: number;
   roles: RoleFlag[];
+  /** Monitoring lines that became watches, with what each needs. */
+  watches?: PlacedWatch[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -161,6 +172,13 @@ export function describeReport(report: ImportReport): string[] {
       out.push(`  ${b.line}:${b.col}: ${printable(b.text)} in "${printable(b.context)}"`);
     if (report.blanksTotal > report.blanks.length)
       out.push(`  … and ${report.blanksTotal - report.blanks.length} more`);
+  }
+  if (report.watches?.length) {
+    out.push('watches (line:column: what it watches → what it needs):');
+    for (const w of report.watches)
+      out.push(
+        `  ${w.line}:${w.col}: "${printable(w.title)}" → watch ${w.metric} for ${w.for}: needs metrics.${w.metric}.query (PromQL) and prometheus.url (or GONOGO_PROMETHEUS_URL)`,
+      );
   }
   if (report.roles.length) {
     out.push('roles without members:');

@@ -50,6 +50,7 @@ export function orderItem(it: RawItem): RawItem {
   if (it.deploys !== undefined) out.deploys = it.deploys;
   if (it.sign !== undefined) out.sign = it.sign;
   if (it.check !== undefined) out.check = it.check;
+  if (it.watch !== undefined) out.watch = it.watch;
   if (it.details !== undefined) out.details = it.details;
   if (it.suggest !== undefined) out.suggest = it.suggest;
   if (it.items?.length) out.items = it.items.map(orderItem);

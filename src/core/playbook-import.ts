@@ -18,6 +18,8 @@ import type { Outline, OutlineHeading, OutlineSection } from './playbook-import-
 import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
 import type { CheckHints } from './playbook-import-checks.ts';
 import { findBlanks } from './playbook-import-blanks.ts';
+import { humanizeMetric, placeWatches } from './playbook-import-watches.ts';
+import { compileRollbackLine } from './watch-condition.ts';
 import {
   hasWords,
   isMetricsHeading,
@@ -378,6 +380,11 @@ export function importChecklist(
   const units = unitsOf(phases);
   markDeployments(units, target, environments);
   setDuePoints(units, target, environments, conditionOf);
+  // Monitoring lines that say what to watch and for how long: watches on a metric to point.
+  const watches = placeWatches(
+    units.filter((u) => u.group !== rollback),
+    text,
+  );
   // A window policy needs someone who may override it: the release manager.
   if (denied.size && !roles.has('release-manager')) roles.set('release-manager', 'Release Manager');
 
@@ -403,6 +410,16 @@ export function importChecklist(
   if (notes.length)
     raw.notes = notes.sort((a, b) => a.line - b.line).map(({ title, text }) => ({ title, text }));
   if (metrics.length) raw.metrics = Object.fromEntries(metrics);
+  for (const [id, title] of watches.metrics)
+    raw.metrics = { ...raw.metrics, [id]: raw.metrics?.[id] ?? { title } };
+  // With watches on metrics, a rollback line's metric is one to measure too: declared, its
+  // query a blank like theirs.
+  if (watches.placed.length)
+    for (const line of criteria) {
+      const metric = compileRollbackLine(line)?.metric;
+      if (metric && raw.metrics?.[metric] === undefined)
+        raw.metrics = { ...raw.metrics, [metric]: { title: humanizeMetric(metric) } };
+    }
   for (const g of [...phases, ...(rollback ? [rollback] : [])]) {
     g.items = g.items.map(orderItem);
     for (const s of g.sections) s.items = s.items.map(orderItem);
@@ -418,11 +435,20 @@ export function importChecklist(
         }
       : { items: rollback.items };
   }
-  const { blanks, total } = findBlanks(text);
+  const found = findBlanks(text);
+  // Each watch's metric query is a blank too: the team points it at their system.
+  const queries = watches.placed.map((w) => ({
+    line: w.line,
+    col: w.col,
+    text: `metrics.${w.metric}.query`,
+    context: truncate(w.title, 80),
+  }));
+  const blanks = [...found.blanks, ...queries].sort((a, b) => a.line - b.line || a.col - b.col);
   const report: ImportReport = {
     headings: describeHeadings(outline, own, phaseFates, typeNotes),
     blanks,
-    blanksTotal: total,
+    blanksTotal: found.total + queries.length,
+    ...(watches.placed.length ? { watches: watches.placed } : {}),
     roles: flagRoles(raw),
   };
   return {

@@ -57,10 +57,35 @@ export function currentDeployment(
     .at(-1);
 }
 
+/** How long a watch item's window lasts past its due point (delay and `for`); 0 for others. */
+function watchWindowMs(item: ReleaseItem): number {
+  const w = item.spec.watch;
+  if (!w?.for) return 0;
+  return (parseDuration(w.initialDelay ?? '0s') ?? 0) + (parseDuration(w.for) ?? 0);
+}
+
+/** `15m`, `1h`, `1h30m`, `2d`: a due point's words. */
+function compactDuration(ms: number): string {
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  let rest = ms;
+  let out = '';
+  for (const [u, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n) out += `${n}${u}`;
+    rest -= n * size;
+  }
+  return out || '0s';
+}
+
 /**
  * The release's open items once production runs it (rollback items aside), each with its due
- * time (`deployedAt` + the item's `due`); ordered by due time, items without one last, then by
- * number. These are what remains of the release, not blockers of a gate; `before` names the items
+ * time (`deployedAt` + the item's `due`; a watch's when its window ends); ordered by due time,
+ * items without one last, then by number. These are what remains of the release, not blockers of a gate; `before` names the items
  * that stand before the production deployment (left open when it went out).
  *
  * @example listFollowUps(items, '2026-11-23T10:00:00.000Z', now)[0]
@@ -84,9 +109,11 @@ export function listFollowUps(
       beforeDeployment: before.has(item.number),
     };
     const ms = item.spec.due ? parseDuration(item.spec.due.replace(/^\+/, '')) : undefined;
+    const window = watchWindowMs(item);
     if (item.spec.due && ms !== undefined) {
-      f.due = item.spec.due;
-      f.dueAt = new Date(start + ms).toISOString();
+      // A watch is due when its window ends, not when it starts.
+      f.due = window ? `+${compactDuration(ms + window)}` : item.spec.due;
+      f.dueAt = new Date(start + ms + window).toISOString();
       f.overdue = f.dueAt <= now;
     }
     out.push(f);

@@ -81,7 +81,7 @@ export function checkWatch(w: RawWatch, raw: RawPlaybook): WatchProblem[] {
     } else if (metricQuery(raw, w.metric) === undefined) {
       out.push({
         path: ['metric'],
-        message: `metric "${w.metric}" has no query yet, so nothing can measure this watch: gonogo watch refuses it until it has one`,
+        message: `metric "${w.metric}" has no query yet, so nothing measures this watch until it has one (a person ticks it meanwhile)`,
         fix: `give it one: metrics: { ${w.metric}: { title: ..., query: "PromQL" } }`,
         warning: true,
       });

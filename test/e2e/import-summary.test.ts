@@ -147,7 +147,8 @@ describe.skipIf(!hasSeeds)('seed 002 imported', () => {
       sections()
         .find((s) => s.title === title)
         ?.items.map((i) => i.due);
-    expect(due('First Hour')).toEqual(Array(5).fill('+1h'));
+    // "Watch error logs" is a watch for the first hour: its window starts at the deployment.
+    expect(due('First Hour')).toEqual(['+1h', '+0m', '+1h', '+1h', '+1h']);
     expect(due('First 24 Hours')).toEqual(Array(5).fill('+24h'));
     expect(due('First Week')).toEqual(Array(5).fill('+1w'));
     expect(fate('First 24 Hours')).toMatchObject({ became: 'section', due: '+24h' });
@@ -233,17 +234,19 @@ describe.skipIf(!hasSeeds)('seed 002 imported', () => {
     expect(lint.stdout).toMatch(
       /^gonogo\.yaml:\d+:\d+ warning: role "release-manager" has no members: anyone may act as it/m,
     );
-    expect(lint.stdout).toMatch(/gonogo\.yaml: ok, .*, 2 warnings$/m);
+    // The roles, and the metrics the watches and rollback lines name, whose queries are blank.
+    expect(lint.stdout).toMatch(/gonogo\.yaml: ok, .*, 8 warnings$/m);
+    expect(lint.stdout).toMatch(/warning: metric "error_rate" has no query yet/);
     const json = await repo.json<{
       ok: boolean;
       problems: { severity: string; message: string; line: number }[];
     }>(['playbook', 'lint']);
     expect(json.ok).toBe(true);
-    expect(json.problems.map((p) => p.severity)).toEqual(['warning', 'warning']);
-    expect(json.problems.map((p) => /role "([^"]+)"/.exec(p.message)?.[1]).sort()).toEqual([
-      'release-manager',
-      'team-lead',
-    ]);
+    expect(json.problems.map((p) => p.severity)).toEqual(Array(8).fill('warning'));
+    const roles = json.problems.flatMap((p) => /role "([^"]+)"/.exec(p.message)?.[1] ?? []);
+    expect(roles.sort()).toEqual(['release-manager', 'team-lead']);
+    const metrics = json.problems.flatMap((p) => /metric "([^"]+)"/.exec(p.message)?.[1] ?? []);
+    expect([...new Set(metrics)].sort()).toEqual(['error_rate', 'response_time']);
   });
 });
 
