@@ -32,6 +32,28 @@ phases:
     gate: [release-manager]
 `;
 
+const autoYaml = `
+name: Auto rollback
+environments: [staging, production]
+metrics:
+  error_rate: { title: Error rate, query: "sum(rate(errors[1m]))" }
+policy:
+  rollback: { when: ["error_rate > 5%"], auto: true, lock_on_failure: true }
+phases:
+  - id: ship
+    items:
+      - title: Deploy to production
+        deploys: production
+  - id: post
+    items:
+      - id: errors-low
+        title: Error rate stays low
+        watch: { metric: error_rate, interval: 1s, count: 1 }
+rollback:
+  - title: Previous version deployed
+    run: ./rollback.sh
+`;
+
 async function errorOf(p: Promise<unknown>): Promise<GonogoError> {
   const e = await p.then(
     () => undefined,
@@ -182,5 +204,65 @@ export function describeRunsAndLocks(t: { service(actor: string): ReleaseService
     expect(types).toContain('environment.unlocked');
     const audit = await rm.verifyAudit();
     expect(audit.every((a) => a.ok)).toBe(true);
+  });
+
+  it('a failed watch rolls production back by itself to the version before, and locks it', async () => {
+    const { playbook: auto } = loadPlaybook(autoYaml, 'auto.yaml');
+    const rm = svc('rm@example.com');
+    await rm.startRelease({ playbook: auto, version: '1.0.0', commit: 'a'.repeat(40) });
+    await rm.deploy({ environment: 'production' });
+    const healthy = await rm.recordWatchMeasurement({
+      item: 2,
+      value: { kind: 'value', value: 0 },
+    });
+    expect(healthy.measurement.outcome).toBe('passed');
+    expect(healthy.rollback).toBeUndefined();
+    expect(healthy.lock).toBeUndefined();
+
+    await rm.startRelease({ playbook: auto, version: '1.1.0', commit: 'b'.repeat(40) });
+    await rm.deploy({ environment: 'production' });
+    const failed = await rm.recordWatchMeasurement({
+      item: 2,
+      value: { kind: 'value', value: 0.31 },
+    });
+    expect(failed.measurement.outcome).toBe('failed');
+    expect(failed.rollback?.deployment).toMatchObject({ version: '1.1.0', status: 'rolled-back' });
+    expect(failed.rollback?.runsAgain?.version).toBe('1.0.0');
+    expect(failed.rollback?.incident.reason).toMatch(
+      /^watch #2 "Error rate stays low" failed: metric error_rate = 0\.31/,
+    );
+    expect(failed.lock).toMatchObject({ environment: 'production', actor: 'watch errors-low' });
+    expect(failed.lock?.reason).toMatch(/^metric error_rate = 0\.31 \(/);
+
+    const plan = await rm.planWatches();
+    expect(plan.rollbackRuns?.map((r) => r.title)).toEqual(['Previous version deployed']);
+    const step = plan.rollbackRuns![0]!.item;
+    await rm.recordRunResult({
+      version: '1.1.0',
+      item: step,
+      result: 'done',
+      summary: './rollback.sh exited 0',
+      durationMs: 12,
+      evidence: { command: ['./rollback.sh'], exitCode: 0 },
+    });
+    expect((await rm.planWatches()).rollbackRuns).toBeUndefined();
+    const status = await rm.getStatus({ version: '1.1.0' });
+    expect(status.view.release.state).toBe('rolled-back');
+    expect(status.life.rollback?.incident.resolvedAt).toBeDefined();
+    expect(status.life.watches?.[0]?.outcome).toBe('failed');
+
+    const production = (await rm.listEnvironments({ playbook: auto })).find(
+      (e) => e.environment === 'production',
+    )!;
+    expect(production.current?.version).toBe('1.0.0');
+    expect(production.lock?.actor).toBe('watch errors-low');
+    await rejectsWith(
+      rm.deploy({ environment: 'production', version: '1.1.0' }),
+      'gate-closed',
+      /production is locked: locked by watch errors-low/,
+    );
+    const words = (await rm.listEvents({ version: '1.1.0' })).map((e) => e.type);
+    expect(words).toEqual(expect.arrayContaining(['rollback.recorded', 'environment.locked']));
+    expect((await rm.verifyAudit()).every((a) => a.ok)).toBe(true);
   });
 }
