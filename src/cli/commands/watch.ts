@@ -18,7 +18,7 @@ function valueText(v: number | undefined): string {
 export default defineCommand({
   usage: 'gonogo watch [--once] [--json]',
   summary:
-    "Runs the release's watch windows in the foreground: takes each measurement that is due (a Prometheus query of a metric, or an http check), records it with its value and evidence, and when a window is decided sets its item: passed → done, failed → failed with a rollback recommendation; inconclusive leaves it for a person. Measurements that came due while nothing ran are taken once and say they were late. --once takes what is due now and exits; without it, it sleeps until the next due time and stops when every window is decided. Exit 1 when a window failed.",
+    "Runs the release's watch windows in the foreground: takes each measurement that is due (a Prometheus query of a metric, or an http check), records it with its value and evidence, and when a window is decided sets its item: passed → done, failed → failed with a rollback recommendation; inconclusive leaves it for a person. With policy.rollback.auto a failed watch records the rollback of production itself (from its version to the one production runs again) and gonogo watch then runs the rollback procedure's run items in order, as gonogo run does, stopping at the first that fails or asks first (confirm: true); with policy.rollback.lock_on_failure it locks production until gonogo unlock. Measurements that came due while nothing ran are taken once and say they were late. --once takes what is due now and exits; without it, it sleeps until the next due time and stops when every window is decided. Exit 1 when a window failed.",
   options: { once: { type: 'boolean' } },
   positionals: [0, 0],
   async run(ctx, v) {
