@@ -11,6 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,10 @@ import { loadPlaybook } from '../core/playbook-yaml.ts';
 import { createReleaseService } from '../service/create-service.ts';
 import type { ReleaseService } from '../service/service-contract.ts';
 import { createMemoryChangeBus } from '../store/change-bus.ts';
+import type { ChangeBus } from '../store/change-bus.ts';
+import { openChangeBus } from '../store/open-change-bus.ts';
 import { openStore } from '../store/open-store.ts';
+import { checkPgAvailable, createTestDatabase } from '../store/store-pg.fixture.ts';
 import type { Store } from '../store/store.ts';
 import { schedulerActor, startServeJobs } from './cli-jobs.ts';
 
@@ -66,7 +70,7 @@ async function until(ok: () => Promise<boolean>, what: string): Promise<void> {
   throw new Error(`never happened: ${what}`);
 }
 
-function setUp(store: Store, bus = createMemoryChangeBus()) {
+function setUp(store: Store, bus: ChangeBus = createMemoryChangeBus()) {
   const releases = (actor: string, p: string): ReleaseService =>
     createReleaseService({ store, actor, project: p, changes: bus });
   return { bus, releases, svc: releases('ana@example.com', project) };
@@ -157,4 +161,50 @@ describe('gonogo serve runs watch windows on its scheduler (SQLite)', () => {
       await store.close();
     }
   });
+});
+
+const pgAvailable = await checkPgAvailable('cli-jobs.test.ts');
+
+describe.skipIf(!pgAvailable)('two gonogo serve instances on one PostgreSQL database', () => {
+  it('take each measurement of a window once between them', async () => {
+    const db = await createTestDatabase();
+    const said: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n'))
+          if (l) said.push((JSON.parse(l) as { msg: string }).msg);
+        done();
+      },
+    });
+    const logger = pino(stream);
+    const instances = await Promise.all(
+      [0, 1].map(async () => {
+        const store = await openStore(db.url);
+        const bus = await openChangeBus(db.url);
+        const s = setUp(store, bus);
+        const jobs = await startServeJobs({ url: db.url, ...s, store, logger, root: dir });
+        return { store, jobs, ...s };
+      }),
+    );
+    try {
+      const [a, b] = instances as [(typeof instances)[0], (typeof instances)[0]];
+      const { playbook } = loadPlaybook(playbookYaml('1s', '3s'), 'gonogo.yaml');
+      await a.svc.startRelease({ playbook, version: '3.0.0' });
+      await a.svc.deploy({ environment: 'production', version: '3.0.0' });
+      await until(async () => (await watchOf(b.svc, '3.0.0')).outcome !== 'running', 'a decision');
+      expect((await watchOf(b.svc, '3.0.0')).outcome).toBe('passed');
+      const measured = await measuredEvents(a.store, a.svc, '3.0.0');
+      expect(measured.map((e) => (e.payload as { slot: number }).slot)).toEqual([0, 1, 2]);
+      // Each job ran once: three measurements taken, none refused as taken already.
+      expect(said.filter((m) => /^watch #\d+ of 3\.0\.0 measured/.test(m))).toHaveLength(3);
+      expect(said.filter((m) => /not measured/.test(m))).toEqual([]);
+    } finally {
+      for (const i of instances) {
+        await i.jobs.stop();
+        await i.bus.close();
+        await i.store.close();
+      }
+      await db.drop();
+    }
+  }, 60_000);
 });
