@@ -194,9 +194,14 @@ describe.skipIf(!pgAvailable)('two gonogo serve instances on one PostgreSQL data
       await until(async () => (await watchOf(b.svc, '3.0.0')).outcome !== 'running', 'a decision');
       expect((await watchOf(b.svc, '3.0.0')).outcome).toBe('passed');
       const measured = await measuredEvents(a.store, a.svc, '3.0.0');
-      expect(measured.map((e) => (e.payload as { slot: number }).slot)).toEqual([0, 1, 2]);
-      // Each job ran once: three measurements taken, none refused as taken already.
-      expect(said.filter((m) => /^watch #\d+ of 3\.0\.0 measured/.test(m))).toHaveLength(3);
+      // Each slot at most once (a late one stands for those it missed, so there may be fewer).
+      const slots = measured.map((e) => (e.payload as { slot: number }).slot);
+      expect(slots).toEqual([...new Set(slots)].sort((x, y) => x - y));
+      expect(slots.at(-1)).toBe(2);
+      // Each job ran once: one measurement per run, none refused as taken already.
+      expect(said.filter((m) => /^watch #\d+ of 3\.0\.0 measured/.test(m))).toHaveLength(
+        measured.length,
+      );
       expect(said.filter((m) => /not measured/.test(m))).toEqual([]);
     } finally {
       for (const i of instances) {

@@ -62,6 +62,8 @@ export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> 
       handlers,
       logger: log,
       ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+      // Jobs due later are found by polling: once a second bounds their drift at about that.
+      pollIntervalMs: 1000,
     });
   } else {
     scheduler = createStoreScheduler({
@@ -78,8 +80,10 @@ export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> 
     listOpenReleases: () => listOpenReleases(store),
     setting: { root: input.root, env: process.env, now: () => new Date() },
   });
-  await scheduler.start();
+  // Planned before it starts: a job that came due while nothing ran is moved to the slot due
+  // now, then runs once.
   const planned = await watch.planOpenReleases();
+  await scheduler.start();
   log.info(
     { planned, queue: isPostgresUrl(input.url) ? 'graphile-worker' : 'sqlite' },
     'scheduler started',

@@ -83,9 +83,16 @@ export async function createGraphileScheduler(opts: GraphileSchedulerOptions): P
     };
   }
 
-  async function utilsOf(): Promise<WorkerUtils> {
-    utils ??= await makeWorkerUtils({ connectionString, logger: workerLogger });
-    return utils;
+  let ready: Promise<WorkerUtils> | undefined;
+  /** The utilities, with graphile-worker's schema migrated once (scheduling may come first). */
+  function utilsOf(): Promise<WorkerUtils> {
+    ready ??= (async () => {
+      const u = await makeWorkerUtils({ connectionString, logger: workerLogger });
+      await u.migrate();
+      utils = u;
+      return u;
+    })();
+    return ready;
   }
 
   return {
@@ -94,14 +101,15 @@ export async function createGraphileScheduler(opts: GraphileSchedulerOptions): P
       await u.addJob(job.kind, job.payload, {
         jobKey: job.key,
         jobKeyMode: 'replace',
+        // One run of a key at a time: a job of a key scheduled while its run goes waits for it.
+        queueName: job.key,
         runAt,
         maxAttempts: 1,
       });
     },
     async start(): Promise<void> {
       if (runner) return;
-      const u = await utilsOf();
-      await u.migrate();
+      await utilsOf();
       runner = await run({
         connectionString,
         concurrency: opts.concurrency ?? 8,
@@ -117,6 +125,7 @@ export async function createGraphileScheduler(opts: GraphileSchedulerOptions): P
       if (r) await r.stop();
       const u = utils;
       utils = undefined;
+      ready = undefined;
       if (u) await u.release();
     },
   };

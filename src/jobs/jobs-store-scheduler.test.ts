@@ -130,6 +130,37 @@ describe('the in-process scheduler on SQLite', () => {
   });
 });
 
+describe('one run of a key at a time', () => {
+  it('lets a key scheduled again while it runs wait for that run', async () => {
+    const store = await openStore(join(dir, 'key.db'));
+    const { logger } = memoryLogger();
+    let going = 0;
+    let most = 0;
+    let runs = 0;
+    const s = createStoreScheduler({
+      store,
+      logger,
+      handlers: {
+        again: async () => {
+          going++;
+          most = Math.max(most, going);
+          runs++;
+          if (runs === 1) await s.schedule({ key: 'k', kind: 'again', payload: {} }, new Date());
+          await sleep(100);
+          going--;
+          return undefined;
+        },
+      },
+    });
+    await s.schedule({ key: 'k', kind: 'again', payload: {} }, new Date());
+    await s.start();
+    await until(() => runs === 2 && going === 0, 'both runs');
+    await s.stop();
+    expect(most).toBe(1);
+    await store.close();
+  });
+});
+
 describe('describeLate', () => {
   it('says on time under a second and the delay above', () => {
     expect(describeLate(300)).toBe('on time');

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { GonogoError } from '../core/errors.ts';
 import { acceptedStates } from '../core/release-model.ts';
 import type { ReleaseService, WatchPlan } from '../service/service-contract.ts';
 import type { JobHandler, Scheduler } from './jobs-scheduler.ts';
@@ -139,8 +140,9 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
       } catch (e) {
         // Decided or taken meanwhile (`gonogo watch`, a person, another instance): plan again.
         said = `#${p.item}: ${e instanceof Error ? e.message : String(e)}`;
-        // A failure that is still there at once (the database) is not tried in a tight loop.
-        notBefore = Date.now() + retryAfterMs;
+        // A failure that is still there at once (the database) is not tried in a tight loop;
+        // a refusal of the service (taken meanwhile, decided, finished) is planned as usual.
+        if (!(e instanceof GonogoError)) notBefore = Date.now() + retryAfterMs;
         logger.info({ ...log, err: e }, `watch #${p.item} of ${p.version} not measured`);
       }
     }

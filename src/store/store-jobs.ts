@@ -87,7 +87,10 @@ export const jobReads = {
 
 /** Writes of the queue; call them inside a transaction. */
 export const jobWrites = {
-  /** Schedules `key` at `runAt`: moves its waiting row, or adds one. */
+  /**
+   * Schedules `key` at `runAt`: moves its waiting row (one already due and asked for now again
+   * keeps its first due time), or adds one.
+   */
   async putScheduledJob(
     db: Kysely<JobTables>,
     job: { key: string; kind: string; payload: unknown; runAt: string },
@@ -101,6 +104,10 @@ export const jobWrites = {
       .where('state', '=', 'scheduled')
       .executeTakeFirst();
     if (waiting) {
+      // Due already and asked for now again: it keeps the time it was first due, so its run
+      // says how late it really is.
+      const runAt = waiting.run_at <= at && job.runAt <= at ? waiting.run_at : job.runAt;
+      job = { ...job, runAt };
       await db
         .updateTable('scheduled_jobs')
         .set({ kind: job.kind, payload, run_at: job.runAt })
@@ -126,8 +133,9 @@ export const jobWrites = {
   },
 
   /**
-   * Claims up to `limit` waiting jobs due at `now`: they turn `running` with their start time
-   * and lateness. In the caller's transaction, so two claimers never get the same row.
+   * Claims up to `limit` waiting jobs due at `now` whose key has no run going: they turn
+   * `running` with their start time and lateness. In the caller's transaction, so two claimers
+   * never get the same row.
    */
   async claimDueJobs(db: Kysely<JobTables>, now: string, limit: number): Promise<ScheduledJob[]> {
     const rows = await db
@@ -135,6 +143,17 @@ export const jobWrites = {
       .selectAll()
       .where('state', '=', 'scheduled')
       .where('run_at', '<=', now)
+      // One run of a key at a time: a key scheduled again while it runs waits for that run.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('scheduled_jobs as r')
+              .select('r.id')
+              .whereRef('r.key', '=', 'scheduled_jobs.key')
+              .where('r.state', '=', 'running'),
+          ),
+        ),
+      )
       .orderBy('run_at')
       .limit(limit)
       .execute();
