@@ -76,35 +76,46 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
   const { releases, scheduler, logger } = opts;
   const settleMs = opts.settleMs ?? 250;
   const pending = new Map<string, NodeJS.Timeout>();
+  // What this instance scheduled last per key: planning the same time again (every change of a
+  // release replans it) costs no write. A key's entry goes when its job starts here.
+  const scheduled = new Map<string, number>();
 
   async function scheduleFrom(
     r: WatchedRelease,
     plan: WatchPlan,
     notBefore?: number,
+    only?: number,
   ): Promise<number> {
     if (!plan.deployedAt) return 0;
     if (plan.release.state !== 'deployed' && plan.release.state !== 'active') return 0;
     let n = 0;
     for (const w of plan.watches) {
+      if (only !== undefined && w.item !== only) continue;
       if (w.outcome !== 'running' || !w.nextDueAt) continue;
       if (acceptedStates.includes(w.state) || w.state === 'failed') continue;
-      const payload: WatchJobPayload = { ...r, item: w.item };
-      await scheduler.schedule(
-        { key: watchJobKey(r, w.item), kind: watchJobKind, payload },
-        new Date(Math.max(Date.parse(w.nextDueAt), notBefore ?? 0)),
-      );
+      const key = watchJobKey(r, w.item);
+      const at = Math.max(Date.parse(w.nextDueAt), notBefore ?? 0);
       n++;
+      if (scheduled.get(key) === at) continue;
+      const payload: WatchJobPayload = { ...r, item: w.item };
+      await scheduler.schedule({ key, kind: watchJobKind, payload }, new Date(at));
+      scheduled.set(key, at);
     }
     return n;
   }
 
-  async function planRelease(r: WatchedRelease, notBefore?: number): Promise<number> {
+  async function planRelease(
+    r: WatchedRelease,
+    notBefore?: number,
+    only?: number,
+  ): Promise<number> {
     const plan = await releases(r.project).planWatches({ version: r.version });
-    return scheduleFrom(r, plan, notBefore);
+    return scheduleFrom(r, plan, notBefore, only);
   }
 
   const handle: JobHandler = async (run, signal) => {
     const p = watchJobPayload.parse(run.payload);
+    scheduled.delete(watchJobKey(p, p.item));
     const svc = releases(p.project);
     const plan = await svc.planWatches({ version: p.version });
     const due = plan.due.find((d) => d.item === p.item);
@@ -146,7 +157,7 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
         logger.info({ ...log, err: e }, `watch #${p.item} of ${p.version} not measured`);
       }
     }
-    const next = await planRelease(p, notBefore);
+    const next = await planRelease(p, notBefore, p.item);
     return `${said}${next ? '' : '; nothing more to schedule'}`;
   };
 
