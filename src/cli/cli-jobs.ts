@@ -24,7 +24,7 @@ export interface ServeJobsInput {
   releases: ServerDeps['releases'];
   logger: Logger;
   root: string;
-  /** Jobs running at once per instance. */
+  /** Jobs running at once per instance (16 unless told: most of a run waits on the network). */
   concurrency?: number;
 }
 
@@ -51,6 +51,7 @@ async function listOpenReleases(store: Store): Promise<WatchedRelease[]> {
 export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> {
   const { store, bus, logger } = input;
   const log = logger.child({ component: 'jobs' });
+  const concurrency = input.concurrency ?? 16;
   const handlers = {
     [watchJobKind]: (...a: Parameters<typeof watch.handle>) => watch.handle(...a),
   };
@@ -61,7 +62,7 @@ export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> 
       connectionString: input.url,
       handlers,
       logger: log,
-      ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+      concurrency,
       // Jobs due later are found by polling: once a second bounds their drift at about that.
       pollIntervalMs: 1000,
     });
@@ -70,7 +71,7 @@ export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> 
       store,
       handlers,
       logger: log,
-      ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+      concurrency,
     });
   }
   const watch = createWatchJobs({

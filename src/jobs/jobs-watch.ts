@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { GonogoError } from '../core/errors.ts';
 import { acceptedStates } from '../core/release-model.ts';
+import type { WatchView } from '../core/watch-state.ts';
 import type { ReleaseService, WatchPlan } from '../service/service-contract.ts';
 import type { JobHandler, Scheduler } from './jobs-scheduler.ts';
 import { describeLate } from './jobs-scheduler.ts';
@@ -80,6 +81,19 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
   // release replans it) costs no write. A key's entry goes when its job starts here.
   const scheduled = new Map<string, number>();
 
+  /** Schedules the window's next measurement, when it is running and has one; 1 or 0. */
+  async function scheduleWatch(r: WatchedRelease, w: WatchView, notBefore?: number) {
+    if (w.outcome !== 'running' || !w.nextDueAt) return 0;
+    if (acceptedStates.includes(w.state) || w.state === 'failed') return 0;
+    const key = watchJobKey(r, w.item);
+    const at = Math.max(Date.parse(w.nextDueAt), notBefore ?? 0);
+    if (scheduled.get(key) === at) return 1;
+    const payload: WatchJobPayload = { ...r, item: w.item };
+    await scheduler.schedule({ key, kind: watchJobKind, payload }, new Date(at));
+    scheduled.set(key, at);
+    return 1;
+  }
+
   async function scheduleFrom(
     r: WatchedRelease,
     plan: WatchPlan,
@@ -89,18 +103,8 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
     if (!plan.deployedAt) return 0;
     if (plan.release.state !== 'deployed' && plan.release.state !== 'active') return 0;
     let n = 0;
-    for (const w of plan.watches) {
-      if (only !== undefined && w.item !== only) continue;
-      if (w.outcome !== 'running' || !w.nextDueAt) continue;
-      if (acceptedStates.includes(w.state) || w.state === 'failed') continue;
-      const key = watchJobKey(r, w.item);
-      const at = Math.max(Date.parse(w.nextDueAt), notBefore ?? 0);
-      n++;
-      if (scheduled.get(key) === at) continue;
-      const payload: WatchJobPayload = { ...r, item: w.item };
-      await scheduler.schedule({ key, kind: watchJobKind, payload }, new Date(at));
-      scheduled.set(key, at);
-    }
+    for (const w of plan.watches)
+      if (only === undefined || w.item === only) n += await scheduleWatch(r, w, notBefore);
     return n;
   }
 
@@ -122,12 +126,14 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
     const log = { release: p.version, project: p.project, item: p.item, lateMs: run.lateMs };
     let said: string;
     let notBefore: number | undefined;
+    let after: WatchView | undefined;
     if (!due) {
       said = `#${p.item}: nothing due (${plan.watches.find((w) => w.item === p.item)?.outcome ?? 'no such watch'})`;
     } else {
       try {
         const r = await takeDueMeasurement(svc, plan, due, opts.setting, signal);
         const m = r.measurement;
+        after = r.watch;
         const late =
           m.skipped > 0
             ? `; due ${m.dueAt}, stands for ${m.skipped} missed`
@@ -157,7 +163,8 @@ export function createWatchJobs(opts: WatchJobsOptions): WatchJobs {
         logger.info({ ...log, err: e }, `watch #${p.item} of ${p.version} not measured`);
       }
     }
-    const next = await planRelease(p, notBefore, p.item);
+    // The recorded measurement says when the next is due: no second read of the release.
+    const next = after ? await scheduleWatch(p, after) : await planRelease(p, notBefore, p.item);
     return `${said}${next ? '' : '; nothing more to schedule'}`;
   };
 
