@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -26,6 +27,8 @@ export interface JobsBenchResults {
   failed: number;
   drift: { p50: number; p99: number; max: number; n: number };
   driftAll: { p50: number; p99: number; max: number; n: number };
+  /** The 1-minute load average at the start and the end, and the cores. */
+  load: { start: number; end: number; cores: number };
 }
 
 function quantiles(values: number[]): { p50: number; p99: number; max: number; n: number } {
@@ -43,6 +46,7 @@ export async function runJobsBench(
   repoRoot: string,
   opts: { projects: number; items: number; interval: string; window: string },
 ): Promise<JobsBenchResults> {
+  const loadStart = loadavg()[0]!;
   const target = http.createServer((_req, res) => void res.writeHead(200).end('ok'));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/health`;
@@ -85,6 +89,7 @@ export async function runJobsBench(
       failed: raw.failed,
       drift: quantiles(raw.lateMs),
       driftAll: quantiles(raw.lateAllMs),
+      load: { start: loadStart, end: loadavg()[0]!, cores: availableParallelism() },
     };
   } finally {
     await new Promise((r) => target.close(r));
@@ -97,15 +102,17 @@ export function renderJobsSection(r: JobsBenchResults): string[] {
   return [
     jobsHeading,
     '',
-    `Run of ${r.date}. ${r.windows.toLocaleString('en')} watch windows (${r.windows / 10} deployed releases × 10 \`http\` watch items, each measuring a loopback service every ${r.interval} for ${r.window}) on one \`gonogo serve\` scheduler on SQLite (the in-process one), in a child process; the releases were deployed one after another with the scheduler running (${(r.setupMs / 1000).toFixed(1)} s), then measured until every window was decided.`,
+    `Run of ${r.date}. ${r.windows.toLocaleString('en')} watch windows (${r.windows / 10} deployed releases × 10 \`http\` watch items, each measuring a loopback service every ${r.interval} for ${r.window}) on one \`gonogo serve\` scheduler on SQLite (the in-process one), in a child process; the releases were deployed one after another with the scheduler running (${(r.setupMs / 1000).toFixed(1)} s), then measured until every window was decided. The deployments took about a second, so the windows' due times line up: every 10 s a burst of 1,000 measurements is due at once, and drift is mostly the queue of that burst (16 runs at a time), not the timer.`,
     '',
     '| what | value |',
     '|---|---:|',
-    `| job runs (measurements) | ${r.runs.toLocaleString('en')} (${r.failed} failed) |`,
+    `| job runs (measurements) | ${r.runs.toLocaleString('en')} of ${(r.windows * 6).toLocaleString('en')} slots (${r.failed} failed; a run later than the next slot stands for the slots it missed) |`,
     `| wall time after the deployments | ${(r.wallMs / 1000).toFixed(1)} s |`,
     `| CPU of the scheduler process | ${(r.cpuMs / 1000).toFixed(1)} s: ${share.toFixed(1)} % of one core |`,
     `| timer drift, runs due after the deployments (n = ${r.drift.n}) | p50 ${r.drift.p50} ms, p99 ${r.drift.p99} ms, max ${r.drift.max} ms |`,
     `| timer drift, all runs (n = ${r.driftAll.n}) | p50 ${r.driftAll.p50} ms, p99 ${r.driftAll.p99} ms, max ${r.driftAll.max} ms |`,
+    '',
+    `Load average (1 min) ${r.load.start.toFixed(2)} at the start, ${r.load.end.toFixed(2)} at the end, on ${r.load.cores} cores: other work on a shared machine lands in these numbers.`,
     '',
     'Drift is how long after its due time a run started (`late_ms` of `scheduled_jobs`). Each run is an http check of the loopback service and a recorded measurement (one SQLite write transaction that reads the release).',
   ];
