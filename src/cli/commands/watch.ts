@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { measureTarget } from '../../checks/watch-measure.ts';
 import type { WatchView } from '../../core/watch-state.ts';
 import type { WatchPlan } from '../../service/service-contract.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine } from '../cli-output.ts';
-import { checkContextOf, prometheusOf } from '../cli-watch.ts';
+import { takeDueMeasurement } from '../../jobs/watch-take.ts';
+import { measureSettingOf } from '../cli-watch.ts';
 
 /** Sleeps at most this long between looks, so a decision made elsewhere is seen soon. */
 const maxSleepMs = 60_000;
@@ -37,26 +37,16 @@ export default defineCommand({
           );
           return 1;
         }
-        const prometheus = prometheusOf(plan);
+        const setting = measureSettingOf(ctx);
         for (const due of plan.due) {
           if (controller.signal.aborted) break;
-          const m = await measureTarget(
-            due.target,
-            { ...(prometheus ? { prometheus } : {}), signal: controller.signal },
-            checkContextOf(ctx, plan, plan.environment ?? 'production'),
-          );
-          const r = await svc
-            .recordWatchMeasurement({
-              item: due.item,
-              value: m.value,
-              evidence: m.evidence,
-              version: plan.release.version,
-            })
-            .catch((e: unknown) => {
+          const r = await takeDueMeasurement(svc, plan, due, setting, controller.signal).catch(
+            (e: unknown) => {
               // Decided or taken meanwhile (another watcher, a person): say so and go on.
               ctx.output.err(`#${due.item}: ${e instanceof Error ? e.message : String(e)}`);
               return undefined;
-            });
+            },
+          );
           if (!r) continue;
           recorded.push(r.measurement);
           if (!ctx.json) {
