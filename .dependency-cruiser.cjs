@@ -49,6 +49,29 @@ module.exports = {
       to: { path: '^src/(checks|server|client|cli)/' },
     },
     {
+      name: 'jobs-layer',
+      comment:
+        'jobs/ (the scheduler) imports core/, checks/ (a watch measures with them) and, as types, the service it is handed and the store queue it runs on.',
+      severity: 'error',
+      from: { path: '^src/jobs/' },
+      to: { path: '^src/(server|client|cli|api|notify)/' },
+    },
+    {
+      name: 'jobs-take-store-and-service-as-types',
+      comment: 'The caller builds the store and the services; jobs/ only names their types.',
+      severity: 'error',
+      from: { path: '^src/jobs/' },
+      to: { path: '^src/(store|service)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'only-jobs-speaks-to-graphile-worker',
+      comment:
+        'graphile-worker keeps its queue in its own schema (graphile_worker): only the PostgreSQL scheduler uses it.',
+      severity: 'error',
+      from: { pathNot: '^src/jobs/jobs-graphile\\.ts$' },
+      to: { path: 'node_modules/graphile-worker/' },
+    },
+    {
       name: 'api-layer',
       severity: 'error',
       from: { path: '^src/api/' },

@@ -6,17 +6,19 @@
  * repository (bench-dogfood.ts); `gonogo serve` under 50 connections of item writes and 1,000
  * event-stream watchers against a bare Hono route (bench-server.ts); the web UI's first-page JS and
  * the time to a usable release page of the largest seed in Chromium against a static page of the
- * same items (bench-web.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
+ * same items (bench-web.ts); 1,000 watch windows on one `gonogo serve` scheduler on SQLite, its
+ * CPU share and timer drift (bench-jobs.ts). Writes bench/RESULTS.md and prints a summary. Needs a fresh
  * build (the npm script builds first), installed node_modules, and, for the seed parts, the
  * seed checklists in ../shared/seeds; rg (Debian's ripgrep) and the npm registry (secretlint
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
- * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web) runs only
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs) runs only
  * those parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and
  * the peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
  * has no numbers of theirs. GONOGO_BENCH_PARTS=web alone runs only the web part and rewrites only
- * its own section of RESULTS.md, leaving the other parts' numbers as they were.
+ * its own section of RESULTS.md, leaving the other parts' numbers as they were; so does
+ * GONOGO_BENCH_PARTS=jobs.
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
@@ -45,6 +47,7 @@ import {
   summarizeWeb,
   writeWebSection,
 } from './bench-web.ts';
+import { renderJobsSection, runJobsBench, writeJobsSection } from './bench-jobs.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -81,7 +84,7 @@ const serverLoad = {
 
 const webLoads = { loads: 15, warmup: 2 };
 
-const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server', 'web'] as const;
+const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server', 'web', 'jobs'] as const;
 type Part = (typeof allParts)[number];
 const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
 const runs = (part: Part) => parts.has(part);
@@ -199,6 +202,23 @@ function reportWeb(web: Attempt<WebBenchResults>): void {
   writeWebSection(file, 'error' in web ? renderWebSkipped(web.error) : renderWebSection(web.value));
   console.log(
     ('error' in web ? ['', `web: skipped (${web.error})`] : summarizeWeb(web.value)).join('\n'),
+  );
+}
+
+/** 1,000 watch windows on one scheduler (SQLite): 100 releases × 10 items, every 10 s for 60 s. */
+const jobsLoad = { projects: 100, items: 10, interval: '10s', window: '60s' };
+
+/** The jobs part: runs it and rewrites only its own section of RESULTS.md. */
+async function reportJobs(): Promise<void> {
+  const r = await attemptAsync(() => runJobsBench(repoRoot, jobsLoad));
+  if ('error' in r) {
+    console.log(`\njobs: skipped (${r.error})`);
+    return;
+  }
+  writeJobsSection(join(repoRoot, 'bench', 'RESULTS.md'), renderJobsSection(r.value));
+  const v = r.value;
+  console.log(
+    `\njobs: ${v.windows} windows, ${v.runs} runs, CPU ${((v.cpuMs / v.wallMs) * 100).toFixed(1)} % of a core, drift p50 ${v.drift.p50} ms p99 ${v.drift.p99} ms`,
   );
 }
 
@@ -333,10 +353,13 @@ async function attemptAsync<T>(part: () => Promise<T>): Promise<{ value: T } | {
 }
 
 const webOnly = parts.size === 1 && runs('web');
+const jobsOnly = parts.size === 1 && runs('jobs');
 try {
   if (webOnly) {
     // The web part alone: no start-up timing, and the other sections of RESULTS.md stay.
     reportWeb(await runWeb(findSeeds(repoRoot)));
+  } else if (jobsOnly) {
+    await reportJobs();
   } else {
     const results = await runBench();
     writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
@@ -348,6 +371,7 @@ try {
       );
     console.log(`\n${renderSummary(results)}`);
     if (results.web) reportWeb(results.web);
+    if (runs('jobs')) await reportJobs();
   }
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });

@@ -1,32 +1,23 @@
 /**
  * What `gonogo watch` and `gonogo baseline capture` share: the Prometheus server to ask (the
- * playbook's, or GONOGO_PROMETHEUS_URL) and the check context measurements run in.
+ * playbook's, or GONOGO_PROMETHEUS_URL) and where measurements run (the measuring itself is
+ * `jobs/watch-take.ts`, shared with the server's scheduler).
  */
-import { parseDuration } from '../core/duration.ts';
-import type { CheckContext } from '../checks/check-types.ts';
 import { queryPrometheus } from '../checks/watch-measure.ts';
+import { prometheusOf as prometheusIn } from '../jobs/watch-take.ts';
+import type { MeasureSetting } from '../jobs/watch-take.ts';
 import type { ReleaseService, WatchPlan } from '../service/service-contract.ts';
 import type { Context } from './cli-context.ts';
 import { clockFromEnv } from './cli-context.ts';
 
 /** The Prometheus server of a plan, GONOGO_PROMETHEUS_URL first. */
 export function prometheusOf(plan: Pick<WatchPlan, 'prometheus'>) {
-  const url = process.env.GONOGO_PROMETHEUS_URL || plan.prometheus?.url;
-  if (!url) return undefined;
-  return { url, timeoutMs: parseDuration(plan.prometheus?.timeout ?? '10s') ?? 10_000 };
+  return prometheusIn(plan, process.env);
 }
 
-/** The context an http watch's check runs in. */
-export function checkContextOf(ctx: Context, plan: WatchPlan, environment: string): CheckContext {
-  return {
-    root: ctx.root,
-    version: plan.release.version,
-    ...(plan.release.commit ? { commit: plan.release.commit } : {}),
-    policy: {},
-    environment,
-    env: process.env,
-    now: clockFromEnv() ?? (() => new Date()),
-  };
+/** Where the CLI's measurements run: the repository root, its environment, its clock. */
+export function measureSettingOf(ctx: Context): MeasureSetting {
+  return { root: ctx.root, env: process.env, now: clockFromEnv() ?? (() => new Date()) };
 }
 
 /**

@@ -115,13 +115,16 @@ releases
   rollback ENV --reason TEXT             record a rollback; the rollback procedure comes next
   run REF [--dry-run] [--yes]            run a run item at the release commit, live; record done/failed with evidence
   lock ENV --reason TEXT | unlock ENV    refuse deployments to ENV (forced ones too) until unlocked
+  watch [--once]                         measure the due watch windows, judge them, tick or fail their
+                                         items (exit 1 when a window failed); --once: what is due now
+  baseline capture                       store each metric's value now, for criteria like 2x baseline
   env                                    what runs in each environment, since when, after which rollback
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
   log [VERSION]                          the event log, one line per event: when, who, what, note
   audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
 team server
-  serve [--port N] [--host H] [--demo]   the HTTP API on --db (SQLite) or a postgres:// URL (DATABASE_URL);
-                                         --demo fills an empty one with a demo project
+  serve [--port N] [--host H] [--demo]   the web UI and the HTTP API on --db (SQLite) or a postgres://
+                                         URL (DATABASE_URL); --demo fills an empty one with a demo project
   admin create --email E [--name N]      the server's first administrator (password asked, never an argument)
   login --server URL [--email E]         store an API token, or sign in with e-mail and password
   logout [--everywhere]                  end the stored login's session (--everywhere: all of yours), remove it

@@ -62,7 +62,7 @@ function setUp() {
 const seqs = (frames: FeedFrame[]) => frames.map((f) => f.seq);
 
 describe('release feeds', () => {
-  it('reads a change once for every watcher and hands all of them the same frame', async () => {
+  it('reads a change once for all its watchers and hands all of them the same frame', async () => {
     const { log, feeds, publish } = setUp();
     publish('r1');
     const watches = Array.from({ length: 100 }, () => feeds.watch('r1', 'member', () => {}));
@@ -71,7 +71,8 @@ describe('release feeds', () => {
     const before = log.reads;
     publish('r1');
     const second = await Promise.all(watches.map((w) => w.framesAfter(1)));
-    expect(log.reads - before).toBe(1);
+    // One read for the new event and one that finds no more, for all 100 watchers together.
+    expect(log.reads - before).toBe(2);
     expect(new Set(second.map((f) => f[0]!.text)).size).toBe(1);
     expect(second[0]![0]!.text).toMatch(/^id: 2\ndata: \{.*\}\n\n$/);
   });
@@ -188,7 +189,7 @@ describe('release feeds', () => {
           );
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 500 },
     );
   });
 });

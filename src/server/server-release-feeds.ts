@@ -112,7 +112,8 @@ export function createReleaseFeeds(options: ReleaseFeedsOptions): ReleaseFeeds {
           feed.head = page.at(-1)!.seq;
           const drop = feed.kept.length - keptFrames;
           if (drop > 0) feed.base = feed.kept.splice(0, drop).at(-1)!.seq;
-          if (feed.head >= feed.known) break;
+          // Up to an empty page: what the bus announced is only a lower bound (the feed may
+          // have started after the signals, or missed some), and the log may be longer.
           page = await options.readEventsSince(releaseId, feed.head);
         }
         // A seq announced but not readable (never expected: the bus publishes after commit)

@@ -33,6 +33,8 @@ import type {
 } from '../core/account-model.ts';
 import type { AccountTables, UserPatch } from './store-accounts.ts';
 import { accountReads, accountWrites } from './store-accounts.ts';
+import type { JobTables, ScheduledJob } from './store-jobs.ts';
+import { jobReads, jobWrites } from './store-jobs.ts';
 import type {
   Dialect,
   ItemSnapshotPatch,
@@ -188,6 +190,14 @@ export class KyselyStoreReader implements StoreReader {
       .orderBy('id')
       .execute();
     return rows.map(toDecision);
+  }
+
+  async nextScheduledJobAt(): Promise<string | undefined> {
+    return jobReads.nextScheduledJobAt(this.db as unknown as Kysely<JobTables>);
+  }
+
+  async listScheduledJobs(key?: string): Promise<ScheduledJob[]> {
+    return jobReads.listScheduledJobs(this.db as unknown as Kysely<JobTables>, key);
   }
 
   async listEnvironmentLocks(project: string): Promise<EnvironmentLock[]> {
@@ -774,6 +784,28 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
           .execute(),
       `${lock.environment} is locked already`,
     );
+  }
+
+  async putScheduledJob(
+    job: { key: string; kind: string; payload: unknown; runAt: string },
+    at: string,
+  ): Promise<ScheduledJob> {
+    return jobWrites.putScheduledJob(this.db as unknown as Kysely<JobTables>, job, at);
+  }
+
+  async claimDueJobs(now: string, limit: number): Promise<ScheduledJob[]> {
+    return jobWrites.claimDueJobs(this.db as unknown as Kysely<JobTables>, now, limit);
+  }
+
+  async finishScheduledJob(
+    id: string,
+    end: { state: 'done' | 'failed'; at: string; outcome?: string },
+  ): Promise<void> {
+    await jobWrites.finishScheduledJob(this.db as unknown as Kysely<JobTables>, id, end);
+  }
+
+  async failInterruptedJobs(at: string): Promise<number> {
+    return jobWrites.failInterruptedJobs(this.db as unknown as Kysely<JobTables>, at);
   }
 
   async deleteEnvironmentLock(project: string, environment: string): Promise<boolean> {

@@ -346,6 +346,39 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Timed work on SQLite (the in-process scheduler of jobs/): one row per scheduled run, kept
+  // with its outcome. A key has at most one waiting row (the partial unique index); the timer
+  // looks up the earliest waiting run_at.
+  '0011-scheduled-jobs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('scheduled_jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('run_at', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('scheduled_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('late_ms', 'integer')
+        .addColumn('outcome', 'text')
+        .execute();
+      await db.schema
+        .createIndex('scheduled_jobs_waiting_key_idx')
+        .on('scheduled_jobs')
+        .column('key')
+        .unique()
+        .where(sql.ref('state'), '=', 'scheduled')
+        .execute();
+      await db.schema
+        .createIndex('scheduled_jobs_state_run_at_idx')
+        .on('scheduled_jobs')
+        .columns(['state', 'run_at'])
+        .execute();
+    },
+  },
 };
 
 /**

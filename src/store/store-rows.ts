@@ -16,6 +16,7 @@ import type {
   Signoff,
 } from '../core/release-model.ts';
 import type { AccountTables } from './store-accounts.ts';
+import type { JobTables } from './store-jobs.ts';
 
 export type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
 
@@ -173,7 +174,7 @@ export interface ProjectRow {
 }
 
 /** The tables as Kysely sees them. */
-export interface StoreTables extends AccountTables {
+export interface StoreTables extends AccountTables, JobTables {
   projects: ProjectRow;
   project_playbooks: ProjectPlaybookRow;
   playbooks: PlaybookRow;

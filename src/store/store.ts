@@ -25,6 +25,7 @@ import type {
   UserRecord,
 } from '../core/account-model.ts';
 import type { UserPatch } from './store-accounts.ts';
+import type { ScheduledJob } from './store-jobs.ts';
 
 export type { UserPatch } from './store-accounts.ts';
 
@@ -101,6 +102,10 @@ export interface StoreReader {
   listOverrides(releaseId: string): Promise<GateOverride[]>;
   /** The project's environment locks standing now, by environment. */
   listEnvironmentLocks(project: string): Promise<EnvironmentLock[]>;
+  /** The earliest due time of a waiting scheduled job (SQLite scheduler), or undefined. */
+  nextScheduledJobAt(): Promise<string | undefined>;
+  /** Scheduled jobs of a key (or all), oldest due first: waiting, running and ran. */
+  listScheduledJobs(key?: string): Promise<ScheduledJob[]>;
   /** Oldest first (startedAt, then id). Filters combine with AND. */
   listDeployments(filter: {
     project?: string;
@@ -223,6 +228,20 @@ export interface StoreWriter extends StoreReader {
   insertEnvironmentLock(lock: EnvironmentLock): Promise<void>;
   /** Whether there was a lock to remove. */
   deleteEnvironmentLock(project: string, environment: string): Promise<boolean>;
+  /** Schedules `key` at `runAt`: moves its waiting job, or adds one. */
+  putScheduledJob(
+    job: { key: string; kind: string; payload: unknown; runAt: string },
+    at: string,
+  ): Promise<ScheduledJob>;
+  /** Claims up to `limit` waiting jobs due at `now` (they turn `running`, with their lateness). */
+  claimDueJobs(now: string, limit: number): Promise<ScheduledJob[]>;
+  /** Records how a claimed run ended. */
+  finishScheduledJob(
+    id: string,
+    end: { state: 'done' | 'failed'; at: string; outcome?: string },
+  ): Promise<void>;
+  /** Marks runs a stopped process left `running` as failed; how many. */
+  failInterruptedJobs(at: string): Promise<number>;
   updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void>;
   /** Throws ConflictError when (releaseId, seq) exists. */
   appendEvent(event: ReleaseEvent): Promise<void>;

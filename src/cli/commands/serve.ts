@@ -12,7 +12,7 @@ const drainMs = 10_000;
 export default defineCommand({
   usage: 'gonogo serve [--port N] [--host H] [--db PATH|URL] [--demo]',
   summary:
-    'Runs the team server: the HTTP API under /api/v1 on SQLite (--db, GONOGO_DB or the default file, created on first start) or PostgreSQL (a postgres:// URL, or DATABASE_URL). Listens on 127.0.0.1 (--host) port 8080 (--port, else PORT; 0: a free port) and prints one line "gonogo listening on http://HOST:PORT" when ready; logs JSON lines on stderr. Until the server has an administrator, the log has a one-time set-up code to create the first one with (or run gonogo admin create). --demo fills a database without projects with a demo project (demo/shop on the enterprise template), a team of four and a release in progress that says NO-GO; with any project there it changes nothing. SIGTERM or SIGINT stops it: no new connections, requests in flight finish, event streams close.',
+    'Runs the team server: the web UI at / and the HTTP API under /api/v1 on SQLite (--db, GONOGO_DB or the default file, created on first start) or PostgreSQL (a postgres:// URL, or DATABASE_URL). Listens on 127.0.0.1 (--host) port 8080 (--port, else PORT; 0: a free port) and prints one line "gonogo listening on http://HOST:PORT" when ready; logs JSON lines on stderr. Until the server has an administrator, the log has a one-time set-up code to create the first one with (or run gonogo admin create). --demo fills a database without projects with a demo project (demo/shop on the enterprise template), a team of four and a release in progress that says NO-GO; with any project there it changes nothing. It also runs the watch windows of deployed releases: each measurement when it is due, kept in the database so a restart loses none (one that came due while the server was down runs once on start and says how late; on PostgreSQL every instance shares one queue and each measurement runs once). SIGTERM or SIGINT stops it: no new connections, requests in flight finish, event streams close, the scheduler stops.',
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -30,15 +30,23 @@ export default defineCommand({
       values.db === undefined && !process.env.GONOGO_DB && process.env.DATABASE_URL
         ? { url: process.env.DATABASE_URL, origin: 'DATABASE_URL' }
         : resolveDb(values.db, ctx.root);
-    const [{ openStore }, { openChangeBus }, { serve }, { createServerApp }, logging, deps] =
-      await Promise.all([
-        import('../../store/open-store.ts'),
-        import('../../store/open-change-bus.ts'),
-        import('@hono/node-server'),
-        import('../../server/server-app.ts'),
-        import('../../server/server-log.ts'),
-        import('../cli-server.ts'),
-      ]);
+    const [
+      { openStore },
+      { openChangeBus },
+      { serve },
+      { createServerApp },
+      logging,
+      deps,
+      jobsOf,
+    ] = await Promise.all([
+      import('../../store/open-store.ts'),
+      import('../../store/open-change-bus.ts'),
+      import('@hono/node-server'),
+      import('../../server/server-app.ts'),
+      import('../../server/server-log.ts'),
+      import('../cli-server.ts'),
+      import('../cli-jobs.ts'),
+    ]);
     const logger = logging.createServerLogger();
     const { store } = await openCliStore(target, ctx.cwd, {}, (url) => openStore(url));
     const bus = await openChangeBus(target.url, {
@@ -54,6 +62,15 @@ export default defineCommand({
     const demo = values.demo
       ? await (await import('../cli-demo.ts')).fillDemo(serverDeps)
       : undefined;
+    // Watch windows run here: planned at start, again whenever a release's log grows.
+    const jobs = await jobsOf.startServeJobs({
+      url: target.url,
+      store,
+      bus,
+      releases: serverDeps.releases,
+      logger,
+      root: ctx.root,
+    });
     const { app, streams } = createServerApp(serverDeps);
     const server = serve({ fetch: app.fetch, port, hostname: host });
     await new Promise<void>((resolve, reject) => {
@@ -93,6 +110,7 @@ export default defineCommand({
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
     });
+    await jobs.stop();
     await bus.close();
     await store.close();
     logger.info('stopped');

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { measureTarget } from '../../checks/watch-measure.ts';
 import type { WatchView } from '../../core/watch-state.ts';
 import type { WatchPlan } from '../../service/service-contract.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine } from '../cli-output.ts';
-import { checkContextOf, prometheusOf } from '../cli-watch.ts';
+import { takeDueMeasurement } from '../../jobs/watch-take.ts';
+import { measureSettingOf } from '../cli-watch.ts';
 import type { RollbackStepResult } from '../cli-watch-rollback.ts';
 import { describeActs, runRollbackSteps } from '../cli-watch-rollback.ts';
 
@@ -53,26 +53,16 @@ export default defineCommand({
           );
           return 1;
         }
-        const prometheus = prometheusOf(plan);
+        const setting = measureSettingOf(ctx);
         for (const due of plan.due) {
           if (controller.signal.aborted) break;
-          const m = await measureTarget(
-            due.target,
-            { ...(prometheus ? { prometheus } : {}), signal: controller.signal },
-            checkContextOf(ctx, plan, plan.environment ?? 'production'),
-          );
-          const r = await svc
-            .recordWatchMeasurement({
-              item: due.item,
-              value: m.value,
-              evidence: m.evidence,
-              version: plan.release.version,
-            })
-            .catch((e: unknown) => {
+          const r = await takeDueMeasurement(svc, plan, due, setting, controller.signal).catch(
+            (e: unknown) => {
               // Decided or taken meanwhile (another watcher, a person): say so and go on.
               ctx.output.err(`#${due.item}: ${e instanceof Error ? e.message : String(e)}`);
               return undefined;
-            });
+            },
+          );
           if (!r) continue;
           recorded.push(r.measurement);
           if (r.rollback || r.lock)
