@@ -34,8 +34,8 @@ export function DashboardPage() {
       {overview.isPending ? <p role="status">Loading…</p> : null}
       {overview.data?.projects.length === 0 ? (
         <p>
-          No projects yet. A server administrator creates one with{' '}
-          <Link href="/projects/new">New project</Link>; the releases of your projects appear here.
+          No projects yet. A server administrator creates one (New project, at the top right); the
+          releases of your projects appear here.
         </p>
       ) : null}
       {overview.data?.projects.map((p) => (
