@@ -198,8 +198,8 @@ export function ReleasePage({ project, version }: { project: string; version: st
     },
   });
 
-  const runAction = (action: ItemAction) => {
-    if (!targets.length) return;
+  const runAction = (action: ItemAction, on: readonly number[] = targets) => {
+    if (!on.length) return;
     if (needsReason.has(action) && !note.trim()) {
       setPending(action);
       setReasonMissing(action);
@@ -209,7 +209,7 @@ export function ReleasePage({ project, version }: { project: string; version: st
     setReasonMissing(undefined);
     act.mutate({
       action,
-      refs: targets,
+      refs: [...on],
       note,
       ...(status.data?.etag ? { etag: status.data.etag } : {}),
     });
@@ -250,6 +250,11 @@ export function ReleasePage({ project, version }: { project: string; version: st
       focusItem(Number(next.dataset.item));
     };
     const onRow = target.closest('[data-item]') !== null || target === document.body;
+    // The row that has the focus now: a key pressed right after the focus moved (a deep link,
+    // a click) may come before React has rendered the new `focused`, so the DOM decides.
+    const row = target.closest<HTMLElement>('[data-item]')?.dataset.item;
+    const here = row === undefined ? undefined : Number(row);
+    const keyTargets = selected.size || here === undefined ? targets : [here];
     switch (e.key) {
       case 'j':
         e.preventDefault();
@@ -261,11 +266,12 @@ export function ReleasePage({ project, version }: { project: string; version: st
         break;
       case 'x':
         e.preventDefault();
-        runAction('done');
+        runAction('done', keyTargets);
         break;
       case 'n':
-        if (!targets.length) return;
+        if (!keyTargets.length) return;
         e.preventDefault();
+        if (here !== undefined && here !== focused) setFocused(here);
         setPending('na');
         noteRef.current?.focus();
         break;
