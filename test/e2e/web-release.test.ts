@@ -8,7 +8,6 @@
  * screenshots of the dashboard and the release page at 375 and 1440 px, light and dark.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConsoleMessage, Page } from 'playwright-core';
 import { seedsDir } from './cli-helper.ts';
 import {
   addUser,
@@ -28,6 +27,7 @@ import {
   screenshotBoth,
   screenshotsDir,
   seriousViolations,
+  watchProblems,
 } from './web-helper.ts';
 
 if (!hasChromium) {
@@ -48,17 +48,6 @@ interface Item {
 }
 
 /** Problems the page itself reports: script errors and CSP refusals. */
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused/i.test(m.text())) {
-      problems.push(m.text());
-    }
-  });
-  return problems;
-}
-
 describe.skipIf(!hasChromium || !seed001)('the web UI', () => {
   it('sets up, ticks by keyboard, shows a sign-off from another browser live, NO-GO then GO', async () => {
     const served = await startServe(`${dir}/web.db`, dir);
@@ -68,7 +57,7 @@ describe.skipIf(!hasChromium || !seed001)('the web UI', () => {
     cleanups.push(() => browser.close());
     const admin = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await admin.newPage();
-    const problems = watchConsole(page);
+    const problems = watchProblems(page);
 
     // First run: the app sends a newcomer to the set-up page.
     await page.goto(`${served.base}/`);
@@ -178,7 +167,7 @@ describe.skipIf(!hasChromium || !seed001)('the web UI', () => {
     // The QA lead signs the gate's go in a second browser; the first sees it without reload.
     const qaContext = await browser.newContext({ viewport: { width: 375, height: 812 } });
     const qa = await qaContext.newPage();
-    const qaProblems = watchConsole(qa);
+    const qaProblems = watchProblems(qa);
     await qa.goto(`${served.base}/projects/${encodeURIComponent(project)}/releases/1.0.0`);
     await qa.getByRole('heading', { name: 'Sign in to gonogo' }).waitFor();
     expect(new URL(qa.url()).searchParams.get('next')).toMatch(/\/releases\/1\.0\.0$/);
