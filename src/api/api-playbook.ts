@@ -5,6 +5,7 @@
  * `core/playbook.ts` are applied by one party only.
  */
 import { z } from 'zod';
+import { notifyChannelSchema } from '../core/notify-channel.ts';
 import { named } from './api-registry.ts';
 import {
   evidenceSchema,
@@ -103,6 +104,10 @@ export const playbookSchema = named(
       .record(z.string(), z.object({ title: z.string(), query: z.string().optional() }))
       .optional(),
     prometheus: z.object({ url: z.string(), timeout: z.string().optional() }).optional(),
+    notify: z
+      .record(z.string(), notifyChannelSchema)
+      .optional()
+      .describe('Notification channels by name (secrets are environment variable names).'),
     phases: z.array(playbookPhaseSchema),
     rollback: z.array(playbookSectionSchema),
   }),

@@ -12,7 +12,7 @@ const iso = () => z.string().describe('ISO 8601 time');
 
 export const itemKindSchema = named(
   'ItemKind',
-  z.enum(['check', 'run', 'sign', 'watch', 'manual']),
+  z.enum(['check', 'run', 'sign', 'watch', 'notify', 'manual']),
 );
 export const itemStateSchema = named(
   'ItemState',
@@ -108,6 +108,8 @@ const itemSpecShape = {
       consecutiveErrorLimit: z.number().int().optional(),
     })
     .optional(),
+  notify: z.object({ to: z.array(z.string()), message: z.string() }).optional(),
+  whenReached: z.literal(true).optional(),
   suggest: z.object({ run: z.string().optional(), check: checkSpecSchema.optional() }).optional(),
   timeout: z.string().optional(),
   by: z.array(z.string()).optional(),

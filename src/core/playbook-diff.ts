@@ -115,7 +115,7 @@ const keepFields = new Set([
   'due',
   'timeout',
 ]);
-const machineKinds = new Set(['check', 'run', 'watch']);
+const machineKinds = new Set(['check', 'run', 'watch', 'notify']);
 /**
  * Keys whose change leaves a gate as it was: wording, a timeout, or a move that keeps the item
  * in front of the gate (an item that moves past it is counted as leaving it).

@@ -4,6 +4,7 @@
  * value into the normalised {@link Playbook} model.
  */
 import { z } from 'zod';
+import { channelNameSchema, notifyChannelSchema, notifyItemSchema } from './notify-channel.ts';
 
 /** Identifiers: lower-case words joined by dashes, as `pre-release` or `qa-lead`. */
 export const idSchema = z
@@ -89,6 +90,8 @@ export interface RawItem {
   run?: string | string[];
   sign?: string | string[];
   watch?: z.infer<typeof watchSchema>;
+  notify?: z.infer<typeof notifyItemSchema>;
+  when_reached?: boolean;
   suggest?: z.infer<typeof suggestSchema>;
   timeout?: string;
   by?: string | string[];
@@ -123,6 +126,10 @@ export const itemSchema: z.ZodType<RawItem> = z.lazy(() =>
     run: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     sign: oneOrMany(z.string().min(1)).optional(),
     watch: watchSchema.optional(),
+    /** Sends a message to channels of `notify:`; done with the delivery as evidence. */
+    notify: notifyItemSchema.optional(),
+    /** A notify item: gonogo performs it by itself once the release reaches it. */
+    when_reached: z.boolean().optional(),
     suggest: suggestSchema.optional(),
     timeout: durationSchema.optional(),
     /** A run item: the roles of which one must hold whoever runs it. */
@@ -270,6 +277,8 @@ export const playbookSchema = z.strictObject({
       timeout: durationSchema.optional(),
     })
     .optional(),
+  /** Notification channels by name: webhooks, Slack incoming webhooks, e-mail. */
+  notify: z.record(channelNameSchema, notifyChannelSchema).optional(),
   phases: z.array(phaseSchema).min(1, 'a playbook needs at least one phase'),
   rollback: z
     .union([

@@ -49,6 +49,8 @@ const itemKeys = [
   'run',
   'sign',
   'watch',
+  'notify',
+  'when_reached',
   'suggest',
   'timeout',
   'due',

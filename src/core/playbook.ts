@@ -11,8 +11,10 @@ export { slugify, suggestName, titleCase, walkItems } from './names.ts';
 import { checkParams, environmentsNamed, isCheckName } from './check-params.ts';
 import type { CheckName } from './check-params.ts';
 import { checkRollbackCriteria, checkRollbackPolicy, checkWatch } from './watch-spec-lint.ts';
+import type { NotifyChannel } from './notify-channel.ts';
+import { lintNotifyItem } from './notify-item-lint.ts';
 
-export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'manual';
+export type ItemKind = 'check' | 'run' | 'sign' | 'watch' | 'notify' | 'manual';
 
 /** A check as named in a playbook: `changelog` → `{ name: 'changelog', params: {} }`. */
 export interface CheckSpec {
@@ -37,6 +39,10 @@ export interface PlaybookItem {
   /** Roles of which any one may sign this item. */
   sign?: string[];
   watch?: WatchSpec;
+  /** A notify item: the channels it sends to and its message (built-in name or template). */
+  notify?: { to: string[]; message: string };
+  /** A notify item gonogo performs by itself once the release reaches it. */
+  whenReached?: true;
   /** Suggestions from the importer: shown to people, never run unasked. */
   suggest?: { run?: string; check?: CheckSpec };
   /** How long a run item (or a check) may take: `15m`, `1h`. */
@@ -133,6 +139,8 @@ export interface Playbook {
   metrics?: Record<string, PlaybookMetric>;
   /** Where metric queries go. */
   prometheus?: { url: string; timeout?: string };
+  /** Notification channels by name. */
+  notify?: Record<string, NotifyChannel>;
   phases: PlaybookPhase[];
   rollback: PlaybookSection[];
 }
@@ -432,7 +440,9 @@ export function compilePlaybook(raw: RawPlaybook): {
     } else {
       id = claimId(slugify(it.title));
     }
-    const kinds = (['check', 'run', 'sign', 'watch'] as const).filter((k) => it[k] !== undefined);
+    const kinds = (['check', 'run', 'sign', 'watch', 'notify'] as const).filter(
+      (k) => it[k] !== undefined,
+    );
     if (kinds.length > 1) {
       problems.push({
         path: [...path, kinds[1]!],
@@ -467,6 +477,12 @@ export function compilePlaybook(raw: RawPlaybook): {
       for (const p of checkWatch(it.watch, raw))
         sort({ ...p, path: [...path, 'watch', ...p.path] });
     }
+    if (it.notify) {
+      const to = Array.isArray(it.notify.to) ? it.notify.to : [it.notify.to];
+      item.notify = { to, message: it.notify.message.trim() };
+      if (it.when_reached) item.whenReached = true;
+    }
+    for (const p of lintNotifyItem(it, raw)) sort({ ...p, path: [...path, ...p.path] });
     if (it.suggest) {
       item.suggest = {};
       if (it.suggest.run) item.suggest.run = it.suggest.run;
@@ -602,6 +618,7 @@ export function compilePlaybook(raw: RawPlaybook): {
     playbook.policy.force = raw.policy.force;
   }
   if (raw.prometheus) playbook.prometheus = raw.prometheus;
+  if (raw.notify && Object.keys(raw.notify).length) playbook.notify = raw.notify;
   if (raw.policy?.rollback) {
     const { when, auto, lock_on_failure } = raw.policy.rollback;
     playbook.policy.rollback = {

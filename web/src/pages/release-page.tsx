@@ -386,7 +386,7 @@ export function ReleasePage({ project, version }: { project: string; version: st
                 onChange={(e) => setFilter({ ...filter, kind: e.target.value })}
               >
                 <option value="">any</option>
-                {['manual', 'check', 'run', 'sign', 'watch'].map((k) => (
+                {['manual', 'check', 'run', 'sign', 'watch', 'notify'].map((k) => (
                   <option key={k} value={k}>
                     {k}
                   </option>
