@@ -65,3 +65,46 @@ export interface NotifyMessage {
   /** Release notes Markdown (from `gonogo notes`), optional. */
   notes?: string;
 }
+
+const cutText = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
+/**
+ * Smaller forms of a message, for a channel with a size limit: `level` 0 is the message itself;
+ * 1 cuts the notes, the body and the blocker list; 2 drops the notes and keeps 5 blockers. The
+ * id, type, subject, release, decision, deployment and incident are always kept.
+ *
+ * @example shrinkMessage(message, 2).notes // undefined
+ */
+export function shrinkMessage(message: NotifyMessage, level: 0 | 1 | 2): NotifyMessage {
+  if (level === 0) return message;
+  const [notes, text, blockers] = level === 1 ? [8_000, 4_000, 20] : [0, 1_000, 5];
+  const out: NotifyMessage = { ...message, text: cutText(message.text, text) };
+  if (message.notes !== undefined) {
+    if (notes === 0) delete out.notes;
+    else out.notes = cutText(message.notes, notes);
+  }
+  if (message.blockers && message.blockers.length > blockers) {
+    const more = message.blockers.length - blockers;
+    out.blockers = message.blockers.slice(0, blockers);
+    out.text = `${out.text}\n(${more} more blockers not listed)`;
+  }
+  if (message.links && message.links.length > 20) out.links = message.links.slice(0, 20);
+  return out;
+}
+
+/**
+ * The largest form of `message` whose rendering `measure` says fits in `maxBytes`, or undefined
+ * when even the smallest does not.
+ */
+export function fitMessage(
+  message: NotifyMessage,
+  maxBytes: number,
+  measure: (m: NotifyMessage) => number,
+): NotifyMessage | undefined {
+  for (const level of [0, 1, 2] as const) {
+    const m = shrinkMessage(message, level);
+    if (measure(m) <= maxBytes) return m;
+  }
+  return undefined;
+}
