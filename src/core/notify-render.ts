@@ -98,11 +98,14 @@ export function isWebUrl(url: string): boolean {
 /** The links of a message worth showing: the release page first, then its own, http(s) only. */
 function linksOf(m: NotifyMessage): { label: string; url: string }[] {
   const out: { label: string; url: string }[] = [];
-  if (m.release.url && isWebUrl(m.release.url)) out.push({ label: 'Release', url: m.release.url });
-  for (const l of m.links ?? []) {
-    if (isWebUrl(l.url) && !out.some((o) => o.url === l.url))
-      out.push({ label: l.label, url: l.url });
-  }
+  // URLs in their normal form: `<`, `>`, spaces and quotes percent-encoded.
+  const add = (label: string, url: string) => {
+    if (!isWebUrl(url)) return;
+    const href = new URL(url).href;
+    if (!out.some((o) => o.url === href)) out.push({ label, url: href });
+  };
+  if (m.release.url) add('Release', m.release.url);
+  for (const l of m.links ?? []) add(l.label, l.url);
   return out;
 }
 
