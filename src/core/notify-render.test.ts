@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNotifyMessage, notifyMessageId, shrinkMessage } from './notify-message.ts';
+import { shrinkMessage } from './notify-message.ts';
 import {
   deploymentMessage,
   hostileMessage,
@@ -7,7 +7,6 @@ import {
   sampleMessage,
 } from './notify-message.fixture.ts';
 import { escapeHtml, escapeSlack, renderMessage } from './notify-render.ts';
-import { createRedactor } from './redact.ts';
 
 describe('renderMessage', () => {
   it('text: subject, body, facts, links', () => {
@@ -86,86 +85,7 @@ describe('renderMessage', () => {
   });
 });
 
-describe('buildNotifyMessage', () => {
-  const release = {
-    id: 'rel_7',
-    project: 'shop',
-    version: '2.4.0',
-    state: 'active' as const,
-    commit: 'abc123',
-  };
-
-  it('builds a NO-GO with its blockers, masked and cleaned', () => {
-    const m = buildNotifyMessage({
-      type: 'decision.no-go',
-      eventId: 'evt_9',
-      at: '2026-12-01T10:00:00.000Z',
-      release,
-      releaseUrl: 'https://gonogo.example.org/r/rel_7',
-      decision: {
-        outcome: 'no-go',
-        gate: 'go-no-go',
-        blockers: [
-          {
-            kind: 'item-failed',
-            message:
-              'Tests \u001b[31mfailed\u001b[0m with GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789',
-            item: 12,
-          },
-          { kind: 'signoff-missing', message: 'No go from qa-lead', role: 'qa-lead' },
-        ],
-      },
-      redact: createRedactor(),
-    });
-    expect(m.subject).toBe('shop 2.4.0: NO-GO at gate go-no-go (2 blockers)');
-    expect(m.id).toBe(notifyMessageId('evt_9', 'decision.no-go'));
-    expect(m.blockers![0]).toMatchObject({ ref: '12', why: 'failed' });
-    expect(m.blockers![0]!.title).toMatch(/^Tests failed with GITHUB_TOKEN=…\[REDACTED/);
-    expect(m.blockers![1]).toMatchObject({ ref: 'qa-lead', why: 'sign-off missing' });
-    expect(m.release.url).toBe('https://gonogo.example.org/r/rel_7');
-    expect(m.text).toContain('State: in progress.');
-  });
-
-  it('gives one id per event and type, the same every time', () => {
-    expect(notifyMessageId('evt_1', 'decision.go')).toBe(notifyMessageId('evt_1', 'decision.go'));
-    expect(notifyMessageId('evt_1', 'decision.go')).not.toBe(
-      notifyMessageId('evt_2', 'decision.go'),
-    );
-    expect(notifyMessageId('evt_1', 'decision.go')).not.toBe(
-      notifyMessageId('evt_1', 'release.started'),
-    );
-  });
-
-  it('deployment and incident messages carry what CDEvents need', () => {
-    const m = buildNotifyMessage({
-      type: 'incident.opened',
-      eventId: 'evt_20',
-      at: '2026-12-01T10:20:00.000Z',
-      release: { ...release, state: 'deployed' },
-      deployment: {
-        id: 'dep_3',
-        environment: 'production',
-        version: '2.4.0',
-        startedAt: '2026-12-01T10:00:00.000Z',
-        finishedAt: '2026-12-01T10:05:00.000Z',
-      },
-      incident: {
-        id: 'inc_5',
-        kind: 'incident',
-        reason: 'error rate above 5%',
-        openedAt: '2026-12-01T10:20:00.000Z',
-      },
-    });
-    expect(m.subject).toBe('shop 2.4.0: incident opened in production');
-    expect(m.deployment).toEqual({
-      environment: 'production',
-      version: '2.4.0',
-      at: '2026-12-01T10:05:00.000Z',
-      id: 'dep_3',
-    });
-    expect(renderMessage(m, 'cdevent')?.type).toBe('dev.cdevents.incident.detected.0.2.0');
-  });
-
+describe('shrinkMessage', () => {
   it('shrinkMessage keeps the facts and cuts the long parts', () => {
     const big = sampleMessage({
       notes: 'n'.repeat(50_000),

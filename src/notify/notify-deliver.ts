@@ -4,7 +4,7 @@
  * with `outcome`, `retryable` and a masked `error`, for the outbox to log and to schedule the
  * next try with `nextRetryDelayMs` (core/notify-retry.ts).
  */
-import type { ChannelConfig } from '../core/notify-channel.ts';
+import type { ChannelConfig } from '../core/notify-endpoint.ts';
 import type { NotifyMessage } from '../core/notify-message.ts';
 import { deliverEmail } from './notify-email.ts';
 import { deliverSlack } from './notify-slack.ts';

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmailChannelConfig } from '../core/notify-channel.ts';
+import type { EmailChannelConfig } from '../core/notify-endpoint.ts';
 import { hostileMessage, sampleMessage } from '../core/notify-message.fixture.ts';
 import { deliver } from './notify-deliver.ts';
 import { parseMail, startSmtpReceiver, type SmtpReceiver } from './notify-receivers.fixture.ts';

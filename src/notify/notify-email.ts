@@ -11,9 +11,9 @@
 import nodemailer from 'nodemailer';
 import {
   defaultSmtpEnv,
-  parseChannelTimeout,
+  channelTimeoutMs,
   type EmailChannelConfig,
-} from '../core/notify-channel.ts';
+} from '../core/notify-endpoint.ts';
 import { fitMessage, type NotifyMessage } from '../core/notify-message.ts';
 import { renderMessage } from '../core/notify-render.ts';
 import { sanitizeText } from '../core/text-safety.ts';
@@ -91,7 +91,7 @@ export async function deliverEmail(
     );
   }
   const secure = parsed.protocol === 'smtps:';
-  const timeoutMs = parseChannelTimeout(channel.timeout);
+  const timeoutMs = channelTimeoutMs(channel);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const from = channel.from ?? `gonogo@${/^[\d.:]+$/.test(host) ? 'localhost' : host}`;
   const transport = nodemailer.createTransport({

@@ -4,7 +4,7 @@
  * Slack answers 200 `ok`, or an error word (`invalid_payload`, `no_service`, ...) with 400,
  * 403, 404 or 410 (`channel_is_archived`: gone).
  */
-import { parseChannelTimeout, type SlackChannelConfig } from '../core/notify-channel.ts';
+import { channelTimeoutMs, type SlackChannelConfig } from '../core/notify-endpoint.ts';
 import { fitMessage, type NotifyMessage } from '../core/notify-message.ts';
 import { isWebUrl, renderMessage } from '../core/notify-render.ts';
 import {
@@ -51,7 +51,7 @@ export async function deliverSlack(
       url,
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': userAgent },
       body: render(fitted ?? message),
-      timeoutMs: parseChannelTimeout(channel.timeout),
+      timeoutMs: channelTimeoutMs(channel),
       signal: opts.signal,
       messageId: message.id,
     },

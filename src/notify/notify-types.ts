@@ -3,15 +3,14 @@
  * delivery attempt returns for the delivery log. The outbox (queue, retries, the log table)
  * calls `deliver` from notify-deliver.ts and `nextRetryDelayMs` from core/notify-retry.ts.
  */
+export type { EventName, NotifyEventName } from '../core/notify-channel.ts';
 export type {
   ChannelConfig,
   ChannelType,
   EmailChannelConfig,
-  EventName,
-  NotifySection,
   SlackChannelConfig,
   WebhookChannelConfig,
-} from '../core/notify-channel.ts';
+} from '../core/notify-endpoint.ts';
 export type {
   NotifyBlocker,
   NotifyDeployment,
@@ -20,7 +19,7 @@ export type {
   NotifyMessage,
   NotifyRelease,
 } from '../core/notify-message.ts';
-import type { ChannelConfig } from '../core/notify-channel.ts';
+import type { ChannelConfig } from '../core/notify-endpoint.ts';
 import type { NotifyMessage } from '../core/notify-message.ts';
 
 /** One delivery attempt, as the delivery log records it. */
@@ -43,7 +42,7 @@ export interface DeliveryAttempt {
 }
 
 export interface DeliverOptions {
-  /** Where the channel's variables (`secret_env`, `url_env`, `smtp_env`) are read. */
+  /** Where the channel's variables (`url_env`, `secret_env`, `smtp_env`) are read. */
   env: NodeJS.ProcessEnv | Record<string, string | undefined>;
   /** Aborts the attempt (it then fails, retryable). */
   signal?: AbortSignal;

@@ -6,7 +6,7 @@ import {
   incidentMessage,
   sampleMessage,
 } from '../core/notify-message.fixture.ts';
-import type { WebhookChannelConfig } from '../core/notify-channel.ts';
+import type { WebhookChannelConfig } from '../core/notify-endpoint.ts';
 import { deliver } from './notify-deliver.ts';
 import { startWebhookReceiver, type HttpReceiver } from './notify-receivers.fixture.ts';
 
@@ -200,6 +200,25 @@ describe('deliver to a Standard Webhooks endpoint', () => {
     expect(attempt.outcome).toBe('delivered');
     expect(hook.received[0]!.headers['webhook-signature']).toBeUndefined();
     expect(hook.received[0]!.headers['webhook-id']).toBe(sampleMessage().id);
+  });
+
+  it('reads the URL from url_env, masks it, and names the variable when it is missing', async () => {
+    const hook = await start();
+    const viaEnv = { type: 'webhook' as const, url_env: 'HOOK_URL', secret_env: 'HOOK_SECRET' };
+    hook.answer('400');
+    const url = `${hook.url}?channel=ops`;
+    const attempt = await deliver(viaEnv, sampleMessage(), { env: { ...env, HOOK_URL: url }, now });
+    expect(attempt).toMatchObject({ outcome: 'failed', retryable: false, status: 400 });
+    expect(hook.received[0]!.verified).toBe(true);
+    const missing = await deliver(viaEnv, sampleMessage(), { env, now });
+    expect(missing.error).toMatch(/HOOK_URL is not set: set HOOK_URL to the endpoint's URL/);
+    const bad = await deliver(viaEnv, sampleMessage(), {
+      env: { ...env, HOOK_URL: 'file:///etc/passwd' },
+      now,
+    });
+    expect(bad.error).toMatch(/HOOK_URL is not an http\(s\) URL/);
+    expect(JSON.stringify(bad)).not.toContain('/etc/passwd');
+    expect(hook.received).toHaveLength(1);
   });
 
   it('masks secrets in what it returns', async () => {

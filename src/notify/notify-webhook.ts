@@ -5,9 +5,9 @@
  * `webhook-timestamp` and `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`).
  */
 import { Webhook } from 'standardwebhooks';
-import { parseChannelTimeout, type WebhookChannelConfig } from '../core/notify-channel.ts';
+import { channelTimeoutMs, type WebhookChannelConfig } from '../core/notify-endpoint.ts';
 import { fitMessage, type NotifyMessage } from '../core/notify-message.ts';
-import { renderMessage } from '../core/notify-render.ts';
+import { isWebUrl, renderMessage } from '../core/notify-render.ts';
 import {
   configFailure,
   createDeliveryRedactor,
@@ -41,7 +41,25 @@ export async function deliverWebhook(
 ): Promise<DeliveryAttempt> {
   const clock = startAttempt(opts.now);
   const secret = channel.secret_env ? opts.env[channel.secret_env] : undefined;
-  const redact = createDeliveryRedactor(opts.env, [secret]);
+  // A URL kept in a variable is treated as a secret (it may carry a token in its path or query).
+  const url = channel.url ?? (channel.url_env ? opts.env[channel.url_env] : undefined);
+  const redact = createDeliveryRedactor(opts.env, [secret, channel.url_env ? url : undefined]);
+  if (!url) {
+    return configFailure(
+      clock,
+      channel.url_env
+        ? missingEnvError(channel.url_env, "the endpoint's URL (https://…)")
+        : 'the channel names no url: give it url or url_env',
+      redact,
+    );
+  }
+  if (!isWebUrl(url)) {
+    return configFailure(
+      clock,
+      `the value of ${channel.url_env ?? 'url'} is not an http(s) URL: set it to the endpoint's https:// address`,
+      redact,
+    );
+  }
   if (channel.secret_env && !secret) {
     return configFailure(
       clock,
@@ -82,10 +100,10 @@ export async function deliverWebhook(
   }
   return postForAttempt(
     {
-      url: channel.url,
+      url,
       headers,
       body,
-      timeoutMs: parseChannelTimeout(channel.timeout),
+      timeoutMs: channelTimeoutMs(channel),
       signal: opts.signal,
       messageId: message.id,
     },
