@@ -143,7 +143,7 @@ describe('deliver to a Standard Webhooks endpoint', () => {
       now,
       signal: controller.signal,
     });
-    while (hook.received.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await hook.waitFor(1);
     controller.abort();
     expect(await pending).toMatchObject({
       outcome: 'failed',
