@@ -63,6 +63,16 @@ describe('deliver to a Standard Webhooks endpoint', () => {
     expect(attempt.at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it('signs with the real time even when the record clock is moved (GONOGO_NOW)', async () => {
+    const hook = await start();
+    const attempt = await deliver(channel(hook.url), sampleMessage(), {
+      env,
+      now: () => new Date('2020-01-01T00:00:00.000Z'),
+    });
+    expect(attempt.at).toBe('2020-01-01T00:00:00.000Z');
+    expect(hook.received[0]!.verified).toBe(true);
+  });
+
   it('a receiver with another secret rejects the signature', async () => {
     const hook = await start({
       secret: `whsec_${Buffer.from('another-key-entirely-9876').toString('base64')}`,
