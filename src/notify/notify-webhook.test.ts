@@ -201,6 +201,12 @@ describe('deliver to a Standard Webhooks endpoint', () => {
     expect(hook.received).toHaveLength(0);
   });
 
+  it('an unknown channel type fails for good instead of throwing', async () => {
+    const attempt = await deliver({ type: 'pager' } as never, sampleMessage(), { env, now });
+    expect(attempt).toMatchObject({ outcome: 'failed', retryable: false });
+    expect(attempt.error).toMatch(/unknown channel type "pager"/);
+  });
+
   it('without secret_env the payload goes unsigned', async () => {
     const hook = await start({});
     const attempt = await deliver({ type: 'webhook', url: hook.url }, sampleMessage(), {
