@@ -349,7 +349,7 @@ export async function refreshRollup(
   await sql`delete from metrics_rollup where 1 = 1 ${scopeSql(project, environment, undefined, undefined)} ${
     fromDay === undefined ? sql`` : sql`and day >= ${fromDay} and day < ${toDay}`
   }`.execute(db);
-  const day = sql`deployed_s / ${daySeconds}`;
+  const day = sql.raw(`deployed_s / ${daySeconds}`);
   await sql`insert into metrics_rollup (project, environment, day, kind, bucket, n)
     select project, environment, ${day}, 'deployments', 0, count(*) from deployment_facts
       where counted = 1 ${where} group by project, environment, ${day}
