@@ -58,16 +58,13 @@ const envName = () =>
  * whole day. Defaults: until now, since 90 days before until, env production (the playbook's
  * last environment), bands 2023, tz UTC.
  */
-export const metricsQuerySchema = named(
-  'MetricsQuery',
-  z.strictObject({
-    since: dateOrInstant().optional(),
-    until: dateOrInstant().optional(),
-    env: envName().optional(),
-    bands: z.enum(metricsBandYears).optional(),
-    tz: timeZoneName().optional(),
-  }),
-);
+export const metricsQuerySchema = z.strictObject({
+  since: dateOrInstant().optional(),
+  until: dateOrInstant().optional(),
+  env: envName().optional(),
+  bands: z.enum(metricsBandYears).optional(),
+  tz: timeZoneName().optional(),
+});
 export type MetricsQuery = z.infer<typeof metricsQuerySchema>;
 
 /** One commit a deployment shipped: its id and its committer time (`git log %cI`). */
