@@ -13,12 +13,13 @@
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
- * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs) runs only
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs, metrics) runs only
  * those parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and
  * the peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
  * has no numbers of theirs. GONOGO_BENCH_PARTS=web alone runs only the web part and rewrites only
  * its own section of RESULTS.md, leaving the other parts' numbers as they were; so does
- * GONOGO_BENCH_PARTS=jobs.
+ * GONOGO_BENCH_PARTS=jobs, and GONOGO_BENCH_PARTS=metrics (DORA's four keys over 1,000,000
+ * deployments on SQLite and PostgreSQL against hand-written SQL: bench-metrics.ts).
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
@@ -48,6 +49,7 @@ import {
   writeWebSection,
 } from './bench-web.ts';
 import { renderJobsSection, runJobsBench, writeJobsSection } from './bench-jobs.ts';
+import { renderMetricsSection, runMetricsBench, writeMetricsSection } from './bench-metrics.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -84,7 +86,16 @@ const serverLoad = {
 
 const webLoads = { loads: 15, warmup: 2 };
 
-const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server', 'web', 'jobs'] as const;
+const allParts = [
+  'import',
+  'profile',
+  'secrets',
+  'dogfood',
+  'server',
+  'web',
+  'jobs',
+  'metrics',
+] as const;
 type Part = (typeof allParts)[number];
 const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
 const runs = (part: Part) => parts.has(part);
@@ -222,6 +233,24 @@ async function reportJobs(): Promise<void> {
   );
 }
 
+/** The metrics part: 1,000,000 deployments on SQLite and PostgreSQL; its own section only. */
+async function reportMetrics(): Promise<void> {
+  const r = await attemptAsync(() => runMetricsBench(1_000_000));
+  if ('error' in r) {
+    console.log(`\nmetrics: failed (${r.error})`);
+    process.exitCode = 1;
+    return;
+  }
+  writeMetricsSection(
+    join(repoRoot, 'bench', 'RESULTS.md'),
+    renderMetricsSection(r.value, new Date().toISOString()),
+  );
+  for (const v of r.value)
+    console.log(
+      `\nmetrics ${v.dialect}: ${v.deployments} deployments, store ${v.storeMs.toFixed(0)} ms, hand-written ${v.handMs.toFixed(0)} ms, same answer`,
+    );
+}
+
 async function runBench(): Promise<
   BenchResults & { crafted: CraftedImport[]; web?: Attempt<WebBenchResults> }
 > {
@@ -354,12 +383,15 @@ async function attemptAsync<T>(part: () => Promise<T>): Promise<{ value: T } | {
 
 const webOnly = parts.size === 1 && runs('web');
 const jobsOnly = parts.size === 1 && runs('jobs');
+const metricsOnly = parts.size === 1 && runs('metrics');
 try {
   if (webOnly) {
     // The web part alone: no start-up timing, and the other sections of RESULTS.md stay.
     reportWeb(await runWeb(findSeeds(repoRoot)));
   } else if (jobsOnly) {
     await reportJobs();
+  } else if (metricsOnly) {
+    await reportMetrics();
   } else {
     const results = await runBench();
     writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
@@ -372,6 +404,7 @@ try {
     console.log(`\n${renderSummary(results)}`);
     if (results.web) reportWeb(results.web);
     if (runs('jobs')) await reportJobs();
+    if (runs('metrics')) await reportMetrics();
   }
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });
