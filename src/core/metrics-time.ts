@@ -105,13 +105,13 @@ export function parseMetricsBound(text: string, tz: string, which: 'since' | 'un
     );
     const check = new Date(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])));
     if (check.getUTCMonth() !== Number(date[2]) - 1)
-      throw new UsageError(`--${which}: ${text} is no calendar date`, { field: which });
+      throw new UsageError(`${which}: ${text} is no calendar date`, { field: which });
     return instantOfWallTime(wall, tz);
   }
   const ms = Date.parse(text);
   if (!/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || Number.isNaN(ms))
     throw new UsageError(
-      `--${which}: "${text}" is neither a date (YYYY-MM-DD) nor an ISO-8601 time with an offset (2026-03-01T09:00:00Z)`,
+      `${which}: "${text}" is neither a date (YYYY-MM-DD) nor an ISO-8601 time with an offset (2026-03-01T09:00:00Z)`,
       { field: which },
     );
   return ms;
