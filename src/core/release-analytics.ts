@@ -126,6 +126,32 @@ export interface ProcessAnalytics {
   problems: { version: string; message: string }[];
 }
 
+/** What `analytics` is asked (the service contract's input; `GET .../analytics` query). */
+export interface AnalyticsInput {
+  /**
+   * Releases started at or after this: a date (`2026-03-01`, that day's midnight in `tz`) or an
+   * ISO-8601 time with an offset. Default: 90 days before `until`.
+   */
+  since?: string;
+  /** Releases started before this; a date includes that whole day. Default: now. */
+  until?: string;
+  /** The environment that counts as production; default: each playbook's last. */
+  env?: string;
+  /** The time zone of dates; default UTC. */
+  tz?: string;
+}
+
+/** The process analytics of a project over a period. */
+export interface AnalyticsReport extends ProcessAnalytics {
+  project: string;
+  /** [since, until) as instants. */
+  period: { since: string; until: string };
+  /** The environment asked for as production, when one was. */
+  environment?: string;
+  /** More releases started in the period than one report reads: the oldest were left out. */
+  truncated: boolean;
+}
+
 export interface AnalyticsOptions {
   /** The environment that counts as production; default: each playbook's last. */
   environment?: string;
