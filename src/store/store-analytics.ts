@@ -109,7 +109,9 @@ async function readEvents(
     );
   }
   try {
-    return await select(sql<string>`(payload::jsonb - 'evidence')::text`);
+    return await select(
+      sql<string>`case when jsonb_typeof(payload::jsonb) = 'object' then (payload::jsonb - 'evidence')::text else payload end`,
+    );
   } catch (error) {
     // PostgreSQL 15 cannot test JSON before casting: a row that is not JSON fails the cast,
     // so this chunk is read whole instead (the audit reports the row).
