@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { importChecklist } from '../src/core/playbook-import.ts';
 import { loadPlaybook } from '../src/core/playbook-yaml.ts';
+import { computeProcessAnalytics } from '../src/core/release-analytics.ts';
 import { createReleaseService } from '../src/service/create-service.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { findSeeds, pickLargestSeed } from './bench-setup.ts';
@@ -106,6 +107,15 @@ const whole = await time(async () => {
   for (const r of releases) events += (await store.listEvents(r.id)).length;
   return events;
 });
+const compute = await time(async () =>
+  computeProcessAnalytics(
+    read.result.releases.map((release) => ({
+      release,
+      events: read.result.events.get(release.id) ?? [],
+    })),
+    new Map([[(await store.listReleases('bench/app', { limit: 1 }))[0]!.playbookHash, playbook]]),
+  ),
+);
 const eventsRead = [...read.result.events.values()].reduce((n, e) => n + e.length, 0);
 const report = analytics.result;
 console.log(
@@ -120,6 +130,7 @@ console.log(
       eventsRead,
       analyticsMedianMs: Math.round(analytics.medianMs),
       storeReadMedianMs: Math.round(read.medianMs),
+      computeMedianMs: Math.round(compute.medianMs),
       wholeLogsMedianMs: Math.round(whole.medianMs),
       report: {
         total: report.releases.total,

@@ -18,6 +18,8 @@ type Dialect = 'sqlite' | 'postgres';
 export const defaultAnalyticsReleases = 5000;
 /** Releases whose events one query reads (a bound on the statement's parameters). */
 const chunkSize = 500;
+/** Payloads longer than this (characters) are read without their evidence. */
+const slimAbove = 2000;
 
 export interface ReleaseHistoryQuery {
   /** Releases created at or after this ISO time. */
@@ -103,14 +105,15 @@ async function readEvents(
       .orderBy('seq')
       .execute();
   if (dialect === 'sqlite') {
-    // A payload that is not JSON (edited outside gonogo) is read as it is; the fold skips it.
+    // Only a large payload is worth the JSON work (evidence is what makes one large); one that
+    // is not JSON (edited outside gonogo) is read as it is, and the fold skips it.
     return select(
-      sql<string>`case when json_valid(payload) then json_remove(payload, '$.evidence') else payload end`,
+      sql<string>`case when length(payload) > ${slimAbove} and json_valid(payload) then json_remove(payload, '$.evidence') else payload end`,
     );
   }
   try {
     return await select(
-      sql<string>`case when jsonb_typeof(payload::jsonb) = 'object' then (payload::jsonb - 'evidence')::text else payload end`,
+      sql<string>`case when length(payload) <= ${slimAbove} then payload when jsonb_typeof(payload::jsonb) = 'object' then (payload::jsonb - 'evidence')::text else payload end`,
     );
   } catch (error) {
     // PostgreSQL 15 cannot test JSON before casting: a row that is not JSON fails the cast,
