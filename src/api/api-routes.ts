@@ -33,7 +33,15 @@ import {
 } from './api-playbook.ts';
 import { named } from './api-registry.ts';
 import { analyticsQuerySchema, analyticsReportSchema } from './api-analytics.ts';
-import { releaseSchema } from './api-release.ts';
+import {
+  importDeploymentsRequestSchema,
+  importDeploymentsResultSchema,
+  metricsQuerySchema,
+  metricsReportSchema,
+  openIncidentRequestSchema,
+  resolveIncidentRequestSchema,
+} from './api-metrics.ts';
+import { incidentSchema, releaseSchema } from './api-release.ts';
 import {
   abandonRequestSchema,
   auditVerifyRequestSchema,
@@ -710,6 +718,59 @@ export const apiRoutes: readonly ApiRoute[] = [
       body: rollbackRequestSchema,
       status: 201,
       response: rollbackResultSchema,
+    },
+  ),
+
+  // DORA's four keys (docs/metrics.md), incidents, deployments imported from tags.
+  r(
+    'get',
+    '/projects/{project}/metrics',
+    'getMetrics',
+    "DORA's four keys of an environment over a period, with levels and the trend",
+    'projects',
+    'viewer',
+    { query: metricsQuerySchema, response: metricsReportSchema },
+  ),
+  r(
+    'post',
+    '/projects/{project}/incidents',
+    'openIncident',
+    'Open an incident on the deployment running in an environment (a change failure)',
+    'projects',
+    'member',
+    {
+      mutation: true,
+      body: openIncidentRequestSchema,
+      status: 201,
+      response: incidentSchema,
+      errors: ['invalid-transition'],
+    },
+  ),
+  r(
+    'post',
+    '/projects/{project}/incidents/resolve',
+    'resolveIncident',
+    'Resolve an incident (by id, or the newest open one)',
+    'projects',
+    'member',
+    {
+      mutation: true,
+      body: resolveIncidentRequestSchema,
+      response: incidentSchema,
+      errors: ['not-found', 'invalid-transition'],
+    },
+  ),
+  r(
+    'post',
+    '/projects/{project}/deployments/import',
+    'importDeployments',
+    'Record deployments read from git tags, marked imported',
+    'projects',
+    'release-manager',
+    {
+      mutation: true,
+      body: importDeploymentsRequestSchema,
+      response: importDeploymentsResultSchema,
     },
   ),
 ];

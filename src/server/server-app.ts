@@ -24,6 +24,7 @@ import { mountPlaybookRoutes } from './routes/playbook-routes.ts';
 import { mountProjectPlaybookRoutes } from './routes/project-playbook-routes.ts';
 import { mountProjectRoutes } from './routes/project-routes.ts';
 import { mountReleaseActionRoutes } from './routes/release-action-routes.ts';
+import { mountMetricsRoutes } from './routes/metrics-routes.ts';
 import { mountReleaseRoutes } from './routes/release-routes.ts';
 import { mountSessionRoutes } from './routes/session-routes.ts';
 import { mountSystemRoutes } from './routes/system-routes.ts';
@@ -87,6 +88,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   mountProjectPlaybookRoutes(app, deps, apiBase);
   mountReleaseRoutes(app, deps, apiBase);
   mountReleaseActionRoutes(app, deps, apiBase);
+  mountMetricsRoutes(app, deps, apiBase);
   mountEventRoutes(app, deps, apiBase, streams);
   mountAnalyticsRoutes(app, deps, apiBase);
   mountWebApp(app, apiBase, deps.webDir);

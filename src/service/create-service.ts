@@ -24,6 +24,8 @@ import { resnapshot } from './service-playbook-update.ts';
 import { planRun, recordRunResult } from './service-runs.ts';
 import { lockEnvironment, unlockEnvironment } from './service-locks.ts';
 import { captureBaseline, planWatches, recordWatchMeasurement } from './service-watches.ts';
+import { openIncident, resolveIncident } from './service-incidents.ts';
+import { getMetrics, importDeployments } from './service-metrics.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -66,5 +68,9 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     listEnvironments: (input) => listEnvironments(ctx, input),
     verifyAudit: (input) => verifyAudit(ctx, input),
     analytics: (input) => analytics(ctx, input),
+    getMetrics: (input) => getMetrics(ctx, input),
+    openIncident: async (input) => openIncident(ctx, await ctx.mask(input)),
+    resolveIncident: (input) => resolveIncident(ctx, input),
+    importDeployments: (input) => importDeployments(ctx, input),
   };
 }

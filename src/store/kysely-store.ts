@@ -37,6 +37,15 @@ import type { JobTables, ScheduledJob } from './store-jobs.ts';
 import { jobReads, jobWrites } from './store-jobs.ts';
 import { readReleaseHistories } from './store-analytics.ts';
 import type { ReleaseHistories, ReleaseHistoryQuery } from './store-analytics.ts';
+import {
+  insertDeploymentCommits,
+  insertImportedDeployments,
+  readMetricsFacts,
+  refreshDeploymentFacts,
+  renameMetricsProject,
+} from './store-metrics.ts';
+import type { ImportedDeployment, MetricsDb } from './store-metrics.ts';
+import type { DeploymentCommit, MetricsFacts } from '../core/metrics-report.ts';
 import type {
   Dialect,
   ItemSnapshotPatch,
@@ -76,6 +85,21 @@ export class KyselyStoreReader implements StoreReader {
     this.db = db;
     this.dialect = dialect;
     this.playbooks = playbooks;
+  }
+
+  /** The metrics database view: the same connection, with the metrics tables typed. */
+  protected get metricsDb(): MetricsDb {
+    return this.db as unknown as MetricsDb;
+  }
+
+  async readMetricsFacts(q: {
+    project: string;
+    environment: string;
+    since: number;
+    until: number;
+    weeks: number[];
+  }): Promise<MetricsFacts> {
+    return readMetricsFacts(this.metricsDb, q);
   }
 
   async listProjects(): Promise<{ id: string; createdAt: string }[]> {
@@ -431,6 +455,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .set({ project: to })
       .where('project', '=', from)
       .execute();
+    await renameMetricsProject(this.metricsDb, from, to);
     const row = await this.db
       .selectFrom('projects')
       .select('created_at')
@@ -759,6 +784,23 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
           .execute(),
       `deployment ${deployment.id} already exists (record it once)`,
     );
+    await refreshDeploymentFacts(this.metricsDb, deployment.id);
+  }
+
+  async insertDeploymentCommits(
+    deploymentId: string,
+    commits: readonly DeploymentCommit[],
+    truncated: boolean,
+  ): Promise<number> {
+    return insertDeploymentCommits(this.metricsDb, deploymentId, commits, truncated);
+  }
+
+  async insertImportedDeployments(
+    project: string,
+    environment: string,
+    deployments: readonly ImportedDeployment[],
+  ): Promise<{ imported: number; skipped: number; commits: number }> {
+    return insertImportedDeployments(this.metricsDb, project, environment, deployments);
   }
 
   async updateDeployment(
@@ -775,6 +817,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`deployment ${id} does not exist`);
+    await refreshDeploymentFacts(this.metricsDb, id);
   }
 
   async insertEnvironmentLock(lock: EnvironmentLock): Promise<void> {
@@ -843,6 +886,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
           .execute(),
       `incident ${incident.id} already exists (record it once)`,
     );
+    await refreshDeploymentFacts(this.metricsDb, incident.deploymentId);
   }
 
   async updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void> {
@@ -854,6 +898,12 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`incident ${id} does not exist`);
+    const row = await this.db
+      .selectFrom('incidents')
+      .select('deployment_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row) await refreshDeploymentFacts(this.metricsDb, row.deployment_id);
   }
 
   async appendEvent(event: ReleaseEvent): Promise<void> {
