@@ -32,6 +32,7 @@ import {
   storedPlaybookSchema,
 } from './api-playbook.ts';
 import { named } from './api-registry.ts';
+import { analyticsQuerySchema, analyticsReportSchema } from './api-analytics.ts';
 import {
   importDeploymentsRequestSchema,
   importDeploymentsResultSchema,
@@ -369,6 +370,15 @@ export const apiRoutes: readonly ApiRoute[] = [
       response: unlockResultSchema,
       errors: ['invalid-transition'],
     },
+  ),
+  r(
+    'get',
+    '/projects/{project}/analytics',
+    'getAnalytics',
+    'Process analytics: cycle time, phase times, sign-off waits, slowest and most skipped items',
+    'projects',
+    'viewer',
+    { query: analyticsQuerySchema, response: analyticsReportSchema },
   ),
   r(
     'post',

@@ -12,6 +12,7 @@ import { loadPlaybook } from '../core/playbook-yaml.ts';
 import { playbookSourceOf } from '../core/playbook-source.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type { Incident, Release, ReleaseEvent } from '../core/release-model.ts';
+import type { AnalyticsReport } from '../core/release-analytics.ts';
 import type {
   AuditResult,
   CheckPlan,
@@ -194,6 +195,12 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
           body: defined({ version: ref.version }),
         })
       ).results,
+
+    analytics: ({ since, until, env, tz } = {}) =>
+      call<AnalyticsReport>('getAnalytics', {
+        params: { project },
+        query: { since, until, env, tz },
+      }),
   };
 }
 

@@ -29,6 +29,7 @@ import { mountReleaseRoutes } from './routes/release-routes.ts';
 import { mountSessionRoutes } from './routes/session-routes.ts';
 import { mountSystemRoutes } from './routes/system-routes.ts';
 import { mountAccountRoutes } from './routes/account-routes.ts';
+import { mountAnalyticsRoutes } from './routes/analytics-routes.ts';
 
 export interface ServerApp {
   app: Hono<ServerEnv>;
@@ -89,6 +90,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   mountReleaseActionRoutes(app, deps, apiBase);
   mountMetricsRoutes(app, deps, apiBase);
   mountEventRoutes(app, deps, apiBase, streams);
+  mountAnalyticsRoutes(app, deps, apiBase);
   mountWebApp(app, apiBase, deps.webDir);
 
   app.notFound((c) => errorResponse(c, 'not-found', `no route ${c.req.method} ${c.req.path}`));

@@ -7,6 +7,7 @@ import type { ReleaseService } from './service-contract.ts';
 import type { ServiceDeps } from './service-context.ts';
 import { createServiceContext } from './service-context.ts';
 import { verifyAudit } from './service-audit.ts';
+import { analytics } from './service-analytics.ts';
 import { planChecks, recordCheckResults } from './service-checks.ts';
 import { deploy, listEnvironments, rollback } from './service-deployments.ts';
 import { actOnItems, getItem } from './service-items.ts';
@@ -66,6 +67,7 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     unlockEnvironment: async (input) => unlockEnvironment(ctx, await ctx.mask(input)),
     listEnvironments: (input) => listEnvironments(ctx, input),
     verifyAudit: (input) => verifyAudit(ctx, input),
+    analytics: (input) => analytics(ctx, input),
     getMetrics: (input) => getMetrics(ctx, input),
     openIncident: async (input) => openIncident(ctx, await ctx.mask(input)),
     resolveIncident: (input) => resolveIncident(ctx, input),

@@ -12,6 +12,7 @@ import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
 import { describeExpectedWrites } from './service-contract-writes.suite.ts';
 import { describeRunsAndLocks } from './service-contract-runs.suite.ts';
+import { describeAnalytics } from './service-contract-analytics.suite.ts';
 import { describeMetricsContract } from './service-contract-metrics.suite.ts';
 
 export interface ContractSetup {
@@ -905,6 +906,7 @@ ${extra}`;
 
     describeExpectedWrites(t);
     describeRunsAndLocks(t);
+    describeAnalytics(t, playbook);
     describeMetricsContract(t);
   });
 }

@@ -21,6 +21,7 @@ import type { EventPayloads } from '../core/event-payloads.ts';
 import type { ProviderValue } from '../core/watch-analysis.ts';
 import type { WatchTarget } from '../core/watch-spec.ts';
 import type { WatchView } from '../core/watch-state.ts';
+import type { AnalyticsInput, AnalyticsReport } from '../core/release-analytics.ts';
 import type {
   Blocker,
   ChainHead,
@@ -46,6 +47,7 @@ import type {
  * the newest release in progress and reads on the newest release, finished or not.
  */
 export type { EnvironmentLock } from '../core/release-model.ts';
+export type { AnalyticsInput, AnalyticsReport } from '../core/release-analytics.ts';
 
 export interface ReleaseRef {
   version?: string;
@@ -605,6 +607,11 @@ export interface ReleaseService {
   /** Replays the log of one release (or all of the project) against the record. */
   verifyAudit(input?: ReleaseRef): Promise<AuditResult[]>;
 
+  /**
+   * Process analytics of the project's releases started in a period: cycle time, time per
+   * phase, sign-off waits, the slowest items and the items most often waived or n/a.
+   */
+  analytics(input?: AnalyticsInput): Promise<AnalyticsReport>;
   /** DORA's four keys of an environment over a period, against the period before (docs/metrics.md). */
   getMetrics(input?: MetricsQuery): Promise<MetricsReport>;
   /** Opens an incident on the deployment running in an environment: it becomes a change failure. */

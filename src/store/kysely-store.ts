@@ -35,6 +35,8 @@ import type { AccountTables, UserPatch } from './store-accounts.ts';
 import { accountReads, accountWrites } from './store-accounts.ts';
 import type { JobTables, ScheduledJob } from './store-jobs.ts';
 import { jobReads, jobWrites } from './store-jobs.ts';
+import { readReleaseHistories } from './store-analytics.ts';
+import type { ReleaseHistories, ReleaseHistoryQuery } from './store-analytics.ts';
 import {
   insertDeploymentCommits,
   insertImportedDeployments,
@@ -329,6 +331,13 @@ export class KyselyStoreReader implements StoreReader {
       .limit(1)
       .executeTakeFirst();
     return row && toEvent(row);
+  }
+
+  async readReleaseHistories(
+    project: string,
+    query: ReleaseHistoryQuery,
+  ): Promise<ReleaseHistories> {
+    return readReleaseHistories(this.db, this.dialect, project, query);
   }
 
   async lastEvent(releaseId: string): Promise<ReleaseEvent | undefined> {

@@ -26,6 +26,7 @@ import type {
 } from '../core/account-model.ts';
 import type { UserPatch } from './store-accounts.ts';
 import type { ScheduledJob } from './store-jobs.ts';
+import type { ReleaseHistories, ReleaseHistoryQuery } from './store-analytics.ts';
 import type { ImportedDeployment } from './store-metrics.ts';
 import type { DeploymentCommit, MetricsFacts } from '../core/metrics-report.ts';
 
@@ -141,6 +142,12 @@ export interface StoreReader {
    * database, so that a question about one item does not read the whole log.
    */
   lastItemStateEvent(releaseId: string, number: number): Promise<ReleaseEvent | undefined>;
+  /**
+   * The project's releases started in a period (bounded, newest kept) with their events of the
+   * types asked for, item evidence left out: what the process analytics read
+   * (`store-analytics.ts`).
+   */
+  readReleaseHistories(project: string, query: ReleaseHistoryQuery): Promise<ReleaseHistories>;
 
   // Accounts (the team server). Records with a hash are for the checks that compare it only.
   /** `admin: true`: server administrators only (the first-administrator set-up is open until one exists). */

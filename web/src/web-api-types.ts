@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import type { sessionSchema, membershipSchema, projectSchema } from '../../src/api/api-accounts.ts';
 import type { apiErrorSchema } from '../../src/api/api-errors.ts';
+import type { analyticsReportSchema } from '../../src/api/api-analytics.ts';
+import type { metricsReportSchema } from '../../src/api/api-metrics.ts';
 import type { playbookPhaseSchema } from '../../src/api/api-playbook.ts';
 import type {
   blockerSchema,
@@ -38,3 +40,5 @@ export type ItemActionResult = z.infer<typeof itemActionResultSchema>;
 export type EnvironmentView = z.infer<typeof environmentViewSchema>;
 export type PlaybookPhase = z.infer<typeof playbookPhaseSchema>;
 export type Overview = z.infer<typeof overviewSchema>;
+export type MetricsReport = z.infer<typeof metricsReportSchema>;
+export type AnalyticsReport = z.infer<typeof analyticsReportSchema>;

@@ -1,6 +1,6 @@
 /**
  * The project pages' frame: the navigation under the header (the project → Releases, Playbook,
- * Settings; "New project" everywhere), and the routes of those pages, loaded lazily so the
+ * Metrics, Settings; "New project" everywhere), and the routes of those pages, loaded lazily so the
  * first page's JS stays small.
  */
 import { lazy, Suspense } from 'react';
@@ -18,6 +18,10 @@ const SettingsPage = lazy(async () => ({
 }));
 const ProjectReleasesPage = lazy(async () => ({
   default: (await import('./pages/project-releases-page.tsx')).ProjectReleasesPage,
+}));
+// The metrics page carries the chart library: its own chunk, loaded only there.
+const MetricsPage = lazy(async () => ({
+  default: (await import('./pages/metrics-page.tsx')).MetricsPage,
 }));
 const NewProjectPage = lazy(async () => ({
   default: (await import('./pages/new-project-page.tsx')).NewProjectPage,
@@ -41,6 +45,7 @@ export function projectRoute(path: string): ReactNode | undefined {
     const at = projectPageOf(path);
     if (!at) return undefined;
     if (at.page === 'playbook') page = <PlaybookPage key={at.project} project={at.project} />;
+    else if (at.page === 'metrics') page = <MetricsPage key={at.project} project={at.project} />;
     else if (at.page === 'settings') page = <SettingsPage key={at.project} project={at.project} />;
     else page = <ProjectReleasesPage key={at.project} project={at.project} />;
   }
@@ -50,6 +55,7 @@ export function projectRoute(path: string): ReactNode | undefined {
 const pages: [ProjectPageName, string][] = [
   ['releases', 'Releases'],
   ['playbook', 'Playbook'],
+  ['metrics', 'Metrics'],
   ['settings', 'Settings'],
 ];
 

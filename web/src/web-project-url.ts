@@ -1,6 +1,6 @@
 /** The paths of a project's pages. */
 
-export type ProjectPageName = 'releases' | 'playbook' | 'settings';
+export type ProjectPageName = 'releases' | 'playbook' | 'metrics' | 'settings';
 
 /**
  * The path of one of a project's pages.
@@ -19,7 +19,7 @@ export function projectUrl(project: string, page: ProjectPageName): string {
 export function projectPageOf(
   path: string,
 ): { project: string; page: ProjectPageName } | undefined {
-  const m = /^\/projects\/([^/]+)\/(releases|playbook|settings)\/?$/.exec(path);
+  const m = /^\/projects\/([^/]+)\/(releases|playbook|metrics|settings)\/?$/.exec(path);
   if (!m) return undefined;
   try {
     return { project: decodeURIComponent(m[1]!), page: m[2] as ProjectPageName };

@@ -11,6 +11,7 @@ import { formatTime, shortCommit } from '../web-format.ts';
 import { Link, releaseUrl } from '../web-router.tsx';
 import { useTitle } from '../web-title.ts';
 import { ScrollTable } from '../web-table.tsx';
+import { projectUrl } from '../web-project-url.ts';
 
 type ProjectOverview = Overview['projects'][number];
 
@@ -52,6 +53,9 @@ function ProjectPanel({ overview }: { overview: ProjectOverview }) {
   return (
     <section className="project" aria-labelledby={id}>
       <h2 id={id}>{project.id}</h2>
+      <p className="project-links">
+        <Link href={projectUrl(project.id, 'metrics')}>Metrics of {project.id}</Link>
+      </p>
       <div className="grid">
         <section className="card" aria-label={`Releases in flight in ${project.id}`}>
           <h3>Releases in flight</h3>
