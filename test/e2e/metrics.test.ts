@@ -167,6 +167,18 @@ describe('gonogo metrics from git', () => {
     const text = await repo.ok(['metrics', '--since', '2026-06-29', '--until', '2026-06-29']);
     expect(text.stdout).toMatch(/Change failure rate\s+50% \(1 of 2\)\s+low/);
     expect(text.stdout).toMatch(/Lead time for changes\s+median 1h, p90 2h \(3 commits\)\s+elite/);
+    // Then where the time went: 2.1.0 started that day (2.0.0 started at the real clock's now)
+    // and reached production at once.
+    expect(text.stdout).toMatch(/Process: releases started 2026-06-29/);
+    expect(text.stdout).toMatch(/1 started, 1 reached production, 0 rolled back, 0 abandoned/);
+    const json = await repo.json<MetricsReport & { process: { releases: { total: number } } }>([
+      'metrics',
+      '--since',
+      '2026-06-29',
+      '--until',
+      '2026-06-29',
+    ]);
+    expect(json.process.releases.total).toBe(1);
     await repo.ok(['audit', 'verify']);
   });
 });
