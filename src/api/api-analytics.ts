@@ -1,6 +1,6 @@
 /**
  * The HTTP contract of the process analytics (`GET /projects/{project}/analytics`, docs
- * /metrics-process.md): cycle time, time per phase, sign-off waits, the slowest items and the
+ * /metrics.md, "Process"): cycle time, time per phase, sign-off waits, the slowest items and the
  * items most often waived or n/a, over the releases started in a period. Durations are
  * milliseconds; a share is a ratio (0.25 is 25 %). A distribution without values has only
  * `count: 0`.

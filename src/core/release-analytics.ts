@@ -4,7 +4,7 @@
  * sign-off role, the slowest items across releases and the items most often waived or marked
  * n/a. Pure: the events, the snapshots and the bounds come in; no clock is read.
  *
- * The definitions (docs/metrics-process.md, "Process"):
+ * The definitions (docs/metrics.md, "Process"):
  * - cycle time: `release.started` → the release's first succeeded deployment to production (the
  *   environment asked for, else the playbook's last); a later rollback does not undo it.
  * - an item's accepted time: when it last entered an accepted state (done, passed, n/a, waived)
