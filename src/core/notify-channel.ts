@@ -117,3 +117,6 @@ export const notifyItemSchema = z.strictObject({
   to: z.union([channelNameSchema, z.array(channelNameSchema).min(1).max(20)]),
   message: z.string().trim().min(1).max(4000),
 });
+
+/** The event names under the name the transport layer uses. */
+export type EventName = NotifyEventName;

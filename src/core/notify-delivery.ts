@@ -54,3 +54,42 @@ export const deliveryLeaseMs = 2 * 60_000;
 
 /** The longest response or error text kept on a delivery. */
 export const maxDeliveryText = 500;
+
+/** One attempt to hand a message to a channel, as the transport (`notify/`) reports it. */
+export interface DeliveryAttemptResult {
+  /** `gone`: the endpoint answered 410; its channel is disabled. */
+  outcome: 'delivered' | 'failed' | 'gone';
+  /** Worth trying again later (a 5xx, 429, a timeout, a refused connection). */
+  retryable: boolean;
+  status?: number;
+  messageId?: string;
+  response?: string;
+  error?: string;
+  durationMs: number;
+  at: string;
+}
+
+/** The transport: one attempt, never throwing for an expected failure. */
+export type DeliverFn = (
+  channel: never,
+  message: never,
+  opts: {
+    env: Record<string, string | undefined>;
+    signal?: AbortSignal;
+    now: () => Date;
+  },
+) => Promise<DeliveryAttemptResult>;
+
+/**
+ * The environment variables a channel reads at delivery time: its `url_env`, `secret_env`,
+ * `smtp_env` (an e-mail channel's default `GONOGO_SMTP_URL`).
+ *
+ * @example channelEnvNames({ type: 'slack', url_env: 'SLACK_URL' }) // ['SLACK_URL']
+ */
+export function channelEnvNames(channel: { type: string } & Record<string, unknown>): string[] {
+  const names: string[] = [];
+  for (const key of ['url_env', 'secret_env', 'smtp_env'])
+    if (typeof channel[key] === 'string') names.push(channel[key]);
+  if (channel.type === 'email' && channel.smtp_env === undefined) names.push('GONOGO_SMTP_URL');
+  return names;
+}

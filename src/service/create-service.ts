@@ -23,6 +23,12 @@ import { resnapshot } from './service-playbook-update.ts';
 import { planRun, recordRunResult } from './service-runs.ts';
 import { lockEnvironment, unlockEnvironment } from './service-locks.ts';
 import { captureBaseline, planWatches, recordWatchMeasurement } from './service-watches.ts';
+import {
+  enableNotifyChannel,
+  listDeliveries,
+  performNotifyItem,
+  sendDueDeliveries,
+} from './service-notify.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -64,5 +70,9 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     unlockEnvironment: async (input) => unlockEnvironment(ctx, await ctx.mask(input)),
     listEnvironments: (input) => listEnvironments(ctx, input),
     verifyAudit: (input) => verifyAudit(ctx, input),
+    performNotifyItem: (input) => performNotifyItem(ctx, deps.notify ?? {}, input),
+    listDeliveries: (input) => listDeliveries(ctx, input),
+    sendDueDeliveries: (input) => sendDueDeliveries(ctx, deps.notify ?? {}, input),
+    enableNotifyChannel: (input) => enableNotifyChannel(ctx, input),
   };
 }
