@@ -72,6 +72,21 @@ module.exports = {
       to: { path: 'node_modules/graphile-worker/' },
     },
     {
+      name: 'notify-layer',
+      comment:
+        'notify/ (the transport: webhook, Slack, e-mail) imports core/ only; the outbox that calls it lives in service/ and jobs/.',
+      severity: 'error',
+      from: { path: '^src/notify/' },
+      to: { path: '^src/(checks|store|service|server|client|cli|jobs|api)/' },
+    },
+    {
+      name: 'only-notify-sends',
+      comment: 'Only notify/ speaks SMTP (nodemailer) and signs webhooks (standardwebhooks).',
+      severity: 'error',
+      from: { pathNot: '^src/notify/' },
+      to: { path: 'node_modules/(nodemailer|standardwebhooks|smtp-server)/' },
+    },
+    {
       name: 'api-layer',
       severity: 'error',
       from: { path: '^src/api/' },
