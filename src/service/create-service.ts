@@ -29,6 +29,7 @@ import {
   performNotifyItem,
   sendDueDeliveries,
 } from './service-notify.ts';
+import { queueNotificationsOnCommit } from './service-notify-queue.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -41,6 +42,9 @@ export type { ServiceDeps } from './service-context.ts';
  */
 export function createReleaseService(deps: ServiceDeps): ReleaseService {
   const ctx = createServiceContext(deps);
+  // Outermost: the deliveries an event causes are queued in its transaction, and the events the
+  // queueing appends (a reached notify item set running) are announced with the rest.
+  ctx.store = queueNotificationsOnCommit(ctx, ctx.store, deps.notify?.onQueued);
   // What people and checks write (notes, reasons, comments, results) is masked before it is
   // stored: the record never holds a secret, whichever transport it came through.
   return {

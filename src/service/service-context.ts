@@ -38,8 +38,7 @@ import type { ChangeBus } from '../store/change-bus.ts';
 import { warnChangeBusError } from '../store/change-bus.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 import { publishAfterCommit } from './service-changes.ts';
-import { queueNotificationsOnCommit } from './service-notify-queue.ts';
-import type { NotifySetting } from './service-notify.ts';
+import type { DeliverFn } from '../core/notify-delivery.ts';
 import type {
   ReleaseExpectation,
   ReleaseRef,
@@ -89,7 +88,11 @@ export interface ServiceDeps {
    * Notifications: where channel variables are read at delivery time, the transport, and who
    * is told after a commit queued deliveries (the CLI starts its sender then).
    */
-  notify?: NotifySetting & { onQueued?: () => void };
+  notify?: {
+    env?: Record<string, string | undefined>;
+    deliver?: DeliverFn;
+    onQueued?: () => void;
+  };
 }
 
 export interface ServiceContext {
@@ -154,9 +157,6 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
         return origin;
       })()),
   };
-  // Outermost: the deliveries an event causes are queued in its transaction, and the events the
-  // queueing appends (a reached notify item set running) are announced with the rest.
-  ctx.store = queueNotificationsOnCommit(ctx, ctx.store, deps.notify?.onQueued);
   return ctx;
 }
 

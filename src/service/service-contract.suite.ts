@@ -12,6 +12,7 @@ import { loadPlaybook } from '../core/playbook-yaml.ts';
 import type { ReleaseService } from './service-contract.ts';
 import { describeExpectedWrites } from './service-contract-writes.suite.ts';
 import { describeRunsAndLocks } from './service-contract-runs.suite.ts';
+import { describeNotifications } from './service-contract-notify.suite.ts';
 
 export interface ContractSetup {
   /** A service acting as `actor` in `project` (default one fixed project), over one record. */
@@ -904,5 +905,6 @@ ${extra}`;
 
     describeExpectedWrites(t);
     describeRunsAndLocks(t);
+    describeNotifications(t);
   });
 }

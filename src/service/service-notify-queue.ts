@@ -126,7 +126,7 @@ async function queueItem(
       !channelOf(playbook, c)
         ? `channel "${c}" is not declared under notify: in the playbook`
         : disabled.has(c)
-          ? `channel "${c}" is disabled (its endpoint answered 410 Gone); enable it with gonogo notify --enable ${c}`
+          ? `channel "${c}" is disabled (its endpoint answered 410 Gone); it sends again once a person enables it`
           : undefined,
     )
     .find((p) => p !== undefined);

@@ -154,7 +154,7 @@ export async function sendDueDeliveries(
             {
               outcome: 'failed',
               retryable: false,
-              error: `channel "${d.channel}" is disabled; enable it with gonogo notify --enable ${d.channel}`,
+              error: `channel "${d.channel}" is disabled; it sends again once a person enables it`,
               durationMs: 0,
               at: ctx.iso(),
             },
@@ -218,14 +218,15 @@ function assertPerformable(release: Release, item: ReleaseItem): void {
       [
         {
           message: `#${item.number} "${item.title}" is a ${item.kind} item, not a notify item`,
-          fix: 'name a notify item (gonogo status lists them), or tick this one with gonogo item done',
+          fix: 'name a notify item (the release status lists them), or tick this one as done',
         },
       ],
       { field: 'ref' },
     );
   if (['done', 'na', 'waived', 'passed'].includes(item.state))
     throw new TransitionError(
-      `#${item.number} "${item.title}" of release ${release.version} is ${item.state} already; reset it first (gonogo item reset ${item.number}) to send it again`,
+      `#${item.number} "${item.title}" of release ${release.version} is ${item.state} already; reset it first to send it again`,
+      { hint: { action: 'item.reset', refs: [String(item.number)] } },
     );
 }
 
@@ -254,7 +255,7 @@ function checkChannels(
         [
           {
             message: `channel "${name}" is disabled since ${off.at}: ${off.reason}`,
-            fix: `fix the endpoint, then enable it with gonogo notify --enable ${name}`,
+            fix: `fix the endpoint, then enable the channel again`,
           },
         ],
         { field: 'ref' },
@@ -296,9 +297,10 @@ async function attemptAll(
         };
       } else {
         try {
+          // The real clock: a receiver checks the signature's timestamp against its own.
           attempt = await deliver(channel as never, d.message as never, {
             env,
-            now: () => ctx.now(),
+            now: () => new Date(),
           });
         } catch (error) {
           attempt = {
@@ -342,7 +344,7 @@ async function recordAttempt(
       status: 'delivered',
       nextAttemptAt: undefined,
       lastError: undefined,
-      deliveredAt: attempt.at,
+      deliveredAt: ctx.iso(),
     };
   } else if (attempt.outcome === 'gone') {
     const reason = masked.error ?? `the endpoint answered ${attempt.status ?? 410} Gone`;
