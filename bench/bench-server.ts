@@ -10,14 +10,11 @@
  * The load comes from this process over node:http (one keep-alive socket per connection), the
  * same client for the floor and for gonogo.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { createBenchEnv } from './bench-setup.ts';
+import { startProcess } from './bench-process.ts';
 
 export interface LoadResult {
   label: string;
@@ -171,50 +168,6 @@ async function measureGonogo(
   } finally {
     await served.stop();
   }
-}
-
-interface Started {
-  base: string;
-  setupCode(): string;
-  stop(): Promise<void>;
-}
-
-/** Starts `node ARGS` and resolves with the URL its ready line names. */
-function startProcess(args: string[], ready: RegExp, cwd: string): Promise<Started> {
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, args, {
-    cwd,
-    env: createBenchEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => {
-    // Keep the start (the set-up code), not every request's log line.
-    if (err.length < 64_000) err += b.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const line = ready.exec(out);
-      if (!line) return;
-      resolve({
-        base: line[1]!,
-        setupCode: () => {
-          const code = /"setupCode":"([^"]+)"/.exec(err)?.[1];
-          if (!code) throw new Error(`no set-up code in the server's log: ${err.slice(0, 300)}`);
-          return code;
-        },
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-          await exited;
-          clearTimeout(timer);
-        },
-      });
-    });
-    child.once('exit', (code) => reject(new Error(`${args[0]} ended (${code}): ${out}${err}`)));
-  });
 }
 
 /** JSON request with plain fetch (set-up only; the load uses node:http). */

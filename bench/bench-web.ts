@@ -9,7 +9,6 @@
  *   mark at its end) from a bare node:http server, the loads of the two taken in turns so load
  *   from other work on the machine lands on both.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +16,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { analysisMarker } from './bench-report.ts';
+import { startProcess } from './bench-process.ts';
+import type { Started } from './bench-process.ts';
 import type { Seed } from './bench-setup.ts';
-import { createBenchEnv } from './bench-setup.ts';
 
 export const webHeading = '## Web UI: first page JS and time to a usable release page';
 /** The issue's aim for the first page's JS, gzipped. */
@@ -219,45 +219,13 @@ function renderFloorPage(titles: string[]): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>floor</title></head><body><main><h1>Release 1.0.0</h1><ul>\n${rows}\n</ul></main><script>performance.mark(${JSON.stringify(mark)})</script></body></html>`;
 }
 
-interface Started {
-  base: string;
-  setupCode(): string;
-  stop(): Promise<void>;
-}
-
 /** `gonogo serve` on `db`, resolved once it listens. */
 function startServe(cli: string, db: string, cwd: string): Promise<Started> {
-  const child = spawn(
-    process.execPath,
+  return startProcess(
     [cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db],
-    { cwd, env: createBenchEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    /^gonogo listening on (http:\/\/\S+)\n/,
+    cwd,
   );
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => {
-    if (err.length < 64_000) err += b.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const line = /^gonogo listening on (http:\/\/\S+)\n/.exec(out);
-      if (!line) return;
-      resolve({
-        base: line[1]!,
-        setupCode: () => {
-          const code = /"setupCode":"([^"]+)"/.exec(err)?.[1];
-          if (!code) throw new Error(`no set-up code in the server's log: ${err.slice(0, 300)}`);
-          return code;
-        },
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    child.once('exit', (code) => reject(new Error(`serve ended (${code}): ${out}${err}`)));
-  });
 }
 
 /**

@@ -13,12 +13,13 @@
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
- * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs) runs only
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs, automation) runs only
  * those parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and
  * the peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
  * has no numbers of theirs. GONOGO_BENCH_PARTS=web alone runs only the web part and rewrites only
- * its own section of RESULTS.md, leaving the other parts' numbers as they were; so does
- * GONOGO_BENCH_PARTS=jobs.
+ * its own section of RESULTS.md, leaving the other parts' numbers as they were; so do
+ * GONOGO_BENCH_PARTS=jobs and GONOGO_BENCH_PARTS=automation (each seed's share of items gonogo
+ * verifies or performs, bench-automation.ts).
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
@@ -48,6 +49,11 @@ import {
   writeWebSection,
 } from './bench-web.ts';
 import { renderJobsSection, runJobsBench, writeJobsSection } from './bench-jobs.ts';
+import {
+  measureSeedAutomation,
+  renderAutomationSection,
+  writeAutomationSection,
+} from './bench-automation.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -84,7 +90,16 @@ const serverLoad = {
 
 const webLoads = { loads: 15, warmup: 2 };
 
-const allParts = ['import', 'profile', 'secrets', 'dogfood', 'server', 'web', 'jobs'] as const;
+const allParts = [
+  'import',
+  'profile',
+  'secrets',
+  'dogfood',
+  'server',
+  'web',
+  'jobs',
+  'automation',
+] as const;
 type Part = (typeof allParts)[number];
 const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
 const runs = (part: Part) => parts.has(part);
@@ -352,14 +367,34 @@ async function attemptAsync<T>(part: () => Promise<T>): Promise<{ value: T } | {
   }
 }
 
+/** The automation part: counts, not timings; rewrites only its own section of RESULTS.md. */
+function reportAutomation(): void {
+  const seeds = findSeeds(repoRoot);
+  const file = join(repoRoot, 'bench', 'RESULTS.md');
+  if (!seeds) {
+    console.log('\nautomation: skipped (no seed checklists)');
+    return;
+  }
+  const rows = measureSeedAutomation(seeds);
+  writeAutomationSection(file, renderAutomationSection(rows, new Date().toISOString()));
+  console.log(
+    `\nautomation (check + run + watch + notify of all items):\n${rows
+      .map((r) => `  ${r.seed}: ${(r.share.automatedShare * 100).toFixed(0)} % of ${r.share.items}`)
+      .join('\n')}`,
+  );
+}
+
 const webOnly = parts.size === 1 && runs('web');
 const jobsOnly = parts.size === 1 && runs('jobs');
+const automationOnly = parts.size === 1 && runs('automation');
 try {
   if (webOnly) {
     // The web part alone: no start-up timing, and the other sections of RESULTS.md stay.
     reportWeb(await runWeb(findSeeds(repoRoot)));
   } else if (jobsOnly) {
     await reportJobs();
+  } else if (automationOnly) {
+    reportAutomation();
   } else {
     const results = await runBench();
     writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
@@ -372,6 +407,7 @@ try {
     console.log(`\n${renderSummary(results)}`);
     if (results.web) reportWeb(results.web);
     if (runs('jobs')) await reportJobs();
+    if (runs('automation')) reportAutomation();
   }
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });

@@ -58,6 +58,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   notify: () => import('./commands/notify.ts'),
   env: () => import('./commands/env.ts'),
   export: () => import('./commands/export.ts'),
+  notes: () => import('./commands/notes.ts'),
   'audit verify': () => import('./commands/audit-verify.ts'),
   log: () => import('./commands/log.ts'),
   'admin create': () => import('./commands/admin-create.ts'),
@@ -74,6 +75,7 @@ const readers = new Set([
   'status',
   'log',
   'export',
+  'notes',
   'env',
   'release list',
   'release show',
@@ -123,6 +125,9 @@ releases
   baseline capture                       store each metric's value now, for criteria like 2x baseline
   env                                    what runs in each environment, since when, after which rollback
   export [--format md|json|github]       the release as Markdown / JSON / a GitHub issue body
+  notes [VERSION] [--format md|html|slack]
+                                         release notes: the changelog's section for the version
+                                         (at the release commit) with the GO, waivers, deployments
   log [VERSION]                          the event log, one line per event: when, who, what, note
   audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
 team server

@@ -71,6 +71,27 @@ export interface PlacedWatch {
   for: string;
 }
 
+/** A line the importer made a notify item, where it is, whom it tells and with what. */
+export interface PlacedNotify {
+  line: number;
+  col: number;
+  title: string;
+  /** The channels it sends to. */
+  to: string[];
+  /** The built-in message it sends. */
+  message: string;
+}
+
+/** A channel the notify items send to, declared in the YAML for the team to point. */
+export interface ChannelToConfigure {
+  name: string;
+  type: 'slack' | 'webhook' | 'email';
+  /** The environment variable that must hold its URL. */
+  env?: string;
+  /** How many notify items send to it. */
+  items: number;
+}
+
 export interface ImportReport {
   headings: HeadingFate[];
   /** Placeholders left in the checklist (at most 200; `blanksTotal` counts all). */
@@ -79,6 +100,10 @@ export interface ImportReport {
   roles: RoleFlag[];
   /** Monitoring lines that became watches, with what each needs. */
   watches?: PlacedWatch[];
+  /** Communication lines that became notify items. */
+  notifies?: PlacedNotify[];
+  /** The channels those items send to: each must be pointed somewhere before it can send. */
+  channels?: ChannelToConfigure[];
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -178,6 +203,20 @@ export function describeReport(report: ImportReport): string[] {
     for (const w of report.watches)
       out.push(
         `  ${w.line}:${w.col}: "${printable(w.title)}" → watch ${w.metric} for ${w.for}: needs metrics.${w.metric}.query (PromQL) and prometheus.url (or GONOGO_PROMETHEUS_URL)`,
+      );
+  }
+  if (report.notifies?.length) {
+    out.push('notify items (line:column: what it says → channel: message):');
+    for (const n of report.notifies)
+      out.push(`  ${n.line}:${n.col}: "${printable(n.title)}" → ${n.to.join(', ')}: ${n.message}`);
+  }
+  if (report.channels?.length) {
+    out.push(
+      'channels to configure (notify: in the playbook; until then their items cannot send):',
+    );
+    for (const c of report.channels)
+      out.push(
+        `  ${c.name}: ${c.type}${c.env ? `, set ${c.env}` : ''} (${plural(c.items, 'item')})`,
       );
   }
   if (report.roles.length) {

@@ -51,6 +51,8 @@ export function orderItem(it: RawItem): RawItem {
   if (it.sign !== undefined) out.sign = it.sign;
   if (it.check !== undefined) out.check = it.check;
   if (it.watch !== undefined) out.watch = it.watch;
+  if (it.notify !== undefined) out.notify = it.notify;
+  if (it.when_reached !== undefined) out.when_reached = it.when_reached;
   if (it.details !== undefined) out.details = it.details;
   if (it.suggest !== undefined) out.suggest = it.suggest;
   if (it.items?.length) out.items = it.items.map(orderItem);
@@ -164,6 +166,14 @@ export function renderYaml(raw: RawPlaybook, file: string): string {
     lines.push(
       ' roles: anyone may act as a role until its members are named, e.g.',
       `   ${first}: { name: ${JSON.stringify(roleName(raw, first!))}, members: [alice@example.com] }`,
+    );
+  }
+  if (raw.notify && Object.keys(raw.notify).length) {
+    lines.push(
+      ' notify: the audiences the checklist tells, each reading its URL from the environment variable',
+      '   named (unset, its items cannot send and say so); make one type: email with to: [...] as fits.',
+      '   events: [] keeps a channel to its items; name events (deployment.succeeded, ...) to hear more.',
+      '   A notify item sends when someone runs `gonogo notify REF`; when_reached: true sends it by itself.',
     );
   }
   doc.commentBefore = lines.join('\n');

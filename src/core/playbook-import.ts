@@ -19,6 +19,7 @@ import { findHealthUrls, suggestCheck } from './playbook-import-checks.ts';
 import type { CheckHints } from './playbook-import-checks.ts';
 import { findBlanks } from './playbook-import-blanks.ts';
 import { humanizeMetric, placeWatches } from './playbook-import-watches.ts';
+import { channelEnv, placeNotifies } from './playbook-import-notify.ts';
 import { compileRollbackLine } from './watch-condition.ts';
 import {
   hasWords,
@@ -385,6 +386,13 @@ export function importChecklist(
     units.filter((u) => u.group !== rollback),
     text,
   );
+  // Communication lines: notify items to a channel named after their audience.
+  const notifies = placeNotifies(
+    units.filter((u) => u.group !== rollback),
+    rollback ? unitsOf([rollback]) : [],
+    text,
+    environments.at(-1),
+  );
   // A window policy needs someone who may override it: the release manager.
   if (denied.size && !roles.has('release-manager')) roles.set('release-manager', 'Release Manager');
 
@@ -424,6 +432,7 @@ export function importChecklist(
     g.items = g.items.map(orderItem);
     for (const s of g.sections) s.items = s.items.map(orderItem);
   }
+  if (notifies.channels.size) raw.notify = Object.fromEntries(notifies.channels);
   raw.phases = phases.map(toRawPhase);
   if (rollback && (rollback.items.length || rollback.sections.length)) {
     raw.rollback = rollback.sections.length
@@ -449,6 +458,17 @@ export function importChecklist(
     blanks,
     blanksTotal: found.total + queries.length,
     ...(watches.placed.length ? { watches: watches.placed } : {}),
+    ...(notifies.placed.length
+      ? {
+          notifies: notifies.placed,
+          channels: [...notifies.channels].map(([name, c]) => ({
+            name,
+            type: c.type,
+            ...(channelEnv(c) ? { env: channelEnv(c)! } : {}),
+            items: notifies.placed.filter((n) => n.to.includes(name)).length,
+          })),
+        }
+      : {}),
     roles: flagRoles(raw),
   };
   return {

@@ -11,6 +11,7 @@ import {
 import { headLine } from './release-export.ts';
 import { exportGithub } from './release-export-github.ts';
 import { exportMarkdown } from './release-export-markdown.ts';
+import { parseReleaseNotes } from './release-notes-parse.ts';
 
 describe('exportGithub', () => {
   const input = finishedRelease();
@@ -104,6 +105,28 @@ describe('exportGithub', () => {
     });
     expect(out).toContain(
       '> [!WARNING]\n> **abandoned** by rm@example.com at 2026-11-24 08:00 UTC: replaced by 1.4.1',
+    );
+  });
+});
+
+describe('exportGithub with release notes', () => {
+  const changelog = `# Changelog\n\n## [1.4.0] - 2026-11-23\n### Added\n- Dark mode *preview* (\`--theme\`)\n### Fixed\n- **api:** crash ([abc1234](https://github.com/acme/shop/commit/abc1234))\n`;
+
+  it('shows the changelog’s section before the checklist, its sub-headings one level down', () => {
+    const input = finishedRelease();
+    const notes = parseReleaseNotes(changelog, input.release.version, 'CHANGELOG.md');
+    expect(notes).toBeDefined();
+    const gh = exportGithub({ ...input, notes });
+    const at = gh.indexOf(
+      '## Release notes (`CHANGELOG.md`)\n\n### Added\n\n- Dark mode \\*preview\\* (`--theme`)\n\n### Fixed\n\n- **api:** crash ([`abc1234`](https://github.com/acme/shop/commit/abc1234))\n',
+    );
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(gh.indexOf('- [x] '));
+    expect(strayEscapes(gh)).toEqual([]);
+    // Without notes the body is as before.
+    expect(exportGithub(input)).not.toContain('Release notes');
+    expect(exportGithub({ ...input, notes: { ...notes!, sections: [] } })).toBe(
+      exportGithub(input),
     );
   });
 });

@@ -26,6 +26,8 @@ import {
 } from './release-export-markdown.ts';
 import type { MarkdownStyle } from './release-export-markdown.ts';
 import { quoteCode, formatTime, escapeHeading, joinBlocks } from './release-export-text.ts';
+import type { ReleaseNotes } from './release-notes-parse.ts';
+import { renderReleaseNotes } from './release-notes-render.ts';
 import { sanitizeText } from './text-safety.ts';
 
 const style: MarkdownStyle = { github: true };
@@ -221,20 +223,35 @@ function writeHistoryTables(input: ExportInput): string[] {
   return out;
 }
 
+/** What a GitHub issue body is made from: the export's input and the release notes, if any. */
+export interface GithubExportInput extends ExportInput {
+  /** The changelog's section for the version (`gonogo notes`), shown before the checklist. */
+  notes?: ReleaseNotes;
+}
+
+/** The changelog's notes under a heading of their own; nothing when there are none. */
+function writeNotes(notes: ReleaseNotes | undefined): string[] {
+  if (!notes?.sections.length) return [];
+  const file = notes.source.file ? ` (${quoteCode(notes.source.file)})` : '';
+  const body = renderReleaseNotes(notes, 'md', { noTitle: true, headingLevel: 3 });
+  return [`## Release notes${file}`, '', ...body.trimEnd().split('\n'), ''];
+}
+
 /**
  * A GitHub issue body: front matter when the playbook came from an issue template (its title
  * filled with the version), an alert when the release was rolled back, abandoned or superseded,
- * the release's facts and a progress writeTable, the checklist as task lists with long evidence and
+ * the release's facts and a progress writeTable, the changelog's notes when given, the checklist as task lists with long evidence and
  * code foldLines away, then the history as tables and the log's head.
  *
  * @example exportGithub({ release, playbook, items, signoffs, events }).includes('- [x] ')
  */
-export function exportGithub(input: ExportInput): string {
+export function exportGithub(input: GithubExportInput): string {
   const out: string[] = [...writeFrontMatter(input)];
   out.push(`# ${escapeHeading(`${input.playbook.name} ${input.release.version}`)}`, '');
   out.push(...writeAlert(input));
   out.push(...writeSummary(input, style), '');
   out.push(...writeProgressTable(input), '');
+  out.push(...writeNotes(input.notes));
   out.push(...writeChecklist(input, style));
   out.push(...writeHistoryTables(input));
   out.push('## Audit trail', '', ...writeAudit(input));

@@ -1,7 +1,10 @@
 import { UsageError } from '../../core/errors.ts';
 import { exportGithub } from '../../core/release-export-github.ts';
 import { exportMarkdown } from '../../core/release-export-markdown.ts';
+import { parseReleaseNotes } from '../../core/release-notes-parse.ts';
+import type { ReleaseNotes } from '../../core/release-notes-parse.ts';
 import { escapeJsonControls } from '../../core/text-safety.ts';
+import { readReleaseChangelog } from '../cli-changelog.ts';
 import { defineCommand } from '../cli-command.ts';
 
 export default defineCommand({
@@ -28,10 +31,24 @@ export default defineCommand({
             JSON.stringify({ head: view.release.head ?? null, ...view, events }, null, 2),
           )}\n`
         : format === 'github'
-          ? exportGithub({ ...view, events })
+          ? exportGithub({ ...view, events, ...(await readNotes(ctx, view)) })
           : exportMarkdown({ ...view, events });
     if (v.output) ctx.writeText(v.output, text);
     else process.stdout.write(text);
     return 0;
   },
 });
+
+/**
+ * The release notes of the changelog at the release commit, for the GitHub issue body; none
+ * when there is no changelog or no section for the version (the export is made all the same).
+ */
+async function readNotes(
+  ctx: Parameters<typeof readReleaseChangelog>[0],
+  view: Parameters<typeof readReleaseChangelog>[1] & {},
+): Promise<{ notes?: ReleaseNotes }> {
+  const read = await readReleaseChangelog(ctx, view);
+  if (!read.ok) return {};
+  const notes = parseReleaseNotes(read.changelog.text, view.release.version, read.changelog.file);
+  return notes ? { notes } : {};
+}
