@@ -158,5 +158,7 @@ describe.skipIf(!seed001)('seed 001: communication performed by gonogo', () => {
       (r) => r.headers['webhook-id'] === first.evidence!.deliveries![0]!.messageId,
     );
     expect(JSON.stringify(sent?.json)).toMatch(/rolled back|rollback started/i);
+    // What the sender recorded (running, done, evidence) replays from the log.
+    expect((await withEnv.ok(['audit', 'verify'])).stdout).toMatch(/chain intact/);
   }, 300_000);
 });
