@@ -13,7 +13,9 @@ import type { HttpReceiver } from '../../src/notify/notify-receivers.fixture.ts'
 import { startWebhookReceiver } from '../../src/notify/notify-receivers.fixture.ts';
 import type { Repo } from './cli-helper.ts';
 import { makeRepo, mondayNow, removeRepos } from './cli-helper.ts';
-import { startServe } from './server-helper.ts';
+import { makeServerWorkspace, startServe } from './server-helper.ts';
+
+const { databases } = await makeServerWorkspace('notify restart', 'outbox.db');
 
 const secret = 'whsec_' + Buffer.from('e2e-outbox-signing-key-0123456').toString('base64');
 
@@ -137,51 +139,58 @@ describe('deliveries never block a command', () => {
   });
 });
 
-describe('nothing is lost across a restart', () => {
-  it('keeps a delivery queued while the server is down and delivers it once after it starts again', async () => {
-    const hook = await startWebhookReceiver({ secret });
-    receivers.push(hook);
-    // The receiver is down (it answers 503).
-    hook.answer('503');
-    // No local sender: the server sends. The server reads the real clock.
-    const repo = await makeRepo({ env: { HOOK_SECRET: secret, GONOGO_NOTIFY_SENDER: 'off' } });
-    writeFileSync(path.join(repo.dir, 'gonogo.yaml'), playbook(hook.url));
-    await repo.ok(['release', 'start', '1.0.0']);
-    await repo.ok(['deploy', 'production']);
-    // The server reads the channel's secret from its own environment at delivery time.
-    process.env.HOOK_SECRET = secret;
-    let served = await startServe(repo.db, repo.dir);
-    try {
-      // The server's scheduler tried it: 503, queued for a retry.
-      await until(
-        () => log(repo),
-        (l) => l.deliveries.some((d) => d.attempts >= 1 && d.lastStatus === 503),
-      );
-    } finally {
-      expect(await served.stop()).toBe(0);
-    }
-    expect((await log(repo)).deliveries.map((d) => d.status)).toEqual(['queued']);
+describe.each(databases)('nothing is lost across a restart on $name', ({ ok, db }) => {
+  it.skipIf(!ok)(
+    'keeps a delivery queued while the server is down and delivers it once after it starts again',
+    async () => {
+      const url = await db();
+      const hook = await startWebhookReceiver({ secret });
+      receivers.push(hook);
+      // The receiver is down (it answers 503).
+      hook.answer('503');
+      // No local sender: the server sends. The server reads the real clock.
+      const repo = await makeRepo({
+        env: { HOOK_SECRET: secret, GONOGO_NOTIFY_SENDER: 'off', GONOGO_DB: url },
+      });
+      writeFileSync(path.join(repo.dir, 'gonogo.yaml'), playbook(hook.url));
+      await repo.ok(['release', 'start', '1.0.0']);
+      await repo.ok(['deploy', 'production']);
+      // The server reads the channel's secret from its own environment at delivery time.
+      process.env.HOOK_SECRET = secret;
+      let served = await startServe(url, repo.dir);
+      try {
+        // The server's scheduler tried it: 503, queued for a retry.
+        await until(
+          () => log(repo),
+          (l) => l.deliveries.some((d) => d.attempts >= 1 && d.lastStatus === 503),
+        );
+      } finally {
+        expect(await served.stop()).toBe(0);
+      }
+      expect((await log(repo)).deliveries.map((d) => d.status)).toEqual(['queued']);
 
-    // The receiver is up again; a new server finds the queued delivery and sends it when due.
-    hook.answer('ok');
-    served = await startServe(repo.db, repo.dir);
-    try {
-      const done = await until(
-        () => log(repo),
-        (l) => l.deliveries.every((d) => d.status === 'delivered'),
-      );
-      expect(done.deliveries.map((d) => [d.status, d.lastStatus])).toEqual([['delivered', 204]]);
-    } finally {
-      expect(await served.stop()).toBe(0);
-    }
-    // Started once more, the server sends nothing again: delivered exactly once.
-    served = await startServe(repo.db, repo.dir);
-    await served.stop();
-    const id = (await log(repo)).deliveries[0]!.id;
-    const answers = hook.received
-      .filter((r) => r.headers['webhook-id'] === id)
-      .map((r) => r.answer);
-    expect(answers.filter((a) => a === 'ok')).toHaveLength(1);
-    expect(hook.received.every((r) => r.headers['webhook-id'] === id && r.verified)).toBe(true);
-  }, 120_000);
+      // The receiver is up again; a new server finds the queued delivery and sends it when due.
+      hook.answer('ok');
+      served = await startServe(url, repo.dir);
+      try {
+        const done = await until(
+          () => log(repo),
+          (l) => l.deliveries.every((d) => d.status === 'delivered'),
+        );
+        expect(done.deliveries.map((d) => [d.status, d.lastStatus])).toEqual([['delivered', 204]]);
+      } finally {
+        expect(await served.stop()).toBe(0);
+      }
+      // Started once more, the server sends nothing again: delivered exactly once.
+      served = await startServe(url, repo.dir);
+      await served.stop();
+      const id = (await log(repo)).deliveries[0]!.id;
+      const answers = hook.received
+        .filter((r) => r.headers['webhook-id'] === id)
+        .map((r) => r.answer);
+      expect(answers.filter((a) => a === 'ok')).toHaveLength(1);
+      expect(hook.received.every((r) => r.headers['webhook-id'] === id && r.verified)).toBe(true);
+    },
+    120_000,
+  );
 });
