@@ -14,6 +14,7 @@ import { loadPlaybook } from '../src/core/playbook-yaml.ts';
 import { createReleaseService } from '../src/service/create-service.ts';
 import { createMemoryChangeBus } from '../src/store/change-bus.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { httpWatch, renderWatchPlaybook } from '../src/core/watch-playbook.fixture.ts';
 
 const [url = '', projects = 100, items = 10, interval = '10s', window = '60s'] = process.argv
   .slice(2)
@@ -25,21 +26,14 @@ const store = await openStore(file);
 const bus = createMemoryChangeBus();
 const releases = (actor: string, project: string) =>
   createReleaseService({ store, actor, project, changes: bus });
-const yaml = `name: Jobs bench
-environments: [staging, production]
-phases:
-  - id: ship
-    items:
-      - title: Deploy to production
-        deploys: production
-  - id: post-release
-    items:
-${Array.from(
-  { length: items },
-  (_, i) =>
-    `      - id: w${i}\n        title: Watch ${i}\n        watch: { check: { http: { url: "${url}", samples: 1 } }, interval: ${interval}, for: ${window} }`,
-).join('\n')}
-`;
+const yaml = renderWatchPlaybook({
+  name: 'Jobs bench',
+  watches: Array.from({ length: items }, (_, i) => ({
+    id: `w${i}`,
+    title: `Watch ${i}`,
+    watch: httpWatch(url, interval, window),
+  })),
+});
 const { playbook } = loadPlaybook(yaml, 'gonogo.yaml');
 const jobs = await startServeJobs({
   url: file,

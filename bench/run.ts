@@ -13,13 +13,14 @@
  * is installed in a temp prefix) for the comparisons, each skipped with a note when absent.
  *
  * GONOGO_BENCH_RUNNER=loop forces the spawnSync loop even when hyperfine is installed.
- * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs, automation) runs only
+ * GONOGO_BENCH_PARTS=profile,import (any of import, profile, secrets, dogfood, server, web, jobs, automation, metrics) runs only
  * those parts besides the start-up part, which always runs (it times the floor, `node -e 0`, and
  * the peer release tools of bench/peers); RESULTS.md then names the parts that were not run and
  * has no numbers of theirs. GONOGO_BENCH_PARTS=web alone runs only the web part and rewrites only
  * its own section of RESULTS.md, leaving the other parts' numbers as they were; so do
- * GONOGO_BENCH_PARTS=jobs and GONOGO_BENCH_PARTS=automation (each seed's share of items gonogo
- * verifies or performs, bench-automation.ts).
+ * GONOGO_BENCH_PARTS=jobs, GONOGO_BENCH_PARTS=automation (each seed's share of items gonogo
+ * verifies or performs, bench-automation.ts) and GONOGO_BENCH_PARTS=metrics (DORA's four keys over
+ * 1,000,000 deployments on SQLite and PostgreSQL against hand-written SQL: bench-metrics.ts).
  */
 import { rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, platform, release } from 'node:os';
@@ -54,6 +55,7 @@ import {
   renderAutomationSection,
   writeAutomationSection,
 } from './bench-automation.ts';
+import { renderMetricsSection, runMetricsBench, writeMetricsSection } from './bench-metrics.ts';
 import type { Seed } from './bench-setup.ts';
 import {
   copyBuiltCli,
@@ -99,6 +101,7 @@ const allParts = [
   'web',
   'jobs',
   'automation',
+  'metrics',
 ] as const;
 type Part = (typeof allParts)[number];
 const parts = new Set<string>(process.env.GONOGO_BENCH_PARTS?.split(',') ?? allParts);
@@ -235,6 +238,24 @@ async function reportJobs(): Promise<void> {
   console.log(
     `\njobs: ${v.windows} windows, ${v.runs} runs, CPU ${((v.cpuMs / v.wallMs) * 100).toFixed(1)} % of a core, drift p50 ${v.drift.p50} ms p99 ${v.drift.p99} ms`,
   );
+}
+
+/** The metrics part: 1,000,000 deployments on SQLite and PostgreSQL; its own section only. */
+async function reportMetrics(): Promise<void> {
+  const r = await attemptAsync(() => runMetricsBench(1_000_000));
+  if ('error' in r) {
+    console.log(`\nmetrics: failed (${r.error})`);
+    process.exitCode = 1;
+    return;
+  }
+  writeMetricsSection(
+    join(repoRoot, 'bench', 'RESULTS.md'),
+    renderMetricsSection(r.value, new Date().toISOString()),
+  );
+  for (const v of r.value)
+    console.log(
+      `\nmetrics ${v.dialect}: ${v.deployments} deployments, store ${v.storeMs.toFixed(0)} ms, hand-written ${v.handMs.toFixed(0)} ms, same answer`,
+    );
 }
 
 async function runBench(): Promise<
@@ -387,6 +408,7 @@ function reportAutomation(): void {
 const webOnly = parts.size === 1 && runs('web');
 const jobsOnly = parts.size === 1 && runs('jobs');
 const automationOnly = parts.size === 1 && runs('automation');
+const metricsOnly = parts.size === 1 && runs('metrics');
 try {
   if (webOnly) {
     // The web part alone: no start-up timing, and the other sections of RESULTS.md stay.
@@ -395,6 +417,8 @@ try {
     await reportJobs();
   } else if (automationOnly) {
     reportAutomation();
+  } else if (metricsOnly) {
+    await reportMetrics();
   } else {
     const results = await runBench();
     writeResults(join(repoRoot, 'bench', 'RESULTS.md'), results);
@@ -408,6 +432,7 @@ try {
     if (results.web) reportWeb(results.web);
     if (runs('jobs')) await reportJobs();
     if (runs('automation')) reportAutomation();
+    if (runs('metrics')) await reportMetrics();
   }
 } finally {
   rmSync(dirname(dirname(cli)), { recursive: true, force: true });

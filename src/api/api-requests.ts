@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { named } from './api-registry.ts';
+import { deploymentCommitsSchema } from './api-metrics.ts';
 import {
   maxCheckResults,
   maxCommitLength,
@@ -143,6 +144,9 @@ export const deployRequestSchema = named(
     environment: nameString(),
     status: z.enum(['succeeded', 'failed']).optional(),
     force: z.strictObject({ reason: reasonString() }).optional(),
+    commits: deploymentCommitsSchema
+      .optional()
+      .describe('The commits the deployment ships, for lead time (docs/metrics.md).'),
   }),
 );
 

@@ -32,7 +32,15 @@ import {
   storedPlaybookSchema,
 } from './api-playbook.ts';
 import { named } from './api-registry.ts';
-import { releaseSchema } from './api-release.ts';
+import {
+  importDeploymentsRequestSchema,
+  importDeploymentsResultSchema,
+  metricsQuerySchema,
+  metricsReportSchema,
+  openIncidentRequestSchema,
+  resolveIncidentRequestSchema,
+} from './api-metrics.ts';
+import { incidentSchema, releaseSchema } from './api-release.ts';
 import {
   abandonRequestSchema,
   auditVerifyRequestSchema,
@@ -756,6 +764,58 @@ export const apiRoutes: readonly ApiRoute[] = [
     'projects',
     'release-manager',
     { mutation: true, body: enableChannelRequestSchema, response: notifyChannelResultSchema },
+  ),
+  // DORA's four keys (docs/metrics.md), incidents, deployments imported from tags.
+  r(
+    'get',
+    '/projects/{project}/metrics',
+    'getMetrics',
+    "DORA's four keys of an environment over a period, with levels and the trend",
+    'projects',
+    'viewer',
+    { query: metricsQuerySchema, response: metricsReportSchema },
+  ),
+  r(
+    'post',
+    '/projects/{project}/incidents',
+    'openIncident',
+    'Open an incident on the deployment running in an environment (a change failure)',
+    'projects',
+    'member',
+    {
+      mutation: true,
+      body: openIncidentRequestSchema,
+      status: 201,
+      response: incidentSchema,
+      errors: ['invalid-transition'],
+    },
+  ),
+  r(
+    'post',
+    '/projects/{project}/incidents/resolve',
+    'resolveIncident',
+    'Resolve an incident (by id, or the newest open one)',
+    'projects',
+    'member',
+    {
+      mutation: true,
+      body: resolveIncidentRequestSchema,
+      response: incidentSchema,
+      errors: ['not-found', 'invalid-transition'],
+    },
+  ),
+  r(
+    'post',
+    '/projects/{project}/deployments/import',
+    'importDeployments',
+    'Record deployments read from git tags, marked imported',
+    'projects',
+    'release-manager',
+    {
+      mutation: true,
+      body: importDeploymentsRequestSchema,
+      response: importDeploymentsResultSchema,
+    },
   ),
 ];
 

@@ -25,6 +25,7 @@ import { openStore } from '../store/open-store.ts';
 import { checkPgAvailable, createTestDatabase } from '../store/store-pg.fixture.ts';
 import type { Store } from '../store/store.ts';
 import { schedulerActor, startServeJobs } from './cli-jobs.ts';
+import { httpWatch, renderWatchPlaybook } from '../core/watch-playbook.fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gonogo-serve-jobs-'));
 const project = 'github.com/acme/app';
@@ -46,19 +47,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const playbookYaml = (interval: string, window: string) => `name: Scheduler test
-environments: [staging, production]
-phases:
-  - id: ship
-    items:
-      - title: Deploy to production
-        deploys: production
-  - id: post-release
-    items:
-      - id: health
-        title: Health stays green
-        watch: { check: { http: { url: "${url}", samples: 1 } }, interval: ${interval}, for: ${window} }
-`;
+const playbookYaml = (interval: string, window: string) =>
+  renderWatchPlaybook({
+    name: 'Scheduler test',
+    watches: [
+      { id: 'health', title: 'Health stays green', watch: httpWatch(url, interval, window) },
+    ],
+  });
 
 const silent = pino({ level: 'silent' });
 

@@ -60,6 +60,10 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   export: () => import('./commands/export.ts'),
   notes: () => import('./commands/notes.ts'),
   'audit verify': () => import('./commands/audit-verify.ts'),
+  metrics: () => import('./commands/metrics.ts'),
+  'incident open': () => import('./commands/incident-open.ts'),
+  'incident resolve': () => import('./commands/incident-resolve.ts'),
+  'import deployments': () => import('./commands/import-deployments.ts'),
   log: () => import('./commands/log.ts'),
   'admin create': () => import('./commands/admin-create.ts'),
   serve: () => import('./commands/serve.ts'),
@@ -81,6 +85,7 @@ const readers = new Set([
   'release show',
   'item show',
   'audit verify',
+  'metrics',
 ]);
 
 /** Global options that take a value, and those that do not, accepted before the command too. */
@@ -130,6 +135,12 @@ releases
                                          (at the release commit) with the GO, waivers, deployments
   log [VERSION]                          the event log, one line per event: when, who, what, note
   audit verify [VERSION]                 replay the log: chain, anchored head, tables (exit 1 if changed)
+  metrics [--since D] [--until D] [--env ENV] [--tz Z] [--bands 2023|2021]
+                                         DORA's four keys with levels and the trend (docs/metrics.md)
+  incident open ENV --reason T | incident resolve [ID]
+                                         an incident on what runs in ENV (a change failure) | its end
+  import deployments --from-tags [PATTERN] [--env ENV]
+                                         git tags as deployments (marked imported): metrics on day one
 team server
   serve [--port N] [--host H] [--demo]   the web UI and the HTTP API on --db (SQLite) or a postgres://
                                          URL (DATABASE_URL); --demo fills an empty one with a demo project

@@ -5,12 +5,13 @@
  * are parsed with the routes' response schemas and errors come back as the `GonogoError` the
  * server's service threw, so the CLI renders them, and exits, as it does locally.
  */
+import type { ImportDeploymentsResult, MetricsReport } from '../api/api-metrics.ts';
 import { latestVersion } from '../api/api-routes.ts';
 import { InputError } from '../core/errors.ts';
 import { loadPlaybook } from '../core/playbook-yaml.ts';
 import { playbookSourceOf } from '../core/playbook-source.ts';
 import type { Playbook } from '../core/playbook.ts';
-import type { Release, ReleaseEvent } from '../core/release-model.ts';
+import type { Incident, Release, ReleaseEvent } from '../core/release-model.ts';
 import type {
   AuditResult,
   CheckPlan,
@@ -158,8 +159,8 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
       write<SignResult>('sign', ref, { role, verdict, comment, gate }),
     decide: ({ gate, overrideWindow, ...ref }) =>
       write<DecideResult>('decide', ref, { gate, overrideWindow }),
-    deploy: ({ environment, status, force, ...ref }) =>
-      write<DeployResult>('deploy', ref, { environment, status, force }),
+    deploy: ({ environment, status, force, commits, ...ref }) =>
+      write<DeployResult>('deploy', ref, { environment, status, force, commits }),
     rollback: ({ environment, reason, ...ref }) =>
       write<RollbackResult>('rollback', ref, { environment, reason }),
     lockEnvironment: ({ environment, reason }) =>
@@ -178,6 +179,17 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
       });
       return inPromotionOrder(environments, input.playbook);
     },
+
+    getMetrics: (input = {}) =>
+      call<MetricsReport>('getMetrics', {
+        params: { project },
+        query: defined({ ...input }) as Record<string, string>,
+      }),
+    openIncident: (input) => call<Incident>('openIncident', { params: { project }, body: input }),
+    resolveIncident: (input = {}) =>
+      call<Incident>('resolveIncident', { params: { project }, body: defined({ ...input }) }),
+    importDeployments: (input) =>
+      call<ImportDeploymentsResult>('importDeployments', { params: { project }, body: input }),
 
     verifyAudit: async (ref = {}) =>
       (

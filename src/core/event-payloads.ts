@@ -47,6 +47,13 @@ export interface EventPayloads {
   };
   /** A rollback's procedure is complete: its incidents are resolved (time to restore ends). */
   'rollback.completed': { resolvedIncidents: string[] };
+  /** An incident linked to a deployment of the release (not a rollback): a change failure. */
+  'incident.opened': { incident: string; deployment: string; environment: string; reason: string };
+  /**
+   * Incidents of the release's deployments resolved (time to restore ends): by a person, or by
+   * a later good deployment to the environment (`deployment`, its id, and `version`).
+   */
+  'incident.resolved': { incidents: string[]; deployment?: string; version?: string };
   'release.retargeted': {
     from: string | null;
     to: string;

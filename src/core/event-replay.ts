@@ -240,6 +240,41 @@ const handlers: { [T in EventType]: Handler<T> } = {
     }
   },
 
+  'incident.opened'(ctx, e, p) {
+    releaseOf(ctx);
+    need(
+      ctx.state.deployments.get(p.deployment),
+      `it opens an incident on deployment ${p.deployment}, which the log never recorded`,
+    );
+    if (ctx.state.incidents.has(p.incident))
+      throw new ReplayError(`incident ${p.incident} was already opened`);
+    ctx.state.incidents.set(
+      p.incident,
+      created<Incident>(
+        {
+          id: p.incident,
+          deploymentId: p.deployment,
+          kind: 'incident',
+          reason: p.reason,
+          openedAt: e.at,
+          actor: e.actor,
+        },
+        e.seq,
+      ),
+    );
+  },
+
+  'incident.resolved'(ctx, e, p) {
+    releaseOf(ctx);
+    for (const id of p.incidents) {
+      const incident = need(
+        ctx.state.incidents.get(id),
+        `it resolves incident ${id}, which the log never opened`,
+      );
+      set(incident, e.seq, { resolvedAt: e.at });
+    }
+  },
+
   'item.state'(ctx, e, p) {
     const item = need(
       ctx.state.items.get(p.item),

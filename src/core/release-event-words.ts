@@ -194,6 +194,16 @@ const words: Record<string, (p: Payload, ctx: EventContext) => EventWords> = {
     const resolved = Array.isArray(p.resolvedIncidents) ? p.resolvedIncidents.length : 0;
     return { what: `rollback procedure complete; ${plural(resolved, 'incident')} resolved` };
   },
+  'incident.opened': (p) => ({
+    what: `incident opened on ${text(p.environment) ?? '?'}`,
+    note: text(p.reason) ?? '',
+  }),
+  'incident.resolved': (p) => {
+    const n = Array.isArray(p.incidents) ? p.incidents.length : 0;
+    return {
+      what: `${plural(n, 'incident')} resolved${text(p.version) ? ` by the deployment of ${text(p.version)}` : ''}`,
+    };
+  },
   'release.resnapshot': (p) => {
     const from = short((p.from as Payload | undefined)?.hash);
     const to = short((p.playbook as Payload | undefined)?.hash);

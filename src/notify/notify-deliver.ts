@@ -34,6 +34,17 @@ export const deliver: Deliver = async (
       return deliverSlack(channel, message, opts);
     case 'email':
       return deliverEmail(channel, message, opts);
+    default: {
+      // A channel stored by another version of gonogo: say so rather than return nothing.
+      const type = String((channel as { type?: unknown }).type);
+      return {
+        outcome: 'failed',
+        retryable: false,
+        error: `unknown channel type "${type}": use webhook, slack or email`,
+        durationMs: 0,
+        at: opts.now().toISOString(),
+      };
+    }
   }
 };
 

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmailChannelConfig } from '../core/notify-endpoint.ts';
 import { hostileMessage, sampleMessage } from '../core/notify-message.fixture.ts';
@@ -125,6 +125,28 @@ describe('deliver by e-mail (nodemailer to a real SMTP server)', () => {
     });
     expect(attempt).toMatchObject({ outcome: 'failed', retryable: true });
     expect(attempt.error).toMatch(/ECONNREFUSED|connect/i);
+  });
+
+  it("a server that never greets: the caller's AbortSignal ends the attempt, retryable", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const controller = new AbortController();
+    const pending = deliver(channel, sampleMessage(), {
+      env: { GONOGO_SMTP_URL: `smtp://127.0.0.1:${port}` },
+      now,
+      signal: controller.signal,
+    });
+    while (sockets.length === 0) await new Promise((r) => setTimeout(r, 10));
+    controller.abort();
+    expect(await pending).toMatchObject({
+      outcome: 'failed',
+      retryable: true,
+      error: 'the delivery was cancelled',
+    });
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 
   it('a missing or malformed SMTP variable fails for good and names it', async () => {

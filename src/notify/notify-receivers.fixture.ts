@@ -42,7 +42,18 @@ export interface HttpReceiver {
   received: ReceivedRequest[];
   /** Sets how the following requests are answered; a list is used in turn, its last one stays. */
   answer(...answers: ReceiverAnswer[]): void;
+  /** Resolves once `count` requests have arrived; rejects after `timeoutMs` (default 10 s). */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
+}
+
+/** Polls `done` until it holds; for tests that wait on a worker delivering in the background. */
+async function waitUntil(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 interface HttpReceiverOptions {
@@ -132,6 +143,10 @@ async function startHttpReceiver(opts: HttpReceiverOptions): Promise<HttpReceive
     received,
     answer(...answers) {
       queue = answers.length > 0 ? answers : ['ok'];
+    },
+    async waitFor(count, timeoutMs = 10_000) {
+      await waitUntil(() => received.length >= count, `${count} request(s)`, timeoutMs);
+      return received;
     },
     async close() {
       for (const t of timers) clearTimeout(t);
@@ -253,6 +268,8 @@ export interface SmtpReceiver {
   received: ReceivedMail[];
   /** Rejects the following messages with this SMTP reply code (e.g. 451, 550); undefined accepts. */
   reject(code: number | undefined): void;
+  /** Resolves once `count` messages have arrived; rejects after `timeoutMs` (default 10 s). */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
 
@@ -268,6 +285,8 @@ export async function startSmtpReceiver(
     authOptional: !opts.auth,
     allowInsecureAuth: true,
     logger: false,
+    // No reverse DNS of 127.0.0.1 on each connection: it only slows the tests.
+    disableReverseLookup: true,
     size: 10 * 1024 * 1024,
     onAuth(auth, _session, callback) {
       if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) {
@@ -308,6 +327,10 @@ export async function startSmtpReceiver(
     received,
     reject(code) {
       rejectCode = code;
+    },
+    async waitFor(count, timeoutMs = 10_000) {
+      await waitUntil(() => received.length >= count, `${count} message(s)`, timeoutMs);
+      return received;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

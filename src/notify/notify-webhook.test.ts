@@ -63,6 +63,16 @@ describe('deliver to a Standard Webhooks endpoint', () => {
     expect(attempt.at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it('signs with the real time even when the record clock is moved (GONOGO_NOW)', async () => {
+    const hook = await start();
+    const attempt = await deliver(channel(hook.url), sampleMessage(), {
+      env,
+      now: () => new Date('2020-01-01T00:00:00.000Z'),
+    });
+    expect(attempt.at).toBe('2020-01-01T00:00:00.000Z');
+    expect(hook.received[0]!.verified).toBe(true);
+  });
+
   it('a receiver with another secret rejects the signature', async () => {
     const hook = await start({
       secret: `whsec_${Buffer.from('another-key-entirely-9876').toString('base64')}`,
@@ -143,7 +153,7 @@ describe('deliver to a Standard Webhooks endpoint', () => {
       now,
       signal: controller.signal,
     });
-    while (hook.received.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await hook.waitFor(1);
     controller.abort();
     expect(await pending).toMatchObject({
       outcome: 'failed',
@@ -189,6 +199,12 @@ describe('deliver to a Standard Webhooks endpoint', () => {
     expect(attempt.error).toMatch(/must start with "whsec_"/);
     expect(attempt.error).not.toContain('plain-password-value');
     expect(hook.received).toHaveLength(0);
+  });
+
+  it('an unknown channel type fails for good instead of throwing', async () => {
+    const attempt = await deliver({ type: 'pager' } as never, sampleMessage(), { env, now });
+    expect(attempt).toMatchObject({ outcome: 'failed', retryable: false });
+    expect(attempt.error).toMatch(/unknown channel type "pager"/);
   });
 
   it('without secret_env the payload goes unsigned', async () => {

@@ -83,7 +83,9 @@ export async function deliverWebhook(
     'user-agent': userAgent,
     'webhook-id': message.id,
   };
-  const sentAt = opts.now();
+  // The signature's timestamp is the real time of sending, not `opts.now()` (which a test clock
+  // such as GONOGO_NOW may move): receivers refuse a timestamp more than 5 minutes off theirs.
+  const sentAt = new Date();
   headers['webhook-timestamp'] = String(Math.floor(sentAt.getTime() / 1000));
   if (secret !== undefined) {
     let signer: Webhook;

@@ -30,6 +30,8 @@ import {
   sendDueDeliveries,
 } from './service-notify.ts';
 import { queueNotificationsOnCommit } from './service-notify-queue.ts';
+import { openIncident, resolveIncident } from './service-incidents.ts';
+import { getMetrics, importDeployments } from './service-metrics.ts';
 
 export type { ServiceDeps } from './service-context.ts';
 
@@ -78,5 +80,9 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     listDeliveries: (input) => listDeliveries(ctx, input),
     sendDueDeliveries: (input) => sendDueDeliveries(ctx, deps.notify ?? {}, input),
     enableNotifyChannel: (input) => enableNotifyChannel(ctx, input),
+    getMetrics: (input) => getMetrics(ctx, input),
+    openIncident: async (input) => openIncident(ctx, await ctx.mask(input)),
+    resolveIncident: (input) => resolveIncident(ctx, input),
+    importDeployments: (input) => importDeployments(ctx, input),
   };
 }

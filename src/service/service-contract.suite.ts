@@ -13,6 +13,7 @@ import type { ReleaseService } from './service-contract.ts';
 import { describeExpectedWrites } from './service-contract-writes.suite.ts';
 import { describeRunsAndLocks } from './service-contract-runs.suite.ts';
 import { describeNotifications } from './service-contract-notify.suite.ts';
+import { describeMetricsContract } from './service-contract-metrics.suite.ts';
 
 export interface ContractSetup {
   /** A service acting as `actor` in `project` (default one fixed project), over one record. */
@@ -906,5 +907,6 @@ ${extra}`;
     describeExpectedWrites(t);
     describeRunsAndLocks(t);
     describeNotifications(t);
+    describeMetricsContract(t);
   });
 }

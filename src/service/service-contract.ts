@@ -5,6 +5,13 @@
  * (`service-contract.suite.ts`). Inputs are plain data (JSON-serialisable), so they can cross a
  * network as they are; identity and time are never inputs: they come from the implementation.
  */
+import type {
+  DeploymentCommitsInput,
+  ImportDeploymentsRequest,
+  ImportDeploymentsResult,
+  MetricsQuery,
+  MetricsReport,
+} from '../api/api-metrics.ts';
 import type { GateTarget } from '../core/gate.ts';
 import type { SkippedItemRef } from '../core/item-action-plan.ts';
 import type { FollowUp } from '../core/release-life.ts';
@@ -403,6 +410,23 @@ export interface DeployInput extends ReleaseWriteRef {
   status?: 'succeeded' | 'failed';
   /** Deploy although a gate says NO-GO; a role the policy names, with a reason. */
   force?: { reason: string };
+  /**
+   * The commits the deployment ships (the CLI reads them from git: those after the commit the
+   * environment ran before), for lead time; at most `maxDeploymentCommits`.
+   */
+  commits?: DeploymentCommitsInput;
+}
+
+/** `gonogo incident open ENV --reason T`: an incident on what runs in ENV now. */
+export interface OpenIncidentInput {
+  environment: string;
+  reason: string;
+}
+
+/** `gonogo incident resolve [ID]`: the incident named, or the newest open one (in the environment). */
+export interface ResolveIncidentInput {
+  id?: string;
+  environment?: string;
 }
 
 /** A recorded deployment, with the gates in front of it as they were evaluated. */
@@ -641,4 +665,12 @@ export interface ReleaseService {
   sendDueDeliveries(input?: SendDueInput): Promise<SendDueResult>;
   /** Enables a channel that an endpoint's 410 Gone disabled. */
   enableNotifyChannel(input: NotifyChannelInput): Promise<NotifyChannelResult>;
+  /** DORA's four keys of an environment over a period, against the period before (docs/metrics.md). */
+  getMetrics(input?: MetricsQuery): Promise<MetricsReport>;
+  /** Opens an incident on the deployment running in an environment: it becomes a change failure. */
+  openIncident(input: OpenIncidentInput): Promise<Incident>;
+  /** Resolves an incident: its deployment's recovery time ends. */
+  resolveIncident(input?: ResolveIncidentInput): Promise<Incident>;
+  /** Records deployments read from git tags, marked imported; versions already there are skipped. */
+  importDeployments(input: ImportDeploymentsRequest): Promise<ImportDeploymentsResult>;
 }

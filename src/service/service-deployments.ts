@@ -42,6 +42,21 @@ import {
 import { readGateRecord, requirePolicyRole } from './service-gate.ts';
 import { nextItemNumber } from './service-playbook-update.ts';
 import { assertUnlocked } from './service-locks.ts';
+import { resolveIncidentsByDeployment } from './service-incidents.ts';
+import { deploymentCommitsSchema } from '../api/api-metrics.ts';
+import type { DeploymentCommitsInput } from '../api/api-metrics.ts';
+import { InputError } from '../core/errors.ts';
+
+/** The commits a deployment carries, checked (the CLI in local mode passes no HTTP layer). */
+function parseCommits(input: DeploymentCommitsInput): DeploymentCommitsInput {
+  const parsed = deploymentCommitsSchema.safeParse(input);
+  if (!parsed.success)
+    throw new InputError(
+      parsed.error.issues.map((i) => ({ message: `commits.${i.path.join('.')}: ${i.message}` })),
+      { field: 'commits' },
+    );
+  return parsed.data;
+}
 
 /**
  * Records a deployment of the release to an environment. In the same transaction it evaluates,
@@ -56,6 +71,7 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
       required: 'forcing a deployment past the gate needs a reason',
       hint: { action: 'deploy.force', refs: [input.environment], needs: ['reason'] },
     });
+  const commits = input.commits ? parseCommits(input.commits) : undefined;
   return ctx.store.transaction(async (tx) => {
     const release = await lockRelease(ctx, tx, input);
     const playbook = await loadPlaybookOf(tx, release);
@@ -127,6 +143,16 @@ export async function deploy(ctx: ServiceContext, input: DeployInput): Promise<D
     };
     if (release.commit) deployment.commit = release.commit;
     await tx.insertDeployment(deployment);
+    // What it shipped, for lead time; and it ends the incidents still open in the environment.
+    if (deployment.status === 'succeeded') {
+      if (commits?.commits.length)
+        await tx.insertDeploymentCommits(
+          deployment.id,
+          commits.commits,
+          commits.truncated ?? false,
+        );
+      await resolveIncidentsByDeployment(ctx, tx, deployment);
+    }
     const outcomes = evaluated.map((e) => ({
       id: e.gate.id,
       title: e.gate.title,

@@ -38,6 +38,15 @@ import { jobReads, jobWrites } from './store-jobs.ts';
 import type { DisabledChannel, NotifyDelivery } from '../core/notify-delivery.ts';
 import type { DeliveryFilter, DeliveryPatch, NotifyTables } from './store-notify.ts';
 import { notifyReads, notifyWrites } from './store-notify.ts';
+import {
+  insertDeploymentCommits,
+  insertImportedDeployments,
+  readMetricsFacts,
+  refreshDeploymentFacts,
+  renameMetricsProject,
+} from './store-metrics.ts';
+import type { ImportedDeployment, MetricsDb } from './store-metrics.ts';
+import type { DeploymentCommit, MetricsFacts } from '../core/metrics-report.ts';
 import type {
   Dialect,
   ItemSnapshotPatch,
@@ -77,6 +86,21 @@ export class KyselyStoreReader implements StoreReader {
     this.db = db;
     this.dialect = dialect;
     this.playbooks = playbooks;
+  }
+
+  /** The metrics database view: the same connection, with the metrics tables typed. */
+  protected get metricsDb(): MetricsDb {
+    return this.db as unknown as MetricsDb;
+  }
+
+  async readMetricsFacts(q: {
+    project: string;
+    environment: string;
+    since: number;
+    until: number;
+    weeks: number[];
+  }): Promise<MetricsFacts> {
+    return readMetricsFacts(this.metricsDb, q);
   }
 
   async listProjects(): Promise<{ id: string; createdAt: string }[]> {
@@ -447,6 +471,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .set({ project: to })
       .where('project', '=', from)
       .execute();
+    await renameMetricsProject(this.metricsDb, from, to);
     const row = await this.db
       .selectFrom('projects')
       .select('created_at')
@@ -775,6 +800,23 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
           .execute(),
       `deployment ${deployment.id} already exists (record it once)`,
     );
+    await refreshDeploymentFacts(this.metricsDb, deployment.id);
+  }
+
+  async insertDeploymentCommits(
+    deploymentId: string,
+    commits: readonly DeploymentCommit[],
+    truncated: boolean,
+  ): Promise<number> {
+    return insertDeploymentCommits(this.metricsDb, deploymentId, commits, truncated);
+  }
+
+  async insertImportedDeployments(
+    project: string,
+    environment: string,
+    deployments: readonly ImportedDeployment[],
+  ): Promise<{ imported: number; skipped: number; commits: number }> {
+    return insertImportedDeployments(this.metricsDb, project, environment, deployments);
   }
 
   async updateDeployment(
@@ -791,6 +833,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`deployment ${id} does not exist`);
+    await refreshDeploymentFacts(this.metricsDb, id);
   }
 
   async insertEnvironmentLock(lock: EnvironmentLock): Promise<void> {
@@ -886,6 +929,7 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
           .execute(),
       `incident ${incident.id} already exists (record it once)`,
     );
+    await refreshDeploymentFacts(this.metricsDb, incident.deploymentId);
   }
 
   async updateIncident(id: string, patch: Partial<Pick<Incident, 'resolvedAt'>>): Promise<void> {
@@ -897,6 +941,12 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`incident ${id} does not exist`);
+    const row = await this.db
+      .selectFrom('incidents')
+      .select('deployment_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row) await refreshDeploymentFacts(this.metricsDb, row.deployment_id);
   }
 
   async appendEvent(event: ReleaseEvent): Promise<void> {

@@ -7,6 +7,8 @@
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { EnvironmentError, GonogoError, InternalError } from '../core/errors.ts';
+import { rebuildDeploymentFacts } from './store-metrics.ts';
+import type { MetricsDb } from './store-metrics.ts';
 
 export const migrationTable = 'gonogo_migration';
 export const migrationLockTable = 'gonogo_migration_lock';
@@ -423,6 +425,90 @@ export const storeMigrations: Record<string, Migration> = {
         .addColumn('reason', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('notify_channel_states_pk', ['project', 'channel'])
         .execute();
+    },
+  },
+  // DORA's four keys (docs/metrics.md) over a million deployments: one fact row per deployment
+  // (recorded or imported from tags) with the values the aggregation needs as integers (epoch
+  // seconds, 0/1 flags, its recovery time), the commits each deployment shipped first with
+  // their lead time, and a daily roll-up of counts and log-scale histograms that the store
+  // refreshes with every change of a deployment or incident (store-metrics.ts).
+  '0013-deployment-metrics': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('deployment_facts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('commit_sha', 'text')
+        .addColumn('deployed_at', 'text', (c) => c.notNull())
+        .addColumn('deployed_s', 'bigint', (c) => c.notNull())
+        .addColumn('counted', 'integer', (c) => c.notNull())
+        .addColumn('failed', 'integer', (c) => c.notNull())
+        .addColumn('recovery_s', 'bigint')
+        .addColumn('recovery_bucket', 'integer')
+        .addColumn('imported', 'integer', (c) => c.notNull())
+        .addColumn('truncated', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('deployment_facts_counted_idx')
+        .on('deployment_facts')
+        .columns(['project', 'environment', 'counted', 'deployed_s'])
+        .execute();
+      await db.schema
+        .createIndex('deployment_facts_recovery_idx')
+        .on('deployment_facts')
+        .columns(['project', 'environment', 'recovery_bucket', 'recovery_s', 'deployed_s'])
+        .execute();
+
+      await db.schema
+        .createTable('deployment_commits')
+        .addColumn('deployment_id', 'text', (c) => c.notNull())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('sha', 'text', (c) => c.notNull())
+        .addColumn('committed_at', 'text', (c) => c.notNull())
+        .addColumn('deployed_s', 'bigint', (c) => c.notNull())
+        .addColumn('lead_s', 'bigint', (c) => c.notNull())
+        .addColumn('lead_bucket', 'integer', (c) => c.notNull())
+        // A commit counts once per environment: with the first deployment that shipped it.
+        .addPrimaryKeyConstraint('deployment_commits_pk', ['project', 'environment', 'sha'])
+        .execute();
+      await db.schema
+        .createIndex('deployment_commits_deployment_idx')
+        .on('deployment_commits')
+        .column('deployment_id')
+        .execute();
+      await db.schema
+        .createIndex('deployment_commits_deployed_idx')
+        .on('deployment_commits')
+        .columns(['project', 'environment', 'deployed_s'])
+        .execute();
+      await db.schema
+        .createIndex('deployment_commits_lead_idx')
+        .on('deployment_commits')
+        .columns(['project', 'environment', 'lead_bucket', 'lead_s', 'deployed_s'])
+        .execute();
+
+      await db.schema
+        .createTable('metrics_rollup')
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('day', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('bucket', 'integer', (c) => c.notNull())
+        .addColumn('n', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('metrics_rollup_pk', [
+          'project',
+          'environment',
+          'day',
+          'kind',
+          'bucket',
+        ])
+        .execute();
+
+      // Deployments recorded before: their facts, from the deployments and incidents tables.
+      await rebuildDeploymentFacts(db as MetricsDb);
     },
   },
 };

@@ -28,6 +28,8 @@ import type { UserPatch } from './store-accounts.ts';
 import type { ScheduledJob } from './store-jobs.ts';
 import type { DisabledChannel, NotifyDelivery } from '../core/notify-delivery.ts';
 import type { DeliveryFilter, DeliveryPatch } from './store-notify.ts';
+import type { ImportedDeployment } from './store-metrics.ts';
+import type { DeploymentCommit, MetricsFacts } from '../core/metrics-report.ts';
 
 export type { UserPatch } from './store-accounts.ts';
 export type { DeliveryFilter, DeliveryPatch } from './store-notify.ts';
@@ -115,6 +117,17 @@ export interface StoreReader {
     releaseId?: string;
     environment?: string;
   }): Promise<Deployment[]>;
+  /**
+   * The facts of DORA's four keys for one period [since, until) in epoch seconds, of one
+   * project's environment; `weeks` are week bounds in epoch seconds (store-metrics.ts).
+   */
+  readMetricsFacts(q: {
+    project: string;
+    environment: string;
+    since: number;
+    until: number;
+    weeks: number[];
+  }): Promise<MetricsFacts>;
   /** Oldest first. */
   listIncidents(filter: { deploymentId?: string; project?: string }): Promise<Incident[]>;
   /** Ordered by seq. */
@@ -234,6 +247,21 @@ export interface StoreWriter extends StoreReader {
     patch: Partial<Pick<Deployment, 'status' | 'finishedAt'>>,
   ): Promise<void>;
   insertIncident(incident: Incident): Promise<void>;
+  /**
+   * The commits a deployment shipped, each kept once per environment with the first deployment
+   * that contained it; how many it was given (distinct).
+   */
+  insertDeploymentCommits(
+    deploymentId: string,
+    commits: readonly DeploymentCommit[],
+    truncated: boolean,
+  ): Promise<number>;
+  /** Deployments read from git tags, marked imported; versions the environment has are skipped. */
+  insertImportedDeployments(
+    project: string,
+    environment: string,
+    deployments: readonly ImportedDeployment[],
+  ): Promise<{ imported: number; skipped: number; commits: number }>;
   /** Throws ConflictError when the environment is locked already. */
   insertEnvironmentLock(lock: EnvironmentLock): Promise<void>;
   /** Whether there was a lock to remove. */

@@ -117,6 +117,9 @@ describe('gonogo notes', () => {
       'History.md has no section for 9.9.9 in the working tree; it has 1.2.0, 1.1.0',
     );
     expect(r.stdout).toBe('');
+    const bad = await repo.run(['notes', '1.2..0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid version "1.2..0"');
   });
 
   it('shows the notes in the GitHub export', async () => {

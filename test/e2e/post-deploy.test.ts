@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos } from './cli-helper.ts';
 import type { Prometheus } from './prometheus-helper.ts';
 import { hasPrometheus, startPrometheus, warnWithoutPrometheus } from './prometheus-helper.ts';
+import { errorRateWatch, renderWatchPlaybook } from '../../src/core/watch-playbook.fixture.ts';
 
 warnWithoutPrometheus('the post-deploy scenario');
 
@@ -81,31 +82,23 @@ afterAll(async () => {
   await removeRepos();
 });
 
-const playbook = (promUrl: string) => `name: Post-deploy e2e
-environments: [staging, production]
-prometheus: { url: "${promUrl}" }
+const playbook = (promUrl: string) =>
+  renderWatchPlaybook({
+    name: 'Post-deploy e2e',
+    head: `prometheus: { url: "${promUrl}" }
 metrics:
   error_rate: { title: Error rate, query: "${query}" }
 policy:
-  rollback: { when: ["error_rate > 5%"], auto: true, lock_on_failure: true }
-phases:
-  - id: ship
-    items:
-      - title: Deploy to production
-        deploys: production
-  - id: post-release
-    items:
-      - id: errors-low
-        title: Error rate stays low
-        watch: { metric: error_rate, interval: 1s, for: 4s }
-rollback:
+  rollback: { when: ["error_rate > 5%"], auto: true, lock_on_failure: true }`,
+    watches: [errorRateWatch],
+    tail: `rollback:
   - id: redeploy
     title: Previous version deployed
     run: [node, scripts/rollback.js, redeploy]
   - id: verify
     title: Service answers again
-    run: [node, scripts/rollback.js, verify]
-`;
+    run: [node, scripts/rollback.js, verify]`,
+  });
 
 /** The rollback procedure's script: tells the service to run the previous version, checks it. */
 const script = `const fs = require('node:fs');
@@ -169,8 +162,17 @@ describe.skipIf(!hasPrometheus)('the post-deploy scenario with a real Prometheus
     await repo.ok(['deploy', 'production']);
     const healthy = await repo.run(['watch']);
     expect(healthy.code, healthy.stdout + healthy.stderr).toBe(0);
-    expect(healthy.stdout.match(/metric error_rate = 0 \(successful\)/g)).toHaveLength(4);
-    expect(healthy.stdout).toMatch(/watch passed: 4 measurements taken within the limits/);
+    // On a loaded machine a measurement can start late and stand for the one it missed, so
+    // the window ends with 4/4 due points taken by up to 4 measurements, every one healthy.
+    const measured = healthy.stdout.match(/metric error_rate = [\d.]+ \(\w+\)/g) ?? [];
+    expect(measured.length, healthy.stdout).toBeGreaterThan(0);
+    expect(measured.length, healthy.stdout).toBeLessThanOrEqual(4);
+    expect(
+      measured.every((m) => m === 'metric error_rate = 0 (successful)'),
+      healthy.stdout,
+    ).toBe(true);
+    expect(healthy.stdout).toMatch(/watch passed: [1-4] measurements? taken within the limits/);
+    expect(healthy.stdout).toMatch(/passed +#\d+ Error rate stays low \(4\/4\)/);
     expect(healthy.stdout).not.toMatch(/ROLLED BACK|LOCKED/);
     const first = await repo.json<Status>(['status', '--release', '1.0.0']);
     expect(first.release.state).toBe('finished');

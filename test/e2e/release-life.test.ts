@@ -65,11 +65,16 @@ afterAll(removeRepos);
 
 const at = (iso: string) => ({ env: { GONOGO_NOW: iso } });
 
-/** Ticks every pending manual item of the release outside `skipPhase`, in one command. */
+/**
+ * Ticks every pending manual item of the release outside `skipPhase`, in one command; notify
+ * items too (no channel is pointed anywhere here: a person says they told people by hand).
+ */
 async function tickManual(repo: Repo, version: string, skipPhase?: string) {
   const view = await repo.json<View>(['release', 'show', version]);
   const refs = view.items
-    .filter((i) => i.kind === 'manual' && !i.rollback && i.state === 'pending')
+    .filter(
+      (i) => (i.kind === 'manual' || i.kind === 'notify') && !i.rollback && i.state === 'pending',
+    )
     .filter((i) => i.phase !== skipPhase)
     .map((i) => String(i.number));
   if (refs.length) await repo.ok(['item', 'done', ...refs, '--release', version], at(mondayNow));

@@ -31,7 +31,7 @@ const seeds = hasSeeds
 interface Item {
   number: number;
   title: string;
-  kind: 'manual' | 'check' | 'run' | 'sign' | 'watch';
+  kind: 'manual' | 'check' | 'run' | 'sign' | 'watch' | 'notify';
   optional: boolean;
   parent?: number;
   phase: string;
@@ -146,7 +146,9 @@ async function clearBlockers(repo: Repo): Promise<string[]> {
       if (b.role) roles.add(b.role);
       else if (item?.kind === 'sign') roles.add(item.spec.sign![0]!);
       else if (item?.kind === 'check') checks.push(item.number);
-      else if (item && ['manual', 'run', 'watch'].includes(item.kind)) ticks.push(item.number);
+      // A notify item's channel points nowhere here: a person says they told people by hand.
+      else if (item && ['manual', 'run', 'watch', 'notify'].includes(item.kind))
+        ticks.push(item.number);
       else throw new Error(`cannot clear blocker ${JSON.stringify(b)}`);
     }
     if (checks.length) await runAndWaiveChecks(repo, checks);

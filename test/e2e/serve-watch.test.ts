@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos } from './cli-helper.ts';
 import { startServe } from './server-helper.ts';
+import { httpWatch, renderWatchPlaybook } from '../../src/core/watch-playbook.fixture.ts';
 
 let target: Server;
 let url = '';
@@ -45,19 +46,10 @@ describe('gonogo serve runs watch windows', () => {
     const repo = await makeRepo();
     await writeFile(
       path.join(repo.dir, 'gonogo.yaml'),
-      `name: Serve watch
-environments: [staging, production]
-phases:
-  - id: ship
-    items:
-      - title: Deploy to production
-        deploys: production
-  - id: post-release
-    items:
-      - id: health
-        title: Health stays green
-        watch: { check: { http: { url: "${url}", samples: 1 } }, interval: 1s, for: 5s }
-`,
+      renderWatchPlaybook({
+        name: 'Serve watch',
+        watches: [{ id: 'health', title: 'Health stays green', watch: httpWatch(url, '1s', '5s') }],
+      }),
     );
     await repo.ok(['release', 'start', '1.0.0']);
     await repo.ok(['deploy', 'production']);

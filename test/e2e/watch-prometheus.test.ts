@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRepo, removeRepos } from './cli-helper.ts';
 import type { Prometheus } from './prometheus-helper.ts';
 import { hasPrometheus, startPrometheus, warnWithoutPrometheus } from './prometheus-helper.ts';
+import { errorRateWatch, renderWatchPlaybook } from '../../src/core/watch-playbook.fixture.ts';
 
 warnWithoutPrometheus('the watch tests');
 
@@ -56,24 +57,16 @@ afterAll(async () => {
   await removeRepos();
 });
 
-const playbook = () => `name: Watch e2e
-environments: [staging, production]
-prometheus: { url: "${promUrl}" }
+const playbook = () =>
+  renderWatchPlaybook({
+    name: 'Watch e2e',
+    head: `prometheus: { url: "${promUrl}" }
 metrics:
   error_rate: { title: Error rate, query: "${query}" }
 policy:
-  rollback: { when: ["error_rate > 5%", "Users unhappy"] }
-phases:
-  - id: ship
-    items:
-      - title: Deploy to production
-        deploys: production
-  - id: post-release
-    items:
-      - id: errors-low
-        title: Error rate stays low
-        watch: { metric: error_rate, interval: 1s, for: 4s }
-`;
+  rollback: { when: ["error_rate > 5%", "Users unhappy"] }`,
+    watches: [errorRateWatch],
+  });
 
 interface Status {
   life: {

@@ -90,7 +90,8 @@ async function serve(port = 0): Promise<Served> {
   return s;
 }
 
-describe.skipIf(!hasChromium)('the web UI after the gate, live', () => {
+// A whole scenario in a real browser: minutes on a loaded machine, not the unit default.
+describe.skipIf(!hasChromium)('the web UI after the gate, live', { timeout: 180_000 }, () => {
   it('shows check results the CLI posts with a token without a reload', async () => {
     served = await serve();
     api = apiClient(served.base);

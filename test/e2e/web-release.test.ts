@@ -48,7 +48,8 @@ interface Item {
 }
 
 /** Problems the page itself reports: script errors and CSP refusals. */
-describe.skipIf(!hasChromium || !seed001)('the web UI', () => {
+// A whole scenario in a real browser: minutes on a loaded machine, not the unit default.
+describe.skipIf(!hasChromium || !seed001)('the web UI', { timeout: 180_000 }, () => {
   it('sets up, ticks by keyboard, shows a sign-off from another browser live, NO-GO then GO', async () => {
     const served = await startServe(`${dir}/web.db`, dir);
     cleanups.push(() => served.kill());

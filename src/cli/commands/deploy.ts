@@ -1,9 +1,43 @@
 import { UsageError } from '../../core/errors.ts';
+import { openReleaseStates } from '../../core/release-model.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneLine } from '../cli-output.ts';
 import type { Context } from '../cli-context.ts';
 import type { ReleaseService } from '../../service/service-contract.ts';
 import { captureBaselineNow } from '../cli-watch.ts';
+import { maxCommitsPerDeployment, readCommitRange } from '../cli-git.ts';
+import type { CommitRange } from '../cli-git.ts';
+
+/**
+ * The commits this deployment ships, for lead time: git log from the commit the environment
+ * runs now to the release's commit (docs/metrics.md). Said on stderr when it is cut or cannot
+ * be read; the deployment is recorded either way.
+ */
+async function collectCommits(
+  ctx: Context,
+  svc: ReleaseService,
+  env: string,
+): Promise<CommitRange | undefined> {
+  // The release deploy acts on: the one named, else the newest in progress (as the service picks).
+  const release = ctx.release
+    ? (await svc.getRelease({ version: ctx.release })).release
+    : (await svc.listReleases()).find((r) => openReleaseStates.includes(r.state));
+  if (!release?.commit) return undefined;
+  const current = (await svc.listEnvironments()).find((e) => e.environment === env)?.current;
+  const range = readCommitRange(ctx.root, current?.commit, release.commit);
+  const say = (text: string) => {
+    if (!ctx.json) ctx.output.err(text);
+  };
+  if (!range)
+    say(
+      `lead time: git does not know commit ${release.commit.slice(0, 12)} here; no commits recorded`,
+    );
+  else if (range.truncated)
+    say(
+      `lead time: more than ${maxCommitsPerDeployment} commits since the last deployment; the newest ${maxCommitsPerDeployment} recorded`,
+    );
+  return range;
+}
 
 /**
  * Before a production deployment, the baseline of every metric with a query (once per
@@ -37,10 +71,14 @@ export default defineCommand({
       throw new UsageError('--reason goes with --force (a deployment past the gate)');
     const svc = await ctx.service({ mustExist: true });
     if (status === 'succeeded') await captureBeforeDeploy(ctx, svc, env!);
+    const range = status === 'succeeded' ? await collectCommits(ctx, svc, env!) : undefined;
     const d = await svc
       .deploy({
         environment: env!,
         status,
+        ...(range
+          ? { commits: { commits: range.commits, ...(range.truncated ? { truncated: true } : {}) } }
+          : {}),
         ...(v.force ? { force: { reason: v.reason ?? '' } } : {}),
         ...(ctx.release ? { version: ctx.release } : {}),
       })

@@ -2,7 +2,7 @@ import { InputError, NotFoundError, UsageError } from '../../core/errors.ts';
 import { buildReleaseNotes } from '../../core/release-notes-build.ts';
 import type { ReleaseNotesFormat } from '../../core/release-notes-render.ts';
 import { escapeJsonControls, sanitizeText } from '../../core/text-safety.ts';
-import { normalizeVersion } from '../../core/version.ts';
+import { normalizeVersion, validateVersion } from '../../core/version.ts';
 import type { ReleaseView } from '../../service/service-contract.ts';
 import { readReleaseChangelog } from '../cli-changelog.ts';
 import { defineCommand } from '../cli-command.ts';
@@ -24,8 +24,10 @@ export default defineCommand({
     const format = (v.format ?? 'md') as ReleaseNotesFormat;
     if (!formats.includes(format))
       throw new UsageError(`--format is md, html or slack, not "${v.format}"`);
-    const view = await findRelease(ctx, asked ?? ctx.release);
-    const version = normalizeVersion(asked ?? view!.release.version);
+    // A version that is neither semver nor tag-safe is bad input, before anything is read.
+    const named = asked !== undefined ? validateVersion(asked) : undefined;
+    const view = await findRelease(ctx, named ?? ctx.release);
+    const version = named ?? normalizeVersion(view!.release.version);
     const read = await readReleaseChangelog(ctx, view, v.file);
     if (!read.ok) throw new InputError([read.problem]);
     const changelog = read.changelog;

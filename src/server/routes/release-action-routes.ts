@@ -5,6 +5,7 @@
  * project role, the playbook role granted in the user's membership.
  */
 import type { Hono } from 'hono';
+import type { DeploymentCommitsInput } from '../../api/api-metrics.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { ItemAction, Verdict } from '../../core/release-model.ts';
 import type {
@@ -139,6 +140,7 @@ export function mountReleaseActionRoutes(
       environment: string;
       status?: 'succeeded' | 'failed';
       force?: { reason: string };
+      commits?: DeploymentCommitsInput;
     };
     const svc = serviceOf(deps, call);
     if (input.force) {

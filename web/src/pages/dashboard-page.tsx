@@ -10,6 +10,7 @@ import { ErrorNote } from '../web-errors.tsx';
 import { formatTime, shortCommit } from '../web-format.ts';
 import { Link, releaseUrl } from '../web-router.tsx';
 import { useTitle } from '../web-title.ts';
+import { ScrollTable } from '../web-table.tsx';
 
 type ProjectOverview = Overview['projects'][number];
 
@@ -114,52 +115,39 @@ function ProjectPanel({ overview }: { overview: ProjectOverview }) {
           <h3>What runs where</h3>
           {environments.length === 0 ? <p className="muted">Nothing deployed yet.</p> : null}
           {environments.length ? (
-            <div className="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Environment</th>
-                    <th scope="col">Version</th>
-                    <th scope="col">Commit</th>
-                    <th scope="col">Since</th>
-                    <th scope="col">By</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {environments.map((e) => (
-                    <tr key={e.environment}>
-                      <th scope="row">{e.environment}</th>
-                      <td>
-                        {e.current ? (
-                          <Link href={releaseUrl(project.id, e.current.version)}>
-                            {e.current.version}
-                          </Link>
-                        ) : (
-                          '—'
-                        )}
-                        {e.rolledBack ? (
-                          <span className="muted">
-                            {' '}
-                            ({e.rolledBack.deployment.version} rolled back)
-                          </span>
-                        ) : null}
-                      </td>
-                      <td>
-                        <code>{shortCommit(e.current?.commit)}</code>
-                      </td>
-                      <td>
-                        {formatTime(
-                          e.rolledBack?.incident.openedAt ??
-                            e.current?.finishedAt ??
-                            e.current?.startedAt,
-                        )}
-                      </td>
-                      <td>{e.current?.actor ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ScrollTable head={['Environment', 'Version', 'Commit', 'Since', 'By']}>
+              {environments.map((e) => (
+                <tr key={e.environment}>
+                  <th scope="row">{e.environment}</th>
+                  <td>
+                    {e.current ? (
+                      <Link href={releaseUrl(project.id, e.current.version)}>
+                        {e.current.version}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                    {e.rolledBack ? (
+                      <span className="muted">
+                        {' '}
+                        ({e.rolledBack.deployment.version} rolled back)
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    <code>{shortCommit(e.current?.commit)}</code>
+                  </td>
+                  <td>
+                    {formatTime(
+                      e.rolledBack?.incident.openedAt ??
+                        e.current?.finishedAt ??
+                        e.current?.startedAt,
+                    )}
+                  </td>
+                  <td>{e.current?.actor ?? ''}</td>
+                </tr>
+              ))}
+            </ScrollTable>
           ) : null}
         </section>
         <section className="card" aria-label={`Recent activity in ${project.id}`}>

@@ -6,6 +6,7 @@ import { formatTime, shortCommit } from '../web-format.ts';
 import { Link, releaseUrl } from '../web-router.tsx';
 import { useTitle } from '../web-title.ts';
 import type { ReleaseList } from '../playbook/playbook-types.ts';
+import { ScrollTable } from '../web-table.tsx';
 
 export function ProjectReleasesPage({ project }: { project: string }) {
   useTitle('Releases', project);
@@ -21,34 +22,21 @@ export function ProjectReleasesPage({ project }: { project: string }) {
       {list.isPending ? <p role="status">Loading…</p> : null}
       {list.data?.releases.length === 0 ? <p>No releases yet.</p> : null}
       {list.data?.releases.length ? (
-        <div className="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">State</th>
-                <th scope="col">Commit</th>
-                <th scope="col">Started</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.releases.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    <Link href={releaseUrl(project, r.version)}>{r.version}</Link>
-                  </th>
-                  <td>{r.state}</td>
-                  <td>
-                    <code>{shortCommit(r.commit)}</code>
-                  </td>
-                  <td>{formatTime(r.createdAt)}</td>
-                  <td>{r.createdBy}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable head={['Version', 'State', 'Commit', 'Started', 'By']}>
+          {list.data.releases.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">
+                <Link href={releaseUrl(project, r.version)}>{r.version}</Link>
+              </th>
+              <td>{r.state}</td>
+              <td>
+                <code>{shortCommit(r.commit)}</code>
+              </td>
+              <td>{formatTime(r.createdAt)}</td>
+              <td>{r.createdBy}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       ) : null}
     </main>
   );

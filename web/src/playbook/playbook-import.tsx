@@ -19,6 +19,7 @@ import type {
 } from './playbook-types.ts';
 import { PlaybookView } from './playbook-view.tsx';
 import { useSavePlaybook } from './playbook-save.ts';
+import { ScrollTable } from '../web-table.tsx';
 
 interface Preview {
   result: ImportResult;
@@ -153,29 +154,18 @@ function ImportReport({ result }: { result: ImportResult }) {
       ) : null}
       <details>
         <summary>What became of each of the {headings.length} headings</summary>
-        <div className="scroll">
-          <table className="pb-report">
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Heading</th>
-                <th scope="col">Became</th>
-              </tr>
-            </thead>
-            <tbody>
-              {headings.map((h, i) => (
-                <tr key={i}>
-                  <td>{h.line}</td>
-                  <td>
-                    {h.depth ? `${'#'.repeat(h.depth)} ` : ''}
-                    {h.heading}
-                  </td>
-                  <td>{h.summary}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable className="pb-report" head={['Line', 'Heading', 'Became']}>
+          {headings.map((h, i) => (
+            <tr key={i}>
+              <td>{h.line}</td>
+              <td>
+                {h.depth ? `${'#'.repeat(h.depth)} ` : ''}
+                {h.heading}
+              </td>
+              <td>{h.summary}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       </details>
       {blanks.length ? (
         <div className="pb-blanks">

@@ -14,6 +14,7 @@ import { ErrorNote } from '../web-errors.tsx';
 import { formatTime, shortCommit } from '../web-format.ts';
 import { describeEvent } from './release-event-words.ts';
 import { maySignAs } from './release-model.ts';
+import { ScrollTable } from '../web-table.tsx';
 
 interface Props {
   status: StatusView;
@@ -91,45 +92,35 @@ export function DeploymentsPanel(props: Props) {
       {view.deployments.length === 0 ? (
         <p className="muted">Not deployed anywhere yet.</p>
       ) : (
-        <div className="scroll">
-          <table className="deployments">
-            <thead>
-              <tr>
-                <th scope="col">Environment</th>
-                <th scope="col">Status</th>
-                <th scope="col">By</th>
-                <th scope="col">When</th>
-                <th scope="col">Commit</th>
+        <ScrollTable
+          className="deployments"
+          head={['Environment', 'Status', 'By', 'When', 'Commit']}
+        >
+          {[...view.deployments].reverse().map((d) => {
+            const forced = forcedAt(d.environment, d.startedAt);
+            return (
+              <tr key={d.id}>
+                <th scope="row">{d.environment}</th>
+                <td>
+                  {d.status === 'rolled-back' ? 'rolled back' : d.status}
+                  {forced ? (
+                    <span className="forced">
+                      {' '}
+                      · forced past NO-GO by {forced.actor}: {forced.reason}
+                    </span>
+                  ) : null}
+                </td>
+                <td>{d.actor}</td>
+                <td>
+                  <time dateTime={d.startedAt}>{formatTime(d.startedAt)}</time>
+                </td>
+                <td>
+                  <code>{shortCommit(d.commit)}</code>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {[...view.deployments].reverse().map((d) => {
-                const forced = forcedAt(d.environment, d.startedAt);
-                return (
-                  <tr key={d.id}>
-                    <th scope="row">{d.environment}</th>
-                    <td>
-                      {d.status === 'rolled-back' ? 'rolled back' : d.status}
-                      {forced ? (
-                        <span className="forced">
-                          {' '}
-                          · forced past NO-GO by {forced.actor}: {forced.reason}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td>{d.actor}</td>
-                    <td>
-                      <time dateTime={d.startedAt}>{formatTime(d.startedAt)}</time>
-                    </td>
-                    <td>
-                      <code>{shortCommit(d.commit)}</code>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </ScrollTable>
       )}
       {mayDeploy ? (
         <div className="deploy-controls">

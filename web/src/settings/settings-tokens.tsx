@@ -12,6 +12,7 @@ import { ErrorNote } from '../web-errors.tsx';
 import { formatTime } from '../web-format.ts';
 import { isProjectRole, projectRoles } from '../playbook/playbook-types.ts';
 import type { CreatedToken, Token } from '../playbook/playbook-types.ts';
+import { ScrollTable } from '../web-table.tsx';
 
 const tokensKey = ['tokens'] as const;
 const lifetimes: [string, number | undefined][] = [
@@ -117,48 +118,42 @@ export function TokensPanel({ project, myRoles }: { project: string; myRoles: st
       <ErrorNote error={tokens.error} />
       {list.length === 0 && tokens.isSuccess ? <p className="muted">No tokens yet.</p> : null}
       {list.length ? (
-        <div className="scroll">
-          <table className="tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Revoke</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">{t.name}</th>
-                  <td>{t.roles.join(', ')}</td>
-                  <td>{formatTime(t.createdAt)}</td>
-                  <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
-                  <td>{t.expiresAt ? formatTime(t.expiresAt) : 'never'}</td>
-                  <td>
-                    {t.revokedAt ? (
-                      <span className="muted">revoked {formatTime(t.revokedAt)}</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="small nogo"
-                        disabled={revoke.isPending}
-                        aria-label={`Revoke the token ${t.name}`}
-                        onClick={() => revoke.mutate(t.id)}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          className="tokens"
+          head={[
+            'Name',
+            'Roles',
+            'Created',
+            'Last used',
+            'Expires',
+            <span className="sr-only">Revoke</span>,
+          ]}
+        >
+          {list.map((t) => (
+            <tr key={t.id}>
+              <th scope="row">{t.name}</th>
+              <td>{t.roles.join(', ')}</td>
+              <td>{formatTime(t.createdAt)}</td>
+              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
+              <td>{t.expiresAt ? formatTime(t.expiresAt) : 'never'}</td>
+              <td>
+                {t.revokedAt ? (
+                  <span className="muted">revoked {formatTime(t.revokedAt)}</span>
+                ) : (
+                  <button
+                    type="button"
+                    className="small nogo"
+                    disabled={revoke.isPending}
+                    aria-label={`Revoke the token ${t.name}`}
+                    onClick={() => revoke.mutate(t.id)}
+                  >
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       ) : null}
       <ErrorNote error={revoke.error} />
       <form onSubmit={submit} className="stack new-token" aria-labelledby="new-token-title">
