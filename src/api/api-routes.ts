@@ -99,6 +99,17 @@ import {
   signResultSchema,
   statusViewSchema,
 } from './api-views.ts';
+import {
+  channelParamSchema,
+  deliveriesQuerySchema,
+  deliveryLogSchema,
+  enableChannelRequestSchema,
+  notifyChannelResultSchema,
+  notifyItemResultSchema,
+  performNotifyItemRequestSchema,
+  sendDueRequestSchema,
+  sendDueResultSchema,
+} from './api-notify.ts';
 
 /** Where every route lives. */
 export const apiBase = '/api/v1';
@@ -149,6 +160,7 @@ export const pathParamSchemas: Record<string, z.ZodType> = {
   id: idParamSchema,
   user: userParamSchema,
   environment: environmentParamSchema,
+  channel: channelParamSchema,
 };
 
 /**
@@ -721,6 +733,48 @@ export const apiRoutes: readonly ApiRoute[] = [
     },
   ),
 
+  // Notifications (issue 11; api-notify.ts).
+  r(
+    'post',
+    `${release}/notify`,
+    'performNotifyItem',
+    'Perform a notify item now: send its message to each channel; the item ends done or failed',
+    'releases',
+    'member',
+    {
+      mutation: true,
+      ifMatch: true,
+      body: performNotifyItemRequestSchema,
+      response: notifyItemResultSchema,
+    },
+  ),
+  r(
+    'get',
+    '/projects/{project}/notify/deliveries',
+    'listDeliveries',
+    'The delivery log: deliveries with status and attempts, disabled channels',
+    'projects',
+    'viewer',
+    { query: deliveriesQuerySchema, response: deliveryLogSchema },
+  ),
+  r(
+    'post',
+    '/projects/{project}/notify/send',
+    'sendDueDeliveries',
+    'Send the queued deliveries that are due now',
+    'projects',
+    'release-manager',
+    { mutation: true, body: sendDueRequestSchema, response: sendDueResultSchema },
+  ),
+  r(
+    'post',
+    '/projects/{project}/notify/channels/{channel}/enable',
+    'enableNotifyChannel',
+    'Enable a channel that an endpoint answering 410 Gone disabled',
+    'projects',
+    'release-manager',
+    { mutation: true, body: enableChannelRequestSchema, response: notifyChannelResultSchema },
+  ),
   // DORA's four keys (docs/metrics.md), incidents, deployments imported from tags.
   r(
     'get',

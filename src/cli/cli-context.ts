@@ -45,6 +45,11 @@ export interface Context {
   readText(path: string): string;
   /** Writes a file whole (temp file + rename), never half. */
   writeText(path: string, text: string): void;
+  /**
+   * Local mode: start no background sender of queued notifications on close (the sender itself,
+   * and commands that sent what they queued).
+   */
+  quietSender?: boolean;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,9 @@ export function createContext(flags: {
   let service: ReleaseService | undefined;
   let project: string | undefined;
   let closer: (() => Promise<void>) | undefined;
+  // Local mode: deliveries queued by this command, or due already, are sent by a detached child.
+  let queued = false;
+  let dueCheck: (() => Promise<boolean>) | undefined;
   const ctx: Context = {
     cwd,
     root,
@@ -121,11 +129,17 @@ export function createContext(flags: {
           actor: () => ctx.actor(),
           project: ctx.project(),
           secretEnv: process.env,
+          notify: { env: process.env, onQueued: () => (queued = true) },
           // An overridden clock is recorded beside the real one in every event.
           ...(now ? { now, realNow: () => new Date() } : {}),
         },
       );
       closer = () => opened.store.close();
+      if (!flags.readOnly)
+        dueCheck = async () => {
+          const next = await opened.store.nextDeliveryAt(ctx.project());
+          return next !== undefined && next <= (now ?? (() => new Date()))().toISOString();
+        };
       service = opened.service;
       return service;
     },
@@ -134,7 +148,16 @@ export function createContext(flags: {
       writeFileWhole(cwd, path, text);
     },
     async close() {
-      await closer?.();
+      try {
+        if (dueCheck && !ctx.quietSender && (queued || (await dueCheck()))) {
+          const { startBackgroundSender } = await import('./cli-notify.ts');
+          startBackgroundSender({ db: ctx.dbPath(), project: ctx.project(), cwd });
+        }
+      } catch {
+        // A failed look at the outbox must not fail the command: the next one looks again.
+      } finally {
+        await closer?.();
+      }
     },
   };
   return ctx;

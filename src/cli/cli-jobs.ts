@@ -8,6 +8,7 @@ import type { Scheduler } from '../jobs/jobs-scheduler.ts';
 import { createStoreScheduler } from '../jobs/jobs-store-scheduler.ts';
 import type { WatchedRelease } from '../jobs/jobs-watch.ts';
 import { createWatchJobs, watchJobKind } from '../jobs/jobs-watch.ts';
+import { createNotifyJobs, notifyJobKind } from '../jobs/jobs-notify.ts';
 import type { ServerDeps } from '../server/server-deps.ts';
 import type { ChangeBus } from '../store/change-bus.ts';
 import { isPostgresUrl } from '../store/open-store.ts';
@@ -54,6 +55,7 @@ export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> 
   const concurrency = input.concurrency ?? 16;
   const handlers = {
     [watchJobKind]: (...a: Parameters<typeof watch.handle>) => watch.handle(...a),
+    [notifyJobKind]: (...a: Parameters<typeof notify.handle>) => notify.handle(...a),
   };
   let scheduler: Scheduler;
   if (isPostgresUrl(input.url)) {
@@ -81,23 +83,39 @@ export async function startServeJobs(input: ServeJobsInput): Promise<ServeJobs> 
     listOpenReleases: () => listOpenReleases(store),
     setting: { root: input.root, env: process.env, now: () => new Date() },
   });
+  // The outbox: what a stopped server left queued is sent once it starts.
+  const notify = createNotifyJobs({
+    releases: (project) => input.releases(schedulerActor, project),
+    scheduler,
+    logger: log,
+    listProjects: async () => (await store.listProjects()).map((p) => p.id),
+    nextDueAt: (project) => store.nextDeliveryAt(project),
+  });
   // Planned before it starts: a job that came due while nothing ran is moved to the slot due
   // now, then runs once.
   const planned = await watch.planOpenReleases();
+  await notify.planAll();
   await scheduler.start();
   log.info(
     { planned, queue: isPostgresUrl(input.url) ? 'graphile-worker' : 'sqlite' },
     'scheduler started',
   );
   const unsubscribe = bus.subscribe(
-    (c) => watch.noteChange({ project: c.project, releaseId: c.releaseId, version: c.version }),
-    () => void watch.planOpenReleases(),
+    (c) => {
+      watch.noteChange({ project: c.project, releaseId: c.releaseId, version: c.version });
+      notify.noteChange(c.project);
+    },
+    () => {
+      void watch.planOpenReleases();
+      void notify.planAll();
+    },
   );
   return {
     scheduler,
     async stop() {
       unsubscribe();
       watch.close();
+      notify.close();
       await scheduler.stop();
       log.info('scheduler stopped');
     },

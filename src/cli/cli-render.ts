@@ -15,6 +15,7 @@ export function renderItem(o: Output, item: ReleaseItem, width = 80): string {
     item.kind !== 'manual' ? item.kind : '',
     item.optional ? 'opt' : '',
     item.spec.sign ? item.spec.sign.join('|') : '',
+    item.spec.notify ? `→ ${item.spec.notify.to.join(',')}${deliveredNote(item)}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -22,6 +23,14 @@ export function renderItem(o: Output, item: ReleaseItem, width = 80): string {
   const tail = tags ? ` ${paint(o, 'gray', `(${tags})`)}` : '';
   const room = width - 9 - indent.length - (tags ? tags.length + 3 : 0);
   return `${num} ${stateMark(o, item.state)} ${indent}${fit(oneLine(item.title), Math.max(20, room))}${tail}`;
+}
+
+/** For a notify item: how its deliveries went, from its evidence (` sent`, ` 1 failed`). */
+function deliveredNote(item: ReleaseItem): string {
+  const ds = (item.evidence as { deliveries?: { status?: string }[] } | undefined)?.deliveries;
+  if (!Array.isArray(ds) || !ds.length) return item.state === 'running' ? ' sending' : '';
+  const failed = ds.filter((d) => d.status !== 'delivered').length;
+  return failed ? ` ${failed} failed` : ' sent';
 }
 
 /** Phase titles and their items, grouped, in order. */
@@ -123,6 +132,8 @@ export function nextActions(
       if (!item) continue;
       if (item.kind === 'sign' && item.spec.sign)
         out.push(`gonogo sign ${item.spec.sign[0]} go   # ${fit(oneLine(item.title), 40)}`);
+      else if (item.kind === 'notify' && item.state !== 'running')
+        out.push(`gonogo notify ${item.number}   # ${fit(oneLine(item.title), 40)}`);
       else if (item.state === 'failed')
         out.push(
           `gonogo item waive ${item.number} --note TEXT   # or fix it and ${item.kind === 'check' ? `gonogo check ${item.number}` : `gonogo item reset ${item.number}`}`,

@@ -55,6 +55,7 @@ const commands: Record<string, () => Promise<{ default: Command }>> = {
   run: () => import('./commands/run.ts'),
   lock: () => import('./commands/lock.ts'),
   unlock: () => import('./commands/unlock.ts'),
+  notify: () => import('./commands/notify.ts'),
   env: () => import('./commands/env.ts'),
   export: () => import('./commands/export.ts'),
   notes: () => import('./commands/notes.ts'),
@@ -122,6 +123,8 @@ releases
   rollback ENV --reason TEXT             record a rollback; the rollback procedure comes next
   run REF [--dry-run] [--yes]            run a run item at the release commit, live; record done/failed with evidence
   lock ENV --reason TEXT | unlock ENV    refuse deployments to ENV (forced ones too) until unlocked
+  notify REF | --log | --enable CHANNEL  perform a notify item (exit 1 when a delivery failed) | the
+                                         delivery log | turn a channel on again after a 410
   watch [--once]                         measure the due watch windows, judge them, tick or fail their
                                          items (exit 1 when a window failed); --once: what is due now
   baseline capture                       store each metric's value now, for criteria like 2x baseline

@@ -37,6 +37,10 @@ import type {
   RecordWatchMeasurementResult,
   CaptureBaselineInput,
   UnlockResult,
+  DeliveryLog,
+  NotifyChannelResult,
+  NotifyItemResult,
+  SendDueResult,
 } from '../service/service-contract.ts';
 import { createHttpTransport } from './http-transport.ts';
 import type { HttpCall, HttpCredentials } from './http-transport.ts';
@@ -201,6 +205,18 @@ export function createHttpReleaseService(options: HttpReleaseServiceOptions): Re
         params: { project },
         query: { since, until, env, tz },
       }),
+    // Notifications (issue 11).
+    performNotifyItem: ({ ref: item, ...ref }) =>
+      write<NotifyItemResult>('performNotifyItem', ref, { ref: item }),
+    listDeliveries: ({ version, limit } = {}) =>
+      call<DeliveryLog>('listDeliveries', {
+        params: { project },
+        query: defined({ version, limit: limit === undefined ? undefined : String(limit) }),
+      }),
+    sendDueDeliveries: ({ limit } = {}) =>
+      call<SendDueResult>('sendDueDeliveries', { params: { project }, body: defined({ limit }) }),
+    enableNotifyChannel: ({ channel }) =>
+      call<NotifyChannelResult>('enableNotifyChannel', { params: { project, channel }, body: {} }),
   };
 }
 

@@ -24,6 +24,7 @@ import { mountPlaybookRoutes } from './routes/playbook-routes.ts';
 import { mountProjectPlaybookRoutes } from './routes/project-playbook-routes.ts';
 import { mountProjectRoutes } from './routes/project-routes.ts';
 import { mountReleaseActionRoutes } from './routes/release-action-routes.ts';
+import { mountNotifyRoutes } from './routes/notify-routes.ts';
 import { mountMetricsRoutes } from './routes/metrics-routes.ts';
 import { mountReleaseRoutes } from './routes/release-routes.ts';
 import { mountSessionRoutes } from './routes/session-routes.ts';
@@ -88,6 +89,7 @@ export function createServerApp(deps: ServerDeps): ServerApp {
   mountProjectPlaybookRoutes(app, deps, apiBase);
   mountReleaseRoutes(app, deps, apiBase);
   mountReleaseActionRoutes(app, deps, apiBase);
+  mountNotifyRoutes(app, deps, apiBase);
   mountMetricsRoutes(app, deps, apiBase);
   mountEventRoutes(app, deps, apiBase, streams);
   mountAnalyticsRoutes(app, deps, apiBase);

@@ -224,6 +224,7 @@ function requestFor(route: ApiRoute): { version?: string; query?: string; body?:
     // Locked by the first caller allowed, refused as locked already (409) for the next ones.
     lockEnvironment: { reason: 'matrix' },
     unlockEnvironment: {},
+    performNotifyItem: { ref: '1' },
   };
   return {
     ...(route.operationId === 'abandonRelease' ? { version: '9.0.0' } : {}),
@@ -286,6 +287,7 @@ describe('the authorization matrix', () => {
           id,
           user: 'member@example.com',
           environment: 'production',
+          channel: 'team',
         });
         const res = await req(path, route.method.toUpperCase(), headers, wanted.body);
         const status = res.status;

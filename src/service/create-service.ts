@@ -24,6 +24,13 @@ import { resnapshot } from './service-playbook-update.ts';
 import { planRun, recordRunResult } from './service-runs.ts';
 import { lockEnvironment, unlockEnvironment } from './service-locks.ts';
 import { captureBaseline, planWatches, recordWatchMeasurement } from './service-watches.ts';
+import {
+  enableNotifyChannel,
+  listDeliveries,
+  performNotifyItem,
+  sendDueDeliveries,
+} from './service-notify.ts';
+import { queueNotificationsOnCommit } from './service-notify-queue.ts';
 import { openIncident, resolveIncident } from './service-incidents.ts';
 import { getMetrics, importDeployments } from './service-metrics.ts';
 
@@ -38,6 +45,9 @@ export type { ServiceDeps } from './service-context.ts';
  */
 export function createReleaseService(deps: ServiceDeps): ReleaseService {
   const ctx = createServiceContext(deps);
+  // Outermost: the deliveries an event causes are queued in its transaction, and the events the
+  // queueing appends (a reached notify item set running) are announced with the rest.
+  ctx.store = queueNotificationsOnCommit(ctx, ctx.store, deps.notify?.onQueued);
   // What people and checks write (notes, reasons, comments, results) is masked before it is
   // stored: the record never holds a secret, whichever transport it came through.
   return {
@@ -68,6 +78,10 @@ export function createReleaseService(deps: ServiceDeps): ReleaseService {
     listEnvironments: (input) => listEnvironments(ctx, input),
     verifyAudit: (input) => verifyAudit(ctx, input),
     analytics: (input) => analytics(ctx, input),
+    performNotifyItem: (input) => performNotifyItem(ctx, deps.notify ?? {}, input),
+    listDeliveries: (input) => listDeliveries(ctx, input),
+    sendDueDeliveries: (input) => sendDueDeliveries(ctx, deps.notify ?? {}, input),
+    enableNotifyChannel: (input) => enableNotifyChannel(ctx, input),
     getMetrics: (input) => getMetrics(ctx, input),
     openIncident: async (input) => openIncident(ctx, await ctx.mask(input)),
     resolveIncident: (input) => resolveIncident(ctx, input),

@@ -38,6 +38,7 @@ import type { ChangeBus } from '../store/change-bus.ts';
 import { warnChangeBusError } from '../store/change-bus.ts';
 import type { Store, StoreReader, StoreWriter } from '../store/store.ts';
 import { publishAfterCommit } from './service-changes.ts';
+import type { DeliverFn } from '../core/notify-delivery.ts';
 import type {
   ReleaseExpectation,
   ReleaseRef,
@@ -83,6 +84,15 @@ export interface ServiceDeps {
    * told.
    */
   onChangeError?: (error: unknown) => void;
+  /**
+   * Notifications: where channel variables are read at delivery time, the transport, and who
+   * is told after a commit queued deliveries (the CLI starts its sender then).
+   */
+  notify?: {
+    env?: Record<string, string | undefined>;
+    deliver?: DeliverFn;
+    onQueued?: () => void;
+  };
 }
 
 export interface ServiceContext {

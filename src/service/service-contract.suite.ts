@@ -13,6 +13,7 @@ import type { ReleaseService } from './service-contract.ts';
 import { describeExpectedWrites } from './service-contract-writes.suite.ts';
 import { describeRunsAndLocks } from './service-contract-runs.suite.ts';
 import { describeAnalytics } from './service-contract-analytics.suite.ts';
+import { describeNotifications } from './service-contract-notify.suite.ts';
 import { describeMetricsContract } from './service-contract-metrics.suite.ts';
 
 export interface ContractSetup {
@@ -907,6 +908,7 @@ ${extra}`;
     describeExpectedWrites(t);
     describeRunsAndLocks(t);
     describeAnalytics(t, playbook);
+    describeNotifications(t);
     describeMetricsContract(t);
   });
 }

@@ -41,6 +41,7 @@ import type {
   SignoffView,
   Verdict,
 } from '../core/release-model.ts';
+import type { DisabledChannel, NotifyDelivery } from '../core/notify-delivery.ts';
 
 /**
  * Selects a release of the project by version (`1.4.0` or `v1.4.0`). Without one, writes act on
@@ -525,6 +526,53 @@ export interface AuditResult {
   firstClockOverride?: { seq: number; at: string; realAt: string };
 }
 
+// Notifications (issue 11): service-notify.ts.
+
+/** A notify item to perform now: its number (`12`) or id. */
+export type PerformNotifyItemInput = ItemRefInput & ReleaseWriteRef;
+
+export interface NotifyItemResult {
+  /** The item after: `done` with the deliveries as evidence, or `failed` with the error. */
+  item: ReleaseItem;
+  deliveries: NotifyDelivery[];
+}
+
+export interface ListDeliveriesInput extends ReleaseRef {
+  /** The newest this many (50 unless told). */
+  limit?: number;
+}
+
+/** The delivery log: deliveries oldest first, the disabled channels, the next attempt due. */
+export interface DeliveryLog {
+  deliveries: NotifyDelivery[];
+  disabled: DisabledChannel[];
+  nextAttemptAt?: string;
+}
+
+export interface SendDueInput {
+  /** Deliveries to take at most (50 unless told). */
+  limit?: number;
+}
+
+export interface SendDueResult {
+  attempted: number;
+  delivered: number;
+  /** The deliveries attempted, as they are after. */
+  deliveries: NotifyDelivery[];
+  /** When the next queued delivery of the project is due. */
+  nextAttemptAt?: string;
+}
+
+export interface NotifyChannelInput {
+  channel: string;
+}
+
+export interface NotifyChannelResult {
+  channel: string;
+  /** False when the channel was not disabled. */
+  enabled: boolean;
+}
+
 /**
  * Every use case of gonogo. Implementations: in-process over a store (`createReleaseService`)
  * and, next, the HTTP client. Errors are `GonogoError`s with a stable `code` and a hint.
@@ -612,6 +660,18 @@ export interface ReleaseService {
    * phase, sign-off waits, the slowest items and the items most often waived or n/a.
    */
   analytics(input?: AnalyticsInput): Promise<AnalyticsReport>;
+  // Notifications (issue 11).
+  /**
+   * Performs a notify item now: sends its message to each channel it names; the item becomes
+   * `done` with the deliveries as evidence, or `failed` with the error.
+   */
+  performNotifyItem(input: PerformNotifyItemInput): Promise<NotifyItemResult>;
+  /** The delivery log of one release, or the project's newest deliveries. */
+  listDeliveries(input?: ListDeliveriesInput): Promise<DeliveryLog>;
+  /** Sends the queued deliveries that are due (the scheduler, `gonogo notify --send-queued`). */
+  sendDueDeliveries(input?: SendDueInput): Promise<SendDueResult>;
+  /** Enables a channel that an endpoint's 410 Gone disabled. */
+  enableNotifyChannel(input: NotifyChannelInput): Promise<NotifyChannelResult>;
   /** DORA's four keys of an environment over a period, against the period before (docs/metrics.md). */
   getMetrics(input?: MetricsQuery): Promise<MetricsReport>;
   /** Opens an incident on the deployment running in an environment: it becomes a change failure. */

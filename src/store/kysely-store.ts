@@ -37,6 +37,9 @@ import type { JobTables, ScheduledJob } from './store-jobs.ts';
 import { jobReads, jobWrites } from './store-jobs.ts';
 import { readReleaseHistories } from './store-analytics.ts';
 import type { ReleaseHistories, ReleaseHistoryQuery } from './store-analytics.ts';
+import type { DisabledChannel, NotifyDelivery } from '../core/notify-delivery.ts';
+import type { DeliveryFilter, DeliveryPatch, NotifyTables } from './store-notify.ts';
+import { notifyReads, notifyWrites } from './store-notify.ts';
 import {
   insertDeploymentCommits,
   insertImportedDeployments,
@@ -224,6 +227,23 @@ export class KyselyStoreReader implements StoreReader {
 
   async listScheduledJobs(key?: string): Promise<ScheduledJob[]> {
     return jobReads.listScheduledJobs(this.db as unknown as Kysely<JobTables>, key);
+  }
+
+  // Notifications (store-notify.ts).
+  protected get outbox(): Kysely<NotifyTables> {
+    return this.db as unknown as Kysely<NotifyTables>;
+  }
+
+  listDeliveries(filter: DeliveryFilter): Promise<NotifyDelivery[]> {
+    return notifyReads.listDeliveries(this.outbox, filter);
+  }
+
+  nextDeliveryAt(project?: string): Promise<string | undefined> {
+    return notifyReads.nextDeliveryAt(this.outbox, project);
+  }
+
+  listDisabledChannels(project: string): Promise<DisabledChannel[]> {
+    return notifyReads.listDisabledChannels(this.outbox, project);
   }
 
   async listEnvironmentLocks(project: string): Promise<EnvironmentLock[]> {
@@ -452,6 +472,11 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
       .execute();
     await this.db
       .updateTable('deployments')
+      .set({ project: to })
+      .where('project', '=', from)
+      .execute();
+    await this.outbox
+      .updateTable('notify_deliveries')
       .set({ project: to })
       .where('project', '=', from)
       .execute();
@@ -858,6 +883,33 @@ export class KyselyStoreWriter extends KyselyStoreReader implements StoreWriter 
 
   async failInterruptedJobs(at: string): Promise<number> {
     return jobWrites.failInterruptedJobs(this.db as unknown as Kysely<JobTables>, at);
+  }
+
+  // Notifications (store-notify.ts).
+  insertDeliveries(deliveries: NotifyDelivery[]): Promise<NotifyDelivery[]> {
+    return notifyWrites.insertDeliveries(this.outbox, deliveries);
+  }
+
+  claimDeliveries(claim: {
+    project: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    ids?: string[];
+  }): Promise<NotifyDelivery[]> {
+    return notifyWrites.claimDeliveries(this.outbox, claim);
+  }
+
+  finishDelivery(id: string, attempts: number, patch: DeliveryPatch): Promise<boolean> {
+    return notifyWrites.finishDelivery(this.outbox, id, attempts, patch);
+  }
+
+  disableChannel(state: DisabledChannel): Promise<void> {
+    return notifyWrites.disableChannel(this.outbox, state);
+  }
+
+  enableChannel(project: string, channel: string): Promise<boolean> {
+    return notifyWrites.enableChannel(this.outbox, project, channel);
   }
 
   async deleteEnvironmentLock(project: string, environment: string): Promise<boolean> {

@@ -381,6 +381,52 @@ export const storeMigrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The outbox of notifications (issue 11): one row per message and channel, queued in the
+  // transaction of the event that causes it and kept with every attempt's outcome (the delivery
+  // log); and the channels a project disabled (an endpoint answered 410 Gone) until a person
+  // enables them again.
+  '0012-notify-deliveries': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('notify_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id'))
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('item', 'integer')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('message_id', 'text')
+        .addColumn('response', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('delivered_at', 'text')
+        .addColumn('requested_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('notify_deliveries_due_idx')
+        .on('notify_deliveries')
+        .columns(['project', 'status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('notify_deliveries_release_idx')
+        .on('notify_deliveries')
+        .columns(['release_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('notify_channel_states')
+        .addColumn('project', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('disabled_at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('notify_channel_states_pk', ['project', 'channel'])
+        .execute();
+    },
+  },
   // DORA's four keys (docs/metrics.md) over a million deployments: one fact row per deployment
   // (recorded or imported from tags) with the values the aggregation needs as integers (epoch
   // seconds, 0/1 flags, its recovery time), the commits each deployment shipped first with

@@ -27,10 +27,13 @@ import type {
 import type { UserPatch } from './store-accounts.ts';
 import type { ScheduledJob } from './store-jobs.ts';
 import type { ReleaseHistories, ReleaseHistoryQuery } from './store-analytics.ts';
+import type { DisabledChannel, NotifyDelivery } from '../core/notify-delivery.ts';
+import type { DeliveryFilter, DeliveryPatch } from './store-notify.ts';
 import type { ImportedDeployment } from './store-metrics.ts';
 import type { DeploymentCommit, MetricsFacts } from '../core/metrics-report.ts';
 
 export type { UserPatch } from './store-accounts.ts';
+export type { DeliveryFilter, DeliveryPatch } from './store-notify.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -164,6 +167,13 @@ export interface StoreReader {
   getMembership(project: string, userId: string): Promise<Membership | undefined>;
   /** Ordered by project, then user id. Filters combine with AND. */
   listMemberships(filter: { project?: string; userId?: string }): Promise<Membership[]>;
+
+  // Notifications: the outbox and its delivery log (store-notify.ts).
+  /** Oldest first; with `limit`, the newest that many, oldest first. */
+  listDeliveries(filter: DeliveryFilter): Promise<NotifyDelivery[]>;
+  /** The earliest next attempt of a queued delivery of the project (of any project without one). */
+  nextDeliveryAt(project?: string): Promise<string | undefined>;
+  listDisabledChannels(project: string): Promise<DisabledChannel[]>;
 }
 
 /** Writes, only inside {@link Store.transaction}. */
@@ -308,6 +318,26 @@ export interface StoreWriter extends StoreReader {
     membership: Omit<Membership, 'rowVersion'>,
     expectedVersion?: number,
   ): Promise<Membership>;
+
+  // Notifications (store-notify.ts).
+  /** Adds deliveries, skipping ids already there; returns those added. */
+  insertDeliveries(deliveries: NotifyDelivery[]): Promise<NotifyDelivery[]>;
+  /**
+   * Claims queued deliveries of the project due at `now` (or those `ids` names): one more
+   * attempt each, held until `leaseUntil`.
+   */
+  claimDeliveries(claim: {
+    project: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    ids?: string[];
+  }): Promise<NotifyDelivery[]>;
+  /** Records an attempt on a delivery claimed at `attempts`; false when it moved since. */
+  finishDelivery(id: string, attempts: number, patch: DeliveryPatch): Promise<boolean>;
+  disableChannel(state: DisabledChannel): Promise<void>;
+  /** False when it was not disabled. */
+  enableChannel(project: string, channel: string): Promise<boolean>;
 }
 
 export interface Store extends StoreReader {
