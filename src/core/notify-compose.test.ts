@@ -106,6 +106,11 @@ describe('notifyEventsOf', () => {
     expect(notifyEventsOf({ type: 'rollback.recorded', payload: {} })).toEqual([
       'rollback.started',
     ]);
+    // Incidents that are not rollbacks (gonogo incident open|resolve) reach subscribers too.
+    expect(notifyEventsOf({ type: 'incident.opened', payload: {} })).toEqual(['incident.opened']);
+    expect(notifyEventsOf({ type: 'incident.resolved', payload: {} })).toEqual([
+      'incident.resolved',
+    ]);
   });
 });
 

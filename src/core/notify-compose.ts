@@ -334,6 +334,16 @@ function lastIncident(
     const inc = record.incidents.find((x) => x.id === id);
     if (inc) return inc;
   }
+  if (trigger.type === 'incident.opened') {
+    const id = (trigger.payload as EventPayloads['incident.opened']).incident;
+    const inc = record.incidents.find((x) => x.id === id);
+    if (inc) return inc;
+  }
+  if (trigger.type === 'incident.resolved') {
+    const ids = (trigger.payload as EventPayloads['incident.resolved']).incidents;
+    const inc = record.incidents.find((x) => x.id === ids.at(-1));
+    if (inc) return inc;
+  }
   return record.incidents.at(-1);
 }
 

@@ -104,6 +104,10 @@ export function notifyEventsOf(event: Pick<ReleaseEvent, 'type' | 'payload'>): N
       return ['rollback.finished'];
     case 'release.finished':
       return ['release.finished'];
+    case 'incident.opened':
+      return ['incident.opened'];
+    case 'incident.resolved':
+      return ['incident.resolved'];
     default:
       return [];
   }
