@@ -1,7 +1,8 @@
 /**
  * The metrics part of `npm run bench`: DORA's four keys over 1,000,000 deployments (3,000,000
  * commits, about 9 % of the deployments failed with an incident or a rollback) on SQLite and on
- * PostgreSQL, through the store (facts, daily roll-up, exact percentiles: store-metrics.ts)
+ * PostgreSQL, through the store (facts, daily and monthly roll-up, exact percentiles:
+ * store-metrics.ts)
  * against a hand-written SQL query over the raw tables that computes the same numbers, in the
  * same run. The two answers must be equal, or the part fails. Aim: under 300 ms, and within
  * 1.5x of the hand-written query. Rewrites only its own section of bench/RESULTS.md.
@@ -291,7 +292,7 @@ export function renderMetricsSection(runs: MetricsBenchRun[], date: string): str
     heading,
     '',
     `Run of ${date}: \`npm run bench\` (part \`metrics\`; alone: \`node bench/bench-metrics.ts\`). The whole`,
-    'history as one period (UTC), the store (facts + daily roll-up + exact percentiles, `src/store/store-metrics.ts`)',
+    'history as one period (UTC), the store (facts + daily and monthly roll-up + exact percentiles, `src/store/store-metrics.ts`)',
     'against a hand-written SQL query over the raw tables (deployments, incidents, commits) that computes the',
     'same numbers; both answers are compared and the part fails when they differ. Store: median of 5 runs;',
     'hand-written: 1 run. Aim: under 300 ms and within 1.5x of the hand-written query.',
