@@ -10,9 +10,9 @@
  * - `deployment_commits`: the commits a deployment shipped first in its environment, with their
  *   lead time (deployment time minus commit time) and its log-scale bucket.
  * - `metrics_rollup`: per UTC day and per UTC month (`grain`), counts and histograms (by bucket)
- *   of the above, rewritten for the days (and their months) a change touches. A period adds
- *   whole months from the monthly rows, the whole days of its two partial edge months from the
- *   daily rows, and reads its two partial edge days raw (a year of history is ~12 monthly
+ *   of the above, rewritten for the days a change touches (their months move by the
+ *   difference). A period adds whole months from the monthly rows, the whole days of its two
+ *   partial edge months from the daily rows, and reads its two partial edge days raw (a year of history is ~12 monthly
  *   histograms, not ~365 daily ones); a percentile finds its bucket from the histogram, then
  *   reads the exact value inside that one bucket. So answers are exact, not estimates.
  */
@@ -352,8 +352,8 @@ export async function insertImportedDeployments(
 
 /**
  * The roll-up rows of [fromDay, toDay) (UTC days), or of every day with `undefined`, for one
- * project and environment or all: deleted, then written again from the facts and commits; then
- * the monthly rows of the months those days fall in, summed again from the daily rows.
+ * project and environment or all: deleted, then written again from the facts and commits. The
+ * monthly rows move by the difference (a day range), or are summed again from the days (all).
  *
  * @example await refreshRollup(db, 'web', 'production', 20_500, 20_501)
  */
@@ -366,9 +366,12 @@ export async function refreshRollup(
 ): Promise<void> {
   const where = scopeSql(project, environment, fromDay, toDay);
   const scope = scopeSql(project, environment, undefined, undefined);
-  await sql`delete from metrics_rollup where grain = 'day' ${scope} ${
-    fromDay === undefined ? sql`` : sql`and day >= ${fromDay} and day < ${toDay}`
-  }`.execute(db);
+  const days = fromDay === undefined ? sql`` : sql`and day >= ${fromDay} and day < ${toDay}`;
+  // A few days: their months move by what the days held before and after (a handful of
+  // rows), instead of being summed again from a month of daily rows on every write.
+  const partial = fromDay !== undefined && toDay !== undefined;
+  if (partial) await shiftMonths(db, scope, fromDay, toDay, -1);
+  await sql`delete from metrics_rollup where grain = 'day' ${scope} ${days}`.execute(db);
   const day = sql.raw(`deployed_s / ${daySeconds}`);
   await sql`insert into metrics_rollup (project, environment, grain, day, kind, bucket, n)
     select project, environment, 'day', ${day}, 'deployments', 0, count(*) from deployment_facts
@@ -389,34 +392,59 @@ export async function refreshRollup(
     union all
     select project, environment, 'day', ${day}, 'lead', lead_bucket, count(*) from deployment_commits
       where 1 = 1 ${where} group by project, environment, ${day}, lead_bucket`.execute(db);
-  let first = fromDay;
-  let last = toDay === undefined ? undefined : toDay - 1;
-  if (first === undefined || last === undefined) {
-    const span = await sql<{ lo: number | string | null; hi: number | string | null }>`
-      select min(day) as lo, max(day) as hi from metrics_rollup where grain = 'day' ${scope}`.execute(
+  if (partial) {
+    await shiftMonths(db, scope, fromDay, toDay, 1);
+    await sql`delete from metrics_rollup where grain = 'month' ${scope}
+      and day >= ${monthStartOf(fromDay)} and day < ${toDay} and n = 0`.execute(db);
+    return;
+  }
+  // Everything in scope: every month summed again from its days.
+  await sql`delete from metrics_rollup where grain = 'month' ${scope}`.execute(db);
+  const span = await sql<{ lo: number | string | null; hi: number | string | null }>`
+    select min(day) as lo, max(day) as hi from metrics_rollup where grain = 'day' ${scope}`.execute(
+    db,
+  );
+  const lo = span.rows[0]?.lo;
+  const hi = span.rows[0]?.hi;
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return;
+  for (let month = monthStartOf(num(lo)); month <= num(hi); month = nextMonthStartOf(month))
+    await addDaysToMonth(db, scope, month, month, nextMonthStartOf(month), 1);
+}
+
+/** Adds `sign` times the daily rows of [fromDay, toDay) to the monthly rows of their months. */
+async function shiftMonths(
+  db: Db,
+  scope: RawBuilder<unknown>,
+  fromDay: number,
+  toDay: number,
+  sign: 1 | -1,
+): Promise<void> {
+  for (let month = monthStartOf(fromDay); month < toDay; month = nextMonthStartOf(month))
+    await addDaysToMonth(
       db,
+      scope,
+      month,
+      Math.max(fromDay, month),
+      Math.min(toDay, nextMonthStartOf(month)),
+      sign,
     );
-    const lo = span.rows[0]?.lo;
-    const hi = span.rows[0]?.hi;
-    if (lo === null || lo === undefined || hi === null || hi === undefined) {
-      await sql`delete from metrics_rollup where grain = 'month' ${scope}`.execute(db);
-      return;
-    }
-    first = num(lo);
-    last = num(hi);
-    await sql`delete from metrics_rollup where grain = 'month' ${scope}`.execute(db);
-  }
-  for (let month = monthStartOf(first); month <= last; month = nextMonthStartOf(month)) {
-    const end = nextMonthStartOf(month);
-    if (fromDay !== undefined)
-      await sql`delete from metrics_rollup where grain = 'month' ${scope} and day = ${month}`.execute(
-        db,
-      );
-    await sql`insert into metrics_rollup (project, environment, grain, day, kind, bucket, n)
-      select project, environment, 'month', ${sql.lit(month)}, kind, bucket, sum(n) from metrics_rollup
-        where grain = 'day' ${scope} and day >= ${month} and day < ${end}
-        group by project, environment, kind, bucket`.execute(db);
-  }
+}
+
+async function addDaysToMonth(
+  db: Db,
+  scope: RawBuilder<unknown>,
+  month: number,
+  fromDay: number,
+  toDay: number,
+  sign: 1 | -1,
+): Promise<void> {
+  await sql`insert into metrics_rollup (project, environment, grain, day, kind, bucket, n)
+    select project, environment, 'month', ${sql.lit(month)}, kind, bucket, ${sql.lit(sign)} * sum(n)
+      from metrics_rollup
+      where grain = 'day' ${scope} and day >= ${fromDay} and day < ${toDay}
+      group by project, environment, kind, bucket
+    on conflict (project, environment, grain, day, kind, bucket)
+      do update set n = metrics_rollup.n + excluded.n`.execute(db);
 }
 
 function scopeSql(
