@@ -9,10 +9,12 @@
  *   whose recovery that change can end (the next good deployment ends it).
  * - `deployment_commits`: the commits a deployment shipped first in its environment, with their
  *   lead time (deployment time minus commit time) and its log-scale bucket.
- * - `metrics_rollup`: per UTC day, counts and histograms (by bucket) of the above, rewritten for
- *   the days a change touches. A period adds whole days from the roll-up and reads its two
- *   partial edge days raw; a percentile finds its bucket from the histogram, then reads the
- *   exact value inside that one bucket. So answers are exact, not estimates.
+ * - `metrics_rollup`: per UTC day and per UTC month (`grain`), counts and histograms (by bucket)
+ *   of the above, rewritten for the days a change touches (their months move by the
+ *   difference). A period adds whole months from the monthly rows, the whole days of its two
+ *   partial edge months from the daily rows, and reads its two partial edge days raw (a year of history is ~12 monthly
+ *   histograms, not ~365 daily ones); a percentile finds its bucket from the histogram, then
+ *   reads the exact value inside that one bucket. So answers are exact, not estimates.
  */
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
@@ -52,6 +54,9 @@ export interface DeploymentCommitRow {
 export interface MetricsRollupRow {
   project: string;
   environment: string;
+  /** 'day': the row sums one UTC day; 'month': the UTC month starting on `day`. */
+  grain: RollupGrain;
+  /** The first day (days since the epoch) of what the row sums. */
   day: number;
   kind: RollupKind;
   bucket: number;
@@ -64,6 +69,7 @@ export interface MetricsTables {
   metrics_rollup: MetricsRollupRow;
 }
 
+type RollupGrain = 'day' | 'month';
 type RollupKind = 'deployments' | 'failed' | 'imported' | 'truncated' | 'recovery' | 'lead';
 type Db = Kysely<StoreTables & MetricsTables>;
 /** The store's database as the metrics queries see it (its tables and these). */
@@ -82,6 +88,18 @@ const batchRows = 500;
  */
 export function bucketOf(seconds: number): number {
   return seconds <= 0 ? 0 : Math.floor(Math.log(seconds) * 40) + 1;
+}
+
+/** The first day (days since the epoch) of the UTC month holding `day`. */
+function monthStartOf(day: number): number {
+  const d = new Date(day * daySeconds * 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / 1000 / daySeconds;
+}
+
+/** The first day of the UTC month after the one holding `day`. */
+function nextMonthStartOf(day: number): number {
+  const d = new Date(day * daySeconds * 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000 / daySeconds;
 }
 
 const toSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -334,7 +352,8 @@ export async function insertImportedDeployments(
 
 /**
  * The roll-up rows of [fromDay, toDay) (UTC days), or of every day with `undefined`, for one
- * project and environment or all: deleted, then written again from the facts and commits.
+ * project and environment or all: deleted, then written again from the facts and commits. The
+ * monthly rows move by the difference (a day range), or are summed again from the days (all).
  *
  * @example await refreshRollup(db, 'web', 'production', 20_500, 20_501)
  */
@@ -346,29 +365,86 @@ export async function refreshRollup(
   toDay?: number,
 ): Promise<void> {
   const where = scopeSql(project, environment, fromDay, toDay);
-  await sql`delete from metrics_rollup where 1 = 1 ${scopeSql(project, environment, undefined, undefined)} ${
-    fromDay === undefined ? sql`` : sql`and day >= ${fromDay} and day < ${toDay}`
-  }`.execute(db);
+  const scope = scopeSql(project, environment, undefined, undefined);
+  const days = fromDay === undefined ? sql`` : sql`and day >= ${fromDay} and day < ${toDay}`;
+  // A few days: their months move by what the days held before and after (a handful of
+  // rows), instead of being summed again from a month of daily rows on every write.
+  const partial = fromDay !== undefined && toDay !== undefined;
+  if (partial) await shiftMonths(db, scope, fromDay, toDay, -1);
+  await sql`delete from metrics_rollup where grain = 'day' ${scope} ${days}`.execute(db);
   const day = sql.raw(`deployed_s / ${daySeconds}`);
-  await sql`insert into metrics_rollup (project, environment, day, kind, bucket, n)
-    select project, environment, ${day}, 'deployments', 0, count(*) from deployment_facts
+  await sql`insert into metrics_rollup (project, environment, grain, day, kind, bucket, n)
+    select project, environment, 'day', ${day}, 'deployments', 0, count(*) from deployment_facts
       where counted = 1 ${where} group by project, environment, ${day}
     union all
-    select project, environment, ${day}, 'failed', 0, count(*) from deployment_facts
+    select project, environment, 'day', ${day}, 'failed', 0, count(*) from deployment_facts
       where counted = 1 and failed = 1 ${where} group by project, environment, ${day}
     union all
-    select project, environment, ${day}, 'imported', 0, count(*) from deployment_facts
+    select project, environment, 'day', ${day}, 'imported', 0, count(*) from deployment_facts
       where counted = 1 and imported = 1 ${where} group by project, environment, ${day}
     union all
-    select project, environment, ${day}, 'truncated', 0, count(*) from deployment_facts
+    select project, environment, 'day', ${day}, 'truncated', 0, count(*) from deployment_facts
       where counted = 1 and truncated = 1 ${where} group by project, environment, ${day}
     union all
-    select project, environment, ${day}, 'recovery', recovery_bucket, count(*) from deployment_facts
+    select project, environment, 'day', ${day}, 'recovery', recovery_bucket, count(*) from deployment_facts
       where counted = 1 and failed = 1 and recovery_s is not null ${where}
       group by project, environment, ${day}, recovery_bucket
     union all
-    select project, environment, ${day}, 'lead', lead_bucket, count(*) from deployment_commits
+    select project, environment, 'day', ${day}, 'lead', lead_bucket, count(*) from deployment_commits
       where 1 = 1 ${where} group by project, environment, ${day}, lead_bucket`.execute(db);
+  if (partial) {
+    await shiftMonths(db, scope, fromDay, toDay, 1);
+    await sql`delete from metrics_rollup where grain = 'month' ${scope}
+      and day >= ${monthStartOf(fromDay)} and day < ${toDay} and n = 0`.execute(db);
+    return;
+  }
+  // Everything in scope: every month summed again from its days.
+  await sql`delete from metrics_rollup where grain = 'month' ${scope}`.execute(db);
+  const span = await sql<{ lo: number | string | null; hi: number | string | null }>`
+    select min(day) as lo, max(day) as hi from metrics_rollup where grain = 'day' ${scope}`.execute(
+    db,
+  );
+  const lo = span.rows[0]?.lo;
+  const hi = span.rows[0]?.hi;
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return;
+  for (let month = monthStartOf(num(lo)); month <= num(hi); month = nextMonthStartOf(month))
+    await addDaysToMonth(db, scope, month, month, nextMonthStartOf(month), 1);
+}
+
+/** Adds `sign` times the daily rows of [fromDay, toDay) to the monthly rows of their months. */
+async function shiftMonths(
+  db: Db,
+  scope: RawBuilder<unknown>,
+  fromDay: number,
+  toDay: number,
+  sign: 1 | -1,
+): Promise<void> {
+  for (let month = monthStartOf(fromDay); month < toDay; month = nextMonthStartOf(month))
+    await addDaysToMonth(
+      db,
+      scope,
+      month,
+      Math.max(fromDay, month),
+      Math.min(toDay, nextMonthStartOf(month)),
+      sign,
+    );
+}
+
+async function addDaysToMonth(
+  db: Db,
+  scope: RawBuilder<unknown>,
+  month: number,
+  fromDay: number,
+  toDay: number,
+  sign: 1 | -1,
+): Promise<void> {
+  await sql`insert into metrics_rollup (project, environment, grain, day, kind, bucket, n)
+    select project, environment, 'month', ${sql.lit(month)}, kind, bucket, ${sql.lit(sign)} * sum(n)
+      from metrics_rollup
+      where grain = 'day' ${scope} and day >= ${fromDay} and day < ${toDay}
+      group by project, environment, kind, bucket
+    on conflict (project, environment, grain, day, kind, bucket)
+      do update set n = metrics_rollup.n + excluded.n`.execute(db);
 }
 
 function scopeSql(
@@ -420,16 +496,31 @@ export async function readMetricsFacts(
   const lastDay = Math.floor(q.until / daySeconds);
   const raw: [number, number][] = [];
   if (firstDay < lastDay) {
-    const rows = await db
-      .selectFrom('metrics_rollup')
-      .select(['kind', 'bucket', (eb) => eb.fn.sum<number | string>('n').as('n')])
-      .where('project', '=', q.project)
-      .where('environment', '=', q.environment)
-      .where('day', '>=', firstDay)
-      .where('day', '<', lastDay)
-      .groupBy(['kind', 'bucket'])
-      .execute();
-    for (const r of rows) add(r.kind, r.bucket, num(r.n));
+    // Whole months from the monthly rows, the other whole days from the daily rows.
+    const firstMonth = monthStartOf(firstDay) === firstDay ? firstDay : nextMonthStartOf(firstDay);
+    const lastMonth = monthStartOf(lastDay);
+    const ranges: [RollupGrain, number, number][] =
+      firstMonth < lastMonth
+        ? [
+            ['day', firstDay, firstMonth],
+            ['month', firstMonth, lastMonth],
+            ['day', lastMonth, lastDay],
+          ]
+        : [['day', firstDay, lastDay]];
+    for (const [grain, from, to] of ranges) {
+      if (from >= to) continue;
+      const rows = await db
+        .selectFrom('metrics_rollup')
+        .select(['kind', 'bucket', (eb) => eb.fn.sum<number | string>('n').as('n')])
+        .where('project', '=', q.project)
+        .where('environment', '=', q.environment)
+        .where('grain', '=', grain)
+        .where('day', '>=', from)
+        .where('day', '<', to)
+        .groupBy(['kind', 'bucket'])
+        .execute();
+      for (const r of rows) add(r.kind, r.bucket, num(r.n));
+    }
     raw.push([q.since, firstDay * daySeconds], [lastDay * daySeconds, q.until]);
   } else raw.push([q.since, q.until]);
   for (const [from, to] of raw) {
@@ -443,23 +534,7 @@ export async function readMetricsFacts(
   const lead = (p: number) => percentile(db, hist.get('lead'), p, scope, 'lead');
   const commits = total('lead');
   const recovered = total('recovery');
-  let weeksWithDeployments = 0;
-  for (let i = 0; i + 1 < q.weeks.length; i++) {
-    const from = Math.max(q.weeks[i]!, q.since);
-    const to = Math.min(q.weeks[i + 1]!, q.until);
-    if (from >= to) continue;
-    const hit = await db
-      .selectFrom('deployment_facts')
-      .select('id')
-      .where('project', '=', q.project)
-      .where('environment', '=', q.environment)
-      .where('counted', '=', 1)
-      .where('deployed_s', '>=', from)
-      .where('deployed_s', '<', to)
-      .limit(1)
-      .executeTakeFirst();
-    if (hit) weeksWithDeployments++;
-  }
+  const weeksWithDeployments = await countWeeksWithDeployments(db, q);
   return {
     deployments: total('deployments'),
     imported: total('imported'),
@@ -474,6 +549,27 @@ export async function readMetricsFacts(
       : null,
     weeksWithDeployments,
   };
+}
+
+/** How many of the weeks hold a counted deployment within the period: one query for all. */
+async function countWeeksWithDeployments(
+  db: Db,
+  q: { project: string; environment: string; since: number; until: number; weeks: number[] },
+): Promise<number> {
+  const bounds: RawBuilder<unknown>[] = [];
+  for (let i = 0; i + 1 < q.weeks.length; i++) {
+    const from = Math.max(q.weeks[i]!, q.since);
+    const to = Math.min(q.weeks[i + 1]!, q.until);
+    // Integers the caller computed, written as literals: no bound on parameters, no casts.
+    if (from < to) bounds.push(sql`(${sql.lit(from)}, ${sql.lit(to)})`);
+  }
+  if (!bounds.length) return 0;
+  const { rows } = await sql<{ n: number | string }>`with w (week_from, week_to) as
+      (values ${sql.join(bounds)})
+    select count(*) as n from w where exists (select 1 from deployment_facts f
+      where f.project = ${q.project} and f.environment = ${q.environment} and f.counted = 1
+        and f.deployed_s >= w.week_from and f.deployed_s < w.week_to)`.execute(db);
+  return num(rows[0]?.n);
 }
 
 async function readRawHistogram(
@@ -552,6 +648,10 @@ async function percentile(
       continue;
     }
     const offset = k - before - 1;
+    // `+deployed_s`: the period filters the bucket's index entries but does not bound the
+    // index search, which keeps SQLite on the ordered walk of the bucket (a range on it makes
+    // SQLite skip-scan the index and sort the whole bucket).
+    const inPeriod = sql<number>`+deployed_s`;
     const row =
       kind === 'lead'
         ? await db
@@ -560,8 +660,8 @@ async function percentile(
             .where('project', '=', q.project)
             .where('environment', '=', q.environment)
             .where('lead_bucket', '=', bucket)
-            .where('deployed_s', '>=', q.since)
-            .where('deployed_s', '<', q.until)
+            .where(inPeriod, '>=', q.since)
+            .where(inPeriod, '<', q.until)
             .orderBy('lead_s')
             .limit(1)
             .offset(offset)
@@ -571,11 +671,11 @@ async function percentile(
             .select('recovery_s as v')
             .where('project', '=', q.project)
             .where('environment', '=', q.environment)
+            // Only a counted, failed deployment has a recovery time (writeFact), so the read
+            // stays inside its covering index, without visiting the rows.
             .where('recovery_bucket', '=', bucket)
-            .where('counted', '=', 1)
-            .where('failed', '=', 1)
-            .where('deployed_s', '>=', q.since)
-            .where('deployed_s', '<', q.until)
+            .where(inPeriod, '>=', q.since)
+            .where(inPeriod, '<', q.until)
             .orderBy('recovery_s')
             .limit(1)
             .offset(offset)

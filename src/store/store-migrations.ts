@@ -430,7 +430,7 @@ export const storeMigrations: Record<string, Migration> = {
   // DORA's four keys (docs/metrics.md) over a million deployments: one fact row per deployment
   // (recorded or imported from tags) with the values the aggregation needs as integers (epoch
   // seconds, 0/1 flags, its recovery time), the commits each deployment shipped first with
-  // their lead time, and a daily roll-up of counts and log-scale histograms that the store
+  // their lead time, and a daily and monthly roll-up of counts and log-scale histograms that the store
   // refreshes with every change of a deployment or incident (store-metrics.ts).
   '0013-deployment-metrics': {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -459,6 +459,8 @@ export const storeMigrations: Record<string, Migration> = {
         .createIndex('deployment_facts_recovery_idx')
         .on('deployment_facts')
         .columns(['project', 'environment', 'recovery_bucket', 'recovery_s', 'deployed_s'])
+        // Only failures that recovered: the percentile read walks this, not every deployment.
+        .where(sql.ref('recovery_bucket'), 'is not', null)
         .execute();
 
       await db.schema
@@ -494,6 +496,7 @@ export const storeMigrations: Record<string, Migration> = {
         .createTable('metrics_rollup')
         .addColumn('project', 'text', (c) => c.notNull())
         .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('grain', 'text', (c) => c.notNull())
         .addColumn('day', 'integer', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('bucket', 'integer', (c) => c.notNull())
@@ -501,6 +504,7 @@ export const storeMigrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('metrics_rollup_pk', [
           'project',
           'environment',
+          'grain',
           'day',
           'kind',
           'bucket',
