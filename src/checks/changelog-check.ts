@@ -9,6 +9,13 @@ import type { CheckParams } from '../core/check-params.ts';
 import { guardCancel, sha256Hex, type CheckOutcome } from './check-git.ts';
 import { openReleaseTree } from './check-tree.ts';
 import type { CheckDefinition, CheckEvidence } from './check-types.ts';
+import {
+  findDate,
+  historyLine,
+  stripV,
+  unreleasedHeading,
+  versionAt,
+} from '../core/changelog-patterns.ts';
 
 /** Looked for in this order when the playbook names no file. */
 export const changelogNames = [
@@ -37,30 +44,6 @@ export interface ChangelogSection {
   items: number;
   /** Lines of text other than list items, sub-headings and link definitions. */
   textLines: number;
-}
-
-const month =
-  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const datePatterns = [
-  /\b\d{4}-\d{1,2}-\d{1,2}\b/,
-  /\b\d{4}\/\d{1,2}\/\d{1,2}\b/,
-  /\b\d{1,2}\.\d{1,2}\.\d{4}\b/,
-  new RegExp(`\\b${month}\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}\\b`, 'i'),
-  new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)? ${month}\\.?,? \\d{4}\\b`, 'i'),
-];
-// A version token: at least two numeric parts, then anything semver-ish.
-const versionAt = /^\[?v?(\d+\.\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?)(?![\w.])/i;
-const historyLine = /^v?\d+\.\d+(?:\.\d+)*\S*\s+\/\s+\S/;
-const unreleasedHeading = /^\[?unreleased\]?(?:\s|$|:|-)/i;
-
-const stripV = (v: string) => v.replace(/^v(?=\d)/i, '');
-
-function findDate(text: string): string | undefined {
-  for (const p of datePatterns) {
-    const m = p.exec(text);
-    if (m) return m[0];
-  }
-  return undefined;
 }
 
 /** The text of a heading with `Version`/`Release` prefixes and link markup taken away. */

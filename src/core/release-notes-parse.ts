@@ -7,6 +7,7 @@
 import eq from 'semver/functions/eq.js';
 import valid from 'semver/functions/valid.js';
 import { normalizeVersion } from './version.ts';
+import { findDate, historyLine, unreleasedHeading, versionAt } from './changelog-patterns.ts';
 
 /** Where the notes' layout came from, as far as the text tells. */
 export type ChangelogFormat =
@@ -66,31 +67,10 @@ interface Heading {
   unreleased: boolean;
 }
 
-const month =
-  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const datePatterns = [
-  /\b\d{4}-\d{1,2}-\d{1,2}\b/,
-  /\b\d{4}\/\d{1,2}\/\d{1,2}\b/,
-  /\b\d{1,2}\.\d{1,2}\.\d{4}\b/,
-  new RegExp(`\\b${month}\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}\\b`, 'i'),
-  new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)? ${month}\\.?,? \\d{4}\\b`, 'i'),
-];
-// A version token: two numeric parts at least, then anything semver-ish.
-const versionAt = /^\[?v?(\d+\.\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.+-]*[0-9A-Za-z])?)(?![\w.])/i;
-const historyLine = /^v?\d+\.\d+(?:\.\d+)*\S*\s+\/\s+\S/;
-const unreleasedHeading = /^\[?unreleased\]?(?:\s|$|:|-)/i;
 const bullet = /^(\s*)(?:[-*+]|\d{1,9}[.)])\s+(.*)$/;
 const linkDefinition = /^\s{0,3}\[([^\]]+)\]:\s*(\S+)/;
 const rule = /^\s{0,3}(?:=+|-{3,}|\*{3,}|_{3,})\s*$/;
 const fenceOpen = /^\s{0,3}(`{3,}|~{3,})/;
-
-function findDate(text: string): string | undefined {
-  for (const p of datePatterns) {
-    const m = p.exec(text);
-    if (m) return m[0];
-  }
-  return undefined;
-}
 
 /**
  * Whether two version strings name the same release: `v1.2.0` is `1.2.0`; semver versions
