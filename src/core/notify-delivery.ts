@@ -59,13 +59,18 @@ export const maxDeliveryText = 500;
 export interface DeliveryAttemptResult {
   /** `gone`: the endpoint answered 410; its channel is disabled. */
   outcome: 'delivered' | 'failed' | 'gone';
-  /** Worth trying again later (a 5xx, 429, a timeout, a refused connection). */
+  /** Worth trying again later: 5xx, 429, 408, a timeout, a refused connection (not other 4xx). */
   retryable: boolean;
+  /** The HTTP status (webhook, Slack) or SMTP reply code (e-mail). */
   status?: number;
+  /** The e-mail's Message-ID, or the webhook-id sent. */
   messageId?: string;
+  /** The first 500 characters of the answer, masked. */
   response?: string;
+  /** Why it failed, masked; names the variable and the fix for a missing one. */
   error?: string;
   durationMs: number;
+  /** ISO time the attempt started. */
   at: string;
 }
 

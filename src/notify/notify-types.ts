@@ -22,24 +22,9 @@ export type {
 import type { ChannelConfig } from '../core/notify-endpoint.ts';
 import type { NotifyMessage } from '../core/notify-message.ts';
 
-/** One delivery attempt, as the delivery log records it. */
-export interface DeliveryAttempt {
-  /** `gone`: the endpoint answered 410, disable it. */
-  outcome: 'delivered' | 'failed' | 'gone';
-  /** 5xx, 429, 408, a timeout, a refused connection: yes; other 4xx and bad config: no. */
-  retryable: boolean;
-  /** The HTTP status (webhook, Slack) or SMTP reply code (e-mail). */
-  status?: number;
-  /** The e-mail's Message-ID, or the webhook-id sent. */
-  messageId?: string;
-  /** The first 500 characters of the answer, masked. */
-  response?: string;
-  /** Why it failed, masked; names the variable and the fix for a missing one. */
-  error?: string;
-  durationMs: number;
-  /** ISO time the attempt started. */
-  at: string;
-}
+/** One delivery attempt, as the delivery log records it (the type lives in core with the log). */
+export type { DeliveryAttemptResult as DeliveryAttempt } from '../core/notify-delivery.ts';
+import type { DeliveryAttemptResult as DeliveryAttempt } from '../core/notify-delivery.ts';
 
 export interface DeliverOptions {
   /** Where the channel's variables (`url_env`, `secret_env`, `smtp_env`) are read. */
