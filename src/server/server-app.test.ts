@@ -148,6 +148,7 @@ describe('the team server', () => {
         hash: 'a'.repeat(64),
         id: 'x',
         user: 'ana@example.com',
+        channel: 'team',
         environment: 'production',
       });
       const res = await req(path, {
