@@ -3,14 +3,11 @@
  * `maxReleases` of them (with `truncated`), only the event types asked for, item evidence left
  * out, and a payload that is not an object read as it is.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playbook } from '../core/playbook.ts';
 import type { Release, ReleaseEvent } from '../core/release-model.ts';
-import { openStore } from './open-store.ts';
-import { createTestDatabase, checkPgAvailable } from './store-pg.fixture.ts';
+import { openTestStore } from './store-dialect.fixture.ts';
+import { checkPgAvailable } from './store-pg.fixture.ts';
 import type { Store } from './store.ts';
 
 const pgAvailable = await checkPgAvailable('store-analytics.test.ts');
@@ -57,18 +54,10 @@ function event(releaseId: string, seq: number, type: string, payload: unknown): 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgAvailable)(`analytics read on ${dialect}`, () => {
     let store: Store;
-    let cleanup: () => Promise<void>;
+    let dispose: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      if (dialect === 'sqlite') {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'gonogo-analytics-'));
-        store = await openStore(path.join(dir, 'a.db'));
-        cleanup = async () => rmSync(dir, { recursive: true, force: true });
-      } else {
-        const db = await createTestDatabase();
-        store = await openStore(db.url);
-        cleanup = db.drop;
-      }
+      ({ store, dispose } = await openTestStore(dialect, 'analytics'));
       await store.transaction(async (tx) => {
         await tx.putPlaybook('pb', playbook);
         for (const p of ['web', 'other']) await tx.ensureProject(p, day(1));
@@ -100,10 +89,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       );
     });
 
-    afterAll(async () => {
-      await store?.close();
-      await cleanup?.();
-    });
+    afterAll(() => dispose?.());
 
     it('reads the project’s releases of the period with the asked types, evidence left out', async () => {
       const read = await store.readReleaseHistories('web', {

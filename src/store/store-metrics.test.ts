@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearestRank } from '../core/metrics-report.ts';
 import type { MetricsFacts } from '../core/metrics-report.ts';
-import { openStore } from './open-store.ts';
+import { openTestStore } from './store-dialect.fixture.ts';
 import type { ImportedDeployment } from './store-metrics.ts';
-import { checkPgAvailable, createTestDatabase } from './store-pg.fixture.ts';
+import { checkPgAvailable } from './store-pg.fixture.ts';
 import type { Store } from './store.ts';
 
 const pgAvailable = await checkPgAvailable('store-metrics.test.ts');
@@ -93,23 +90,12 @@ function weeksOf(since: number, until: number): number[] {
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgAvailable)(`metrics store on ${dialect}`, () => {
     let store: Store;
-    const cleanups: (() => Promise<void> | void)[] = [];
+    let dispose: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
-      if (dialect === 'sqlite') {
-        const dir = mkdtempSync(path.join(os.tmpdir(), 'gonogo-metrics-'));
-        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-        store = await openStore(path.join(dir, 'gonogo.db'));
-      } else {
-        const db = await createTestDatabase();
-        cleanups.push(() => db.drop());
-        store = await openStore(db.url);
-      }
+      ({ store, dispose } = await openTestStore(dialect, 'metrics'));
     });
-    afterAll(async () => {
-      await store?.close();
-      for (const c of cleanups.splice(0)) await c();
-    });
+    afterAll(() => dispose?.());
 
     it('answers exactly from daily and monthly roll-ups, also after later imports move commits', async () => {
       const history = makeHistory(240, 0);

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotifyDelivery } from '../core/notify-delivery.ts';
 import type { Playbook } from '../core/playbook.ts';
 import type { Release } from '../core/release-model.ts';
-import { openStore } from './open-store.ts';
-import { checkPgAvailable, pgServerUrl } from './store-pg.fixture.ts';
+import { openTestStore } from './store-dialect.fixture.ts';
+import { checkPgAvailable } from './store-pg.fixture.ts';
 import type { Store } from './store.ts';
 
 const pgAvailable = await checkPgAvailable('store-notify.test.ts');
@@ -46,22 +42,11 @@ function delivery(
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe.skipIf(dialect === 'postgres' && !pgAvailable)(`notify outbox on ${dialect}`, () => {
     let store: Store;
-    let tmpDir: string | undefined;
-    let schema: string | undefined;
+    let dispose: (() => Promise<void>) | undefined;
     let release: Release;
 
     beforeAll(async () => {
-      let url: string;
-      if (dialect === 'sqlite') {
-        tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gonogo-outbox-'));
-        url = path.join(tmpDir, 'gonogo.db');
-      } else {
-        schema = `gonogo_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-        const u = new URL(pgServerUrl);
-        u.searchParams.set('schema', schema);
-        url = u.toString();
-      }
-      store = await openStore(url);
+      ({ store, dispose } = await openTestStore(dialect, 'outbox'));
       release = {
         id: crypto.randomUUID(),
         project: 'web',
@@ -79,16 +64,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
     });
 
-    afterAll(async () => {
-      await store?.close();
-      if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
-      if (schema) {
-        const c = new pg.Client({ connectionString: pgServerUrl });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await c.end();
-      }
-    });
+    afterAll(() => dispose?.());
 
     it('queues a message once per id and reads it back as written', async () => {
       const d = delivery(release.id, 'msg-once', { item: 4 });
