@@ -3,28 +3,12 @@
  * period before. Pure text; colours only through `paint`.
  */
 import type { MetricsKey, MetricsReport } from '../api/api-metrics.ts';
+import { formatSpan } from '../core/duration.ts';
 import type { Output } from './cli-output.ts';
 import { paint, table } from './cli-output.ts';
 
 /** `93600` → `1d 2h`, `5400` → `1h 30m`, `42` → `42s`: two units at most. */
-export function formatSeconds(seconds: number): string {
-  const units: [string, number][] = [
-    ['d', 86_400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ];
-  if (seconds < 1) return '0s';
-  const parts: string[] = [];
-  let rest = Math.round(seconds);
-  for (const [name, size] of units) {
-    if (rest >= size && parts.length < 2) {
-      parts.push(`${Math.floor(rest / size)}${name}`);
-      rest %= size;
-    } else if (parts.length) break;
-  }
-  return parts.join(' ');
-}
+const formatSeconds = (seconds: number) => formatSpan(seconds * 1000);
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits)).toString();
 const percent = (r: number) => `${round(r * 100, 1)}%`;

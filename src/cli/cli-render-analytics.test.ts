@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalyticsReport } from '../core/release-analytics.ts';
-import { formatSpan, renderProcessAnalytics } from './cli-render-analytics.ts';
+import { formatSpan } from '../core/duration.ts';
+import { renderProcessAnalytics } from './cli-render-analytics.ts';
 
 const h = 3_600_000;
 const report: AnalyticsReport = {

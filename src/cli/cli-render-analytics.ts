@@ -5,6 +5,7 @@
  * `--json` turn it off: `createOutput` decides).
  */
 import type { AnalyticsReport, DurationStats } from '../core/release-analytics.ts';
+import { formatSpan } from '../core/duration.ts';
 import type { Output } from './cli-output.ts';
 import { fit, oneLine, paint, table } from './cli-output.ts';
 
@@ -114,31 +115,6 @@ export function renderProcessAnalytics(
   for (const p of report.problems)
     lines.push(paint(opts, 'yellow', `  ${p.version}: ${p.message}`));
   return lines;
-}
-
-/**
- * A duration in its two largest units: `2d 4h`, `5h 20m`, `45m`, `30s`; `—` for none.
- *
- * @example formatSpan(90 * 60_000) // '1h 30m'
- */
-export function formatSpan(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  const units: [string, number][] = [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ];
-  let rest = Math.round(ms / 1000) * 1000;
-  const parts: string[] = [];
-  for (const [unit, size] of units) {
-    const n = Math.floor(rest / size);
-    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
-    rest -= n * size;
-    if (parts.length === 2) break;
-  }
-  const shown = parts.filter((p, i) => i === 0 || !p.startsWith('0'));
-  return shown.length ? shown.join(' ') : '0s';
 }
 
 const indent = (rows: string[]) => rows.map((row) => `  ${row}`);

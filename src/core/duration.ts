@@ -32,3 +32,30 @@ export function formatDuration(ms: number): string {
   const s = Math.round((ms % 60_000) / 1000);
   return s ? `${m}m${s}s` : `${m}m`;
 }
+
+/**
+ * A duration in its two largest units, for reports: `2d 4h`, `5h 20m`, `45m`, `30s`; `—` for
+ * none (the CLI's metrics and process tables; the web page has its own copy, since web/ takes
+ * only types from the server's code).
+ *
+ * @example formatSpan(90 * 60_000) // '1h 30m'
+ */
+export function formatSpan(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
+  let rest = Math.round(ms / 1000) * 1000;
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0 || parts.length > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+    if (parts.length === 2) break;
+  }
+  const shown = parts.filter((p, i) => i === 0 || !p.startsWith('0'));
+  return shown.length ? shown.join(' ') : '0s';
+}
