@@ -4,15 +4,15 @@
  * signs and those a person ticks. Counted, not timed: it says how much of a real checklist the
  * importer hands to gonogo. Rewrites only its own section of RESULTS.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { measureAutomation } from '../src/core/playbook-automation.ts';
 import type { AutomationShare } from '../src/core/playbook-automation.ts';
 import { importChecklist } from '../src/core/playbook-import.ts';
 import { loadPlaybook } from '../src/core/playbook-yaml.ts';
 import type { Seed } from './bench-setup.ts';
+import { writeResultsSection } from './bench-report.ts';
 
 export const automationHeading = '## What gonogo does of each seed (automation)';
-const analysisMarker = '<!-- analysis';
 
 /** One seed's counts. */
 export interface SeedAutomation {
@@ -75,16 +75,5 @@ export function renderAutomationSection(rows: SeedAutomation[], date: string): s
  * @example writeAutomationSection('bench/RESULTS.md', renderAutomationSection(rows, date));
  */
 export function writeAutomationSection(path: string, lines: string[]): void {
-  const text = readFileSync(path, 'utf8');
-  const section = `${lines.join('\n').trimEnd()}\n\n`;
-  const at = text.indexOf(automationHeading);
-  if (at >= 0) {
-    const next = text.slice(at + automationHeading.length).search(/\n## |\n<!-- analysis/);
-    const end = next < 0 ? text.length : at + automationHeading.length + next + 1;
-    writeFileSync(path, text.slice(0, at) + section + text.slice(end));
-    return;
-  }
-  const marker = text.indexOf(analysisMarker);
-  const cut = marker < 0 ? text.length : marker;
-  writeFileSync(path, text.slice(0, cut) + section + text.slice(cut));
+  writeResultsSection(path, automationHeading, lines);
 }

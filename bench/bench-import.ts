@@ -3,14 +3,14 @@
  * in one warm process, so the number is the importer's own cost without Node's start-up; and
  * on crafted checklists at 10 KB, 100 KB and 1 MB, to show the time grows linearly.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { InputError } from '../src/core/errors.ts';
 import { importChecklist } from '../src/core/playbook-import.ts';
 import { hostileShapes, makeHostile } from '../src/core/playbook-import-hostile.fixture.ts';
 import type { HostileShape } from '../src/core/playbook-import-hostile.fixture.ts';
-import { analysisMarker } from './bench-report.ts';
+import { writeResultsSection } from './bench-report.ts';
 import type { Seed } from './bench-setup.ts';
 import { summarizeTimes } from './bench-measure.ts';
 
@@ -133,18 +133,7 @@ export function renderCraftedImports(results: CraftedImport[], note: string): st
  * before the hand-written analysis, which the bench keeps.
  */
 export function writeCraftedSection(path: string, lines: string[]): void {
-  const text = readFileSync(path, 'utf8');
-  const section = `${lines.join('\n').trimEnd()}\n\n`;
-  const at = text.indexOf(craftedHeading);
-  if (at >= 0) {
-    const next = text.slice(at + craftedHeading.length).search(/\n## |\n<!-- analysis/);
-    const end = next < 0 ? text.length : at + craftedHeading.length + next + 1;
-    writeFileSync(path, text.slice(0, at) + section + text.slice(end));
-    return;
-  }
-  const marker = text.indexOf(analysisMarker);
-  const cut = marker < 0 ? text.length : marker;
-  writeFileSync(path, text.slice(0, cut) + section + text.slice(cut));
+  writeResultsSection(path, craftedHeading, lines);
 }
 
 // `node bench/bench-import.ts [--write]`: the crafted-input part alone (it takes minutes).

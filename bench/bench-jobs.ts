@@ -6,14 +6,13 @@
  * windows run and the timer drift (how late each run started after its due time) p50/p99/max.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { writeResultsSection } from './bench-report.ts';
 
 export const jobsHeading = '## Watch windows on the scheduler (jobs)';
-const analysisMarker = '<!-- analysis';
 
 export interface JobsBenchResults {
   date: string;
@@ -125,16 +124,5 @@ export function renderJobsSection(r: JobsBenchResults): string[] {
  * @example writeJobsSection('bench/RESULTS.md', renderJobsSection(results));
  */
 export function writeJobsSection(path: string, lines: string[]): void {
-  const text = readFileSync(path, 'utf8');
-  const section = `${lines.join('\n').trimEnd()}\n\n`;
-  const at = text.indexOf(jobsHeading);
-  if (at >= 0) {
-    const next = text.slice(at + jobsHeading.length).search(/\n## |\n<!-- analysis/);
-    const end = next < 0 ? text.length : at + jobsHeading.length + next + 1;
-    writeFileSync(path, text.slice(0, at) + section + text.slice(end));
-    return;
-  }
-  const marker = text.indexOf(analysisMarker);
-  const cut = marker < 0 ? text.length : marker;
-  writeFileSync(path, text.slice(0, cut) + section + text.slice(cut));
+  writeResultsSection(path, jobsHeading, lines);
 }

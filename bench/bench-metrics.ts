@@ -13,7 +13,7 @@
  *
  * Run alone: `node bench/bench-metrics.ts [deployments]`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -25,9 +25,9 @@ import { openStore } from '../src/store/open-store.ts';
 import { bucketOf, readMetricsFacts, refreshRollup } from '../src/store/store-metrics.ts';
 import type { MetricsDb } from '../src/store/store-metrics.ts';
 import { createTestDatabase } from '../src/store/store-pg.fixture.ts';
+import { writeResultsSection } from './bench-report.ts';
 
 const heading = '## DORA metrics over 1,000,000 deployments';
-const analysisMarker = '<!-- analysis';
 /** 2023-01-02 00:00 UTC, a Monday: the first deployment. */
 const t0 = 1_672_617_600;
 const step = 90;
@@ -315,18 +315,7 @@ export function renderMetricsSection(runs: MetricsBenchRun[], date: string): str
 
 /** Rewrites only the metrics section of RESULTS.md (adds it before the analysis when new). */
 export function writeMetricsSection(path: string, lines: string[]): void {
-  const text = readFileSync(path, 'utf8');
-  const section = `${lines.join('\n').trimEnd()}\n\n`;
-  const at = text.indexOf(heading);
-  if (at >= 0) {
-    const next = text.slice(at + heading.length).search(/\n## |\n<!-- analysis/);
-    const end = next < 0 ? text.length : at + heading.length + next + 1;
-    writeFileSync(path, text.slice(0, at) + section + text.slice(end));
-    return;
-  }
-  const marker = text.indexOf(analysisMarker);
-  const cut = marker < 0 ? text.length : marker;
-  writeFileSync(path, text.slice(0, cut) + section + text.slice(cut));
+  writeResultsSection(path, heading, lines);
 }
 
 if (import.meta.main) {

@@ -680,3 +680,25 @@ function renderServer(r: BenchResults): string[] {
     '',
   ];
 }
+
+/**
+ * Puts one part's section into RESULTS.md: replaces the section under `heading`, or else places
+ * it before the hand-written analysis, which the bench keeps. Parts run alone use it to leave
+ * the other parts' numbers as they were.
+ *
+ * @example writeResultsSection('bench/RESULTS.md', '## Jobs', ['## Jobs', '', '| … |']);
+ */
+export function writeResultsSection(path: string, heading: string, lines: string[]): void {
+  const text = readFileSync(path, 'utf8');
+  const section = `${lines.join('\n').trimEnd()}\n\n`;
+  const at = text.indexOf(heading);
+  if (at >= 0) {
+    const next = text.slice(at + heading.length).search(/\n## |\n<!-- analysis/);
+    const end = next < 0 ? text.length : at + heading.length + next + 1;
+    writeFileSync(path, text.slice(0, at) + section + text.slice(end));
+    return;
+  }
+  const marker = text.indexOf(analysisMarker);
+  const cut = marker < 0 ? text.length : marker;
+  writeFileSync(path, text.slice(0, cut) + section + text.slice(cut));
+}

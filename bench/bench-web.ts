@@ -9,13 +9,13 @@
  *   mark at its end) from a bare node:http server, the loads of the two taken in turns so load
  *   from other work on the machine lands on both.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
-import { analysisMarker } from './bench-report.ts';
+import { writeResultsSection } from './bench-report.ts';
 import { startProcess } from './bench-process.ts';
 import type { Started } from './bench-process.ts';
 import type { Seed } from './bench-setup.ts';
@@ -329,18 +329,7 @@ export function renderWebSkipped(error: string): string[] {
  * @example writeWebSection('bench/RESULTS.md', renderWebSection(results));
  */
 export function writeWebSection(path: string, lines: string[]): void {
-  const text = readFileSync(path, 'utf8');
-  const section = `${lines.join('\n').trimEnd()}\n\n`;
-  const at = text.indexOf(webHeading);
-  if (at >= 0) {
-    const next = text.slice(at + webHeading.length).search(/\n## |\n<!-- analysis/);
-    const end = next < 0 ? text.length : at + webHeading.length + next + 1;
-    writeFileSync(path, text.slice(0, at) + section + text.slice(end));
-    return;
-  }
-  const marker = text.indexOf(analysisMarker);
-  const cut = marker < 0 ? text.length : marker;
-  writeFileSync(path, text.slice(0, cut) + section + text.slice(cut));
+  writeResultsSection(path, webHeading, lines);
 }
 
 /** The console lines of the web part. */
