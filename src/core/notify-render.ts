@@ -11,6 +11,8 @@
 import { sanitizeText } from './text-safety.ts';
 import type { EventName } from './notify-channel.ts';
 import type { NotifyMessage } from './notify-message.ts';
+import { escapeHtml, escapeSlack } from './text-safety.ts';
+export { escapeHtml, escapeSlack } from './text-safety.ts';
 
 export type NotifyFormat = 'text' | 'html' | 'slack-blocks' | 'webhook-json' | 'cdevent';
 
@@ -171,23 +173,6 @@ function renderText(m: NotifyMessage): string {
   return `${parts.join('\n').trimEnd()}\n`;
 }
 
-const htmlEntities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * `text` with the five HTML-special characters escaped, for element text and quoted attributes.
- *
- * @example escapeHtml('<b>"x" & y</b>') // '&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => htmlEntities[c]!);
-}
-
 function renderHtml(m: NotifyMessage): string {
   const e = escapeHtml;
   const rows = factsOf(m)
@@ -222,16 +207,6 @@ function renderHtml(m: NotifyMessage): string {
   ]
     .filter((p) => p !== '')
     .join('\n');
-}
-
-/**
- * `text` escaped for Slack mrkdwn: `&`, `<` and `>` as `&amp;`, `&lt;`, `&gt;` (Slack's rule),
- * so `<!channel>` or `<https://x|y>` in a title stays text.
- *
- * @example escapeSlack('<!channel> & <https://evil|click>') // '&lt;!channel&gt; &amp; &lt;https://evil|click&gt;'
- */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A Slack link `<url|label>`; `|` and `>` in the URL percent-encoded so it ends where it should. */

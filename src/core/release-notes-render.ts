@@ -9,6 +9,8 @@ import { escapeInline, escapeLineStart, formatTime, quoteCode } from './release-
 import type { ReleaseNoteEntry, ReleaseNotes } from './release-notes-parse.ts';
 import type { ReleaseRecordFacts } from './release-notes-record.ts';
 import { sanitizeText } from './text-safety.ts';
+import { escapeHtml, escapeSlack } from './text-safety.ts';
+export { escapeSlack } from './text-safety.ts';
 
 export type ReleaseNotesFormat = 'md' | 'html' | 'slack';
 
@@ -54,29 +56,6 @@ function splitInline(text: string): Inline[] {
 const isHttp = (url: string | undefined): url is string => !!url && /^https?:\/\/\S+$/.test(url);
 const shortHash = (h: string) => h.slice(0, 7);
 const oneLine = (t: string) => sanitizeText(t, { oneLine: true }).replace(/\s+/g, ' ').trim();
-
-/**
- * Escapes text for HTML element content and attribute values.
- *
- * @example escapeHtml('<b>&"') // '&lt;b&gt;&amp;&quot;'
- */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/**
- * Escapes text for Slack mrkdwn: the three characters Slack asks to be escaped.
- *
- * @example escapeSlack('a <!channel> & b') // 'a &lt;!channel&gt; &amp; b'
- */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /**
  * A line of the changelog's Markdown kept as Markdown: code spans, bold and http(s) links stay,

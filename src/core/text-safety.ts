@@ -82,3 +82,31 @@ export function escapeJsonControls(json: string): string {
     (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`,
   );
 }
+
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * `text` with the five HTML-special characters escaped, for element text and quoted attributes
+ * (e-mail bodies, release notes as HTML).
+ *
+ * @example escapeHtml('<b>"x" & y</b>') // '&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;'
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => htmlEntities[c]!);
+}
+
+/**
+ * `text` escaped for Slack mrkdwn: `&`, `<` and `>` as `&amp;`, `&lt;`, `&gt;` (Slack's rule),
+ * so `<!channel>` or `<https://x|y>` in a title stays text.
+ *
+ * @example escapeSlack('<!channel> & <https://evil|click>') // '&lt;!channel&gt; &amp; &lt;https://evil|click&gt;'
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
